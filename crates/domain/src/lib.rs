@@ -1,0 +1,11 @@
+//! Pure business rules of the service counter: the Japan calendar, money and tax, tariffs and every quote.
+//!
+//! This crate does no I/O, never reads the clock (every rule takes `as_of`), and knows
+//! nothing of serde, SQL, PDF or Tauri; a tidy test in the CLI crate enforces that.
+
+pub mod calendar;
+pub mod money;
+pub mod prefecture;
+pub mod quote;
+pub mod tariff;
+pub mod time;
