@@ -1,0 +1,12 @@
+//! The one place that reads the system clock. Every rule takes "now" as an input; only the
+//! entry points (CLI, desktop shell) call this, to fill a request's default `as_of`.
+
+use std::time::SystemTime;
+
+use chrono::{DateTime, Utc};
+use madoguchi_domain::time::{Moment, in_japan};
+
+/// Now, in Japan time, whatever zone the machine is set to.
+pub fn now() -> Moment {
+    in_japan(DateTime::<Utc>::from(SystemTime::now()).fixed_offset())
+}
