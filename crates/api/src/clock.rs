@@ -3,10 +3,10 @@
 
 use std::time::SystemTime;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use madoguchi_domain::time::{Moment, in_japan};
 
-/// Now, in Japan time, whatever zone the machine is set to.
+/// Now, in Japan time, whatever zone the machine is set to, to the whole second.
 pub fn now() -> Moment {
-    in_japan(DateTime::<Utc>::from(SystemTime::now()).fixed_offset())
+    in_japan(DateTime::<Utc>::from(SystemTime::now()).fixed_offset()).trunc_subsecs(0)
 }

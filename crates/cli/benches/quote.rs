@@ -1,1 +1,2 @@
+//! Criterion benchmarks of one quote, in process and as a whole `madoguchi quote` process.
 fn main() {}

@@ -1,0 +1,77 @@
+//! Tidy checks on the whole workspace: the domain crate's dependencies, the one clock module,
+//! and the `//!` line every source file opens with.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_dir() && name != "target" && name != "node_modules" && !name.starts_with('.') {
+            rust_files(&path, out);
+        } else if name.ends_with(".rs") {
+            out.push(path);
+        }
+    }
+}
+
+fn workspace_rust_files() -> Vec<PathBuf> {
+    let root = workspace_root();
+    let mut files = Vec::new();
+    rust_files(&root.join("crates"), &mut files);
+    rust_files(&root.join("src-tauri"), &mut files);
+    assert!(files.len() > 10, "found the sources");
+    files
+}
+
+#[test]
+fn the_domain_crate_depends_on_no_serde_sql_pdf_or_tauri_crate() {
+    let output = Command::new(env!("CARGO"))
+        .args(["tree", "--offline", "-p", "madoguchi-domain", "-e", "normal,build", "--prefix", "none", "--format", "{p}"])
+        .current_dir(workspace_root())
+        .output()
+        .expect("cargo tree runs");
+    assert!(output.status.success(), "cargo tree: {}", String::from_utf8_lossy(&output.stderr));
+    let tree = String::from_utf8_lossy(&output.stdout);
+    let crates: Vec<&str> = tree.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    assert!(crates.contains(&"chrono"), "the tree lists the domain's dependencies: {crates:?}");
+    let forbidden = ["serde", "serde_core", "serde_json", "rusqlite", "libsqlite3-sys", "printpdf", "krilla", "tauri"];
+    let found: Vec<&&str> = crates.iter().filter(|c| forbidden.iter().any(|f| c == &f || c.starts_with("tauri-"))).collect();
+    assert!(found.is_empty(), "madoguchi-domain must stay pure, but depends on {found:?}");
+}
+
+#[test]
+fn only_the_clock_module_reads_the_system_time() {
+    // Split so this file does not match itself.
+    let patterns = [["SystemTime", "::now"], ["Utc", "::now"], ["Local", "::now"], ["Instant", "::now"], ["chrono::", "Local"]];
+    let allowed = workspace_root().join("crates/api/src/clock.rs");
+    let mut offenders = Vec::new();
+    for file in workspace_rust_files() {
+        if file == allowed || file.components().any(|c| c.as_os_str() == "benches") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("readable");
+        for [a, b] in patterns {
+            if text.contains(&format!("{a}{b}")) {
+                offenders.push(format!("{} reads the clock ({a}{b})", file.display()));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "only crates/api/src/clock.rs may read the time:\n{}", offenders.join("\n"));
+}
+
+#[test]
+fn every_source_file_opens_with_a_doc_line() {
+    let missing: Vec<String> = workspace_rust_files()
+        .into_iter()
+        .filter(|f| !std::fs::read_to_string(f).expect("readable").starts_with("//!"))
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(missing.is_empty(), "files without a //! line:\n{}", missing.join("\n"));
+}
