@@ -25,7 +25,7 @@ fn n_business_days_before_counts_strictly_before_and_skips_holidays_and_the_clos
         ("2026-11-30", 6, "2026-11-19", "Hokkaido: one more business day"),
         ("2026-11-30", 1, "2026-11-27", "the Friday before a Monday"),
         ("2026-09-28", 5, "2026-09-16", "Silver Week 2026: 9-21 敬老の日, 9-22 国民の休日, 9-23 秋分の日"),
-        ("2027-01-08", 5, "2026-12-25", "the closure 12-29..1-3 and 1-4..1-7 are counted"),
+        ("2027-01-08", 5, "2026-12-28", "1-7, 1-6, 1-5, 1-4, then the closure 12-29..1-3 is skipped"),
         ("2027-01-05", 1, "2027-01-04", "1-4 is the first business day after the closure"),
         ("2027-01-04", 1, "2026-12-28", "nothing between 12-29 and 1-3 counts"),
         ("2026-05-07", 5, "2026-04-28", "Golden Week 2026: 4-29, 5-3..5-6 (5-6 振替休日)"),
