@@ -29,7 +29,7 @@ fn n_business_days_before_counts_strictly_before_and_skips_holidays_and_the_clos
         ("2027-01-05", 1, "2027-01-04", "1-4 is the first business day after the closure"),
         ("2027-01-04", 1, "2026-12-28", "nothing between 12-29 and 1-3 counts"),
         ("2026-05-07", 5, "2026-04-24", "Golden Week 2026: 4-29 and 5-4..5-6 (5-6 振替休日) skipped"),
-        ("2026-11-21", 5, "2026-11-13", "from a Saturday"),
+        ("2026-11-21", 5, "2026-11-16", "from a Saturday: 11-20 back to 11-16"),
     ];
     for (date, n, expected, why) in cases {
         assert_eq!(cal.business_days_before(d(date), n), Some(d(expected)), "{date} - {n}: {why}");
