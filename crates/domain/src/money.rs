@@ -10,15 +10,15 @@ use rust_decimal::{Decimal, RoundingStrategy};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Yen(Decimal);
 
-/// The most digits a yen amount may have (a quadrillion yen is far past any real bill, and
-/// the bound keeps every product with a count far inside `Decimal`'s range).
-const MAX_DIGITS: usize = 15;
+/// The most digits a yen amount may have: far past any real bill and past 2^53 (so no
+/// float could carry it), while every product with a count stays far inside `Decimal`'s range.
+const MAX_DIGITS: usize = 18;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
     #[error("must be whole yen written as digits, e.g. \"1100\"")]
     NotWholeYen,
-    #[error("must have at most 15 digits")]
+    #[error("must have at most 18 digits")]
     TooLarge,
 }
 

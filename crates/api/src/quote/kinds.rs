@@ -138,7 +138,7 @@ fn plus_aqua_pause(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {
 }
 
 fn registration_fields(_: &Tariff) -> Vec<Field> {
-    vec![count("servers", "サーバー台数"), date("birth_date", "生年月日"), Field::optional("country", FieldType::Country, "国（ISOコード）", "JP")]
+    vec![count("servers", "サーバー台数"), Field::required("birth_date", FieldType::BirthDate, "生年月日"), Field::optional("country", FieldType::Country, "国（ISOコード）", "JP")]
 }
 
 fn registration(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {

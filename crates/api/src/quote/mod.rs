@@ -143,8 +143,16 @@ fn field_json(field: &Field) -> Value {
     if let Some(default) = &field.default {
         object.insert("default".into(), json!(default));
     }
-    if let FieldType::Choice(values) = &field.ty {
-        object.insert("values".into(), json!(values));
+    match &field.ty {
+        FieldType::Choice(values) => {
+            object.insert("values".into(), json!(values));
+        }
+        FieldType::Date | FieldType::NullableDate | FieldType::Moment | FieldType::Month | FieldType::BirthDate => {
+            let first = if field.ty == FieldType::BirthDate { request::FIRST_BIRTH_YEAR } else { request::FIRST_YEAR };
+            object.insert("earliest".into(), json!(format!("{first:04}-01-01")));
+            object.insert("latest".into(), json!(format!("{:04}-12-31", request::LAST_YEAR)));
+        }
+        _ => {}
     }
     object.insert("label".into(), json!(field.label));
     Value::Object(object)

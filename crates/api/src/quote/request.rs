@@ -10,8 +10,10 @@ use serde_json::{Map, Value};
 use super::RequestError;
 
 /// Dates a request may name: the calendar is checked over this range.
-const FIRST_YEAR: i32 = 1970;
-const LAST_YEAR: i32 = 2099;
+pub const FIRST_YEAR: i32 = 1970;
+pub const LAST_YEAR: i32 = 2099;
+/// Birth dates need no calendar rule, and customers may be born long before 1970.
+pub const FIRST_BIRTH_YEAR: i32 = 1900;
 /// The most servers, deliveries or terminals one request may count.
 const MAX_COUNT: u64 = 10_000;
 /// The longest free-text field (a password to check).
@@ -22,6 +24,8 @@ const MAX_TEXT_CHARS: usize = 256;
 pub enum FieldType {
     /// `YYYY-MM-DD`.
     Date,
+    /// `YYYY-MM-DD` from 1900: only compared, never put through the business calendar.
+    BirthDate,
     /// `YYYY-MM-DD` or null.
     NullableDate,
     /// RFC 3339 with an offset.
@@ -43,7 +47,7 @@ pub enum FieldType {
 impl FieldType {
     pub fn name(&self) -> &'static str {
         match self {
-            FieldType::Date => "date",
+            FieldType::Date | FieldType::BirthDate => "date",
             FieldType::NullableDate => "date_or_null",
             FieldType::Moment => "moment",
             FieldType::Month => "month",
@@ -203,6 +207,7 @@ fn parse_value(field: &Field, value: &Value) -> Result<Arg, RequestError> {
     Ok(match &field.ty {
         FieldType::NullableDate if value.is_null() => Arg::Null,
         FieldType::Date | FieldType::NullableDate => Arg::Date(parse_date(text()?).map_err(error)?),
+        FieldType::BirthDate => Arg::Date(parse_date_from(text()?, FIRST_BIRTH_YEAR).map_err(error)?),
         FieldType::Moment => Arg::Moment(parse_moment(text()?).map_err(error)?),
         FieldType::Month => Arg::Month(parse_month(text()?).map_err(error)?),
         FieldType::Yen => {
@@ -249,22 +254,26 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-fn in_range(year: i32) -> Result<(), String> {
-    if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
-        return Err(format!("must be between {FIRST_YEAR} and {LAST_YEAR}"));
+fn in_range(year: i32, first: i32) -> Result<(), String> {
+    if !(first..=LAST_YEAR).contains(&year) {
+        return Err(format!("must be between {first} and {LAST_YEAR}"));
     }
     Ok(())
 }
 
 /// Strict `YYYY-MM-DD` (no other widths), a real date, within the supported years.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    parse_date_from(text, FIRST_YEAR)
+}
+
+fn parse_date_from(text: &str, first_year: i32) -> Result<NaiveDate, String> {
     let b = text.as_bytes();
     let shaped = b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shaped {
         return Err(format!("'{text}' is not a date YYYY-MM-DD"));
     }
     let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("'{text}' is not a real date"))?;
-    in_range(chrono::Datelike::year(&date))?;
+    in_range(chrono::Datelike::year(&date), first_year)?;
     Ok(date)
 }
 
@@ -273,7 +282,7 @@ pub fn parse_moment(text: &str) -> Result<Moment, String> {
     let moment = DateTime::parse_from_rfc3339(text)
         .map_err(|_| format!("'{text}' is not an RFC 3339 moment such as 2026-11-20T17:00:00+09:00"))?;
     let moment = time::in_japan(moment);
-    in_range(chrono::Datelike::year(&moment))?;
+    in_range(chrono::Datelike::year(&moment), FIRST_YEAR)?;
     Ok(moment)
 }
 
@@ -287,7 +296,7 @@ pub fn parse_month(text: &str) -> Result<YearMonth, String> {
     let year: i32 = text[..4].parse().map_err(|_| bad())?;
     let month: u32 = text[5..].parse().map_err(|_| bad())?;
     let month = YearMonth::new(year, month).ok_or_else(bad)?;
-    in_range(year)?;
+    in_range(year, FIRST_YEAR)?;
     Ok(month)
 }
 
