@@ -44,15 +44,15 @@ fn value_for(field: &Value, seed: &[u32; 8], i: usize) -> Value {
     let r = seed[i % 8].wrapping_mul(2_654_435_761).wrapping_add(i as u32);
     match field["type"].as_str().expect("type") {
         "date" => json!(day(r % (LAST_DAY + 1)).to_string()),
-        "date_or_null" if r % 3 == 0 => Value::Null,
+        "date_or_null" if r.is_multiple_of(3) => Value::Null,
         "date_or_null" => json!(day(r % (LAST_DAY + 1)).to_string()),
         "moment" => json!(format!("{}T{:02}:{:02}:{:02}+09:00", day(r % (LAST_DAY + 1)), r % 24, (r / 24) % 60, (r / 7) % 60)),
         "month" => json!(format!("{:04}-{:02}", 1970 + r % 130, 1 + (r / 130) % 12)),
         "yen" => json!((r % 2_000_000).to_string()),
         "count" => json!(1 + r % 20),
-        "bool" => json!(r % 2 == 0),
+        "bool" => json!(r.is_multiple_of(2)),
         "text" => json!((0..(r % 25)).map(|k| char::from(b'!' + ((r >> (k % 16)) % 94) as u8)).collect::<String>()),
-        "country" => json!(if r % 4 == 0 { "US" } else { "JP" }),
+        "country" => json!(if r.is_multiple_of(4) { "US" } else { "JP" }),
         "choice" => {
             let values = field["values"].as_array().expect("values");
             values[r as usize % values.len()].clone()
@@ -70,7 +70,7 @@ fn request(service: &str, kind: &str, fields: &[Value], seed: &[u32; 8], as_of: 
         object.insert("prefecture".into(), json!("北海道"));
     }
     for (i, field) in fields.iter().enumerate() {
-        if field["required"] == true || seed[i % 8] % 2 == 0 {
+        if field["required"] == true || seed[i % 8].is_multiple_of(2) {
             object.insert(field["name"].as_str().expect("name").into(), value_for(field, seed, i));
         }
     }
