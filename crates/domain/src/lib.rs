@@ -8,4 +8,5 @@ pub mod money;
 pub mod prefecture;
 pub mod quote;
 pub mod tariff;
+pub mod text;
 pub mod time;
