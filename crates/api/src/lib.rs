@@ -1,6 +1,8 @@
-//! The one facade over the rules: loads tariffs, validates requests, answers quotes as JSON.
-//! The CLI and the desktop shell are thin adapters over these functions.
+//! The one facade: tariffs and quotes, the customer store, lookup and import, as use cases
+//! that take and give plain data and JSON. The CLI and the desktop shell are thin adapters.
 
 pub mod clock;
+pub mod customers;
+pub mod import;
 pub mod quote;
 pub mod tariffs;

@@ -1,13 +1,16 @@
 //! `madoguchi`: the command line. It defines the interface and glues it to the API crate; no rule lives here.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use madoguchi_api::customers::{self, ApiError};
+use madoguchi_api::import::{self, Encoding};
 use madoguchi_api::quote::{kinds, quote_json};
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_api::clock;
+use serde_json::Value;
 
 /// A request the user can fix (exit 2), or a failure of the installation (exit 1).
 enum Failure {
@@ -15,12 +18,27 @@ enum Failure {
     Setup(String),
 }
 
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::Invalid { .. } | ApiError::NotFound(_) => Failure::Request(e.to_string()),
+            ApiError::Failed(_) => Failure::Setup(e.to_string()),
+        }
+    }
+}
+
 #[derive(Parser)]
 #[command(name = "madoguchi", version, about = "窓口: the service counter's back office")]
 struct Cli {
+    /// The database file (default: the app-data folder, e.g. ~/.local/share/jp.madoguchi.app/madoguchi.sqlite3).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
     /// Read the tariffs from this folder (one <service>.toml each) instead of the built-in ones.
     #[arg(long, global = true, value_name = "DIR")]
     tariffs: Option<PathBuf>,
+    /// The agent recorded in the audit log (default: $MADOGUCHI_AGENT, else $USER).
+    #[arg(long, global = true, value_name = "NAME")]
+    agent: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -33,13 +51,88 @@ enum Command {
         #[arg(long)]
         kinds: bool,
     },
+    /// Create, fill or check the database.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+    /// Import data from a file.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Find a customer by phone, name (kanji or kana), customer number, email or postal code.
+    Lookup {
+        query: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Show one customer with accounts, orders, documents, requests and notes.
+    Customer {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Call notes.
+    Note {
+        #[command(subcommand)]
+        command: NoteCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Create the database (if missing) and bring its schema up to date.
+    Init,
+    /// Add synthetic customers (deterministic for a seed and day).
+    Seed {
+        #[arg(long)]
+        customers: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Check the database's integrity.
+    Check,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Customers from a CSV file (columns: see README).
+    Customers {
+        file: PathBuf,
+        /// Write the good rows and report the bad ones (default: write nothing if any row is bad).
+        #[arg(long)]
+        skip_bad: bool,
+        #[arg(long, value_enum, default_value_t = EncodingArg::Auto)]
+        encoding: EncodingArg,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum NoteCommand {
+    /// Add a call note to a customer.
+    Add { customer: String, text: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EncodingArg {
+    Auto,
+    #[value(name = "utf-8")]
+    Utf8,
+    #[value(name = "shift_jis")]
+    ShiftJis,
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    match run(Cli::parse()) {
         Ok(output) => {
-            println!("{output}");
+            if !output.is_empty() {
+                println!("{output}");
+            }
             ExitCode::SUCCESS
         }
         Err(Failure::Request(line)) => {
@@ -54,24 +147,154 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<String, Failure> {
+    let now = clock::now();
     let tariffs = match &cli.tariffs {
         Some(dir) => Tariffs::from_dir(dir),
         None => Tariffs::embedded(),
     }
     .map_err(|e| Failure::Setup(e.to_string()))?;
+    let agent = cli.agent.clone().or_else(|| std::env::var("MADOGUCHI_AGENT").ok()).or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "agent".into());
+    let db = || -> Result<PathBuf, Failure> { Ok(match &cli.db { Some(path) => path.clone(), None => customers::default_db_path()? }) };
     match cli.command {
         Command::Quote { kinds: true } => pretty(&kinds(&tariffs)),
         Command::Quote { kinds: false } => {
             let mut request = String::new();
-            std::io::stdin()
-                .read_to_string(&mut request)
-                .map_err(|e| Failure::Request(format!("request: cannot read standard input ({e})")))?;
-            let answer = quote_json(&request, clock::now(), &tariffs).map_err(|e| Failure::Request(e.to_string()))?;
+            std::io::stdin().read_to_string(&mut request).map_err(|e| Failure::Request(format!("request: cannot read standard input ({e})")))?;
+            let answer = quote_json(&request, now, &tariffs).map_err(|e| Failure::Request(e.to_string()))?;
             pretty(&answer)
+        }
+        Command::Db { command } => {
+            let path = db()?;
+            let mut store = customers::open(&path, now)?;
+            match command {
+                DbCommand::Init => Ok(format!(
+                    "{}: schema {}, installation {}",
+                    path.display(),
+                    store.schema_version().map_err(ApiError::from)?,
+                    store.installation_id().map_err(ApiError::from)?
+                )),
+                DbCommand::Seed { customers: count, seed } => {
+                    let started = std::time::Instant::now();
+                    let report = customers::seed(&mut store, count, seed, now, &mut progress("seed", count))?;
+                    Ok(format!(
+                        "{}: {} customers, {} orders, {} documents, {} requests, {} notes in {:.1} s",
+                        path.display(),
+                        report.customers,
+                        report.orders,
+                        report.documents,
+                        report.requests,
+                        report.notes,
+                        started.elapsed().as_secs_f64()
+                    ))
+                }
+                DbCommand::Check => {
+                    let problems = customers::check(&store)?;
+                    if problems.is_empty() {
+                        Ok(format!("{}: ok", path.display()))
+                    } else {
+                        Err(Failure::Setup(format!("{}:\n{}", path.display(), problems.join("\n"))))
+                    }
+                }
+            }
+        }
+        Command::Import { command: ImportCommand::Customers { file, skip_bad, encoding, json } } => {
+            let bytes = std::fs::read(&file).map_err(|e| Failure::Request(format!("file: {}: {e}", file.display())))?;
+            let mut store = customers::open(&db()?, now)?;
+            let encoding = match encoding {
+                EncodingArg::Auto => Encoding::Auto,
+                EncodingArg::Utf8 => Encoding::Utf8,
+                EncodingArg::ShiftJis => Encoding::ShiftJis,
+            };
+            let report = import::import_customers(&mut store, &bytes, encoding, skip_bad, &tariffs, &agent, now, &mut progress("import", 0))?;
+            let text = if json {
+                pretty(&report.to_json())?
+            } else {
+                let mut lines = vec![format!(
+                    "{}: {} rows ({}): {} created, {} updated, {} unchanged, {} errors{}",
+                    file.display(),
+                    report.rows,
+                    report.encoding,
+                    report.created,
+                    report.updated,
+                    report.unchanged,
+                    report.errors.len(),
+                    if report.written { "" } else { "; nothing was written" }
+                )];
+                lines.extend(report.errors.iter().map(|e| format!("line {}: {}: {}", e.line, e.field, e.message)));
+                lines.join("\n")
+            };
+            if report.written { Ok(text) } else { Err(Failure::Request(text)) }
+        }
+        Command::Lookup { query, json, limit } => {
+            let store = customers::open(&db()?, now)?;
+            let found = customers::lookup(&store, &query, limit)?;
+            if json {
+                return pretty(&found);
+            }
+            let results = found["results"].as_array().cloned().unwrap_or_default();
+            if results.is_empty() {
+                return Ok(format!("「{query}」に一致するお客様はいません"));
+            }
+            Ok(results
+                .iter()
+                .map(|r| format!("{}  {}（{}）{}  [{}: {}]", r["customer_id"].as_str().unwrap_or(""), text(&r["name"]), text(&r["name_kana"]), text(&r["prefecture"]), text(&r["matched_label"]), text(&r["matched"])))
+                .collect::<Vec<_>>()
+                .join("\n"))
+        }
+        Command::Customer { id, json } => {
+            let store = customers::open(&db()?, now)?;
+            let view = customers::customer(&store, &id)?;
+            if json { pretty(&view) } else { Ok(summary(&view)) }
+        }
+        Command::Note { command: NoteCommand::Add { customer, text } } => {
+            let mut store = customers::open(&db()?, now)?;
+            let id = customers::add_note(&mut store, &customer, &agent, &text, now)?;
+            Ok(format!("note {id} added"))
         }
     }
 }
 
-fn pretty(value: &serde_json::Value) -> Result<String, Failure> {
+/// Progress on standard error when it is a terminal; never cancels.
+fn progress(what: &'static str, total: u64) -> impl FnMut(u64) -> bool {
+    let show = std::io::stderr().is_terminal();
+    move |done| {
+        if show {
+            if total > 0 {
+                eprint!("\r{what}: {done} / {total}");
+            } else {
+                eprint!("\r{what}: {done}");
+            }
+        }
+        true
+    }
+}
+
+fn text(value: &Value) -> &str {
+    value.as_str().unwrap_or("")
+}
+
+/// A readable summary of a customer for the terminal.
+fn summary(c: &Value) -> String {
+    let mut lines = vec![
+        format!("{}（{}）  {}", text(&c["name"]), text(&c["name_kana"]), text(&c["id"])),
+        format!("〒{} {}{}", text(&c["postal_code"]), text(&c["prefecture"]), text(&c["address"])),
+    ];
+    for phone in c["phones"].as_array().into_iter().flatten() {
+        lines.push(format!("電話 {} {}", text(&phone["number"]), text(&phone["label"])));
+    }
+    for email in c["emails"].as_array().into_iter().flatten() {
+        lines.push(format!("メール {}", text(email)));
+    }
+    for account in c["accounts"].as_array().into_iter().flatten() {
+        let orders = account["orders"].as_array().map_or(0, Vec::len);
+        lines.push(format!("{} {} ({}) 注文{}件", text(&account["service"]), text(&account["customer_number"]), text(&account["status"]), orders));
+    }
+    for (key, label) in [("documents", "書類"), ("requests", "依頼"), ("notes", "メモ")] {
+        lines.push(format!("{label} {}件", c[key].as_array().map_or(0, Vec::len)));
+    }
+    lines.join("\n")
+}
+
+fn pretty(value: &Value) -> Result<String, Failure> {
     serde_json::to_string_pretty(value).map_err(|e| Failure::Setup(format!("cannot write the answer ({e})")))
 }

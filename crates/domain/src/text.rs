@@ -116,37 +116,38 @@ pub fn contains_card_number(text: &str) -> bool {
 }
 
 /// Runs of digit groups joined by single spaces or hyphens: "a 4111-1111 b" → [[4111, 1111]].
-/// A run glued to an ASCII letter (an order number such as EC2026…) is no card and is dropped.
+/// A run right after "EC" is an amano-shop order or estimate number (seed 001: EC で始まる番号),
+/// not a card, and is dropped; a brand glued to a card number (JCB3530…) is still a card.
 fn digit_runs(text: &str) -> Vec<Vec<Vec<u8>>> {
     let mut runs: Vec<Vec<Vec<u8>>> = Vec::new();
     let mut run: Vec<Vec<u8>> = Vec::new();
     let mut group: Vec<u8> = Vec::new();
-    let mut glued = false;
-    let mut previous = ' ';
+    let mut order_number = false;
+    let mut previous = [' ', ' '];
     for c in text.chars() {
         if c.is_ascii_digit() {
-            glued |= group.is_empty() && previous.is_ascii_alphabetic();
+            if group.is_empty() && run.is_empty() {
+                order_number = previous[0].eq_ignore_ascii_case(&'e') && previous[1].eq_ignore_ascii_case(&'c');
+            }
             group.push(c as u8);
         } else if matches!(c, ' ' | '-') && !group.is_empty() {
             // One separator continues the run; a second in a row ends it (the group is empty).
             run.push(std::mem::take(&mut group));
         } else {
-            glued |= !group.is_empty() && c.is_ascii_alphabetic();
             if !group.is_empty() {
                 run.push(std::mem::take(&mut group));
             }
-            if !run.is_empty() && !glued {
+            if !run.is_empty() && !order_number {
                 runs.push(std::mem::take(&mut run));
             }
             run.clear();
-            glued = false;
         }
-        previous = c;
+        previous = [previous[1], c];
     }
     if !group.is_empty() {
         run.push(group);
     }
-    if !run.is_empty() && !glued {
+    if !run.is_empty() && !order_number {
         runs.push(run);
     }
     runs

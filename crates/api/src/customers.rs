@@ -1,0 +1,192 @@
+//! The customer use cases: open the database, search the one box, show a customer, add a
+//! call note (card numbers refused), seed synthetic data, check integrity.
+
+use std::path::{Path, PathBuf};
+
+use madoguchi_domain::text::{contains_card_number, format_postal};
+use madoguchi_domain::time::{self, Moment};
+use madoguchi_store::{CustomerView, LookupHit, Store, StoreError, synth::SeedReport};
+use serde_json::{Value, json};
+
+/// The app's identifier: the desktop shell stores its data under the same folder name.
+pub const APP_ID: &str = "jp.madoguchi.app";
+
+/// The longest call note accepted.
+const MAX_NOTE_CHARS: usize = 2000;
+
+/// A failed use case: bad input the user can fix (naming the field), something not found,
+/// or a failure of the database or file system.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        ApiError::Invalid { field: field.into(), reason: reason.into() }
+    }
+
+    /// A short code for the IPC boundary and the CLI's exit status.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Invalid { .. } => "invalid",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Failed(_) => "failed",
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid { field, reason } => ApiError::Invalid { field, reason },
+            StoreError::NotFound(what) => ApiError::NotFound(what),
+            other => ApiError::Failed(other.to_string()),
+        }
+    }
+}
+
+/// The default database: `<platform data folder>/jp.madoguchi.app/madoguchi.sqlite3`
+/// (on Linux `~/.local/share/jp.madoguchi.app/`).
+pub fn default_db_path() -> Result<PathBuf, ApiError> {
+    let base = dirs::data_dir().ok_or_else(|| ApiError::Failed("no data folder on this platform; pass --db PATH".into()))?;
+    Ok(base.join(APP_ID).join("madoguchi.sqlite3"))
+}
+
+/// Opens the database at `path` (creating its folder and the file, and migrating, as needed).
+pub fn open(path: &Path, now: Moment) -> Result<Store, ApiError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| ApiError::Failed(format!("{}: {e}", parent.display())))?;
+    }
+    Ok(Store::open(path, &stamp(now))?)
+}
+
+/// The text form of a moment stored in rows: RFC 3339 in +09:00, to the second.
+pub fn stamp(now: Moment) -> String {
+    time::in_japan(now).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+fn hit_json(hit: &LookupHit) -> Value {
+    json!({
+        "customer_id": hit.customer_id,
+        "name": hit.name,
+        "name_kana": hit.name_kana,
+        "prefecture": hit.prefecture,
+        "matched_field": hit.field.code(),
+        "matched_label": hit.field.label(),
+        "matched": hit.matched,
+        "exact": hit.exact,
+        "rank": hit.rank,
+    })
+}
+
+/// The search box: ranked results, each saying which field matched.
+pub fn lookup(store: &Store, query: &str, limit: usize) -> Result<Value, ApiError> {
+    let hits = store.lookup(query, limit)?;
+    Ok(json!({"query": query, "results": hits.iter().map(hit_json).collect::<Vec<_>>()}))
+}
+
+/// One customer with accounts, orders, documents, requests and notes.
+pub fn customer(store: &Store, id: &str) -> Result<Value, ApiError> {
+    let view = store.customer(id)?.ok_or_else(|| ApiError::NotFound(format!("customer {id} not found")))?;
+    Ok(customer_json(&view))
+}
+
+fn customer_json(v: &CustomerView) -> Value {
+    let accounts: Vec<Value> = v
+        .accounts
+        .iter()
+        .map(|a| {
+            let r = &a.record;
+            let orders: Vec<Value> = a
+                .orders
+                .iter()
+                .map(|o| {
+                    json!({
+                        "id": o.id, "order_number": o.order_number, "ordered_at": o.ordered_at,
+                        "payment_method": o.payment_method, "shipped_on": o.shipped_on, "status": o.status,
+                        "lines": o.lines.iter().map(|l| json!({
+                            "line_no": l.line_no, "product_code": l.product_code, "name": l.name, "quantity": l.quantity,
+                            "unit_price": l.unit_price, "tax": l.tax, "delivery_note": l.delivery_note,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            json!({
+                "id": a.id, "service": r.service, "customer_number": r.customer_number, "status": r.status,
+                "plan": r.plan, "server_model": r.server_model, "servers": r.servers,
+                "first_delivery": r.first_delivery, "last_shipment": r.last_shipment,
+                "dealer": r.dealer, "monthly_limit": r.monthly_limit,
+                "billing_cycle": r.billing_cycle, "paid_through": r.paid_through, "terminals": r.terminals,
+                "np_terms": r.np_terms, "points": r.points, "member": r.member,
+                "orders": orders,
+            })
+        })
+        .collect();
+    json!({
+        "id": v.id, "kind": v.kind, "name": v.name, "name_kana": v.name_kana, "birth_date": v.birth_date,
+        "prefecture": v.prefecture, "postal_code": format_postal(&v.postal_code), "address": v.address,
+        "created_at": v.created_at, "updated_at": v.updated_at,
+        "phones": v.phones.iter().map(|p| json!({"number": p.number, "label": p.label})).collect::<Vec<_>>(),
+        "emails": v.emails,
+        "accounts": accounts,
+        "documents": v.documents.iter().map(|d| json!({
+            "id": d.id, "type": d.doc_type, "number": d.number, "issued_at": d.issued_at,
+            "reissue_of": d.reissue_of, "pdf_sha256": d.pdf_sha256,
+        })).collect::<Vec<_>>(),
+        "requests": v.requests.iter().map(|r| json!({
+            "id": r.id, "type": r.request_type, "status": r.status, "due_on": r.due_on, "created_at": r.created_at,
+        })).collect::<Vec<_>>(),
+        "notes": v.notes.iter().map(|n| json!({"id": n.id, "author": n.author, "at": n.at, "body": n.body})).collect::<Vec<_>>(),
+    })
+}
+
+/// Refuses free text that holds a payment-card number (card data lives with the payment
+/// processor: seeds 000 and 001), naming the field.
+pub fn refuse_card_number(field: &str, text: &str) -> Result<(), ApiError> {
+    if contains_card_number(text) {
+        return Err(ApiError::invalid(
+            field,
+            "looks like a payment-card number; card data is never stored here (the customer registers it with the payment processor)",
+        ));
+    }
+    Ok(())
+}
+
+/// Adds a call note to a customer; returns the note's id.
+pub fn add_note(store: &mut Store, customer_id: &str, author: &str, body: &str, now: Moment) -> Result<String, ApiError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(ApiError::invalid("note", "is empty"));
+    }
+    if body.chars().count() > MAX_NOTE_CHARS {
+        return Err(ApiError::invalid("note", format!("is longer than {MAX_NOTE_CHARS} characters")));
+    }
+    refuse_card_number("note", body)?;
+    if author.trim().is_empty() {
+        return Err(ApiError::invalid("agent", "is empty"));
+    }
+    let at = stamp(now);
+    Ok(store.write(|tx| madoguchi_store::customers::add_note(tx, customer_id, author, body, &at))?)
+}
+
+/// Adds `count` synthetic customers (all or nothing); `progress(done)` may return false to cancel.
+pub fn seed(store: &mut Store, count: u64, seed: u64, now: Moment, progress: &mut dyn FnMut(u64) -> bool) -> Result<SeedReport, ApiError> {
+    if count == 0 {
+        return Err(ApiError::invalid("customers", "must be at least 1"));
+    }
+    let today = time::japan_date(now).signed_duration_since(chrono::NaiveDate::default()).num_days();
+    let report = store.seed(count, seed, today, &stamp(now), progress)?;
+    store.optimize()?;
+    Ok(report)
+}
+
+/// SQLite's integrity checks and the search index's; the problems found.
+pub fn check(store: &Store) -> Result<Vec<String>, ApiError> {
+    Ok(store.check()?)
+}

@@ -1,0 +1,198 @@
+//! The search box and the customer view on a real SQLite file filled by the real CSV import:
+//! every query form of the issue, the ranking, and what matched.
+
+use std::path::PathBuf;
+
+use madoguchi_api::customers::{self, ApiError};
+use madoguchi_api::import::{Encoding, import_customers};
+use madoguchi_api::tariffs::Tariffs;
+use madoguchi_domain::time::Moment;
+use madoguchi_store::Store;
+use serde_json::Value;
+
+fn now() -> Moment {
+    chrono::DateTime::parse_from_rfc3339("2026-11-21T11:00:00+09:00").expect("moment")
+}
+
+/// A fresh database file under the system temp folder.
+pub fn temp_db(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("madoguchi-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join("test.sqlite3")
+}
+
+fn fixture_store(name: &str) -> Store {
+    let mut store = customers::open(&temp_db(name), now()).expect("opens");
+    let csv = include_bytes!("fixtures/customers.csv");
+    let tariffs = Tariffs::embedded().expect("tariffs");
+    let report = import_customers(&mut store, csv, Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true).expect("imports");
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.created, 6);
+    store
+}
+
+fn results(store: &Store, query: &str) -> Vec<Value> {
+    customers::lookup(store, query, 20).expect("lookup")["results"].as_array().expect("results").clone()
+}
+
+#[test]
+fn every_query_form_finds_the_caller() {
+    let store = fixture_store("forms");
+    // (query, the first result's name, the field that matched)
+    let cases = [
+        // phone numbers, any format
+        ("03-1234-5678", "佐藤　太郎", "phone"),
+        ("0312345678", "佐藤　太郎", "phone"),
+        ("０３－１２３４－５６７８", "佐藤　太郎", "phone"),
+        ("+81 3 1234 5678", "佐藤　太郎", "phone"),
+        ("03 1234 5678", "佐藤　太郎", "phone"),
+        ("(03)1234-5678", "佐藤　太郎", "phone"),
+        ("09022223333", "髙橋　美咲", "phone"),
+        ("+81-90-2222-3333", "髙橋　美咲", "phone"),
+        ("092-123-4567", "山﨑　健一", "phone"),
+        ("3333", "髙橋　美咲", "phone"),
+        // names: kanji, hiragana, katakana, half-width katakana, in part
+        ("佐藤　太郎", "佐藤　太郎", "name"),
+        ("佐藤太郎", "佐藤　太郎", "name"),
+        ("太郎", "佐藤　太郎", "name"),
+        ("たかはし", "髙橋　美咲", "name_kana"),
+        ("タカハシ", "髙橋　美咲", "name_kana"),
+        ("ﾀｶﾊｼ ﾐｻｷ", "髙橋　美咲", "name_kana"),
+        ("髙橋", "髙橋　美咲", "name"),
+        ("𠮷田", "𠮷田　花子", "name"),
+        ("よしだはなこ", "𠮷田　花子", "name_kana"),
+        ("山﨑", "山﨑　健一", "name"),
+        ("やまさき", "山﨑　健一", "name_kana"),
+        ("アマノ", "株式会社アマノ商事", "name"),
+        ("アマノ商事", "株式会社アマノ商事", "name"),
+        ("しょうじ", "株式会社アマノ商事", "name_kana"),
+        ("はなこ", "佐藤　花子", "name_kana"),
+        // customer numbers
+        ("AW00000001", "佐藤　太郎", "customer_number"),
+        ("aw00000001", "佐藤　太郎", "customer_number"),
+        ("ＡＷ０００００００１", "佐藤　太郎", "customer_number"),
+        ("M2M0000001", "𠮷田　花子", "customer_number"),
+        ("PA-00000001", "髙橋　美咲", "customer_number"),
+        // emails
+        ("taro.sato@example.com", "佐藤　太郎", "email"),
+        ("TARO.SATO@EXAMPLE.COM", "佐藤　太郎", "email"),
+        ("kenichi.yama", "山﨑　健一", "email"),
+        // postal codes
+        ("060-0001", "髙橋　美咲", "postal_code"),
+        ("0600001", "髙橋　美咲", "postal_code"),
+        ("〒900-0001", "𠮷田　花子", "postal_code"),
+    ];
+    let mut failures = Vec::new();
+    for (query, name, field) in cases {
+        let found = results(&store, query);
+        match found.first() {
+            Some(first) if first["name"] == name && first["matched_field"] == field => {}
+            other => failures.push(format!("{query}: expected {name} by {field}, got {other:?}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn exact_phone_and_number_rank_first() {
+    let store = fixture_store("rank");
+    // 03-1234-5678 is 佐藤 太郎's; 03-1234-5679 (佐藤 花子) shares the prefix.
+    let found = results(&store, "03-1234-567");
+    let names: Vec<&str> = found.iter().map(|r| r["name"].as_str().unwrap_or("")).collect();
+    assert_eq!(names, ["佐藤　太郎", "佐藤　花子"], "a prefix finds both");
+    let found = results(&store, "0312345679");
+    assert_eq!(found[0]["name"], "佐藤　花子");
+    assert_eq!(found[0]["exact"], true);
+    assert_eq!(found.len(), 1, "an exact phone finds only its owner");
+    // 佐藤: both 佐藤 customers by name, whole family name = exact token.
+    let found = results(&store, "佐藤");
+    assert_eq!(found.len(), 2);
+    assert!(found.iter().all(|r| r["matched_field"] == "name" && r["exact"] == true));
+    // The postal code 100-0001 is shared: both, ranked below an exact phone of another query.
+    assert_eq!(results(&store, "100-0001").len(), 2);
+}
+
+#[test]
+fn nothing_matches_nonsense_and_empty_queries() {
+    let store = fixture_store("none");
+    for query in ["", "   ", "鈴木", "0120-000-000", "zz@nowhere.example"] {
+        assert!(results(&store, query).is_empty(), "{query:?}");
+    }
+}
+
+#[test]
+fn the_customer_view_has_everything() {
+    let mut store = fixture_store("view");
+    let id = results(&store, "AW00000001")[0]["customer_id"].as_str().expect("id").to_string();
+    customers::add_note(&mut store, &id, "山本", "配送日の変更を受付。", now()).expect("note");
+    let view = customers::customer(&store, &id).expect("found");
+    assert_eq!(view["name"], "佐藤　太郎");
+    assert_eq!(view["postal_code"], "100-0001");
+    assert_eq!(view["phones"].as_array().map(Vec::len), Some(2));
+    assert_eq!(view["accounts"][0]["service"], "alwater");
+    assert_eq!(view["accounts"][0]["server_model"], "slim3");
+    assert_eq!(view["accounts"][0]["last_shipment"], "2026-09-12");
+    assert_eq!(view["notes"][0]["body"], "配送日の変更を受付。");
+    assert_eq!(view["notes"][0]["author"], "山本");
+    assert!(matches!(customers::customer(&store, "no-such-id"), Err(ApiError::NotFound(_))));
+}
+
+#[test]
+fn card_numbers_are_refused_in_notes_and_nothing_is_written() {
+    let mut store = fixture_store("cards");
+    let id = results(&store, "AW00000001")[0]["customer_id"].as_str().expect("id").to_string();
+    for body in ["カード 4111 1111 1111 1111 で支払い希望", "4242-4242-4242-4242", "JCB３５３０１１１３３３３０００００"] {
+        let error = customers::add_note(&mut store, &id, "山本", body, now()).expect_err("refused");
+        assert!(matches!(&error, ApiError::Invalid { field, .. } if field == "note"), "{error}");
+    }
+    assert!(customers::add_note(&mut store, &id, "山本", "   ", now()).is_err(), "empty notes are refused");
+    assert_eq!(customers::customer(&store, &id).expect("view")["notes"].as_array().map(Vec::len), Some(0));
+    customers::add_note(&mut store, &id, "山本", "折り返し 03-1234-5678 へ", now()).expect("a phone number is fine");
+}
+
+#[test]
+fn the_audit_log_is_append_only() {
+    let path = temp_db("audit");
+    let mut store = customers::open(&path, now()).expect("opens");
+    let tariffs = Tariffs::embedded().expect("tariffs");
+    import_customers(&mut store, include_bytes!("fixtures/customers.csv"), Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true).expect("imports");
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).expect("raw open");
+    let rows: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).expect("count");
+    assert_eq!(rows, 6, "one audit row per created customer");
+    assert!(conn.execute("UPDATE audit_log SET actor = 'x'", []).is_err());
+    assert!(conn.execute("DELETE FROM audit_log", []).is_err());
+}
+
+#[test]
+fn a_database_from_a_newer_schema_is_refused() {
+    let path = temp_db("newer");
+    drop(customers::open(&path, now()).expect("opens"));
+    rusqlite::Connection::open(&path).expect("raw").pragma_update(None, "user_version", 99).expect("bump");
+    let error = customers::open(&path, now()).err().expect("refused");
+    assert!(error.to_string().contains("newer"), "{error}");
+}
+
+#[test]
+fn seeding_is_deterministic_and_passes_the_integrity_check() {
+    let dump = |name: &str| {
+        let path = temp_db(name);
+        let mut store = customers::open(&path, now()).expect("opens");
+        let report = customers::seed(&mut store, 500, 42, now(), &mut |_| true).expect("seeds");
+        assert_eq!(report.customers, 500);
+        assert!(customers::check(&store).expect("check").is_empty());
+        drop(store);
+        let conn = rusqlite::Connection::open(&path).expect("raw");
+        let mut stmt = conn.prepare("SELECT id, name, name_kana, prefecture, postal_code, address FROM customers ORDER BY id").expect("query");
+        let rows: Vec<String> = stmt
+            .query_map([], |r| Ok((0..6).map(|i| r.get::<_, String>(i).unwrap_or_default()).collect::<Vec<_>>().join("|")))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        let prefectures: std::collections::BTreeSet<String> = rows.iter().map(|r| r.split('|').nth(3).unwrap_or("").to_string()).collect();
+        assert!(prefectures.contains("北海道") && prefectures.contains("沖縄県"), "{prefectures:?}");
+        rows
+    };
+    assert_eq!(dump("seed-a"), dump("seed-b"), "the same seed gives the same customers");
+}

@@ -1,0 +1,304 @@
+//! Writing customers: insert with phones, emails and accounts; the import's upsert keyed by
+//! (service, customer number), audited field by field; call notes; the name search index.
+
+use madoguchi_domain::text::{nfkc, phone_digits, search_key};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use crate::Result;
+
+/// A phone number as written, with an optional label (自宅, 携帯…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneRecord {
+    pub number: String,
+    pub label: Option<String>,
+}
+
+/// One account at one service. Fields a service does not use stay `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccountRecord {
+    pub service: String,
+    pub customer_number: String,
+    pub status: String,
+    pub plan: Option<String>,
+    pub server_model: Option<String>,
+    pub servers: Option<i64>,
+    pub first_delivery: Option<String>,
+    pub last_shipment: Option<String>,
+    pub dealer: Option<String>,
+    pub monthly_limit: Option<String>,
+    pub billing_cycle: Option<String>,
+    pub paid_through: Option<String>,
+    pub terminals: Option<i64>,
+    pub np_terms: Option<String>,
+    pub points: Option<i64>,
+    pub member: Option<bool>,
+}
+
+/// A customer as written: already validated by the API.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CustomerRecord {
+    pub kind: String,
+    pub name: String,
+    pub name_kana: String,
+    pub birth_date: Option<String>,
+    pub prefecture: String,
+    /// Seven digits.
+    pub postal_code: String,
+    pub address: String,
+    pub phones: Vec<PhoneRecord>,
+    pub emails: Vec<String>,
+    pub accounts: Vec<AccountRecord>,
+}
+
+/// What an imported row did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Created,
+    /// The number of fields that changed.
+    Updated(usize),
+    Unchanged,
+}
+
+/// The search key of a customer or order number: NFKC, upper case, no spaces or hyphens.
+pub(crate) fn number_key(text: &str) -> String {
+    nfkc(text).chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect()
+}
+
+/// Legal-entity words left out of a company's second name token, so 「アマノ」 finds 株式会社アマノ.
+const ENTITY_WORDS: [&str; 8] = ["株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "(株)", "(有)", "一般社団法人"];
+
+fn name_tokens(name: &str, kana: &str) -> Vec<String> {
+    let mut tokens: Vec<String> = Vec::new();
+    for text in [name, kana] {
+        let normalized = nfkc(text);
+        let mut stripped = normalized.clone();
+        for word in ENTITY_WORDS {
+            stripped = stripped.replace(word, " ");
+        }
+        for part in normalized.split_whitespace().chain(stripped.split_whitespace()) {
+            let key = search_key(part);
+            if !key.is_empty() && !tokens.contains(&key) {
+                tokens.push(key);
+            }
+        }
+    }
+    tokens
+}
+
+/// (Re)writes the name search rows of one customer.
+fn index_name(tx: &Transaction, rowid: i64, name: &str, kana: &str) -> Result<()> {
+    tx.prepare_cached("DELETE FROM customer_name_fts WHERE rowid = ?1")?.execute([rowid])?;
+    tx.prepare_cached("DELETE FROM customer_name_tokens WHERE customer_rowid = ?1")?.execute([rowid])?;
+    let key = format!("{}|{}", search_key(name), search_key(kana));
+    tx.prepare_cached("INSERT INTO customer_name_fts (rowid, name_key) VALUES (?1, ?2)")?.execute(params![rowid, key])?;
+    let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO customer_name_tokens (token, customer_rowid) VALUES (?1, ?2)")?;
+    for token in name_tokens(name, kana) {
+        insert.execute(params![token, rowid])?;
+    }
+    Ok(())
+}
+
+/// Appends one row to the audit log.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn audit(
+    tx: &Transaction,
+    now: &str,
+    actor: &str,
+    entity: &str,
+    entity_id: &str,
+    action: &str,
+    field: Option<&str>,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit_log (at, actor, entity, entity_id, action, field, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![now, actor, entity, entity_id, action, field, old, new])?;
+    Ok(())
+}
+
+fn insert_phones(tx: &Transaction, customer_id: &str, phones: &[PhoneRecord], ids: &mut dyn FnMut() -> String, now: &str) -> Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO customer_phones (id, customer_id, number, digits, digits_reversed, label, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for phone in phones {
+        let digits = phone_digits(&phone.number).unwrap_or_default();
+        let reversed: String = digits.chars().rev().collect();
+        insert.execute(params![ids(), customer_id, phone.number, digits, reversed, phone.label, now])?;
+    }
+    Ok(())
+}
+
+fn insert_emails(tx: &Transaction, customer_id: &str, emails: &[String], ids: &mut dyn FnMut() -> String, now: &str) -> Result<()> {
+    let mut insert = tx.prepare_cached("INSERT INTO customer_emails (id, customer_id, address, address_key, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    for email in emails {
+        insert.execute(params![ids(), customer_id, email, email.to_lowercase(), now])?;
+    }
+    Ok(())
+}
+
+fn insert_account(tx: &Transaction, id: &str, customer_id: &str, a: &AccountRecord, now: &str) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO accounts (id, customer_id, service, customer_number, number_key, status, plan, server_model, servers,
+             first_delivery, last_shipment, dealer, monthly_limit, billing_cycle, paid_through, terminals, np_terms, points, member,
+             created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20)",
+    )?
+    .execute(params![
+        id,
+        customer_id,
+        a.service,
+        a.customer_number,
+        number_key(&a.customer_number),
+        a.status,
+        a.plan,
+        a.server_model,
+        a.servers,
+        a.first_delivery,
+        a.last_shipment,
+        a.dealer,
+        a.monthly_limit,
+        a.billing_cycle,
+        a.paid_through,
+        a.terminals,
+        a.np_terms,
+        a.points,
+        a.member,
+        now
+    ])?;
+    Ok(())
+}
+
+/// Inserts a customer with its phones, emails and accounts; returns its id and its accounts' ids.
+pub fn insert_customer(tx: &Transaction, record: &CustomerRecord, ids: &mut dyn FnMut() -> String, actor: &str, now: &str) -> Result<(String, Vec<String>)> {
+    let id = ids();
+    tx.prepare_cached(
+        "INSERT INTO customers (id, kind, name, name_kana, birth_date, prefecture, postal_code, address, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+    )?
+    .execute(params![id, record.kind, record.name, record.name_kana, record.birth_date, record.prefecture, record.postal_code, record.address, now])?;
+    let rowid = tx.last_insert_rowid();
+    index_name(tx, rowid, &record.name, &record.name_kana)?;
+    insert_phones(tx, &id, &record.phones, ids, now)?;
+    insert_emails(tx, &id, &record.emails, ids, now)?;
+    let mut account_ids = Vec::with_capacity(record.accounts.len());
+    for account in &record.accounts {
+        let account_id = ids();
+        insert_account(tx, &account_id, &id, account, now)?;
+        account_ids.push(account_id);
+    }
+    audit(tx, now, actor, "customers", &id, "insert", None, None, Some(&record.name))?;
+    Ok((id, account_ids))
+}
+
+/// The customer fields an import may change, as (column, value).
+fn customer_fields(r: &CustomerRecord) -> [(&'static str, Option<String>); 7] {
+    [
+        ("kind", Some(r.kind.clone())),
+        ("name", Some(r.name.clone())),
+        ("name_kana", Some(r.name_kana.clone())),
+        ("birth_date", r.birth_date.clone()),
+        ("prefecture", Some(r.prefecture.clone())),
+        ("postal_code", Some(r.postal_code.clone())),
+        ("address", Some(r.address.clone())),
+    ]
+}
+
+fn account_fields(a: &AccountRecord) -> [(&'static str, Option<String>); 14] {
+    let n = |v: Option<i64>| v.map(|n| n.to_string());
+    [
+        ("status", Some(a.status.clone())),
+        ("plan", a.plan.clone()),
+        ("server_model", a.server_model.clone()),
+        ("servers", n(a.servers)),
+        ("first_delivery", a.first_delivery.clone()),
+        ("last_shipment", a.last_shipment.clone()),
+        ("dealer", a.dealer.clone()),
+        ("monthly_limit", a.monthly_limit.clone()),
+        ("billing_cycle", a.billing_cycle.clone()),
+        ("paid_through", a.paid_through.clone()),
+        ("terminals", n(a.terminals)),
+        ("np_terms", a.np_terms.clone()),
+        ("points", n(a.points)),
+        ("member", a.member.map(|m| if m { "1".to_string() } else { "0".to_string() })),
+    ]
+}
+
+/// Updates the changed columns of one row, auditing each; returns how many changed.
+fn update_changed(tx: &Transaction, table: &str, id: &str, fields: &[(&'static str, Option<String>)], actor: &str, now: &str) -> Result<usize> {
+    let mut changed = 0;
+    for (column, new) in fields {
+        let old: Option<String> =
+            tx.query_row(&format!("SELECT CAST({column} AS TEXT) FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?;
+        if old != *new {
+            tx.execute(&format!("UPDATE {table} SET {column} = ?1, updated_at = ?2 WHERE id = ?3"), params![new, now, id])?;
+            audit(tx, now, actor, table, id, "update", Some(column), old.as_deref(), new.as_deref())?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+/// Replaces a customer's phones or emails when the set differs (order kept as given).
+fn replace_contacts(tx: &Transaction, customer_id: &str, record: &CustomerRecord, ids: &mut dyn FnMut() -> String, actor: &str, now: &str) -> Result<usize> {
+    let mut changed = 0;
+    let mut stmt = tx.prepare_cached("SELECT number, label FROM customer_phones WHERE customer_id = ?1 ORDER BY rowid")?;
+    let phones: Vec<PhoneRecord> =
+        stmt.query_map([customer_id], |r| Ok(PhoneRecord { number: r.get(0)?, label: r.get(1)? }))?.collect::<rusqlite::Result<_>>()?;
+    if phones != record.phones {
+        tx.execute("DELETE FROM customer_phones WHERE customer_id = ?1", [customer_id])?;
+        insert_phones(tx, customer_id, &record.phones, ids, now)?;
+        let show = |p: &[PhoneRecord]| p.iter().map(|p| p.number.as_str()).collect::<Vec<_>>().join(", ");
+        audit(tx, now, actor, "customers", customer_id, "update", Some("phones"), Some(&show(&phones)), Some(&show(&record.phones)))?;
+        changed += 1;
+    }
+    let mut stmt = tx.prepare_cached("SELECT address FROM customer_emails WHERE customer_id = ?1 ORDER BY rowid")?;
+    let emails: Vec<String> = stmt.query_map([customer_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if emails != record.emails {
+        tx.execute("DELETE FROM customer_emails WHERE customer_id = ?1", [customer_id])?;
+        insert_emails(tx, customer_id, &record.emails, ids, now)?;
+        audit(tx, now, actor, "customers", customer_id, "update", Some("emails"), Some(&emails.join(", ")), Some(&record.emails.join(", ")))?;
+        changed += 1;
+    }
+    Ok(changed)
+}
+
+/// Applies one imported row (a customer with exactly one account): creates it, updates the
+/// fields that differ, or leaves it as it is. Importing the same row twice changes nothing.
+pub fn import_row(tx: &Transaction, record: &CustomerRecord, ids: &mut dyn FnMut() -> String, actor: &str, now: &str) -> Result<ImportOutcome> {
+    let Some(account) = record.accounts.first() else {
+        return Err(crate::StoreError::invalid("accounts", "an imported row has one account"));
+    };
+    let existing: Option<(String, String, i64)> = tx
+        .prepare_cached("SELECT a.id, a.customer_id, c.rowid FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.service = ?1 AND a.customer_number = ?2")?
+        .query_row(params![account.service, account.customer_number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((account_id, customer_id, rowid)) = existing else {
+        insert_customer(tx, record, ids, actor, now)?;
+        return Ok(ImportOutcome::Created);
+    };
+    let mut changed = update_changed(tx, "customers", &customer_id, &customer_fields(record), actor, now)?;
+    changed += update_changed(tx, "accounts", &account_id, &account_fields(account), actor, now)?;
+    changed += replace_contacts(tx, &customer_id, record, ids, actor, now)?;
+    if changed == 0 {
+        return Ok(ImportOutcome::Unchanged);
+    }
+    index_name(tx, rowid, &record.name, &record.name_kana)?;
+    Ok(ImportOutcome::Updated(changed))
+}
+
+/// Adds a call note (the API has refused card numbers and empty text already).
+pub fn add_note(tx: &Transaction, customer_id: &str, author: &str, body: &str, now: &str) -> Result<String> {
+    let exists: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM customers WHERE id = ?1)", [customer_id], |r| r.get(0))?;
+    if !exists {
+        return Err(crate::StoreError::NotFound(format!("customer {customer_id} not found")));
+    }
+    let id = crate::new_id();
+    tx.execute(
+        "INSERT INTO call_notes (id, customer_id, author, at, body, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?4)",
+        params![id, customer_id, author, now, body],
+    )?;
+    audit(tx, now, author, "call_notes", &id, "insert", None, None, Some(body))?;
+    Ok(id)
+}

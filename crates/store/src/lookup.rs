@@ -1,0 +1,219 @@
+//! The one search box: phone numbers in any format, names in kanji or kana (any script or
+//! width, in part), customer numbers, emails and postal codes; ranked, saying what matched.
+
+use madoguchi_domain::text::{phone_digits, postal_digits, search_key};
+use rusqlite::{Connection, params};
+
+use crate::customers::number_key;
+use crate::{Result, Store};
+
+/// Which field of the customer matched the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchedField {
+    Phone,
+    CustomerNumber,
+    Email,
+    PostalCode,
+    Name,
+    NameKana,
+}
+
+impl MatchedField {
+    pub fn code(self) -> &'static str {
+        match self {
+            MatchedField::Phone => "phone",
+            MatchedField::CustomerNumber => "customer_number",
+            MatchedField::Email => "email",
+            MatchedField::PostalCode => "postal_code",
+            MatchedField::Name => "name",
+            MatchedField::NameKana => "name_kana",
+        }
+    }
+
+    /// The Japanese label shown beside a result.
+    pub fn label(self) -> &'static str {
+        match self {
+            MatchedField::Phone => "電話番号",
+            MatchedField::CustomerNumber => "お客様番号",
+            MatchedField::Email => "メールアドレス",
+            MatchedField::PostalCode => "郵便番号",
+            MatchedField::Name => "氏名・名称",
+            MatchedField::NameKana => "フリガナ",
+        }
+    }
+}
+
+/// One result of the search box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookupHit {
+    pub customer_id: String,
+    pub name: String,
+    pub name_kana: String,
+    pub prefecture: String,
+    pub field: MatchedField,
+    /// The value that matched, as stored (the phone as written, the account number…).
+    pub matched: String,
+    /// Lower is better: 0 exact phone or number … 6 part of a name.
+    pub rank: u8,
+    /// True for an exact match of the whole field.
+    pub exact: bool,
+}
+
+/// Ranks: exact phone or customer number first, then exact email, postal code, a whole name
+/// part, then prefixes, then any part of a name.
+const RANK_EXACT_ID: u8 = 0;
+const RANK_EXACT_EMAIL: u8 = 1;
+const RANK_POSTAL: u8 = 2;
+const RANK_NAME_TOKEN: u8 = 3;
+const RANK_PREFIX: u8 = 4;
+const RANK_NAME_PREFIX: u8 = 5;
+const RANK_NAME_PART: u8 = 6;
+const RANK_PHONE_ENDING: u8 = 7;
+
+/// The smallest number of digits a partial phone number must have to be searched.
+const MIN_PHONE_PREFIX: usize = 4;
+/// Up to this many digits, a query also finds phones ending with them (下4桁 and a little more).
+const MAX_PHONE_ENDING: usize = 8;
+
+/// The first key after every key starting with `prefix` (for index range scans).
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+struct Candidate {
+    rowid: i64,
+    field: MatchedField,
+    matched: String,
+    rank: u8,
+}
+
+impl Store {
+    /// Searches the one box. An empty query finds nothing.
+    pub fn lookup(&self, query: &str, limit: usize) -> Result<Vec<LookupHit>> {
+        let query = query.trim();
+        if query.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let conn = self.conn();
+        let mut found: Vec<Candidate> = Vec::new();
+        let limit_sql = i64::try_from(limit).unwrap_or(i64::MAX);
+
+        if let Some(digits) = phone_digits(query).filter(|d| d.len() >= MIN_PHONE_PREFIX) {
+            phones(conn, &digits, limit_sql, &mut found)?;
+        }
+        let number = number_key(query);
+        if number.len() >= 3 && number.chars().any(|c| c.is_ascii_digit()) {
+            numbers(conn, &number, limit_sql, &mut found)?;
+        }
+        if query.contains('@') || (query.len() >= 3 && query.bytes().all(|b| b.is_ascii_graphic()) && query.bytes().any(|b| b.is_ascii_alphabetic())) {
+            emails(conn, &query.to_lowercase(), limit_sql, &mut found)?;
+        }
+        if let Some(postal) = postal_digits(query) {
+            let mut stmt = conn.prepare_cached("SELECT rowid, postal_code FROM customers WHERE postal_code = ?1 LIMIT ?2")?;
+            for row in stmt.query_map(params![postal, limit_sql], |r| Ok((r.get(0)?, r.get(1)?)))? {
+                let (rowid, matched) = row?;
+                found.push(Candidate { rowid, field: MatchedField::PostalCode, matched, rank: RANK_POSTAL });
+            }
+        }
+        let key = search_key(query);
+        if !key.is_empty() && !key.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+') && !query.contains('@') {
+            names(conn, &key, limit_sql, &mut found)?;
+        }
+        self.rank(found, &key, limit)
+    }
+
+    /// Keeps each customer's best match, orders by rank then フリガナ (kana folded), and loads the rows.
+    fn rank(&self, mut found: Vec<Candidate>, key: &str, limit: usize) -> Result<Vec<LookupHit>> {
+        found.sort_by_key(|c| (c.rank, c.rowid));
+        let mut best: Vec<Candidate> = Vec::new();
+        for candidate in found {
+            if !best.iter().any(|b| b.rowid == candidate.rowid) {
+                best.push(candidate);
+            }
+        }
+        let mut stmt = self.conn().prepare_cached("SELECT id, name, name_kana, prefecture FROM customers WHERE rowid = ?1")?;
+        let mut hits = Vec::with_capacity(best.len());
+        for c in best {
+            let (customer_id, name, name_kana, prefecture): (String, String, String, String) =
+                stmt.query_row([c.rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            let (field, matched) = match c.field {
+                MatchedField::Name if !search_key(&name).contains(key) => (MatchedField::NameKana, name_kana.clone()),
+                MatchedField::Name => (MatchedField::Name, name.clone()),
+                other => (other, c.matched),
+            };
+            let exact = matches!(c.rank, RANK_EXACT_ID | RANK_EXACT_EMAIL | RANK_POSTAL | RANK_NAME_TOKEN);
+            hits.push(LookupHit { customer_id, name, name_kana, prefecture, field, matched, rank: c.rank, exact });
+        }
+        hits.sort_by_cached_key(|h| (h.rank, search_key(&h.name_kana)));
+        hits.truncate(limit);
+        Ok(hits)
+    }
+}
+
+/// Runs the exact query, then the prefix range (`> key AND < end`, in index order); both limited.
+/// `select` is a query of (customer rowid, matched value) from tables holding `column`.
+fn exact_then_prefix(
+    conn: &Connection,
+    select: &str,
+    column: &str,
+    key: &str,
+    limit: i64,
+    field: MatchedField,
+    ranks: (u8, u8),
+    found: &mut Vec<Candidate>,
+) -> Result<()> {
+    let mut exact = conn.prepare_cached(&format!("{select} WHERE {column} = ?1 LIMIT ?2"))?;
+    for row in exact.query_map(params![key, limit], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        let (rowid, matched) = row?;
+        found.push(Candidate { rowid, field, matched, rank: ranks.0 });
+    }
+    let mut prefix = conn.prepare_cached(&format!("{select} WHERE {column} > ?1 AND {column} < ?2 LIMIT ?3"))?;
+    for row in prefix.query_map(params![key, prefix_end(key), limit], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        let (rowid, matched) = row?;
+        found.push(Candidate { rowid, field, matched, rank: ranks.1 });
+    }
+    Ok(())
+}
+
+/// A phone number: whole, its first digits, or — for a few digits — its last ones.
+fn phones(conn: &Connection, digits: &str, limit: i64, found: &mut Vec<Candidate>) -> Result<()> {
+    let select = "SELECT c.rowid, p.number FROM customer_phones p JOIN customers c ON c.id = p.customer_id";
+    exact_then_prefix(conn, select, "p.digits", digits, limit, MatchedField::Phone, (RANK_EXACT_ID, RANK_PREFIX), found)?;
+    if digits.len() <= MAX_PHONE_ENDING {
+        let reversed: String = digits.chars().rev().collect();
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.rowid, p.number FROM customer_phones p JOIN customers c ON c.id = p.customer_id
+             WHERE p.digits_reversed >= ?1 AND p.digits_reversed < ?2 LIMIT ?3",
+        )?;
+        for row in stmt.query_map(params![reversed, prefix_end(&reversed), limit], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            let (rowid, matched) = row?;
+            found.push(Candidate { rowid, field: MatchedField::Phone, matched, rank: RANK_PHONE_ENDING });
+        }
+    }
+    Ok(())
+}
+
+fn numbers(conn: &Connection, key: &str, limit: i64, found: &mut Vec<Candidate>) -> Result<()> {
+    let select = "SELECT c.rowid, a.customer_number FROM accounts a JOIN customers c ON c.id = a.customer_id";
+    exact_then_prefix(conn, select, "a.number_key", key, limit, MatchedField::CustomerNumber, (RANK_EXACT_ID, RANK_PREFIX), found)
+}
+
+fn emails(conn: &Connection, key: &str, limit: i64, found: &mut Vec<Candidate>) -> Result<()> {
+    let select = "SELECT c.rowid, e.address FROM customer_emails e JOIN customers c ON c.id = e.customer_id";
+    exact_then_prefix(conn, select, "e.address_key", key, limit, MatchedField::Email, (RANK_EXACT_EMAIL, RANK_PREFIX), found)
+}
+
+/// Names: a whole family or given name (either script) first, then name parts that start
+/// with the query, then — for three characters or more — any part of the name (trigram index).
+fn names(conn: &Connection, key: &str, limit: i64, found: &mut Vec<Candidate>) -> Result<()> {
+    let select = "SELECT customer_rowid, '' FROM customer_name_tokens";
+    exact_then_prefix(conn, select, "token", key, limit, MatchedField::Name, (RANK_NAME_TOKEN, RANK_NAME_PREFIX), found)?;
+    if key.chars().count() >= 3 {
+        let phrase = format!("\"{}\"", key.replace('"', "\"\""));
+        let mut stmt = conn.prepare_cached("SELECT rowid FROM customer_name_fts WHERE customer_name_fts MATCH ?1 LIMIT ?2")?;
+        for row in stmt.query_map(params![phrase, limit], |r| r.get(0))? {
+            found.push(Candidate { rowid: row?, field: MatchedField::Name, matched: String::new(), rank: RANK_NAME_PART });
+        }
+    }
+    Ok(())
+}
