@@ -1,0 +1,178 @@
+//! The CSV import: every bad row reported with its line and field, nothing written unless all
+//! rows are good (the file stays byte for byte), Shift_JIS files, re-imports that change
+//! nothing, `--skip-bad`, empty and large files.
+
+use std::path::{Path, PathBuf};
+
+use madoguchi_api::customers::{self, ApiError};
+use madoguchi_api::import::{Encoding, ImportReport, import_customers};
+use madoguchi_api::tariffs::Tariffs;
+use madoguchi_domain::time::Moment;
+
+const HEADER: &str = "service,customer_number,name,name_kana,birth_date,prefecture,postal_code,address,phone1,email,plan,server_model";
+
+fn now() -> Moment {
+    chrono::DateTime::parse_from_rfc3339("2026-11-21T11:00:00+09:00").expect("moment")
+}
+
+fn temp_db(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("madoguchi-import-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join("test.sqlite3")
+}
+
+fn import(path: &Path, bytes: &[u8], skip_bad: bool) -> Result<ImportReport, ApiError> {
+    let mut store = customers::open(path, now()).expect("opens");
+    let tariffs = Tariffs::embedded().expect("tariffs");
+    import_customers(&mut store, bytes, Encoding::Auto, skip_bad, &tariffs, "test", now(), &mut |_| true)
+}
+
+/// A digest of the database's bytes, after SQLite has folded its write-ahead log back into
+/// the file (the database must exist).
+fn bytes_of(path: &Path) -> (usize, u64) {
+    use std::hash::{Hash, Hasher};
+    let conn = rusqlite::Connection::open(path).expect("raw open");
+    conn.pragma_update(None, "wal_checkpoint", "TRUNCATE").expect("checkpoint");
+    drop(conn);
+    let bytes = std::fs::read(path).expect("db bytes");
+    assert!(!bytes.is_empty(), "the database exists before it is compared");
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    (bytes.len(), hasher.finish())
+}
+
+fn good_row(n: u32) -> String {
+    format!("alwater,AW{n:08},佐藤　太郎,サトウ タロウ,1980-04-01,東京都,100-0001,千代田区千代田1-{n},03-1234-{:04},taro{n}@example.com,,slim3", n % 10_000)
+}
+
+#[test]
+fn every_bad_row_is_reported_with_line_and_field_and_nothing_is_written() {
+    let path = temp_db("bad");
+    import(&path, format!("{HEADER}\n{}\n", good_row(1)).as_bytes(), false).expect("a first good import");
+    let before = bytes_of(&path);
+    let csv = format!(
+        "{HEADER}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n",
+        good_row(2),
+        "alwater,AW00000003,鈴木　一郎,スズキ イチロウ,1980-02-30,東京都,100-0001,千代田区1,03-1111-2222,,,slim3",
+        "alwater,AW00000004,鈴木　二郎,スズキ ジロウ,1980-02-03,東京,100-0001,千代田区1,03-1111-2223,,,slim3",
+        "alwater,AW00000002,田中　花子,タナカ ハナコ,1980-02-03,東京都,100-0001,千代田区1,03-1111-2224,,,slim3",
+        "alwater,AW00000005,田中　一,田中,1980-02-03,東京都,1000,千代田区1,031111,not-an-email,,slim9",
+        "water,AW00000006,田中　一,タナカ ハジメ,,東京都,100-0001,千代田区1,03-1111-2225,,basic,",
+        "alwater,AW00000007,田中　一,タナカ ハジメ,,東京都,100-0001,カード4111 1111 1111 1111,03-1111-2225,,,",
+        "plus-aqua,PA00000001,田中　一,タナカ ハジメ,2030-01-01,東京都,100-0001,港区1,03-1111-2226,,gold,slim3",
+    );
+    let report = import(&path, csv.as_bytes(), false).expect("a report, not a failure");
+    assert!(!report.written);
+    assert_eq!(report.rows, 8);
+    let found: Vec<(u64, &str)> = report.errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+    let expected = [
+        (3, "birth_date"),
+        (4, "prefecture"),
+        (5, "customer_number"),
+        (6, "name_kana"),
+        (6, "postal_code"),
+        (6, "phone1"),
+        (6, "email"),
+        (6, "server_model"),
+        (7, "service"),
+        (8, "address"),
+        (9, "birth_date"),
+        (9, "plan"),
+        (9, "server_model"),
+    ];
+    for want in expected {
+        assert!(found.contains(&want), "missing {want:?} in {found:?}");
+    }
+    assert_eq!(found.len(), expected.len(), "no more errors than those: {found:?}");
+    let duplicate = report.errors.iter().find(|e| e.line == 5).expect("the duplicate");
+    assert!(duplicate.message.contains("line 2"), "names the first line: {}", duplicate.message);
+    assert_eq!(bytes_of(&path), before, "a refused import leaves the file byte for byte as it was");
+}
+
+#[test]
+fn skip_bad_writes_the_good_rows_and_reports_the_rest() {
+    let path = temp_db("skip");
+    let csv = format!("{HEADER}\n{}\n{}\n{}\n", good_row(1), "alwater,AW00000009,x,サトウ,,東京都,1,a,03-1,,,", good_row(2));
+    let report = import(&path, csv.as_bytes(), true).expect("imports");
+    assert!(report.written);
+    assert_eq!((report.created, report.rows), (2, 3));
+    assert!(report.errors.iter().all(|e| e.line == 3));
+    let store = customers::open(&path, now()).expect("opens");
+    assert_eq!(customers::lookup(&store, "AW00000002", 5).expect("lookup")["results"].as_array().map(Vec::len), Some(1));
+    assert_eq!(customers::lookup(&store, "AW00000009", 5).expect("lookup")["results"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn importing_the_same_file_again_changes_nothing() {
+    let path = temp_db("again");
+    let csv = include_bytes!("fixtures/customers.csv");
+    let first = import(&path, csv, false).expect("imports");
+    assert_eq!(first.created, 6);
+    let before = bytes_of(&path);
+    let second = import(&path, csv, false).expect("imports");
+    assert_eq!((second.created, second.updated, second.unchanged), (0, 0, 6));
+    assert_eq!(bytes_of(&path), before, "nothing changed, not even a timestamp or an audit row");
+    // A changed address is an update, audited with old and new.
+    let changed = String::from_utf8(csv.to_vec()).expect("utf-8").replace("千代田区千代田1-1,", "千代田区丸の内2-2,");
+    let third = import(&path, changed.as_bytes(), false).expect("imports");
+    assert_eq!((third.created, third.updated, third.unchanged), (0, 1, 5));
+    let conn = rusqlite::Connection::open(&path).expect("raw");
+    let (old, new): (String, String) = conn
+        .query_row("SELECT old_value, new_value FROM audit_log WHERE action = 'update' AND field = 'address'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("audited");
+    assert_eq!((old.as_str(), new.as_str()), ("千代田区千代田1-1", "千代田区丸の内2-2"));
+}
+
+#[test]
+fn a_shift_jis_file_from_excel_imports() {
+    let path = temp_db("sjis");
+    let text = format!(
+        "サービス,お客様番号,氏名,フリガナ,生年月日,都道府県,郵便番号,住所,電話番号1\r\n\
+         alwater,AW00000100,髙橋　美咲,ﾀｶﾊｼ ﾐｻｷ,1990/2/28,北海道,060-0001,札幌市中央区北1条西2丁目,011-222-3333\r\n"
+    );
+    let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&text);
+    assert!(!unmappable, "CP932 has 髙 and half-width kana");
+    assert!(std::str::from_utf8(&bytes).is_err(), "the test file really is Shift_JIS");
+    let report = import(&path, &bytes, false).expect("imports");
+    assert_eq!((report.encoding, report.created), ("shift_jis", 1));
+    let store = customers::open(&path, now()).expect("opens");
+    let found = customers::lookup(&store, "たかはし", 5).expect("lookup");
+    assert_eq!(found["results"][0]["name"], "髙橋　美咲");
+    let id = found["results"][0]["customer_id"].as_str().expect("id").to_string();
+    assert_eq!(customers::customer(&store, &id).expect("view")["birth_date"], "1990-02-28");
+}
+
+#[test]
+fn empty_and_headerless_files_are_refused_naming_the_problem() {
+    let path = temp_db("empty");
+    for (bytes, field) in [(&b""[..], "file"), (b"\n\n", "file"), (HEADER.as_bytes(), "file"), (b"name,phone\nx,y\n", "header"), (b"service,customer_number\n", "header")] {
+        match import(&path, bytes, false) {
+            Err(ApiError::Invalid { field: f, .. }) => assert_eq!(f, field, "{:?}", String::from_utf8_lossy(bytes)),
+            other => panic!("{:?} must be refused, got {other:?}", String::from_utf8_lossy(bytes)),
+        }
+    }
+}
+
+#[test]
+fn a_ten_megabyte_file_imports_whole_and_a_bad_last_row_stops_all_of_it() {
+    let path = temp_db("big");
+    let mut csv = format!("{HEADER}\n");
+    let mut n = 0;
+    while csv.len() < 10 * 1024 * 1024 {
+        n += 1;
+        csv.push_str(&good_row(n));
+        csv.push('\n');
+    }
+    let bad = format!("{csv}alwater,AW99999999,佐藤　太郎,サトウ タロウ,1980-13-01,東京都,100-0001,千代田区,03-1234-5678,,,slim3\n");
+    drop(customers::open(&path, now()).expect("creates the database"));
+    let before = bytes_of(&path);
+    let report = import(&path, bad.as_bytes(), false).expect("a report");
+    assert!(!report.written);
+    assert_eq!(report.errors.len(), 1);
+    assert_eq!(report.errors[0].line, u64::from(n) + 2);
+    assert_eq!(bytes_of(&path), before);
+    let report = import(&path, csv.as_bytes(), false).expect("imports");
+    assert_eq!(report.created, u64::from(n));
+    assert!(n > 50_000, "{n} rows");
+}
