@@ -28,7 +28,7 @@ fn fixture_store(name: &str) -> Store {
     let tariffs = Tariffs::embedded().expect("tariffs");
     let report = import_customers(&mut store, csv, Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true).expect("imports");
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    assert_eq!(report.created, 6);
+    assert_eq!(report.created, 7);
     store
 }
 
@@ -52,6 +52,8 @@ fn every_query_form_finds_the_caller() {
         ("+81-90-2222-3333", "髙橋　美咲", "phone"),
         ("092-123-4567", "山﨑　健一", "phone"),
         ("3333", "髙橋　美咲", "phone"),
+        ("0086", "森　愛", "phone"),
+        ("0001", "佐藤　太郎", "phone"),
         // names: kanji, hiragana, katakana, half-width katakana, in part
         ("佐藤　太郎", "佐藤　太郎", "name"),
         ("佐藤太郎", "佐藤　太郎", "name"),
@@ -68,6 +70,9 @@ fn every_query_form_finds_the_caller() {
         ("アマノ商事", "株式会社アマノ商事", "name"),
         ("しょうじ", "株式会社アマノ商事", "name_kana"),
         ("はなこ", "佐藤　花子", "name_kana"),
+        ("森　愛", "森　愛", "name"),
+        ("もりあい", "森　愛", "name_kana"),
+        ("森", "森　愛", "name"),
         // customer numbers
         ("AW00000001", "佐藤　太郎", "customer_number"),
         ("aw00000001", "佐藤　太郎", "customer_number"),
@@ -160,7 +165,7 @@ fn the_audit_log_is_append_only() {
     drop(store);
     let conn = rusqlite::Connection::open(&path).expect("raw open");
     let rows: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).expect("count");
-    assert_eq!(rows, 6, "one audit row per created customer");
+    assert_eq!(rows, 7, "one audit row per created customer");
     assert!(conn.execute("UPDATE audit_log SET actor = 'x'", []).is_err());
     assert!(conn.execute("DELETE FROM audit_log", []).is_err());
 }

@@ -174,7 +174,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
                     store.installation_id().map_err(ApiError::from)?
                 )),
                 DbCommand::Seed { customers: count, seed } => {
-                    let started = std::time::Instant::now();
+                    let started = clock::stopwatch();
                     let report = customers::seed(&mut store, count, seed, now, &mut progress("seed", count))?;
                     Ok(format!(
                         "{}: {} customers, {} orders, {} documents, {} requests, {} notes in {:.1} s",

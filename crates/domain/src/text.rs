@@ -44,7 +44,8 @@ fn is_number_separator(c: char) -> bool {
 /// `None` when anything but digits and separators remains.
 pub fn phone_digits(text: &str) -> Option<String> {
     let normalized = nfkc(text.trim());
-    let international = normalized.strip_prefix('+').or_else(|| normalized.strip_prefix("00"));
+    // "+81…" or, dialled from abroad, "0081…"; a bare "00…" is just digits (下4桁 "0086").
+    let international = normalized.strip_prefix('+').or_else(|| normalized.strip_prefix("00").filter(|rest| rest.starts_with("81")));
     let body = international.unwrap_or(&normalized);
     let mut digits = String::with_capacity(body.len());
     for c in body.chars() {

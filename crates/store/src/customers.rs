@@ -67,6 +67,9 @@ pub(crate) fn number_key(text: &str) -> String {
 /// Legal-entity words left out of a company's second name token, so 「アマノ」 finds 株式会社アマノ.
 const ENTITY_WORDS: [&str; 8] = ["株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "(株)", "(有)", "一般社団法人"];
 
+/// The name tokens of a customer: the whole name, each part (family, given), and for a
+/// company the name without its legal-entity word; in both scripts. The whole name is a
+/// token so that short full names (森　愛 → 森愛) are found below the trigram index's reach.
 fn name_tokens(name: &str, kana: &str) -> Vec<String> {
     let mut tokens: Vec<String> = Vec::new();
     for text in [name, kana] {
@@ -75,7 +78,8 @@ fn name_tokens(name: &str, kana: &str) -> Vec<String> {
         for word in ENTITY_WORDS {
             stripped = stripped.replace(word, " ");
         }
-        for part in normalized.split_whitespace().chain(stripped.split_whitespace()) {
+        let whole = std::iter::once(normalized.as_str());
+        for part in whole.chain(normalized.split_whitespace()).chain(stripped.split_whitespace()) {
             let key = search_key(part);
             if !key.is_empty() && !tokens.contains(&key) {
                 tokens.push(key);

@@ -1,0 +1,88 @@
+//! The store commands through the real binary on a real file: init, import, lookup,
+//! customer, notes (card numbers refused), check; exit statuses and one-line errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn temp_db(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("madoguchi-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join("cli.sqlite3")
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_madoguchi")).arg("--db").arg(db).args(["--agent", "テスト"]).args(args).output().expect("runs")
+}
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../api/tests/fixtures/customers.csv")
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}
+
+#[test]
+fn import_lookup_customer_and_notes_through_the_binary() {
+    let db = temp_db("flow");
+    let init = run(&db, &["db", "init"]);
+    assert!(init.status.success());
+    assert!(String::from_utf8_lossy(&init.stdout).contains("schema 1"));
+    let report = json(&run(&db, &["import", "customers", fixture().to_str().expect("path"), "--json"]));
+    assert_eq!((report["created"].as_u64(), report["written"].as_bool()), (Some(7), Some(true)));
+
+    let found = json(&run(&db, &["lookup", "０９０－２２２２－３３３３", "--json"]));
+    assert_eq!(found["results"][0]["name"], "髙橋　美咲");
+    assert_eq!(found["results"][0]["matched_field"], "phone");
+    let id = found["results"][0]["customer_id"].as_str().expect("id").to_string();
+
+    let text = run(&db, &["lookup", "ﾀｶﾊｼ"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("髙橋　美咲（タカハシ ミサキ）北海道"));
+
+    let refused = run(&db, &["note", "add", &id, "カード番号 4111 1111 1111 1111"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(stderr.lines().count(), 1);
+    assert!(stderr.starts_with("note: "), "{stderr}");
+    assert!(run(&db, &["note", "add", &id, "休止の手数料を説明した"]).status.success());
+
+    let customer = json(&run(&db, &["customer", &id, "--json"]));
+    assert_eq!(customer["prefecture"], "北海道");
+    assert_eq!(customer["accounts"][0]["plan"], "basic");
+    assert_eq!(customer["notes"].as_array().map(Vec::len), Some(1));
+    assert_eq!(customer["notes"][0]["author"], "テスト");
+
+    assert_eq!(run(&db, &["customer", "nobody", "--json"]).status.code(), Some(2));
+    let check = run(&db, &["db", "check"]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+}
+
+#[test]
+fn a_bad_import_exits_2_lists_each_bad_row_and_writes_nothing() {
+    let db = temp_db("bad");
+    let csv = db.with_file_name("bad.csv");
+    std::fs::write(&csv, "service,customer_number,name,name_kana,prefecture,postal_code,address,phone1\nalwater,AW1,佐藤　一,サトウ ハジメ,東京,1000001,千代田区1,0312345678\nalwater,AW2,佐藤　二,サトウ ジ,東京都,1000001,千代田区1,0312\n").expect("csv");
+    let output = run(&db, &["import", "customers", csv.to_str().expect("path")]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(stderr.contains("line 2: prefecture:"), "{stderr}");
+    assert!(stderr.contains("line 3: phone1:"), "{stderr}");
+    let found = json(&run(&db, &["lookup", "AW1", "--json"]));
+    assert_eq!(found["results"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn seed_is_deterministic_and_checks_clean() {
+    let (a, b) = (temp_db("seed-a"), temp_db("seed-b"));
+    for db in [&a, &b] {
+        let output = run(db, &["db", "seed", "--customers", "300", "--seed", "9"]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(run(db, &["db", "check"]).status.success());
+    }
+    let first = |db: &Path| json(&run(db, &["lookup", "AW00000001", "--json"]))["results"][0].clone();
+    assert_eq!(first(&a), first(&b));
+    assert_eq!(run(&a, &["db", "seed", "--customers", "0"]).status.code(), Some(2));
+}
