@@ -3,6 +3,7 @@
 //! line and field; nothing is written unless all rows are good (or `skip_bad`, which writes
 //! the good ones). Importing the same file again changes nothing.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
@@ -108,19 +109,19 @@ impl ImportReport {
     }
 }
 
-/// Decodes the file's bytes; a BOM is dropped.
-fn decode(bytes: &[u8], encoding: Encoding) -> Result<(String, &'static str), ApiError> {
+/// Decodes the file's bytes (borrowing them when they are UTF-8 already); a BOM is dropped.
+fn decode(bytes: &[u8], encoding: Encoding) -> Result<(Cow<'_, str>, &'static str), ApiError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let utf8 = std::str::from_utf8(bytes);
     match (encoding, utf8) {
-        (Encoding::Auto | Encoding::Utf8, Ok(text)) => Ok((text.to_string(), "utf-8")),
+        (Encoding::Auto | Encoding::Utf8, Ok(text)) => Ok((Cow::Borrowed(text), "utf-8")),
         (Encoding::Utf8, Err(e)) => Err(ApiError::invalid("file", format!("not valid UTF-8 at byte {}", e.valid_up_to()))),
         (Encoding::Auto | Encoding::ShiftJis, _) => {
             let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
             if had_errors {
                 return Err(ApiError::invalid("file", "neither UTF-8 nor Shift_JIS (CP932) text"));
             }
-            Ok((text.into_owned(), "shift_jis"))
+            Ok((Cow::Owned(text.into_owned()), "shift_jis"))
         }
     }
 }
@@ -428,7 +429,7 @@ pub fn import_customers(
 
     // Pass 2: write the good rows in one transaction.
     let at = stamp(now);
-    let (created, updated, unchanged) = store.write(|tx| {
+    let (created, updated, unchanged) = store.bulk_write(|tx| {
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
         let mut counts = (0u64, 0u64, 0u64);
         let mut ids = madoguchi_store::new_id;

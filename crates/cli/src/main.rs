@@ -206,6 +206,9 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 EncodingArg::ShiftJis => Encoding::ShiftJis,
             };
             let report = import::import_customers(&mut store, &bytes, encoding, skip_bad, &tariffs, &agent, now, &mut progress("import", 0))?;
+            if std::io::stderr().is_terminal() {
+                eprintln!();
+            }
             let text = if json {
                 pretty(&report.to_json())?
             } else {
@@ -254,15 +257,16 @@ fn run(cli: Cli) -> Result<String, Failure> {
     }
 }
 
-/// Progress on standard error when it is a terminal; never cancels.
+/// Progress on standard error when it is a terminal (the line ends when `total` is
+/// reached); never cancels.
 fn progress(what: &'static str, total: u64) -> impl FnMut(u64) -> bool {
     let show = std::io::stderr().is_terminal();
     move |done| {
         if show {
-            if total > 0 {
-                eprint!("\r{what}: {done} / {total}");
-            } else {
-                eprint!("\r{what}: {done}");
+            match total {
+                0 => eprint!("\r{what}: {done} rows"),
+                _ if done >= total => eprintln!("\r{what}: {done} / {total}"),
+                _ => eprint!("\r{what}: {done} / {total}"),
             }
         }
         true

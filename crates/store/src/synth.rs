@@ -227,8 +227,8 @@ fn account(rng: &mut Rng, service_index: usize, numbers: &mut Numbers, today: i6
     a
 }
 
-/// One synthetic customer.
-pub fn customer(rng: &mut Rng, numbers_seed: &mut u64, today: i64) -> CustomerRecord {
+/// One synthetic customer; `serial` makes each email address unique.
+fn customer(rng: &mut Rng, serial: &mut u64, today: i64) -> CustomerRecord {
     let total: u64 = PLACES.iter().map(|p| p.1).sum();
     let mut roll = rng.below(total);
     let place = PLACES.iter().find(|p| {
@@ -252,13 +252,13 @@ pub fn customer(rng: &mut Rng, numbers_seed: &mut u64, today: i64) -> CustomerRe
         let (given, given_kana, given_romaji) = *rng.pick(&GIVEN);
         (format!("{family}　{given}"), format!("{family_kana} {given_kana}"), format!("{given_romaji}.{family_romaji}"))
     };
-    *numbers_seed += 1;
+    *serial += 1;
     let mobile = !company && rng.chance(60);
     let mut phones = vec![phone(rng, area_code, mobile)];
     if rng.chance(35) {
         phones.push(phone(rng, area_code, true));
     }
-    let emails = if rng.chance(80) { vec![format!("{romaji}{}@{}", *numbers_seed, rng.pick(&MAIL_DOMAINS))] } else { Vec::new() };
+    let emails = if rng.chance(80) { vec![format!("{romaji}{}@{}", *serial, rng.pick(&MAIL_DOMAINS))] } else { Vec::new() };
     let building = if rng.chance(40) { format!(" {}{}", rng.pick(&BUILDINGS), 101 + rng.below(900)) } else { String::new() };
     CustomerRecord {
         kind: if company { "company" } else { "person" }.to_string(),
@@ -289,7 +289,7 @@ impl Store {
     /// `today` (days since 1970-01-01, Japan time) anchors their dates; `now` stamps the rows.
     /// `progress(done)` is called every 10,000 customers and may return false to cancel.
     pub fn seed(&mut self, count: u64, seed: u64, today: i64, now: &str, progress: &mut dyn FnMut(u64) -> bool) -> Result<SeedReport> {
-        self.write(|tx| {
+        self.bulk_write(|tx| {
             let mut rng = Rng::new(seed);
             let mut ids = Rng::new(seed ^ 0x5EED_1D5);
             let mut next_id = move || ids.id();
