@@ -41,6 +41,12 @@ impl ApiError {
     }
 }
 
+impl From<madoguchi_domain::quote::QuoteError> for ApiError {
+    fn from(e: madoguchi_domain::quote::QuoteError) -> Self {
+        ApiError::Invalid { field: e.field.to_string(), reason: e.reason }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod customers;
+pub mod documents;
 pub mod import;
 pub mod quote;
 pub mod tariffs;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use madoguchi_api::customers::{self, ApiError};
+use madoguchi_api::documents;
 use madoguchi_api::import::{self, Encoding};
 use madoguchi_api::quote::{kinds, quote_json};
 use madoguchi_api::tariffs::Tariffs;
@@ -39,6 +40,9 @@ struct Cli {
     /// The agent recorded in the audit log (default: $MADOGUCHI_AGENT, else $USER).
     #[arg(long, global = true, value_name = "NAME")]
     agent: Option<String>,
+    /// Act as at this moment (RFC 3339) instead of now: dates of documents, default as_of.
+    #[arg(long, global = true, value_name = "MOMENT")]
+    as_of: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -80,6 +84,56 @@ enum Command {
         #[command(subcommand)]
         command: NoteCommand,
     },
+    /// Issue a document as PDF: estimate, delivery_note, invoice, receipt, cooling_off,
+    /// refund_claim or dealer_change_fax.
+    Doc {
+        r#type: String,
+        /// The JSON document (format: README; a sample per type in assets/samples/documents/).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["order", "reissue"])]
+        input: Option<PathBuf>,
+        /// An order in the database (delivery_note, invoice, receipt).
+        #[arg(long, value_name = "ORDER_NUMBER", conflicts_with = "reissue")]
+        order: Option<String>,
+        /// Re-issue the document of this number, with the data it was issued with (再発行).
+        #[arg(long, value_name = "NUMBER")]
+        reissue: Option<String>,
+        /// お品物名 of a receipt issued from an order.
+        #[arg(long)]
+        item_name: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// The issuer printed on a service's documents.
+    Issuer {
+        #[command(subcommand)]
+        command: IssuerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum IssuerCommand {
+    /// Set the issuer of a service's documents.
+    Set {
+        service: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        postal_code: String,
+        #[arg(long)]
+        address: String,
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        fax: Option<String>,
+        /// 適格請求書発行事業者登録番号: T and 13 digits.
+        #[arg(long)]
+        registration: Option<String>,
+        /// A PNG of the company seal, printed over the name.
+        #[arg(long, value_name = "PNG")]
+        seal: Option<PathBuf>,
+    },
+    /// Show the issuer of a service.
+    Show { service: String },
 }
 
 #[derive(Subcommand)]
@@ -147,7 +201,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<String, Failure> {
-    let now = clock::now();
+    let now = match &cli.as_of {
+        Some(text) => madoguchi_api::quote::parse_moment(text).map_err(|reason| Failure::Request(format!("as_of: {reason}")))?,
+        None => clock::now(),
+    };
     let tariffs = match &cli.tariffs {
         Some(dir) => Tariffs::from_dir(dir),
         None => Tariffs::embedded(),
@@ -253,6 +310,48 @@ fn run(cli: Cli) -> Result<String, Failure> {
             let mut store = customers::open(&db()?, now)?;
             let id = customers::add_note(&mut store, &customer, &agent, &text, now)?;
             Ok(format!("note {id} added"))
+        }
+        Command::Doc { r#type, input, order, reissue, item_name, out } => {
+            let mut store = customers::open(&db()?, now)?;
+            let issued = match (input, order, reissue) {
+                (Some(path), None, None) => {
+                    let text = std::fs::read_to_string(&path).map_err(|e| Failure::Request(format!("input: {}: {e}", path.display())))?;
+                    let request: Value = serde_json::from_str(&text).map_err(|e| Failure::Request(format!("input: not valid JSON ({e})")))?;
+                    documents::issue(&mut store, &r#type, &request, &tariffs, &agent, now)?
+                }
+                (None, Some(order), None) => documents::issue_for_order(&mut store, &r#type, &order, item_name.as_deref(), &tariffs, &agent, now)?,
+                (None, None, Some(number)) => documents::reissue(&mut store, &r#type, &number, &tariffs, &agent, now)?,
+                _ => return Err(Failure::Request("input: give one of --input FILE, --order NUMBER or --reissue NUMBER".into())),
+            };
+            std::fs::write(&out, &issued.pdf).map_err(|e| Failure::Setup(format!("out: {}: {e}", out.display())))?;
+            Ok(format!("{} → {} ({} bytes, sha256 {})", issued.number, out.display(), issued.pdf.len(), issued.sha256))
+        }
+        Command::Issuer { command } => {
+            let mut store = customers::open(&db()?, now)?;
+            match command {
+                IssuerCommand::Set { service, name, postal_code, address, phone, fax, registration, seal } => {
+                    let seal_png = match seal {
+                        Some(path) => Some(std::fs::read(&path).map_err(|e| Failure::Request(format!("seal: {}: {e}", path.display())))?),
+                        None => None,
+                    };
+                    let record = documents::IssuerRecord { name, postal_code, address, phone, fax, registration_number: registration, seal_png };
+                    documents::set_issuer(&mut store, &service, record, &agent, now)?;
+                    Ok(format!("issuer of {service} set"))
+                }
+                IssuerCommand::Show { service } => {
+                    let issuer = documents::issuer(&store, &service)?.ok_or_else(|| Failure::Request(format!("service: no issuer set for {service}")))?;
+                    Ok(format!(
+                        "{}\n〒{} {}\nTEL {}{}\n登録番号 {}\n印影 {}",
+                        issuer.name,
+                        issuer.postal_code,
+                        issuer.address,
+                        issuer.phone,
+                        issuer.fax.map(|f| format!(" FAX {f}")).unwrap_or_default(),
+                        issuer.registration_number.unwrap_or_else(|| "（なし）".into()),
+                        if issuer.seal_png.is_some() { "あり" } else { "なし" }
+                    ))
+                }
+            }
         }
     }
 }

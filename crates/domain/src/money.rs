@@ -221,3 +221,31 @@ impl TaxPolicy {
         Yen(exact.round_dp_with_strategy(0, self.rounding.strategy()).normalize())
     }
 }
+
+/// 印紙税 on a receipt (印紙税法 別表第一 第17号文書, 売上代金の受取書): the stamp for the
+/// amount received, tax excluded when the tax is stated. `None` under 50,000 yen (非課税).
+/// A receipt that states a credit-card payment is not a receipt of money and bears none;
+/// the caller decides that.
+pub fn stamp_duty(amount: Yen) -> Option<Yen> {
+    /// (up to and including, duty) from 50,000 yen; above the last bracket, 200,000.
+    const BRACKETS: [(i64, i64); 13] = [
+        (1_000_000, 200),
+        (2_000_000, 400),
+        (3_000_000, 600),
+        (5_000_000, 1_000),
+        (10_000_000, 2_000),
+        (20_000_000, 4_000),
+        (30_000_000, 6_000),
+        (50_000_000, 10_000),
+        (100_000_000, 20_000),
+        (200_000_000, 40_000),
+        (300_000_000, 60_000),
+        (500_000_000, 100_000),
+        (1_000_000_000, 150_000),
+    ];
+    if amount < Yen::new(50_000) {
+        return None;
+    }
+    let duty = BRACKETS.iter().find(|(up_to, _)| amount <= Yen::new(*up_to)).map_or(200_000, |(_, duty)| *duty);
+    Some(Yen::new(duty))
+}

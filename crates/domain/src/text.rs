@@ -153,3 +153,16 @@ fn digit_runs(text: &str) -> Vec<Vec<Vec<u8>>> {
     }
     runs
 }
+
+/// A qualified-invoice registration number (適格請求書発行事業者登録番号): `T` and 13 digits
+/// whose first digit is the check digit of the 法人番号 scheme: 9 − (Σ Pn × Qn mod 9), Pn the
+/// n-th of the other 12 digits from the right, Qn 1 for odd n and 2 for even n.
+pub fn valid_registration_number(text: &str) -> bool {
+    let Some(digits) = text.strip_prefix('T') else { return false };
+    if digits.len() != 13 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let bytes = digits.as_bytes();
+    let sum: u32 = bytes[1..].iter().rev().enumerate().map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 2 }).sum();
+    u32::from(bytes[0] - b'0') == 9 - sum % 9
+}

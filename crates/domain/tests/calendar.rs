@@ -140,3 +140,21 @@ fn day_counts() {
     assert_eq!(add_days(d("2026-11-21"), 180), Some(d("2027-05-20")), "HC 180 days, first day not counted");
     assert_eq!(add_days(d("2028-02-01"), 30), Some(d("2028-03-02")), "through a leap February");
 }
+
+#[test]
+fn era_dates() {
+    use madoguchi_domain::calendar::{seireki, wareki};
+    let cases = [
+        ("2026-11-21", Some("令和8年11月21日")),
+        ("2019-05-01", Some("令和元年5月1日")),
+        ("2019-04-30", Some("平成31年4月30日")),
+        ("1989-01-08", Some("平成元年1月8日")),
+        ("1989-01-07", Some("昭和64年1月7日")),
+        ("1926-12-25", Some("昭和元年12月25日")),
+        ("1912-07-29", None),
+    ];
+    for (date, expected) in cases {
+        assert_eq!(wareki(d(date)).as_deref(), expected, "{date}");
+    }
+    assert_eq!(seireki(d("2026-01-05")), "2026年1月5日");
+}

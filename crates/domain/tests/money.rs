@@ -73,3 +73,13 @@ fn rounding_and_price_basis_are_configurable() {
         assert_eq!(policy(rounding).totals(lines, basis)[0].tax, Yen::new(tax), "{rounding:?} {basis:?}");
     }
 }
+
+#[test]
+fn revenue_stamps_for_receipts() {
+    use madoguchi_domain::money::stamp_duty;
+    // 第17号文書: under 50,000 none; up to 1,000,000 → 200; … over 1,000,000,000 → 200,000.
+    let cases = [(49_999, None), (50_000, Some(200)), (1_000_000, Some(200)), (1_000_001, Some(400)), (5_000_000, Some(1_000)), (1_000_000_001, Some(200_000))];
+    for (amount, duty) in cases {
+        assert_eq!(stamp_duty(Yen::new(amount)), duty.map(Yen::new), "{amount}");
+    }
+}

@@ -93,3 +93,13 @@ fn card_numbers_are_detected_however_written() {
         assert!(!contains_card_number(text), "{text}");
     }
 }
+
+#[test]
+fn registration_numbers_carry_the_corporate_number_check_digit() {
+    use madoguchi_domain::text::valid_registration_number;
+    // 7000012050002 is the 法人番号 of 国税庁.
+    assert!(valid_registration_number("T7000012050002"));
+    for bad in ["T8000012050002", "7000012050002", "T700001205000", "T70000120500020", "T700001205000X", "t7000012050002"] {
+        assert!(!valid_registration_number(bad), "{bad}");
+    }
+}

@@ -14,7 +14,7 @@ use rusqlite::Connection;
 
 /// Queries per form for the index, and for the naive scan (each scan takes about a second).
 const SAMPLES: usize = 1000;
-const NAIVE_SAMPLES: usize = 10;
+const NAIVE_SAMPLES: usize = 5;
 
 struct Sample {
     name: String,

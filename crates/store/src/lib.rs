@@ -2,6 +2,7 @@
 //! migrations, and every read and write the API needs. The only crate that speaks SQL.
 
 pub mod customers;
+pub mod documents;
 mod lookup;
 pub mod synth;
 mod view;

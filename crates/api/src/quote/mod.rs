@@ -11,7 +11,7 @@ use madoguchi_domain::tariff::Service;
 use madoguchi_domain::time::{self, Moment};
 use serde_json::{Map, Value, json};
 
-pub use request::{Field, FieldType, parse_month};
+pub use request::{Field, FieldType, parse_date, parse_moment, parse_month};
 
 use crate::tariffs::Tariffs;
 

@@ -179,8 +179,7 @@ pub(crate) fn not_after_as_of(ctx: &Context, field: &'static str, date: NaiveDat
 
 /// `YYYY年M月D日` for notes.
 pub(crate) fn japanese_date(date: NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{}年{}月{}日", date.year(), date.month(), date.day())
+    crate::calendar::seireki(date)
 }
 
 /// `YYYY年M月D日 HH:MM` for notes.

@@ -100,7 +100,7 @@ CREATE TABLE order_lines (
 
 CREATE TABLE documents (
     id TEXT PRIMARY KEY,
-    customer_id TEXT NOT NULL REFERENCES customers (id),
+    customer_id TEXT REFERENCES customers (id),  -- null for a document typed in by hand
     account_id TEXT REFERENCES accounts (id),
     order_id TEXT REFERENCES orders (id),
     doc_type TEXT NOT NULL CHECK (doc_type IN ('estimate', 'delivery_note', 'invoice', 'receipt', 'cooling_off', 'refund_claim', 'dealer_change_fax')),
@@ -109,10 +109,38 @@ CREATE TABLE documents (
     reissue_of TEXT REFERENCES documents (id),
     snapshot TEXT NOT NULL,               -- the JSON document model it was issued with
     pdf_sha256 TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    UNIQUE (doc_type, number)
+    updated_at TEXT NOT NULL
 );
+-- A number belongs to one document; its re-issues (再発行) print the same number.
+CREATE UNIQUE INDEX documents_number ON documents (doc_type, number) WHERE reissue_of IS NULL;
 CREATE INDEX documents_customer ON documents (customer_id);
+
+-- Document numbering: per type, only ever up (never reused, even when a render fails the
+-- transaction rolls the counter back with it, so no number is ever skipped into use twice).
+CREATE TABLE document_counters (
+    doc_type TEXT PRIMARY KEY,
+    last INTEGER NOT NULL
+);
+
+-- The issuer printed on each service's documents, and the seal image placed over its name.
+CREATE TABLE issuers (
+    service TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    postal_code TEXT NOT NULL,
+    address TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    fax TEXT,
+    registration_number TEXT,
+    seal_png BLOB,
+    updated_at TEXT NOT NULL
+);
+
+-- Settings of this installation (agent name, numbering prefixes…), key → value.
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 
 CREATE TABLE requests (
     id TEXT PRIMARY KEY,

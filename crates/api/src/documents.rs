@@ -1,0 +1,605 @@
+//! Issuing documents: a JSON document (or an order in the database) is checked against the
+//! seeds' issue rules, numbered, rendered with the bundled font, and recorded with the data
+//! snapshot it was issued with and the PDF's SHA-256 — all in one transaction.
+
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use madoguchi_domain::calendar::{YearMonth, add_days};
+use madoguchi_domain::money::{PriceBasis, TaxCategory, Yen, stamp_duty};
+use madoguchi_domain::prefecture::Prefecture;
+use madoguchi_domain::quote::{Context, allwatch, alwater};
+use madoguchi_domain::tariff::{Rules, Service, Tariff};
+use madoguchi_domain::text::{format_postal, postal_digits, valid_registration_number};
+use madoguchi_domain::time::{self, Moment};
+use madoguchi_pdf::{Body, Document, FontData, Issuer, ItemLine, Party, Totals};
+use madoguchi_store::Store;
+pub use madoguchi_store::documents::IssuerRecord;
+use madoguchi_store::documents::{NewDocument, insert_document, next_number};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::customers::{ApiError, refuse_card_number, stamp};
+use crate::quote::parse_month;
+use crate::tariffs::Tariffs;
+
+/// The bundled font (Noto Sans JP, OFL): TrueType outlines, all JIS level 1 and 2 kanji.
+const FONT: &[u8] = include_bytes!("../../../assets/fonts/NotoSansJP-Regular.ttf");
+
+/// The parsed bundled font, parsed once per process.
+pub fn font() -> Result<&'static FontData, ApiError> {
+    static FONT_DATA: OnceLock<Option<FontData>> = OnceLock::new();
+    FONT_DATA.get_or_init(|| FontData::from_bytes(FONT).ok()).as_ref().ok_or_else(|| ApiError::Failed("the bundled font cannot be read".into()))
+}
+
+/// The seven document types: id, number prefix (HC: EC for estimates, as the shop numbers them).
+pub const TYPES: [(&str, &str); 7] = [
+    ("estimate", "EC"),
+    ("delivery_note", "DN"),
+    ("invoice", "IV"),
+    ("receipt", "RC"),
+    ("cooling_off", "CO"),
+    ("refund_claim", "RF"),
+    ("dealer_change_fax", "FX"),
+];
+
+/// The fields each type's JSON may have besides the common ones.
+fn type_fields(doc_type: &str) -> &'static [&'static str] {
+    match doc_type {
+        "estimate" => &["estimated_on", "member", "lines"],
+        "delivery_note" => &["order_number", "shipped_on", "lines"],
+        "invoice" => &["order_number", "ordered_on", "shipped_on", "payment", "lines"],
+        "receipt" => &["order_number", "shipped_on", "payment", "item_name", "lines"],
+        "cooling_off" => &["contract_date", "channel", "product", "amount", "seller", "sent_on"],
+        "refund_claim" => &["customer_number", "received", "paid_through", "monthly_fee"],
+        _ => &["customer_number", "current_dealer", "new_dealer", "return_deadline", "return_fax"],
+    }
+}
+
+const COMMON_FIELDS: [&str; 4] = ["service", "issued_on", "issuer", "recipient"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IssuerInput {
+    name: String,
+    postal_code: String,
+    address: String,
+    phone: String,
+    fax: Option<String>,
+    registration_number: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartyInput {
+    name: String,
+    honorific: Option<String>,
+    postal_code: Option<String>,
+    address: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LineInput {
+    name: String,
+    quantity: u32,
+    unit: String,
+    tax: String,
+    #[serde(default)]
+    delivery_note: bool,
+}
+
+/// The JSON document (README: "Document JSON"). Fields not of the type are refused first.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocInput {
+    service: String,
+    issued_on: Option<String>,
+    issuer: Option<IssuerInput>,
+    recipient: PartyInput,
+    estimated_on: Option<String>,
+    member: Option<bool>,
+    lines: Option<Vec<LineInput>>,
+    order_number: Option<String>,
+    ordered_on: Option<String>,
+    shipped_on: Option<String>,
+    payment: Option<String>,
+    item_name: Option<String>,
+    contract_date: Option<String>,
+    channel: Option<String>,
+    product: Option<String>,
+    amount: Option<String>,
+    seller: Option<PartyInput>,
+    sent_on: Option<String>,
+    customer_number: Option<String>,
+    received: Option<String>,
+    paid_through: Option<String>,
+    monthly_fee: Option<String>,
+    current_dealer: Option<String>,
+    new_dealer: Option<String>,
+    return_deadline: Option<String>,
+    return_fax: Option<String>,
+}
+
+fn invalid(field: &str, reason: impl Into<String>) -> ApiError {
+    ApiError::invalid(field, reason)
+}
+
+fn required<'a, T>(field: &str, value: &'a Option<T>) -> Result<&'a T, ApiError> {
+    value.as_ref().ok_or_else(|| invalid(field, "missing"))
+}
+
+fn date(field: &str, text: &str) -> Result<NaiveDate, ApiError> {
+    crate::quote::parse_date(text).map_err(|reason| invalid(field, reason))
+}
+
+fn yen(field: &str, text: &str) -> Result<Yen, ApiError> {
+    let yen = Yen::parse(text).map_err(|e| invalid(field, e.to_string()))?;
+    if yen.is_negative() {
+        return Err(invalid(field, "must not be negative"));
+    }
+    Ok(yen)
+}
+
+fn text(field: &str, value: &str, font: &FontData) -> Result<String, ApiError> {
+    let value = value.trim();
+    refuse_card_number(field, value)?;
+    let missing = font.missing_glyphs(value);
+    if !missing.is_empty() {
+        let shown: String = missing.iter().collect();
+        return Err(invalid(field, format!("the bundled font has no glyph for 「{shown}」")));
+    }
+    Ok(value.to_string())
+}
+
+fn party(field: &str, p: &PartyInput, default_honorific: &str, font: &FontData) -> Result<Party, ApiError> {
+    let name = text(&format!("{field}.name"), &p.name, font)?;
+    if name.is_empty() {
+        return Err(invalid(&format!("{field}.name"), "is empty (宛名 is required)"));
+    }
+    let postal_code = match &p.postal_code {
+        Some(code) => Some(format_postal(&postal_digits(code).ok_or_else(|| invalid(&format!("{field}.postal_code"), format!("'{code}' is not a postal code of 7 digits")))?)),
+        None => None,
+    };
+    Ok(Party {
+        name,
+        honorific: text(&format!("{field}.honorific"), p.honorific.as_deref().unwrap_or(default_honorific), font)?,
+        postal_code,
+        address: p.address.as_deref().map(|a| text(&format!("{field}.address"), a, font)).transpose()?,
+    })
+}
+
+fn issuer_from(record: IssuerRecord) -> Issuer {
+    Issuer {
+        name: record.name,
+        postal_code: record.postal_code,
+        address: record.address,
+        phone: record.phone,
+        fax: record.fax,
+        registration_number: record.registration_number,
+        seal_png: record.seal_png,
+    }
+}
+
+/// Checks issuer data (the registration number above all) before it is stored or printed.
+pub fn check_issuer(issuer: &IssuerRecord) -> Result<(), ApiError> {
+    for (field, value) in [("issuer.name", &issuer.name), ("issuer.address", &issuer.address), ("issuer.phone", &issuer.phone)] {
+        if value.trim().is_empty() {
+            return Err(invalid(field, "is empty"));
+        }
+    }
+    if postal_digits(&issuer.postal_code).is_none() {
+        return Err(invalid("issuer.postal_code", format!("'{}' is not a postal code of 7 digits", issuer.postal_code)));
+    }
+    if let Some(number) = &issuer.registration_number
+        && !valid_registration_number(number)
+    {
+        return Err(invalid("issuer.registration_number", format!("'{number}' is not T followed by 13 digits with a valid check digit")));
+    }
+    Ok(())
+}
+
+/// The issuer of a service's documents, if set.
+pub fn issuer(store: &Store, service: &str) -> Result<Option<IssuerRecord>, ApiError> {
+    Ok(store.issuer(service)?)
+}
+
+/// Sets the issuer of a service's documents, checked first (registration number, seal image).
+pub fn set_issuer(store: &mut Store, service: &str, issuer: IssuerRecord, actor: &str, now: Moment) -> Result<(), ApiError> {
+    if Service::from_id(service).is_none() {
+        return Err(invalid("service", format!("unknown service '{service}'")));
+    }
+    check_issuer(&issuer)?;
+    if let Some(png) = &issuer.seal_png
+        && !png.starts_with(b"\x89PNG\r\n\x1a\n")
+    {
+        return Err(invalid("seal", "is not a PNG image"));
+    }
+    Ok(store.set_issuer(service, &issuer, actor, &stamp(now))?)
+}
+
+fn lines(input: &Option<Vec<LineInput>>, font: &FontData) -> Result<Vec<(ItemLine, bool)>, ApiError> {
+    let lines = required("lines", input)?;
+    if lines.is_empty() {
+        return Err(invalid("lines", "is empty"));
+    }
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let field = |name: &str| format!("lines[{i}].{name}");
+            if l.quantity == 0 {
+                return Err(invalid(&field("quantity"), "must be at least 1"));
+            }
+            let unit = yen(&field("unit"), &l.unit)?;
+            let tax = TaxCategory::from_code(&l.tax).ok_or_else(|| invalid(&field("tax"), "must be standard, reduced or non_taxable"))?;
+            Ok((ItemLine { name: text(&field("name"), &l.name, font)?, quantity: l.quantity, unit, amount: unit.times(l.quantity), tax }, l.delivery_note))
+        })
+        .collect()
+}
+
+fn totals(tariff: &Tariff, lines: &[ItemLine]) -> Totals {
+    let per_rate = tariff.tax.totals(lines.iter().map(|l| (l.tax, l.amount)), PriceBasis::TaxIncluded);
+    Totals { total: lines.iter().map(|l| l.amount).sum(), per_rate }
+}
+
+/// Refuses a shipment date missing or after the issue date (seed 001: 発送が完了した後).
+fn shipped(input: &DocInput, issued_on: NaiveDate, what: &str) -> Result<NaiveDate, ApiError> {
+    let shipped = date("shipped_on", required("shipped_on", &input.shipped_on).map_err(|_| invalid("shipped_on", format!("missing: a {what} is issued only after the order has shipped (seed 001)")))?)?;
+    if shipped > issued_on {
+        return Err(invalid("shipped_on", format!("{shipped} is after the issue date: a {what} is issued only after shipment (seed 001)")));
+    }
+    Ok(shipped)
+}
+
+fn expect_service(input_service: Service, wanted: Service, doc_type: &str, seed: &str) -> Result<(), ApiError> {
+    if input_service != wanted {
+        return Err(invalid("service", format!("a {doc_type} is issued for {} only ({seed})", wanted.id())));
+    }
+    Ok(())
+}
+
+/// Builds the document model from the JSON document, applying every issue rule.
+fn model(doc_type: &str, input: &DocInput, issuer: Issuer, issued_on: NaiveDate, number: String, tariffs: &Tariffs, font: &FontData) -> Result<(Document, Service), ApiError> {
+    let service = Service::from_id(&input.service).ok_or_else(|| invalid("service", format!("unknown service '{}'", input.service)))?;
+    let tariff = tariffs.get(service).ok_or_else(|| ApiError::Failed("no tariff loaded".into()))?;
+    let company = |p: &PartyInput| p.name.contains("株式会社") || p.name.contains("有限会社") || p.name.contains("合同会社");
+    let honorific = if company(&input.recipient) { "御中" } else { "様" };
+    let recipient = party("recipient", &input.recipient, honorific, font)?;
+    let body = match doc_type {
+        "estimate" => {
+            expect_service(service, Service::AmanoShop, "estimate", "seed 001: アマノオンラインショップの商品に限ります")?;
+            if input.member == Some(false) {
+                return Err(invalid("member", "estimates are for registered members only; a guest cannot have one (seed 001)"));
+            }
+            let Rules::AmanoShop(rules) = &tariff.rules else { return Err(ApiError::Failed("amano-shop tariff".into())) };
+            let estimated_on = input.estimated_on.as_deref().map(|d| date("estimated_on", d)).transpose()?.unwrap_or(issued_on);
+            let valid_until = add_days(estimated_on, rules.estimate_valid_days).ok_or_else(|| invalid("estimated_on", "out of range"))?;
+            if issued_on > valid_until {
+                return Err(invalid("estimated_on", format!("the estimate was valid until {valid_until}; it can be issued only while valid (seed 001)")));
+            }
+            let lines: Vec<ItemLine> = lines(&input.lines, font)?.into_iter().map(|(l, _)| l).collect();
+            let totals = totals(tariff, &lines);
+            let notes = vec![
+                "本見積書の作成をもって、ご注文の受付や商品の在庫確保、お届けをお約束するものではございません。".to_string(),
+                "消費税につきましては、ご注文手続き時点の消費税率が適用されます。".to_string(),
+                "キャンペーン・クーポン・ポイント適用価格は、ご注文時点でキャンペーン終了または有効期限切れの場合、適用されません。".to_string(),
+                "ご注文の際は、見積内容（商品・数量・お届け先など）から変更できません。".to_string(),
+            ];
+            Body::Estimate { valid_until, lines, totals, notes }
+        }
+        "delivery_note" => {
+            expect_service(service, Service::AmanoShop, "delivery note", "seed 001")?;
+            let ship_date = shipped(input, issued_on, "delivery note")?;
+            let eligible: Vec<ItemLine> = lines(&input.lines, font)?.into_iter().filter(|(_, ok)| *ok).map(|(l, _)| l).collect();
+            if eligible.is_empty() {
+                return Err(invalid("lines", "no product of this order allows a delivery note (特注駐車券・特注サービス券・小ロットサービス券など, seed 001)"));
+            }
+            Body::DeliveryNote { order_number: text("order_number", required("order_number", &input.order_number)?, font)?, ship_date, lines: eligible }
+        }
+        "invoice" => {
+            expect_service(service, Service::AmanoShop, "simple invoice", "seed 001")?;
+            shipped(input, issued_on, "simple invoice")?;
+            let transaction_date = date("ordered_on", required("ordered_on", &input.ordered_on)?)?;
+            let lines: Vec<ItemLine> = lines(&input.lines, font)?.into_iter().map(|(l, _)| l).collect();
+            let totals = totals(tariff, &lines);
+            let mut notes = vec!["本請求書は簡易版のため、振込先銀行口座の記載はございません。".to_string()];
+            if input.payment.as_deref() == Some("np_invoice") {
+                notes.push("NP掛け払いの正式な請求書は、締め日の翌営業日に決済代行会社（ネットプロテクションズ）より発行され、郵便で届きます。".to_string());
+            }
+            Body::Invoice { order_number: text("order_number", required("order_number", &input.order_number)?, font)?, transaction_date, lines, totals, notes }
+        }
+        "receipt" => {
+            if service == Service::PlusAqua {
+                return Err(invalid("service", "plus-aqua receivables belong to the assignee (債権譲渡, seed 004 第6条): receipts come from it, not from us"));
+            }
+            shipped(input, issued_on, "receipt")?;
+            let payment = required("payment", &input.payment)?;
+            if service == Service::AmanoShop && payment != "credit_card" {
+                return Err(invalid("payment", format!("'{payment}': the shop issues receipts only for credit-card payments (seed 001)")));
+            }
+            let lines: Vec<ItemLine> = lines(&input.lines, font)?.into_iter().map(|(l, _)| l).collect();
+            let totals = totals(tariff, &lines);
+            let (payment_statement, duty) = match payment.as_str() {
+                "credit_card" => ("クレジットカード決済".to_string(), None),
+                "cash" | "bank_transfer" => {
+                    let tax: Yen = totals.per_rate.iter().map(|r| r.tax).sum();
+                    let label = if payment == "cash" { "現金" } else { "銀行振込" };
+                    (label.to_string(), stamp_duty(totals.total - tax))
+                }
+                other => return Err(invalid("payment", format!("'{other}' is not credit_card, cash or bank_transfer"))),
+            };
+            let item_name = text("item_name", input.item_name.as_deref().unwrap_or("お品代"), font)?;
+            Body::Receipt { order_number: text("order_number", required("order_number", &input.order_number)?, font)?, item_name, totals, payment_statement, stamp_duty: duty }
+        }
+        "cooling_off" => {
+            expect_service(service, Service::Alwater, "cooling-off notice", "seed 000")?;
+            let contract_date = date("contract_date", required("contract_date", &input.contract_date)?)?;
+            let sent_on = input.sent_on.as_deref().map(|d| date("sent_on", d)).transpose()?.unwrap_or(issued_on);
+            let as_of = time::japan_moment(sent_on, chrono::NaiveTime::MIN).ok_or_else(|| invalid("sent_on", "out of range"))?;
+            let ctx = Context { as_of, prefecture: Prefecture::TOKYO, tariff };
+            let channel = required("channel", &input.channel)?.clone();
+            let check = alwater::cooling_off(&ctx, &alwater::CoolingOffInput { application_date: contract_date, channel: channel.clone() })?;
+            let flag = |key| check.flags.iter().any(|(k, v)| *k == key && *v);
+            if !flag("eligible") {
+                return Err(invalid("channel", format!("'{channel}': cooling-off is for applications made in a shop or by phone (seed 000)")));
+            }
+            if !flag("within_period") {
+                return Err(invalid("sent_on", "is after the cooling-off period (8 days including the application date, seed 000)"));
+            }
+            Body::CoolingOff {
+                contract_date,
+                product: text("product", required("product", &input.product)?, font)?,
+                amount: yen("amount", required("amount", &input.amount)?)?,
+                seller: party("seller", required("seller", &input.seller)?, "代表者様", font)?,
+                sent_on,
+                customer: recipient.clone(),
+            }
+        }
+        "refund_claim" => {
+            expect_service(service, Service::Allwatch, "refund claim", "seed 003")?;
+            let received = date("received", required("received", &input.received)?)?;
+            let paid_through = parse_month(required("paid_through", &input.paid_through)?).map_err(|r| invalid("paid_through", r))?;
+            let monthly_fee = yen("monthly_fee", required("monthly_fee", &input.monthly_fee)?)?;
+            let as_of = time::japan_moment(issued_on, chrono::NaiveTime::MIN).ok_or_else(|| invalid("issued_on", "out of range"))?;
+            let ctx = Context { as_of, prefecture: Prefecture::TOKYO, tariff };
+            let quote = allwatch::cancellation(&ctx, &allwatch::CancellationInput { received, paid_through, monthly_fee: Some(monthly_fee) })?;
+            let months: Vec<YearMonth> = quote.extras.iter().find_map(|(k, e)| match (k, e) {
+                (&"refund_months", madoguchi_domain::quote::Extra::Months(m)) => Some(m.clone()),
+                _ => None,
+            }).unwrap_or_default();
+            if months.is_empty() {
+                return Err(invalid("paid_through", "no prepaid month falls after the service end: there is nothing to refund"));
+            }
+            let service_end = quote.dates.iter().find_map(|(k, w)| match (k, w) {
+                (&"service_end", madoguchi_domain::quote::When::Date(d)) => Some(*d),
+                _ => None,
+            }).ok_or_else(|| ApiError::Failed("no service end".into()))?;
+            Body::RefundClaim {
+                service_name: tariff.name.clone(),
+                customer_number: text("customer_number", required("customer_number", &input.customer_number)?, font)?,
+                service_end,
+                amount: -quote.total(),
+                monthly_fee,
+                months,
+                return_address: format!("〒{} {} {}", issuer.postal_code, issuer.address, issuer.name),
+            }
+        }
+        _ => {
+            expect_service(service, Service::Kaunet, "dealer-change FAX", "seed 002")?;
+            let return_deadline = date("return_deadline", required("return_deadline", &input.return_deadline)?)?;
+            if return_deadline < issued_on {
+                return Err(invalid("return_deadline", "is before the issue date"));
+            }
+            Body::DealerChangeFax {
+                customer_number: text("customer_number", required("customer_number", &input.customer_number)?, font)?,
+                current_dealer: text("current_dealer", required("current_dealer", &input.current_dealer)?, font)?,
+                new_dealer: text("new_dealer", input.new_dealer.as_deref().unwrap_or("KDDIまとめてオフィス"), font)?,
+                return_deadline,
+                return_fax: text("return_fax", required("return_fax", &input.return_fax)?, font)?,
+                notes: vec![
+                    "期日までにFAXのご返信がない場合、担当販売店は変更されません。".to_string(),
+                    "ご返信の翌月または翌々月に切り替わり、切替後にメールでお知らせします。".to_string(),
+                    "変更費用はかかりません。販売店のみの変更のため、カタログは送付されません。".to_string(),
+                ],
+            }
+        }
+    };
+    Ok((Document { number, issued_on, reissue: false, issuer, recipient, body }, service))
+}
+
+/// What `issue` produced.
+pub struct Issued {
+    pub number: String,
+    pub pdf: Vec<u8>,
+    pub sha256: String,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The installation's code in document numbers (HC: the first 4 hex digits of its id,
+/// settable as `numbering.installation`), so two agents' numbers never collide.
+fn installation_code(store: &Store) -> Result<String, ApiError> {
+    if let Some(code) = store.setting("numbering.installation")? {
+        return Ok(code);
+    }
+    Ok(store.installation_id()?.chars().filter(char::is_ascii_hexdigit).take(4).collect::<String>().to_uppercase())
+}
+
+fn prefix(store: &Store, doc_type: &str) -> Result<String, ApiError> {
+    let default = TYPES.iter().find(|(t, _)| *t == doc_type).map_or("DOC", |(_, p)| p);
+    Ok(store.setting(&format!("numbering.prefix.{doc_type}"))?.unwrap_or_else(|| default.to_string()))
+}
+
+/// Issues a document from its JSON: checks, numbers, renders and records it.
+pub fn issue(store: &mut Store, doc_type: &str, request: &Value, tariffs: &Tariffs, actor: &str, now: Moment) -> Result<Issued, ApiError> {
+    issue_for(store, doc_type, request, None, tariffs, actor, now)
+}
+
+fn issue_for(store: &mut Store, doc_type: &str, request: &Value, owner: Option<(String, String, String)>, tariffs: &Tariffs, actor: &str, now: Moment) -> Result<Issued, ApiError> {
+    if !TYPES.iter().any(|(t, _)| *t == doc_type) {
+        let known: Vec<&str> = TYPES.iter().map(|(t, _)| *t).collect();
+        return Err(invalid("type", format!("unknown document type '{doc_type}' (known: {})", known.join(", "))));
+    }
+    let object = request.as_object().ok_or_else(|| invalid("document", "must be a JSON object"))?;
+    if let Some(key) = object.keys().find(|k| !COMMON_FIELDS.contains(&k.as_str()) && !type_fields(doc_type).contains(&k.as_str())) {
+        return Err(invalid(key, format!("is not a field of a {doc_type} document")));
+    }
+    let input: DocInput = serde_path_to_error::deserialize(request.clone()).map_err(|e| invalid(&e.path().to_string(), e.into_inner().to_string()))?;
+    let font = font()?;
+    let issued_on = input.issued_on.as_deref().map(|d| date("issued_on", d)).transpose()?.unwrap_or(time::japan_date(now));
+    let issuer_record = match &input.issuer {
+        Some(i) => IssuerRecord {
+            name: text("issuer.name", &i.name, font)?,
+            postal_code: i.postal_code.clone(),
+            address: text("issuer.address", &i.address, font)?,
+            phone: i.phone.clone(),
+            fax: i.fax.clone(),
+            registration_number: i.registration_number.clone(),
+            seal_png: None,
+        },
+        None => store.issuer(&input.service)?.ok_or_else(|| invalid("issuer", format!("no issuer is set for {} (madoguchi issuer set {} …) and the document names none", input.service, input.service)))?,
+    };
+    check_issuer(&issuer_record)?;
+    let issuer = issuer_from(issuer_record);
+    let code = installation_code(store)?;
+    let prefix = prefix(store, doc_type)?;
+    let at = stamp(now);
+    store.write(|tx| {
+        let sequence = next_number(tx, doc_type)?;
+        let number = format!("{prefix}-{code}-{sequence:06}");
+        let (doc, _service) = model(doc_type, &input, issuer, issued_on, number.clone(), tariffs, font).map_err(to_store)?;
+        let pdf = madoguchi_pdf::render(&doc, font).map_err(|e| madoguchi_store::StoreError::invalid("pdf", e.to_string()))?;
+        let sha256 = sha256_hex(&pdf);
+        let mut snapshot = object.clone();
+        snapshot.insert("type".into(), json!(doc_type));
+        snapshot.insert("number".into(), json!(number));
+        snapshot.insert("issued_on".into(), json!(issued_on.to_string()));
+        if input.issuer.is_none() {
+            snapshot.insert("issuer".into(), json!({
+                "name": doc.issuer.name, "postal_code": doc.issuer.postal_code, "address": doc.issuer.address,
+                "phone": doc.issuer.phone, "fax": doc.issuer.fax, "registration_number": doc.issuer.registration_number,
+            }));
+        }
+        let (customer, account, order) = owner.clone().map_or((None, None, None), |(c, a, o)| (Some(c), Some(a), Some(o)));
+        insert_document(tx, &NewDocument {
+            customer_id: customer.as_deref(),
+            account_id: account.as_deref(),
+            order_id: order.as_deref(),
+            doc_type,
+            number: &number,
+            issued_at: &at,
+            reissue_of: None,
+            snapshot: &Value::Object(snapshot).to_string(),
+            pdf_sha256: &sha256,
+        }, actor)?;
+        Ok(Issued { number, pdf, sha256 })
+    }).map_err(ApiError::from)
+}
+
+/// A use-case error carried through the store's transaction (so that it rolls back).
+fn to_store(e: ApiError) -> madoguchi_store::StoreError {
+    match e {
+        ApiError::Invalid { field, reason } => madoguchi_store::StoreError::Invalid { field, reason },
+        other => madoguchi_store::StoreError::NotFound(other.to_string()),
+    }
+}
+
+/// Re-issues a document from the data it was issued with: same number, marked 再発行.
+pub fn reissue(store: &mut Store, doc_type: &str, number: &str, tariffs: &Tariffs, actor: &str, now: Moment) -> Result<Issued, ApiError> {
+    let original = store.document(doc_type, number)?.ok_or_else(|| ApiError::NotFound(format!("{doc_type} {number} not found")))?;
+    let mut snapshot: Map<String, Value> = serde_json::from_str(&original.snapshot).map_err(|e| ApiError::Failed(format!("snapshot of {number}: {e}")))?;
+    for key in ["type", "number"] {
+        snapshot.remove(key);
+    }
+    let issued_on = snapshot.get("issued_on").and_then(Value::as_str).map(|d| date("issued_on", d)).transpose()?.unwrap_or(time::japan_date(now));
+    let input: DocInput = serde_json::from_value(Value::Object(snapshot)).map_err(|e| ApiError::Failed(format!("snapshot of {number}: {e}")))?;
+    let font = font()?;
+    let i = required("issuer", &input.issuer)?;
+    let mut issuer = issuer_from(IssuerRecord {
+        name: i.name.clone(),
+        postal_code: i.postal_code.clone(),
+        address: i.address.clone(),
+        phone: i.phone.clone(),
+        fax: i.fax.clone(),
+        registration_number: i.registration_number.clone(),
+        seal_png: None,
+    });
+    issuer.seal_png = store.issuer(&input.service)?.and_then(|r| r.seal_png);
+    // The data as issued, on its original date: the rules held then. Only an estimate is
+    // checked again, since the shop prints one only while it is valid (seed 001).
+    let (mut doc, _) = model(doc_type, &input, issuer, issued_on, number.to_string(), tariffs, font)?;
+    if let Body::Estimate { valid_until, .. } = &doc.body
+        && time::japan_date(now) > *valid_until
+    {
+        return Err(invalid("number", format!("estimate {number} was valid until {valid_until}; it can no longer be issued (seed 001)")));
+    }
+    doc.reissue = true;
+    let pdf = madoguchi_pdf::render(&doc, font).map_err(|e| ApiError::Failed(e.to_string()))?;
+    let sha256 = sha256_hex(&pdf);
+    let at = stamp(now);
+    store.write(|tx| {
+        insert_document(tx, &NewDocument {
+            customer_id: original.customer_id.as_deref(),
+            account_id: None,
+            order_id: original.order_id.as_deref(),
+            doc_type,
+            number,
+            issued_at: &at,
+            reissue_of: Some(&original.id),
+            snapshot: &original.snapshot,
+            pdf_sha256: &sha256,
+        }, actor)
+    })?;
+    Ok(Issued { number: number.to_string(), pdf, sha256 })
+}
+
+/// Issues a delivery note, simple invoice or receipt for an order in the database.
+pub fn issue_for_order(store: &mut Store, doc_type: &str, order_number: &str, item_name: Option<&str>, tariffs: &Tariffs, actor: &str, now: Moment) -> Result<Issued, ApiError> {
+    if !["delivery_note", "invoice", "receipt"].contains(&doc_type) {
+        return Err(invalid("type", format!("a {doc_type} is not issued from an order (use --input)")));
+    }
+    let (customer_id, account_id, order_id) = store.order_owner(order_number)?.ok_or_else(|| ApiError::NotFound(format!("order {order_number} not found")))?;
+    let customer = store.customer(&customer_id)?.ok_or_else(|| ApiError::NotFound(format!("customer {customer_id} not found")))?;
+    let account = customer.accounts.iter().find(|a| a.id == account_id).ok_or_else(|| ApiError::NotFound("account".into()))?;
+    let order = account.orders.iter().find(|o| o.id == order_id).ok_or_else(|| ApiError::NotFound("order".into()))?;
+    let mut request = json!({
+        "service": account.record.service,
+        "recipient": {
+            "name": customer.name,
+            "postal_code": customer.postal_code,
+            "address": format!("{}{}", customer.prefecture, customer.address),
+        },
+        "order_number": order.order_number,
+        "lines": order.lines.iter().map(|l| json!({
+            "name": l.name, "quantity": l.quantity, "unit": l.unit_price, "tax": l.tax, "delivery_note": l.delivery_note,
+        })).collect::<Vec<_>>(),
+    });
+    if let Some(shipped) = &order.shipped_on {
+        request["shipped_on"] = json!(shipped);
+    }
+    match doc_type {
+        "invoice" => {
+            request["ordered_on"] = json!(order.ordered_at.get(..10).unwrap_or(""));
+            request["payment"] = json!(order.payment_method);
+        }
+        "receipt" => {
+            request["payment"] = json!(order.payment_method);
+            if let Some(name) = item_name {
+                request["item_name"] = json!(name);
+            }
+        }
+        _ => {}
+    }
+    if doc_type != "delivery_note" {
+        if let Some(lines) = request["lines"].as_array_mut() {
+            for line in lines.iter_mut().filter_map(Value::as_object_mut) {
+                line.remove("delivery_note");
+            }
+        }
+    }
+    issue_for(store, doc_type, &request, Some((customer_id, account_id, order_id)), tariffs, actor, now)
+}
