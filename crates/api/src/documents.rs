@@ -594,11 +594,11 @@ pub fn issue_for_order(store: &mut Store, doc_type: &str, order_number: &str, it
         }
         _ => {}
     }
-    if doc_type != "delivery_note" {
-        if let Some(lines) = request["lines"].as_array_mut() {
-            for line in lines.iter_mut().filter_map(Value::as_object_mut) {
-                line.remove("delivery_note");
-            }
+    if doc_type != "delivery_note"
+        && let Some(lines) = request["lines"].as_array_mut()
+    {
+        for line in lines.iter_mut().filter_map(Value::as_object_mut) {
+            line.remove("delivery_note");
         }
     }
     issue_for(store, doc_type, &request, Some((customer_id, account_id, order_id)), tariffs, actor, now)

@@ -6,4 +6,7 @@ pub mod customers;
 pub mod documents;
 pub mod import;
 pub mod quote;
+pub mod settings;
 pub mod tariffs;
+
+pub use customers::ApiError;

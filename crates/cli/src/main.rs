@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use madoguchi_api::customers::{self, ApiError};
 use madoguchi_api::documents;
+use madoguchi_api::settings;
 use madoguchi_api::import::{self, Encoding};
 use madoguchi_api::quote::{kinds, quote_json};
 use madoguchi_api::tariffs::Tariffs;
@@ -103,11 +104,22 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Settings of this installation (numbering.installation, numbering.prefix.<type>, agent.name).
+    Settings {
+        #[command(subcommand)]
+        command: SettingsCommand,
+    },
     /// The issuer printed on a service's documents.
     Issuer {
         #[command(subcommand)]
         command: IssuerCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    Set { key: String, value: String },
+    Show { key: String },
 }
 
 #[derive(Subcommand)]
@@ -325,6 +337,16 @@ fn run(cli: Cli) -> Result<String, Failure> {
             };
             std::fs::write(&out, &issued.pdf).map_err(|e| Failure::Setup(format!("out: {}: {e}", out.display())))?;
             Ok(format!("{} → {} ({} bytes, sha256 {})", issued.number, out.display(), issued.pdf.len(), issued.sha256))
+        }
+        Command::Settings { command } => {
+            let mut store = customers::open(&db()?, now)?;
+            match command {
+                SettingsCommand::Set { key, value } => {
+                    settings::set(&mut store, &key, &value, &agent, now)?;
+                    Ok(format!("{key} = {value}"))
+                }
+                SettingsCommand::Show { key } => Ok(settings::get(&store, &key)?.unwrap_or_else(|| "（未設定）".into())),
+            }
         }
         Command::Issuer { command } => {
             let mut store = customers::open(&db()?, now)?;

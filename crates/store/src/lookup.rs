@@ -152,6 +152,7 @@ impl Store {
 
 /// Runs the exact query, then the prefix range (`> key AND < end`, in index order); both limited.
 /// `select` is a query of (customer rowid, matched value) from tables holding `column`.
+#[allow(clippy::too_many_arguments)]
 fn exact_then_prefix(
     conn: &Connection,
     select: &str,

@@ -16,7 +16,7 @@ impl Rng {
         Rng(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -26,7 +26,7 @@ impl Rng {
 
     /// A number in `0..n` (n > 0).
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
 
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
@@ -43,7 +43,7 @@ impl Rng {
 
     /// A version-4-shaped UUID from the stream, so ids are deterministic too.
     fn id(&mut self) -> String {
-        let (a, b) = (self.next(), self.next());
+        let (a, b) = (self.next_u64(), self.next_u64());
         let bytes: Vec<u8> = a.to_be_bytes().into_iter().chain(b.to_be_bytes()).collect();
         let mut u = [0u8; 16];
         u.copy_from_slice(&bytes);
@@ -155,7 +155,7 @@ fn write_phone(rng: &mut Rng, digits: &str, area_len: usize) -> String {
     let (area, rest) = digits.split_at(area_len);
     let (middle, last) = rest.split_at(rest.len() - 4);
     match rng.below(8) {
-        0 | 1 | 2 => format!("{area}-{middle}-{last}"),
+        0..=2 => format!("{area}-{middle}-{last}"),
         3 => digits.to_string(),
         4 => format!("{area}({middle}){last}"),
         5 => format!("{area}-{middle}-{last}").chars().map(|c| if c == '-' { '－' } else { char::from_u32(c as u32 + 0xFEE0).unwrap_or(c) }).collect(),
@@ -291,7 +291,7 @@ impl Store {
     pub fn seed(&mut self, count: u64, seed: u64, today: i64, now: &str, progress: &mut dyn FnMut(u64) -> bool) -> Result<SeedReport> {
         self.bulk_write(|tx| {
             let mut rng = Rng::new(seed);
-            let mut ids = Rng::new(seed ^ 0x5EED_1D5);
+            let mut ids = Rng::new(seed ^ 0x05EE_D1D5);
             let mut next_id = move || ids.id();
             let mut numbers = Numbers::default();
             let mut serial = 0u64;
@@ -382,7 +382,7 @@ fn seed_orders(
                 "{{\"type\":\"receipt\",\"order\":\"EC{:010}\",\"total\":\"{total}\",\"payment\":\"クレジットカード決済\"}}",
                 numbers.orders
             );
-            let hash: String = (0..4).map(|_| format!("{:016x}", rng.next())).collect();
+            let hash: String = (0..4).map(|_| format!("{:016x}", rng.next_u64())).collect();
             tx.prepare_cached(
                 "INSERT INTO documents (id, customer_id, account_id, order_id, doc_type, number, issued_at, snapshot, pdf_sha256, updated_at)
                  VALUES (?1, ?2, ?3, ?4, 'receipt', ?5, ?6, ?7, ?8, ?6)",

@@ -1,0 +1,38 @@
+//! Installation settings: the numbering code of this installation, the number prefix of each
+//! document type, the agent's name. Each key is checked before it is stored.
+
+use madoguchi_domain::time::Moment;
+use madoguchi_store::Store;
+
+use crate::customers::{ApiError, stamp};
+use crate::documents::TYPES;
+
+/// Checks a setting's key and value; the reason names what is wrong.
+fn check(key: &str, value: &str) -> Result<(), ApiError> {
+    let code = |max: usize| !value.is_empty() && value.len() <= max && value.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    match key {
+        "numbering.installation" if code(6) => Ok(()),
+        "numbering.installation" => Err(ApiError::invalid(key, "must be 1–6 capital letters or digits (it is printed in every document number)")),
+        "agent.name" if !value.trim().is_empty() && value.chars().count() <= 40 => Ok(()),
+        "agent.name" => Err(ApiError::invalid(key, "must be 1–40 characters")),
+        _ => match key.strip_prefix("numbering.prefix.") {
+            Some(doc_type) if TYPES.iter().any(|(t, _)| *t == doc_type) => {
+                if code(4) && value.bytes().next().is_some_and(|b| b.is_ascii_uppercase()) {
+                    Ok(())
+                } else {
+                    Err(ApiError::invalid(key, "must be 1–4 capital letters or digits, starting with a letter"))
+                }
+            }
+            _ => Err(ApiError::invalid("key", format!("'{key}' is not a setting (numbering.installation, numbering.prefix.<type>, agent.name)"))),
+        },
+    }
+}
+
+pub fn set(store: &mut Store, key: &str, value: &str, actor: &str, now: Moment) -> Result<(), ApiError> {
+    check(key, value)?;
+    Ok(store.set_setting(key, value, actor, &stamp(now))?)
+}
+
+pub fn get(store: &Store, key: &str) -> Result<Option<String>, ApiError> {
+    Ok(store.setting(key)?)
+}
