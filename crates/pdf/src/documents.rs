@@ -14,6 +14,9 @@ const RIGHT: f32 = 195.0;
 /// Lowest y a table row may reach before the page breaks.
 const BOTTOM: f32 = 270.0;
 const ROW: f32 = 7.0;
+/// The smallest type an item name is shrunk to on one line, and the type of a two-line name.
+const MIN_ITEM_SIZE: f32 = 7.0;
+const TWO_LINE_SIZE: f32 = 6.5;
 
 /// The seal image, added to the PDF once: its id and pixel size.
 pub struct Seal {
@@ -155,8 +158,17 @@ fn table_row(c: &mut Canvas, y: f32, line: &ItemLine, prices: bool) -> f32 {
     let base = y + 5.0;
     let name = format!("{mark}{}", line.name);
     let max = COLS.1 - 20.0 - COLS.0;
-    let shown = c.font().wrap(&name, 9.0, max).into_iter().next().unwrap_or_default();
-    c.text(COLS.0, base, 9.0, &shown);
+    // A long name shrinks to fit the row, then takes two smaller lines; it is never cut.
+    let width = c.font().width(&name, 9.0);
+    let fitted = 9.0 * (max / width).min(1.0);
+    if fitted >= MIN_ITEM_SIZE {
+        c.text(COLS.0, base, fitted, &name);
+    } else {
+        let lines = c.font().wrap(&name, TWO_LINE_SIZE, max);
+        for (i, part) in lines.iter().enumerate() {
+            c.text(COLS.0, y + 3.0 + i as f32 * 2.6, TWO_LINE_SIZE, part);
+        }
+    }
     c.text_right(COLS.1, base, 9.0, &line.quantity.to_string());
     if prices {
         c.text_right(COLS.2, base, 9.0, &yen(line.unit));

@@ -150,6 +150,14 @@ impl Store {
     }
 }
 
+/// How many different customers were found at `rank` or better.
+fn distinct_at_or_above(found: &[Candidate], rank: u8) -> i64 {
+    let mut rowids: Vec<i64> = found.iter().filter(|c| c.rank <= rank).map(|c| c.rowid).collect();
+    rowids.sort_unstable();
+    rowids.dedup();
+    i64::try_from(rowids.len()).unwrap_or(i64::MAX)
+}
+
 /// Runs the exact query, then the prefix range (`> key AND < end`, in index order); both limited.
 /// `select` is a query of (customer rowid, matched value) from tables holding `column`.
 #[allow(clippy::too_many_arguments)]
@@ -167,6 +175,10 @@ fn exact_then_prefix(
     for row in exact.query_map(params![key, limit], |r| Ok((r.get(0)?, r.get(1)?)))? {
         let (rowid, matched) = row?;
         found.push(Candidate { rowid, field, matched, rank: ranks.0 });
+    }
+    if distinct_at_or_above(found, ranks.0) >= limit {
+        // Lower-ranked matches could not enter the first `limit` results.
+        return Ok(());
     }
     let mut prefix = conn.prepare_cached(&format!("{select} WHERE {column} > ?1 AND {column} < ?2 LIMIT ?3"))?;
     for row in prefix.query_map(params![key, prefix_end(key), limit], |r| Ok((r.get(0)?, r.get(1)?)))? {
@@ -209,7 +221,7 @@ fn emails(conn: &Connection, key: &str, limit: i64, found: &mut Vec<Candidate>) 
 fn names(conn: &Connection, key: &str, limit: i64, found: &mut Vec<Candidate>) -> Result<()> {
     let select = "SELECT customer_rowid, '' FROM customer_name_tokens";
     exact_then_prefix(conn, select, "token", key, limit, MatchedField::Name, (RANK_NAME_TOKEN, RANK_NAME_PREFIX), found)?;
-    if key.chars().count() >= 3 {
+    if key.chars().count() >= 3 && distinct_at_or_above(found, RANK_NAME_PREFIX) < limit {
         let phrase = format!("\"{}\"", key.replace('"', "\"\""));
         let mut stmt = conn.prepare_cached("SELECT rowid FROM customer_name_fts WHERE customer_name_fts MATCH ?1 LIMIT ?2")?;
         for row in stmt.query_map(params![phrase, limit], |r| r.get(0))? {
