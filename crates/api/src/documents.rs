@@ -59,6 +59,12 @@ fn type_fields(doc_type: &str) -> &'static [&'static str] {
 
 const COMMON_FIELDS: [&str; 4] = ["service", "issued_on", "issuer", "recipient"];
 
+/// Bounds that keep every total far inside exact decimal range (18-digit yen × these).
+const MAX_QUANTITY: u32 = 10_000;
+const MAX_LINES: usize = 1_000;
+/// The longest item name: two printed lines of a table row.
+const MAX_ITEM_NAME: usize = 100;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct IssuerInput {
@@ -224,6 +230,9 @@ fn lines(input: &Option<Vec<LineInput>>, font: &FontData) -> Result<Vec<(ItemLin
     if lines.is_empty() {
         return Err(invalid("lines", "is empty"));
     }
+    if lines.len() > MAX_LINES {
+        return Err(invalid("lines", format!("has more than {MAX_LINES} lines")));
+    }
     lines
         .iter()
         .enumerate()
@@ -231,6 +240,12 @@ fn lines(input: &Option<Vec<LineInput>>, font: &FontData) -> Result<Vec<(ItemLin
             let field = |name: &str| format!("lines[{i}].{name}");
             if l.quantity == 0 {
                 return Err(invalid(&field("quantity"), "must be at least 1"));
+            }
+            if l.quantity > MAX_QUANTITY {
+                return Err(invalid(&field("quantity"), format!("must be at most {MAX_QUANTITY}")));
+            }
+            if l.name.chars().count() > MAX_ITEM_NAME {
+                return Err(invalid(&field("name"), format!("is longer than {MAX_ITEM_NAME} characters")));
             }
             let unit = yen(&field("unit"), &l.unit)?;
             let tax = TaxCategory::from_code(&l.tax).ok_or_else(|| invalid(&field("tax"), "must be standard, reduced or non_taxable"))?;
@@ -253,6 +268,14 @@ fn shipped(input: &DocInput, issued_on: NaiveDate, what: &str) -> Result<NaiveDa
     Ok(shipped)
 }
 
+/// A qualified (simplified) invoice names the issuer's registration number (消費税法 57条の4).
+fn qualified(issuer: &Issuer) -> Result<(), ApiError> {
+    if issuer.registration_number.is_none() {
+        return Err(invalid("issuer.registration_number", "missing: an invoice or receipt is a qualified invoice and must carry the T-number"));
+    }
+    Ok(())
+}
+
 fn expect_service(input_service: Service, wanted: Service, doc_type: &str, seed: &str) -> Result<(), ApiError> {
     if input_service != wanted {
         return Err(invalid("service", format!("a {doc_type} is issued for {} only ({seed})", wanted.id())));
@@ -261,7 +284,17 @@ fn expect_service(input_service: Service, wanted: Service, doc_type: &str, seed:
 }
 
 /// Builds the document model from the JSON document, applying every issue rule.
-fn model(doc_type: &str, input: &DocInput, issuer: Issuer, issued_on: NaiveDate, number: String, tariffs: &Tariffs, font: &FontData) -> Result<(Document, Service), ApiError> {
+#[allow(clippy::too_many_arguments)]
+fn model(
+    doc_type: &str,
+    input: &DocInput,
+    issuer: Issuer,
+    issued_on: NaiveDate,
+    today: NaiveDate,
+    number: String,
+    tariffs: &Tariffs,
+    font: &FontData,
+) -> Result<(Document, Service), ApiError> {
     let service = Service::from_id(&input.service).ok_or_else(|| invalid("service", format!("unknown service '{}'", input.service)))?;
     let tariff = tariffs.get(service).ok_or_else(|| ApiError::Failed("no tariff loaded".into()))?;
     let company = |p: &PartyInput| p.name.contains("株式会社") || p.name.contains("有限会社") || p.name.contains("合同会社");
@@ -270,13 +303,13 @@ fn model(doc_type: &str, input: &DocInput, issuer: Issuer, issued_on: NaiveDate,
     let body = match doc_type {
         "estimate" => {
             expect_service(service, Service::AmanoShop, "estimate", "seed 001: アマノオンラインショップの商品に限ります")?;
-            if input.member == Some(false) {
-                return Err(invalid("member", "estimates are for registered members only; a guest cannot have one (seed 001)"));
+            if input.member != Some(true) {
+                return Err(invalid("member", "must be true: estimates are for registered members only, never for guests (seed 001)"));
             }
             let Rules::AmanoShop(rules) = &tariff.rules else { return Err(ApiError::Failed("amano-shop tariff".into())) };
             let estimated_on = input.estimated_on.as_deref().map(|d| date("estimated_on", d)).transpose()?.unwrap_or(issued_on);
             let valid_until = add_days(estimated_on, rules.estimate_valid_days).ok_or_else(|| invalid("estimated_on", "out of range"))?;
-            if issued_on > valid_until {
+            if issued_on > valid_until || today > valid_until {
                 return Err(invalid("estimated_on", format!("the estimate was valid until {valid_until}; it can be issued only while valid (seed 001)")));
             }
             let lines: Vec<ItemLine> = lines(&input.lines, font)?.into_iter().map(|(l, _)| l).collect();
@@ -300,6 +333,7 @@ fn model(doc_type: &str, input: &DocInput, issuer: Issuer, issued_on: NaiveDate,
         }
         "invoice" => {
             expect_service(service, Service::AmanoShop, "simple invoice", "seed 001")?;
+            qualified(&issuer)?;
             shipped(input, issued_on, "simple invoice")?;
             let transaction_date = date("ordered_on", required("ordered_on", &input.ordered_on)?)?;
             let lines: Vec<ItemLine> = lines(&input.lines, font)?.into_iter().map(|(l, _)| l).collect();
@@ -315,6 +349,7 @@ fn model(doc_type: &str, input: &DocInput, issuer: Issuer, issued_on: NaiveDate,
                 return Err(invalid("service", "plus-aqua receivables belong to the assignee (債権譲渡, seed 004 第6条): receipts come from it, not from us"));
             }
             shipped(input, issued_on, "receipt")?;
+            qualified(&issuer)?;
             let payment = required("payment", &input.payment)?;
             if service == Service::AmanoShop && payment != "credit_card" {
                 return Err(invalid("payment", format!("'{payment}': the shop issues receipts only for credit-card payments (seed 001)")));
@@ -337,6 +372,9 @@ fn model(doc_type: &str, input: &DocInput, issuer: Issuer, issued_on: NaiveDate,
             expect_service(service, Service::Alwater, "cooling-off notice", "seed 000")?;
             let contract_date = date("contract_date", required("contract_date", &input.contract_date)?)?;
             let sent_on = input.sent_on.as_deref().map(|d| date("sent_on", d)).transpose()?.unwrap_or(issued_on);
+            if contract_date > sent_on {
+                return Err(invalid("contract_date", format!("{contract_date} is after the day the notice is sent ({sent_on})")));
+            }
             let as_of = time::japan_moment(sent_on, chrono::NaiveTime::MIN).ok_or_else(|| invalid("sent_on", "out of range"))?;
             let ctx = Context { as_of, prefecture: Prefecture::TOKYO, tariff };
             let channel = required("channel", &input.channel)?.clone();
@@ -364,7 +402,7 @@ fn model(doc_type: &str, input: &DocInput, issuer: Issuer, issued_on: NaiveDate,
             let monthly_fee = yen("monthly_fee", required("monthly_fee", &input.monthly_fee)?)?;
             let as_of = time::japan_moment(issued_on, chrono::NaiveTime::MIN).ok_or_else(|| invalid("issued_on", "out of range"))?;
             let ctx = Context { as_of, prefecture: Prefecture::TOKYO, tariff };
-            let quote = allwatch::cancellation(&ctx, &allwatch::CancellationInput { received, paid_through, monthly_fee: Some(monthly_fee) })?;
+            let quote = allwatch::cancellation(&ctx, &allwatch::CancellationInput { received, paid_through, monthly_fee: Some(monthly_fee), terminals: 1 })?;
             let months: Vec<YearMonth> = quote.extras.iter().find_map(|(k, e)| match (k, e) {
                 (&"refund_months", madoguchi_domain::quote::Extra::Months(m)) => Some(m.clone()),
                 _ => None,
@@ -434,12 +472,26 @@ fn prefix(store: &Store, doc_type: &str) -> Result<String, ApiError> {
     Ok(store.setting(&format!("numbering.prefix.{doc_type}"))?.unwrap_or_else(|| default.to_string()))
 }
 
-/// Issues a document from its JSON: checks, numbers, renders and records it.
-pub fn issue(store: &mut Store, doc_type: &str, request: &Value, tariffs: &Tariffs, actor: &str, now: Moment) -> Result<Issued, ApiError> {
-    issue_for(store, doc_type, request, None, tariffs, actor, now)
+/// Where an issued PDF goes (a file, the app's viewer). It runs before the document is
+/// committed: if it fails, nothing is recorded and the number is not used.
+pub type Deliver<'a> = &'a mut dyn FnMut(&[u8]) -> Result<(), String>;
+
+/// Issues a document from its JSON: checks, numbers, renders, delivers and records it.
+pub fn issue(store: &mut Store, doc_type: &str, request: &Value, tariffs: &Tariffs, actor: &str, now: Moment, deliver: Deliver) -> Result<Issued, ApiError> {
+    issue_for(store, doc_type, request, None, tariffs, actor, now, deliver)
 }
 
-fn issue_for(store: &mut Store, doc_type: &str, request: &Value, owner: Option<(String, String, String)>, tariffs: &Tariffs, actor: &str, now: Moment) -> Result<Issued, ApiError> {
+#[allow(clippy::too_many_arguments)]
+fn issue_for(
+    store: &mut Store,
+    doc_type: &str,
+    request: &Value,
+    owner: Option<(String, String, String)>,
+    tariffs: &Tariffs,
+    actor: &str,
+    now: Moment,
+    deliver: Deliver,
+) -> Result<Issued, ApiError> {
     if !TYPES.iter().any(|(t, _)| *t == doc_type) {
         let known: Vec<&str> = TYPES.iter().map(|(t, _)| *t).collect();
         return Err(invalid("type", format!("unknown document type '{doc_type}' (known: {})", known.join(", "))));
@@ -450,7 +502,11 @@ fn issue_for(store: &mut Store, doc_type: &str, request: &Value, owner: Option<(
     }
     let input: DocInput = serde_path_to_error::deserialize(request.clone()).map_err(|e| invalid(&e.path().to_string(), e.into_inner().to_string()))?;
     let font = font()?;
-    let issued_on = input.issued_on.as_deref().map(|d| date("issued_on", d)).transpose()?.unwrap_or(time::japan_date(now));
+    let today = time::japan_date(now);
+    let issued_on = input.issued_on.as_deref().map(|d| date("issued_on", d)).transpose()?.unwrap_or(today);
+    if issued_on > today {
+        return Err(invalid("issued_on", format!("{issued_on} is after today ({today}); a document cannot be dated ahead")));
+    }
     let issuer_record = match &input.issuer {
         Some(i) => IssuerRecord {
             name: text("issuer.name", &i.name, font)?,
@@ -471,9 +527,10 @@ fn issue_for(store: &mut Store, doc_type: &str, request: &Value, owner: Option<(
     store.write(|tx| {
         let sequence = next_number(tx, doc_type)?;
         let number = format!("{prefix}-{code}-{sequence:06}");
-        let (doc, _service) = model(doc_type, &input, issuer, issued_on, number.clone(), tariffs, font).map_err(to_store)?;
+        let (doc, _service) = model(doc_type, &input, issuer, issued_on, today, number.clone(), tariffs, font).map_err(to_store)?;
         let pdf = madoguchi_pdf::render(&doc, font).map_err(|e| madoguchi_store::StoreError::invalid("pdf", e.to_string()))?;
         let sha256 = sha256_hex(&pdf);
+        deliver(&pdf).map_err(|e| madoguchi_store::StoreError::invalid("out", e))?;
         let mut snapshot = object.clone();
         snapshot.insert("type".into(), json!(doc_type));
         snapshot.insert("number".into(), json!(number));
@@ -509,7 +566,7 @@ fn to_store(e: ApiError) -> madoguchi_store::StoreError {
 }
 
 /// Re-issues a document from the data it was issued with: same number, marked 再発行.
-pub fn reissue(store: &mut Store, doc_type: &str, number: &str, tariffs: &Tariffs, actor: &str, now: Moment) -> Result<Issued, ApiError> {
+pub fn reissue(store: &mut Store, doc_type: &str, number: &str, tariffs: &Tariffs, actor: &str, now: Moment, deliver: Deliver) -> Result<Issued, ApiError> {
     let original = store.document(doc_type, number)?.ok_or_else(|| ApiError::NotFound(format!("{doc_type} {number} not found")))?;
     let mut snapshot: Map<String, Value> = serde_json::from_str(&original.snapshot).map_err(|e| ApiError::Failed(format!("snapshot of {number}: {e}")))?;
     for key in ["type", "number"] {
@@ -531,7 +588,7 @@ pub fn reissue(store: &mut Store, doc_type: &str, number: &str, tariffs: &Tariff
     issuer.seal_png = store.issuer(&input.service)?.and_then(|r| r.seal_png);
     // The data as issued, on its original date: the rules held then. Only an estimate is
     // checked again, since the shop prints one only while it is valid (seed 001).
-    let (mut doc, _) = model(doc_type, &input, issuer, issued_on, number.to_string(), tariffs, font)?;
+    let (mut doc, _) = model(doc_type, &input, issuer, issued_on, issued_on, number.to_string(), tariffs, font)?;
     if let Body::Estimate { valid_until, .. } = &doc.body
         && time::japan_date(now) > *valid_until
     {
@@ -542,9 +599,10 @@ pub fn reissue(store: &mut Store, doc_type: &str, number: &str, tariffs: &Tariff
     let sha256 = sha256_hex(&pdf);
     let at = stamp(now);
     store.write(|tx| {
+        deliver(&pdf).map_err(|e| madoguchi_store::StoreError::invalid("out", e))?;
         insert_document(tx, &NewDocument {
             customer_id: original.customer_id.as_deref(),
-            account_id: None,
+            account_id: original.account_id.as_deref(),
             order_id: original.order_id.as_deref(),
             doc_type,
             number,
@@ -558,7 +616,17 @@ pub fn reissue(store: &mut Store, doc_type: &str, number: &str, tariffs: &Tariff
 }
 
 /// Issues a delivery note, simple invoice or receipt for an order in the database.
-pub fn issue_for_order(store: &mut Store, doc_type: &str, order_number: &str, item_name: Option<&str>, tariffs: &Tariffs, actor: &str, now: Moment) -> Result<Issued, ApiError> {
+#[allow(clippy::too_many_arguments)]
+pub fn issue_for_order(
+    store: &mut Store,
+    doc_type: &str,
+    order_number: &str,
+    item_name: Option<&str>,
+    tariffs: &Tariffs,
+    actor: &str,
+    now: Moment,
+    deliver: Deliver,
+) -> Result<Issued, ApiError> {
     if !["delivery_note", "invoice", "receipt"].contains(&doc_type) {
         return Err(invalid("type", format!("a {doc_type} is not issued from an order (use --input)")));
     }
@@ -601,5 +669,5 @@ pub fn issue_for_order(store: &mut Store, doc_type: &str, order_number: &str, it
             line.remove("delivery_note");
         }
     }
-    issue_for(store, doc_type, &request, Some((customer_id, account_id, order_id)), tariffs, actor, now)
+    issue_for(store, doc_type, &request, Some((customer_id, account_id, order_id)), tariffs, actor, now, deliver)
 }

@@ -443,7 +443,8 @@ pub fn import_customers(
             let record = result.map_err(|e| madoguchi_store::StoreError::invalid("file", e.to_string()))?;
             let mut row = Row { record: &record, columns: &columns, line: 0, errors: Vec::new() };
             let Some(customer) = parse_row(&mut row, tariffs, today) else { continue };
-            match madoguchi_store::customers::import_row(tx, &customer, &mut ids, actor, &at)? {
+            let carried = |column: &str| columns.contains_key(column);
+            match madoguchi_store::customers::import_row(tx, &customer, &carried, &mut ids, actor, &at)? {
                 ImportOutcome::Created => counts.0 += 1,
                 ImportOutcome::Updated(_) => counts.1 += 1,
                 ImportOutcome::Unchanged => counts.2 += 1,

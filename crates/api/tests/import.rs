@@ -174,3 +174,27 @@ fn a_ten_megabyte_file_imports_whole_and_a_bad_last_row_stops_all_of_it() {
     assert_eq!(report.created, u64::from(n));
     assert!(n > 50_000, "{n} rows");
 }
+
+#[test]
+fn columns_the_file_does_not_have_never_change_what_is_stored() {
+    let path = temp_db("carried");
+    import(&path, include_bytes!("fixtures/customers.csv"), false).expect("imports");
+    {
+        let conn = rusqlite::Connection::open(&path).expect("raw");
+        conn.execute("UPDATE accounts SET points = 500, member = 1, status = 'cancelled' WHERE customer_number = 'AW00000001'", []).expect("points");
+    }
+    // The same customers from a shorter export: no status, kind, phone2 or email column.
+    let short = "service,customer_number,name,name_kana,birth_date,prefecture,postal_code,address,phone1,server_model\n\
+                 alwater,AW00000001,佐藤　太郎,サトウ タロウ,1980-04-01,東京都,100-0001,千代田区千代田1-1,03-1234-5678,slim3\n";
+    let report = import(&path, short.as_bytes(), false).expect("imports");
+    assert_eq!((report.updated, report.unchanged), (0, 1), "nothing the file carries changed");
+    let conn = rusqlite::Connection::open(&path).expect("raw");
+    let (points, member, status): (i64, i64, String) = conn
+        .query_row("SELECT points, member, status FROM accounts WHERE customer_number = 'AW00000001'", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("account");
+    assert_eq!((points, member, status.as_str()), (500, 1, "cancelled"));
+    let phones: i64 = conn
+        .query_row("SELECT count(*) FROM customer_phones p JOIN accounts a ON a.customer_id = p.customer_id WHERE a.customer_number = 'AW00000001'", [], |r| r.get(0))
+        .expect("phones");
+    assert_eq!(phones, 2, "the second phone is kept");
+}

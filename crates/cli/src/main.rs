@@ -325,17 +325,17 @@ fn run(cli: Cli) -> Result<String, Failure> {
         }
         Command::Doc { r#type, input, order, reissue, item_name, out } => {
             let mut store = customers::open(&db()?, now)?;
+            let mut write = |pdf: &[u8]| std::fs::write(&out, pdf).map_err(|e| format!("{}: {e}", out.display()));
             let issued = match (input, order, reissue) {
                 (Some(path), None, None) => {
                     let text = std::fs::read_to_string(&path).map_err(|e| Failure::Request(format!("input: {}: {e}", path.display())))?;
                     let request: Value = serde_json::from_str(&text).map_err(|e| Failure::Request(format!("input: not valid JSON ({e})")))?;
-                    documents::issue(&mut store, &r#type, &request, &tariffs, &agent, now)?
+                    documents::issue(&mut store, &r#type, &request, &tariffs, &agent, now, &mut write)?
                 }
-                (None, Some(order), None) => documents::issue_for_order(&mut store, &r#type, &order, item_name.as_deref(), &tariffs, &agent, now)?,
-                (None, None, Some(number)) => documents::reissue(&mut store, &r#type, &number, &tariffs, &agent, now)?,
+                (None, Some(order), None) => documents::issue_for_order(&mut store, &r#type, &order, item_name.as_deref(), &tariffs, &agent, now, &mut write)?,
+                (None, None, Some(number)) => documents::reissue(&mut store, &r#type, &number, &tariffs, &agent, now, &mut write)?,
                 _ => return Err(Failure::Request("input: give one of --input FILE, --order NUMBER or --reissue NUMBER".into())),
             };
-            std::fs::write(&out, &issued.pdf).map_err(|e| Failure::Setup(format!("out: {}: {e}", out.display())))?;
             Ok(format!("{} → {} ({} bytes, sha256 {})", issued.number, out.display(), issued.pdf.len(), issued.sha256))
         }
         Command::Settings { command } => {

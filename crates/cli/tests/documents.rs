@@ -138,7 +138,11 @@ fn numbers_go_up_per_type_and_a_reissue_says_so_with_the_same_number() {
 #[test]
 fn the_issue_rules_refuse_what_may_not_be_printed_and_nothing_is_written() {
     let dir = temp_dir("refusals");
-    let cases: [(&str, &str, serde_json::Value, &str); 10] = [
+    let cases: [(&str, &str, serde_json::Value, &str); 14] = [
+        ("estimate", "member", serde_json::Value::Null, "member"),
+        ("receipt", "issued_on", serde_json::json!("2026-11-22"), "issued_on"),
+        ("cooling_off", "contract_date", serde_json::json!("2026-11-25"), "contract_date"),
+        ("estimate", "lines", serde_json::json!([{"name": "タイムカード", "quantity": 4294967295u32, "unit": "999999999999999999", "tax": "standard"}]), "lines[0].quantity"),
         ("receipt", "payment", serde_json::json!("bank_transfer"), "payment"),
         ("receipt", "shipped_on", serde_json::Value::Null, "shipped_on"),
         ("receipt", "shipped_on", serde_json::json!("2026-11-22"), "shipped_on"),
@@ -183,8 +187,18 @@ fn the_issue_rules_refuse_what_may_not_be_printed_and_nothing_is_written() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(output.status.code() == Some(2) && stderr.starts_with(&format!("{field}: ")), "{field}: {stderr}");
     }
-    // After all the refusals, the first number is still unused.
+    // An invoice is a qualified invoice: no T-number, no invoice.
+    let mut invoice: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root().join("assets/samples/documents/invoice.json")).expect("sample")).expect("json");
+    invoice["issuer"].as_object_mut().expect("issuer").remove("registration_number");
+    std::fs::write(dir.join("case.json"), invoice.to_string()).expect("input");
+    let output = issue(&dir, "invoice", &dir.join("case.json"), &dir.join("refused.pdf"));
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("issuer.registration_number: "), "{}", String::from_utf8_lossy(&output.stderr));
+    // A PDF that cannot be written records nothing and takes no number.
     let fine = root().join("assets/samples/documents/receipt.json");
+    let unwritable = issue(&dir, "receipt", &fine, Path::new("/nonexistent-folder/x.pdf"));
+    assert_eq!(unwritable.status.code(), Some(2), "{}", String::from_utf8_lossy(&unwritable.stderr));
+    assert!(String::from_utf8_lossy(&unwritable.stderr).starts_with("out: "));
+    // After all the refusals, the first number is still unused.
     let issued = issue(&dir, "receipt", &fine, &dir.join("fine.pdf"));
     assert!(String::from_utf8_lossy(&issued.stdout).contains("-000001 "), "refused documents take no number: {}", String::from_utf8_lossy(&issued.stdout));
 }

@@ -164,9 +164,10 @@ fn table_row(c: &mut Canvas, y: f32, line: &ItemLine, prices: bool) -> f32 {
     if fitted >= MIN_ITEM_SIZE {
         c.text(COLS.0, base, fitted, &name);
     } else {
-        let lines = c.font().wrap(&name, TWO_LINE_SIZE, max);
-        for (i, part) in lines.iter().enumerate() {
-            c.text(COLS.0, y + 3.0 + i as f32 * 2.6, TWO_LINE_SIZE, part);
+        // Two lines, the type shrunk further if needed so that the name fits in them.
+        let size = TWO_LINE_SIZE * (1.9 * max / c.font().width(&name, TWO_LINE_SIZE)).min(1.0);
+        for (i, part) in c.font().wrap(&name, size, max).iter().take(2).enumerate() {
+            c.text(COLS.0, y + 3.0 + i as f32 * 2.6, size, part);
         }
     }
     c.text_right(COLS.1, base, 9.0, &line.quantity.to_string());

@@ -244,22 +244,37 @@ fn update_changed(tx: &Transaction, table: &str, id: &str, fields: &[(&'static s
     Ok(changed)
 }
 
-/// Replaces a customer's phones or emails when the set differs (order kept as given).
-fn replace_contacts(tx: &Transaction, customer_id: &str, record: &CustomerRecord, ids: &mut dyn FnMut() -> String, actor: &str, now: &str) -> Result<usize> {
+/// Replaces a customer's phones or emails when they differ (order kept as given). Without a
+/// phone2 column only the first phone is compared and the others are kept; without an email
+/// column the emails are kept.
+fn replace_contacts(
+    tx: &Transaction,
+    customer_id: &str,
+    record: &CustomerRecord,
+    carried: &dyn Fn(&str) -> bool,
+    ids: &mut dyn FnMut() -> String,
+    actor: &str,
+    now: &str,
+) -> Result<usize> {
     let mut changed = 0;
     let mut stmt = tx.prepare_cached("SELECT number, label FROM customer_phones WHERE customer_id = ?1 ORDER BY rowid")?;
     let phones: Vec<PhoneRecord> =
         stmt.query_map([customer_id], |r| Ok(PhoneRecord { number: r.get(0)?, label: r.get(1)? }))?.collect::<rusqlite::Result<_>>()?;
-    if phones != record.phones {
+    let wanted: Vec<PhoneRecord> = if carried("phone2") {
+        record.phones.clone()
+    } else {
+        record.phones.iter().take(1).chain(phones.iter().skip(1)).cloned().collect()
+    };
+    if phones != wanted {
         tx.execute("DELETE FROM customer_phones WHERE customer_id = ?1", [customer_id])?;
-        insert_phones(tx, customer_id, &record.phones, ids, now)?;
+        insert_phones(tx, customer_id, &wanted, ids, now)?;
         let show = |p: &[PhoneRecord]| p.iter().map(|p| p.number.as_str()).collect::<Vec<_>>().join(", ");
-        audit(tx, now, actor, "customers", customer_id, "update", Some("phones"), Some(&show(&phones)), Some(&show(&record.phones)))?;
+        audit(tx, now, actor, "customers", customer_id, "update", Some("phones"), Some(&show(&phones)), Some(&show(&wanted)))?;
         changed += 1;
     }
     let mut stmt = tx.prepare_cached("SELECT address FROM customer_emails WHERE customer_id = ?1 ORDER BY rowid")?;
     let emails: Vec<String> = stmt.query_map([customer_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    if emails != record.emails {
+    if carried("email") && emails != record.emails {
         tx.execute("DELETE FROM customer_emails WHERE customer_id = ?1", [customer_id])?;
         insert_emails(tx, customer_id, &record.emails, ids, now)?;
         audit(tx, now, actor, "customers", customer_id, "update", Some("emails"), Some(&emails.join(", ")), Some(&record.emails.join(", ")))?;
@@ -270,7 +285,16 @@ fn replace_contacts(tx: &Transaction, customer_id: &str, record: &CustomerRecord
 
 /// Applies one imported row (a customer with exactly one account): creates it, updates the
 /// fields that differ, or leaves it as it is. Importing the same row twice changes nothing.
-pub fn import_row(tx: &Transaction, record: &CustomerRecord, ids: &mut dyn FnMut() -> String, actor: &str, now: &str) -> Result<ImportOutcome> {
+/// `carried(column)` says whether the file has that column: a column the file does not have
+/// never changes what is stored (points, the member flag, a second phone…).
+pub fn import_row(
+    tx: &Transaction,
+    record: &CustomerRecord,
+    carried: &dyn Fn(&str) -> bool,
+    ids: &mut dyn FnMut() -> String,
+    actor: &str,
+    now: &str,
+) -> Result<ImportOutcome> {
     let Some(account) = record.accounts.first() else {
         return Err(crate::StoreError::invalid("accounts", "an imported row has one account"));
     };
@@ -282,9 +306,11 @@ pub fn import_row(tx: &Transaction, record: &CustomerRecord, ids: &mut dyn FnMut
         insert_customer(tx, record, ids, actor, now)?;
         return Ok(ImportOutcome::Created);
     };
-    let mut changed = update_changed(tx, "customers", &customer_id, &customer_fields(record), actor, now)?;
-    changed += update_changed(tx, "accounts", &account_id, &account_fields(account), actor, now)?;
-    changed += replace_contacts(tx, &customer_id, record, ids, actor, now)?;
+    let customer: Vec<_> = customer_fields(record).into_iter().filter(|(column, _)| carried(column)).collect();
+    let account: Vec<_> = account_fields(account).into_iter().filter(|(column, _)| carried(column)).collect();
+    let mut changed = update_changed(tx, "customers", &customer_id, &customer, actor, now)?;
+    changed += update_changed(tx, "accounts", &account_id, &account, actor, now)?;
+    changed += replace_contacts(tx, &customer_id, record, carried, ids, actor, now)?;
     if changed == 0 {
         return Ok(ImportOutcome::Unchanged);
     }

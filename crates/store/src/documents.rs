@@ -37,6 +37,7 @@ pub struct NewDocument<'a> {
 pub struct StoredDocument {
     pub id: String,
     pub customer_id: Option<String>,
+    pub account_id: Option<String>,
     pub order_id: Option<String>,
     pub doc_type: String,
     pub number: String,
@@ -119,9 +120,19 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                "SELECT id, customer_id, order_id, doc_type, number, snapshot FROM documents WHERE doc_type = ?1 AND number = ?2 AND reissue_of IS NULL",
+                "SELECT id, customer_id, account_id, order_id, doc_type, number, snapshot FROM documents WHERE doc_type = ?1 AND number = ?2 AND reissue_of IS NULL",
                 [doc_type, number],
-                |r| Ok(StoredDocument { id: r.get(0)?, customer_id: r.get(1)?, order_id: r.get(2)?, doc_type: r.get(3)?, number: r.get(4)?, snapshot: r.get(5)? }),
+                |r| {
+                    Ok(StoredDocument {
+                        id: r.get(0)?,
+                        customer_id: r.get(1)?,
+                        account_id: r.get(2)?,
+                        order_id: r.get(3)?,
+                        doc_type: r.get(4)?,
+                        number: r.get(5)?,
+                        snapshot: r.get(6)?,
+                    })
+                },
             )
             .optional()?)
     }

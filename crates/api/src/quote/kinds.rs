@@ -323,11 +323,17 @@ fn allwatch_cancellation_fields(_: &Tariff) -> Vec<Field> {
     vec![
         date("received", "解約申込書の受領日"),
         Field::required("paid_through", FieldType::Month, "前払い済みの最終月"),
-        Field::optional("monthly_fee", FieldType::Yen, "月額料金（契約全体）", "tariff"),
+        Field::optional("monthly_fee", FieldType::Yen, "月額料金（契約全体）", "tariff × terminals"),
+        Field::optional("terminals", FieldType::Count, "端末台数（月額料金を省略したとき）", "1"),
     ]
 }
 
 fn allwatch_cancellation(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {
-    let input = allwatch::CancellationInput { received: a.date("received")?, paid_through: a.month("paid_through")?, monthly_fee: a.optional_yen("monthly_fee")? };
+    let input = allwatch::CancellationInput {
+        received: a.date("received")?,
+        paid_through: a.month("paid_through")?,
+        monthly_fee: a.optional_yen("monthly_fee")?,
+        terminals: a.optional_count("terminals")?.unwrap_or(1),
+    };
     Ok(allwatch::cancellation(ctx, &input)?)
 }

@@ -181,6 +181,14 @@ impl Args {
         }
     }
 
+    pub fn optional_count(&self, name: &'static str) -> Result<Option<u32>, RequestError> {
+        match self.get(name) {
+            Some(Arg::Count(c)) => Ok(Some(*c)),
+            None => Ok(None),
+            _ => Err(undeclared(name, "count")),
+        }
+    }
+
     /// A boolean; absent means false.
     pub fn flag(&self, name: &'static str) -> Result<bool, RequestError> {
         match self.get(name) {

@@ -137,7 +137,9 @@ pub fn billing(ctx: &Context, input: &BillingInput) -> Result<Quote, QuoteError>
 pub struct CancellationInput {
     pub received: NaiveDate,
     pub paid_through: YearMonth,
+    /// The contract's whole monthly fee; default: the tariff's fee × `terminals`.
     pub monthly_fee: Option<Yen>,
+    pub terminals: u32,
 }
 
 /// 解約 (seed 003 「５．解約について」): a form received by the 15th ends the service at the end of
@@ -150,7 +152,7 @@ pub fn cancellation(ctx: &Context, input: &CancellationInput) -> Result<Quote, Q
     let end_month = if input.received.day() <= r.cancellation_cutoff_day { received_month } else { received_month.plus(1).ok_or_else(range)? };
     let service_end = end_month.last_day().ok_or_else(range)?;
     let refund_months: Vec<YearMonth> = end_month.plus(1).map(|first| first.through(input.paid_through).collect()).unwrap_or_default();
-    let monthly = input.monthly_fee.unwrap_or(r.monthly_fee.amount);
+    let monthly = input.monthly_fee.unwrap_or(r.monthly_fee.amount.times(input.terminals));
     let mut quote = Quote::default().date("service_end", When::Date(service_end)).flag("refund", !refund_months.is_empty());
     if let (Some(first), Some(last)) = (refund_months.first(), refund_months.last()) {
         let count = u32::try_from(refund_months.len()).unwrap_or(u32::MAX);
