@@ -6,6 +6,7 @@ pub mod customers;
 pub mod documents;
 pub mod import;
 pub mod quote;
+pub mod requests;
 pub mod settings;
 pub mod tariffs;
 

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use madoguchi_api::customers::{self, ApiError};
 use madoguchi_api::documents;
+use madoguchi_api::requests;
 use madoguchi_api::settings;
 use madoguchi_api::import::{self, Encoding};
 use madoguchi_api::quote::{kinds, quote_json};
@@ -104,6 +105,12 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Help-desk requests: dealer change, catalog stop, contact change, pause, cancellation,
+    /// option cancellation, product change; with status history and due dates.
+    Request {
+        #[command(subcommand)]
+        command: RequestCommand,
+    },
     /// Settings of this installation (numbering.installation, numbering.prefix.<type>, agent.name).
     Settings {
         #[command(subcommand)]
@@ -113,6 +120,48 @@ enum Command {
     Issuer {
         #[command(subcommand)]
         command: IssuerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RequestCommand {
+    /// File a request for a customer.
+    New {
+        r#type: String,
+        #[arg(long)]
+        customer: String,
+        /// A field of the type, `key=value` (repeat).
+        #[arg(long = "field", value_name = "KEY=VALUE")]
+        fields: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a request to another status.
+    Move {
+        id: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a request with its history.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List requests by due date.
+    List {
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long, value_name = "DATE")]
+        due_before: Option<String>,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -337,6 +386,52 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 _ => return Err(Failure::Request("input: give one of --input FILE, --order NUMBER or --reissue NUMBER".into())),
             };
             Ok(format!("{} → {} ({} bytes, sha256 {})", issued.number, out.display(), issued.pdf.len(), issued.sha256))
+        }
+        Command::Request { command } => {
+            let mut store = customers::open(&db()?, now)?;
+            let (view, json) = match command {
+                RequestCommand::New { r#type, customer, fields, json } => {
+                    let mut pairs = Vec::new();
+                    for field in fields {
+                        let (key, value) = field.split_once('=').ok_or_else(|| Failure::Request(format!("field: '{field}' is not key=value")))?;
+                        pairs.push((key.trim().to_string(), value.to_string()));
+                    }
+                    (requests::create(&mut store, &tariffs, &r#type, &customer, &pairs, &agent, now)?, json)
+                }
+                RequestCommand::Move { id, to, note, json } => (requests::move_to(&mut store, &tariffs, &id, &to, &note, &agent, now)?, json),
+                RequestCommand::Show { id, json } => (requests::show(&store, &id, now)?, json),
+                RequestCommand::List { open, overdue, due_before, json } => {
+                    let listed = requests::list(&store, open, overdue, due_before.as_deref(), now)?;
+                    if json {
+                        return pretty(&listed);
+                    }
+                    let rows: Vec<String> = listed["requests"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|r| format!("{}  {}  {}  期限 {}{}", text(&r["id"]), text(&r["type_label"]), text(&r["status_label"]), r["due_on"].as_str().unwrap_or("—"), if r["overdue"] == true { "  【期限超過】" } else { "" }))
+                        .collect();
+                    return Ok(if rows.is_empty() { "該当する依頼はありません".into() } else { rows.join("\n") });
+                }
+            };
+            if json {
+                return pretty(&view);
+            }
+            let mut lines = vec![format!(
+                "{}  {}  {}  期限 {}{}",
+                text(&view["id"]),
+                text(&view["type_label"]),
+                text(&view["status_label"]),
+                view["due_on"].as_str().unwrap_or("—"),
+                if view["overdue"] == true { "  【期限超過】" } else { "" }
+            )];
+            if let Some(warning) = view["warning"].as_str() {
+                lines.push(format!("注意: {warning}"));
+            }
+            for h in view["history"].as_array().into_iter().flatten() {
+                lines.push(format!("  {} {} → {} {} {}", text(&h["at"]), h["from"].as_str().unwrap_or("—"), text(&h["to"]), text(&h["actor"]), text(&h["comment"])));
+            }
+            Ok(lines.join("\n"))
         }
         Command::Settings { command } => {
             let mut store = customers::open(&db()?, now)?;

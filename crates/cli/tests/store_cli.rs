@@ -86,3 +86,26 @@ fn seed_is_deterministic_and_checks_clean() {
     assert_eq!(first(&a), first(&b));
     assert_eq!(run(&a, &["db", "seed", "--customers", "0"]).status.code(), Some(2));
 }
+
+#[test]
+fn a_request_is_filed_moved_and_listed_through_the_binary() {
+    let db = temp_db("requests");
+    assert!(run(&db, &["import", "customers", fixture().to_str().expect("path")]).status.success());
+    let id = json(&run(&db, &["lookup", "KN00000001", "--json"]))["results"][0]["customer_id"].as_str().expect("id").to_string();
+    let when = |moment: &str, args: &[&str]| {
+        let mut all = vec!["--as-of", moment];
+        all.extend_from_slice(args);
+        run(&db, &all)
+    };
+    let filed = json(&when("2026-11-20T10:00:00+09:00", &["request", "new", "dealer_change", "--customer", &id, "--field", "fax_deadline=2026-12-04", "--json"]));
+    let request = filed["id"].as_str().expect("request id").to_string();
+    assert!(when("2026-11-20T11:00:00+09:00", &["request", "move", &request, "--to", "fax_sent"]).status.success());
+    let refused = when("2026-11-20T11:00:00+09:00", &["request", "move", &request, "--to", "completed"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).starts_with("to: "));
+    let listed = String::from_utf8_lossy(&when("2026-12-05T09:00:00+09:00", &["request", "list", "--overdue"]).stdout).into_owned();
+    assert!(listed.contains("担当販売店変更") && listed.contains("FAX送付済") && listed.contains("期限超過"), "{listed}");
+    let shown = json(&when("2026-12-05T09:00:00+09:00", &["request", "show", &request, "--json"]));
+    assert_eq!(shown["history"].as_array().map(Vec::len), Some(2));
+    assert_eq!(shown["overdue"], true);
+}

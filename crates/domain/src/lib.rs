@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod money;
 pub mod prefecture;
 pub mod quote;
+pub mod request;
 pub mod tariff;
 pub mod text;
 pub mod time;

@@ -3,6 +3,7 @@
 
 pub mod customers;
 pub mod documents;
+pub mod requests;
 mod lookup;
 pub mod synth;
 mod view;

@@ -1,0 +1,168 @@
+//! Requests on a real database: each type's allowed and refused transitions, the dates the
+//! rules compute (holidays, month ends), overdue detection as the clock moves, a complete and
+//! ordered history, and the seed rules on late FAXes and late pauses.
+
+use madoguchi_api::customers;
+use madoguchi_api::import::{Encoding, import_customers};
+use madoguchi_api::requests;
+use madoguchi_api::tariffs::Tariffs;
+use madoguchi_api::ApiError;
+use madoguchi_domain::request::find;
+use madoguchi_domain::time::Moment;
+use madoguchi_store::Store;
+use serde_json::Value;
+
+fn at(text: &str) -> Moment {
+    chrono::DateTime::parse_from_rfc3339(text).expect("moment")
+}
+
+fn setup(name: &str) -> (Store, Tariffs) {
+    let dir = std::env::temp_dir().join(format!("madoguchi-requests-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let mut store = customers::open(&dir.join("r.sqlite3"), at("2026-11-01T09:00:00+09:00")).expect("opens");
+    let tariffs = Tariffs::embedded().expect("tariffs");
+    let csv = include_bytes!("fixtures/customers.csv");
+    import_customers(&mut store, csv, Encoding::Auto, false, &tariffs, "test", at("2026-11-01T09:00:00+09:00"), &mut |_| true).expect("imports");
+    (store, tariffs)
+}
+
+fn customer(store: &Store, number: &str) -> String {
+    customers::lookup(store, number, 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string()
+}
+
+fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn field_error(result: Result<Value, ApiError>) -> String {
+    match result {
+        Err(ApiError::Invalid { field, .. }) => field,
+        other => panic!("expected a refusal naming a field, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_dealer_change_runs_its_course_with_dates_and_history() {
+    let (mut store, tariffs) = setup("dealer");
+    let kaunet = customer(&store, "KN00000001");
+    let r = requests::create(&mut store, &tariffs, "dealer_change", &kaunet, &fields(&[("fax_deadline", "2026-12-04")]), "山本", at("2026-11-20T10:00:00+09:00")).expect("filed");
+    assert_eq!(r["status"], "received");
+    assert_eq!(r["fields"]["current_dealer"], "KDDIまとめてオフィス", "the account's dealer fills the field");
+    assert_eq!(r["due_on"], "2026-12-04");
+    let id = r["id"].as_str().expect("id").to_string();
+    // Refused: skipping a step, an unknown status.
+    assert_eq!(field_error(requests::move_to(&mut store, &tariffs, &id, "returned", "", "山本", at("2026-11-20T11:00:00+09:00"))), "to");
+    assert_eq!(field_error(requests::move_to(&mut store, &tariffs, &id, "done", "", "山本", at("2026-11-20T11:00:00+09:00"))), "to");
+    requests::move_to(&mut store, &tariffs, &id, "fax_sent", "", "山本", at("2026-11-20T11:00:00+09:00")).expect("sent");
+    let returned = requests::move_to(&mut store, &tariffs, &id, "returned", "FAX受領", "佐々木", at("2026-12-04T17:00:00+09:00")).expect("returned on the deadline");
+    // Returned in December: the switch comes in January or February (seed 002).
+    assert_eq!(returned["computed"]["effective_earliest"], "2027-01-01");
+    assert_eq!(returned["computed"]["effective_latest"], "2027-02-01");
+    assert_eq!(returned["due_on"], "2027-01-01");
+    requests::move_to(&mut store, &tariffs, &id, "switching", "", "佐々木", at("2026-12-05T10:00:00+09:00")).expect("switching");
+    let done = requests::move_to(&mut store, &tariffs, &id, "completed", "メールで切替通知", "佐々木", at("2027-01-10T10:00:00+09:00")).expect("done");
+    assert_eq!(done["open"], false);
+    assert_eq!(field_error(requests::move_to(&mut store, &tariffs, &id, "cancelled", "", "佐々木", at("2027-01-11T10:00:00+09:00"))), "to", "a closed request stays closed");
+    let history = done["history"].as_array().expect("history");
+    let steps: Vec<(&str, &str)> = history.iter().map(|h| (h["to"].as_str().unwrap_or(""), h["actor"].as_str().unwrap_or(""))).collect();
+    assert_eq!(steps, [("received", "山本"), ("fax_sent", "山本"), ("returned", "佐々木"), ("switching", "佐々木"), ("completed", "佐々木")]);
+    let seqs: Vec<i64> = history.iter().map(|h| h["seq"].as_i64().unwrap_or(0)).collect();
+    assert_eq!(seqs, [1, 2, 3, 4, 5], "every move is a history row, in order");
+    assert_eq!(history[2]["comment"], "FAX受領");
+}
+
+#[test]
+fn a_fax_returned_after_its_deadline_changes_nothing() {
+    let (mut store, tariffs) = setup("late-fax");
+    let kaunet = customer(&store, "KN00000001");
+    let r = requests::create(&mut store, &tariffs, "dealer_change", &kaunet, &fields(&[("fax_deadline", "2026-12-04")]), "山本", at("2026-11-20T10:00:00+09:00")).expect("filed");
+    let id = r["id"].as_str().expect("id").to_string();
+    requests::move_to(&mut store, &tariffs, &id, "fax_sent", "", "山本", at("2026-11-20T11:00:00+09:00")).expect("sent");
+    assert_eq!(field_error(requests::move_to(&mut store, &tariffs, &id, "returned", "", "山本", at("2026-12-05T09:00:00+09:00"))), "to");
+    let expired = requests::move_to(&mut store, &tariffs, &id, "expired", "", "山本", at("2026-12-05T09:00:00+09:00")).expect("expired");
+    assert_eq!(expired["status_label"], "期限切れ");
+}
+
+#[test]
+fn a_pause_knows_its_deadline_and_becomes_overdue_as_the_clock_moves() {
+    let (mut store, tariffs) = setup("pause");
+    let plus = customer(&store, "PA00000001");
+    // The customer lives in 北海道: 6 business days before the delivery of 2026-11-30 is 11-19
+    // (11-23 勤労感謝の日 skipped), by 18:00 — the prefecture comes from the customer's address.
+    let given = fields(&[("scheduled_delivery", "2026-11-30"), ("next_delivery", "2027-01-15")]);
+    let r = requests::create(&mut store, &tariffs, "pause", &plus, &given, "山本", at("2026-11-18T10:00:00+09:00")).expect("filed");
+    assert_eq!(r["computed"]["request_deadline"], "2026-11-19T18:00:00+09:00");
+    assert_eq!(r["computed"]["on_time"], true);
+    assert_eq!(r["computed"]["free_until"], "2026-12-31", "last shipment 2026-10-20: month 2 is December");
+    assert_eq!(r["fields"]["plan"], "basic", "the account's plan fills the field");
+    assert_eq!(r["due_on"], "2026-11-19");
+    let id = r["id"].as_str().expect("id").to_string();
+    let overdue = |store: &Store, when: &str| -> Vec<String> {
+        requests::list(store, false, true, None, at(when)).expect("list")["requests"].as_array().expect("list").iter().map(|r| r["id"].as_str().unwrap_or("").to_string()).collect()
+    };
+    assert!(overdue(&store, "2026-11-19T20:00:00+09:00").is_empty(), "due on the 19th: not overdue that day");
+    assert_eq!(overdue(&store, "2026-11-20T09:00:00+09:00"), vec![id.clone()], "overdue the next day");
+    requests::move_to(&mut store, &tariffs, &id, "accepted", "", "山本", at("2026-11-20T09:30:00+09:00")).expect("filed on time, accepted later");
+    assert!(overdue(&store, "2026-11-20T10:00:00+09:00").is_empty(), "accepted: no longer waiting on the deadline");
+    // A pause asked after the deadline cannot be accepted (seed 004 第8条).
+    let late = requests::create(&mut store, &tariffs, "pause", &plus, &given, "山本", at("2026-11-19T18:00:01+09:00")).expect("filed");
+    assert_eq!(late["computed"]["on_time"], false);
+    let late_id = late["id"].as_str().expect("id").to_string();
+    assert_eq!(field_error(requests::move_to(&mut store, &tariffs, &late_id, "accepted", "", "山本", at("2026-11-19T18:05:00+09:00"))), "to");
+    requests::move_to(&mut store, &tariffs, &late_id, "rejected", "期限後のため次回は休止不可", "山本", at("2026-11-19T18:05:00+09:00")).expect("rejected");
+}
+
+#[test]
+fn cancellations_carry_their_fee_return_deadline_or_service_end() {
+    let (mut store, tariffs) = setup("cancel");
+    let plus = customer(&store, "PA00000001");
+    let r = requests::create(&mut store, &tariffs, "cancellation", &plus, &[], "山本", at("2026-11-20T17:00:00+09:00")).expect("filed");
+    // basic plan from 2025-10: month 14, not a renewal month → 15,000 × 2 servers; server back by 12-20.
+    assert_eq!(r["computed"]["total"], "30000");
+    assert_eq!(r["computed"]["return_deadline"], "2026-12-20");
+    let id = r["id"].as_str().expect("id").to_string();
+    let accepted = requests::move_to(&mut store, &tariffs, &id, "accepted", "", "山本", at("2026-11-20T17:10:00+09:00")).expect("accepted");
+    assert_eq!(accepted["due_on"], "2026-12-20", "the server must be back by then");
+    let watch = customer(&store, "M2M0000001");
+    let w = requests::create(&mut store, &tariffs, "cancellation", &watch, &[], "山本", at("2026-11-16T10:00:00+09:00")).expect("filed");
+    // Received on the 16th: the service ends at the end of next month; prepaid through 2026-12.
+    assert_eq!(w["computed"]["service_end"], "2026-12-31");
+    assert_eq!(w["computed"]["refund_months"], serde_json::json!([]));
+}
+
+#[test]
+fn each_type_refuses_what_it_must() {
+    let (mut store, tariffs) = setup("refusals");
+    let kaunet = customer(&store, "KN00000001");
+    let alwater = customer(&store, "AW00000001");
+    let now = at("2026-11-20T10:00:00+09:00");
+    type Case<'a> = (&'a str, &'a String, Vec<(String, String)>, &'a str);
+    let cases: [Case; 7] = [
+        ("dealer_change", &kaunet, vec![], "fax_deadline"),
+        ("dealer_change", &kaunet, fields(&[("fax_deadline", "2026-02-30")]), "fax_deadline"),
+        ("dealer_change", &kaunet, fields(&[("fax_deadline", "2026-12-04"), ("colour", "red")]), "colour"),
+        ("dealer_change", &alwater, fields(&[("fax_deadline", "2026-12-04")]), "customer"),
+        ("contact_change", &kaunet, fields(&[("new_address", "カード 4111 1111 1111 1111")]), "new_address"),
+        ("pause", &alwater, fields(&[("scheduled_delivery", "2026-11-30"), ("next_delivery", "2026-09-01")]), "next_delivery"),
+        ("catalog_stop", &kaunet, fields(&[("x", "1")]), "x"),
+    ];
+    for (type_id, who, given, field) in cases {
+        assert_eq!(field_error(requests::create(&mut store, &tariffs, type_id, who, &given, "山本", now)), field, "{type_id} {given:?}");
+    }
+    assert!(requests::list(&store, false, false, None, now).expect("list")["requests"].as_array().expect("list").is_empty(), "nothing was written");
+    // The option cancellation warns that re-joining is impossible.
+    let option = requests::create(&mut store, &tariffs, "option_cancellation", &alwater, &[], "山本", now).expect("filed");
+    assert!(option["warning"].as_str().unwrap_or("").contains("再入会できません"));
+    // Every type starts in its machine's first status and offers its next steps.
+    for (type_id, who, given) in [
+        ("catalog_stop", &kaunet, vec![]),
+        ("contact_change", &kaunet, fields(&[("new_phone", "06-6000-9999")])),
+        ("product_change", &alwater, fields(&[("model", "cado")])),
+    ] {
+        let r = requests::create(&mut store, &tariffs, type_id, who, &given, "山本", now).expect("filed");
+        let machine = find(type_id).expect("type").machine;
+        assert_eq!(r["status"], machine.initial());
+        assert_eq!(r["next"].as_array().map(Vec::len), Some(machine.next(machine.initial()).len()));
+    }
+}
