@@ -166,3 +166,69 @@ fn each_type_refuses_what_it_must() {
         assert_eq!(r["next"].as_array().map(Vec::len), Some(machine.next(machine.initial()).len()));
     }
 }
+
+/// Shortest path of statuses from the initial one to `target`.
+fn path_to(machine: &madoguchi_domain::request::Machine, target: &str) -> Vec<&'static str> {
+    let mut paths: Vec<Vec<&'static str>> = vec![vec![machine.initial()]];
+    let mut i = 0;
+    while i < paths.len() {
+        let path = paths[i].clone();
+        let last = *path.last().expect("non-empty");
+        if last == target {
+            return path;
+        }
+        for next in machine.next(last) {
+            if !paths.iter().any(|p| p.last() == Some(&next)) {
+                let mut longer = path.clone();
+                longer.push(next);
+                paths.push(longer);
+            }
+        }
+        i += 1;
+    }
+    panic!("{target} cannot be reached");
+}
+
+#[test]
+fn every_type_allows_exactly_its_transitions_through_the_api() {
+    let (mut store, tariffs) = setup("all-transitions");
+    let now = at("2026-11-20T10:00:00+09:00");
+    let kaunet = customer(&store, "KN00000001");
+    let plus = customer(&store, "PA00000001");
+    let alwater = customer(&store, "AW00000001");
+    let specs: [(&str, &String, Vec<(String, String)>); 7] = [
+        ("dealer_change", &kaunet, fields(&[("fax_deadline", "2026-12-04")])),
+        ("catalog_stop", &kaunet, vec![]),
+        ("contact_change", &kaunet, fields(&[("new_phone", "06-6000-9999")])),
+        ("pause", &plus, fields(&[("scheduled_delivery", "2026-12-15"), ("next_delivery", "2027-01-15")])),
+        ("cancellation", &plus, vec![]),
+        ("option_cancellation", &alwater, vec![]),
+        ("product_change", &alwater, fields(&[("model", "cado")])),
+    ];
+    let mut checked = 0;
+    for (type_id, who, given) in specs {
+        let machine = find(type_id).expect("type").machine;
+        for (from, _, _) in machine.statuses {
+            for (to, _, _) in machine.statuses {
+                let r = requests::create(&mut store, &tariffs, type_id, who, &given, "山本", now).expect("filed");
+                let id = r["id"].as_str().expect("id").to_string();
+                let path = path_to(machine, from);
+                for step in path.windows(2) {
+                    requests::move_to(&mut store, &tariffs, &id, step[1], "", "山本", now).unwrap_or_else(|e| panic!("{type_id}: {} → {}: {e}", step[0], step[1]));
+                }
+                let result = requests::move_to(&mut store, &tariffs, &id, to, "", "山本", now);
+                if machine.allows(from, to) {
+                    let moved = result.unwrap_or_else(|e| panic!("{type_id}: {from} → {to} must be allowed: {e}"));
+                    assert_eq!(moved["history"].as_array().map(Vec::len), Some(path.len() + 1), "{type_id}: one history row per move");
+                } else {
+                    assert_eq!(field_error(result), "to", "{type_id}: {from} → {to} must be refused");
+                    let (unchanged, _) = store.request(&id).expect("read").expect("exists");
+                    assert_eq!(unchanged.status, *from, "{type_id}: a refused move changes nothing");
+                }
+                checked += 1;
+            }
+        }
+    }
+    let pairs: usize = madoguchi_domain::request::TYPES.iter().map(|t| t.machine.statuses.len().pow(2)).sum();
+    assert_eq!(checked, pairs, "every (type, from, to) combination was tried");
+}
