@@ -3,7 +3,8 @@
 //! this harness times each query itself.
 //!
 //! Run: `MADOGUCHI_BENCH_DB=/path/1m.sqlite3 cargo bench -p madoguchi-store --bench lookup`
-//! (the database from `madoguchi db seed --customers 1000000`).
+//! (the database from `madoguchi db seed --customers 1000000`); `MADOGUCHI_BENCH_FORM=name`
+//! runs only the forms whose name contains that text.
 
 use std::time::{Duration, Instant};
 
@@ -125,7 +126,9 @@ fn main() {
     let samples = samples(&raw, SAMPLES, 20_261_121);
     println!("{customers} customers; {SAMPLES} queries per form (naive scan: {NAIVE_SAMPLES})");
     println!("{:<24} {:>9} {:>9} {:>7} {:>11} {:>11} {:>9}", "form", "p50", "p99", "found", "naive p50", "naive p99", "p50 ratio");
-    for (form, make) in forms() {
+    // MADOGUCHI_BENCH_FORM=katakana runs only the forms whose name contains it.
+    let only = std::env::var("MADOGUCHI_BENCH_FORM").ok();
+    for (form, make) in forms().into_iter().filter(|(f, _)| only.as_deref().is_none_or(|o| f.contains(o))) {
         let queries: Vec<String> = samples.iter().filter_map(make).collect();
         let mut times = Vec::with_capacity(queries.len());
         let mut found = 0;

@@ -131,11 +131,16 @@ impl Store {
                 best.push(candidate);
             }
         }
-        let mut stmt = self.conn().prepare_cached("SELECT id, name, name_kana, prefecture FROM customers WHERE rowid = ?1")?;
+        // One query for all the rows (a candidate list is at most a few times `limit`).
+        let placeholders = vec!["?"; best.len()].join(", ");
+        let mut stmt = self.conn().prepare_cached(&format!("SELECT rowid, id, name, name_kana, prefecture FROM customers WHERE rowid IN ({placeholders})"))?;
+        let mut rows: Vec<(i64, String, String, String, String)> = stmt
+            .query_map(rusqlite::params_from_iter(best.iter().map(|c| c.rowid)), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut hits = Vec::with_capacity(best.len());
         for c in best {
-            let (customer_id, name, name_kana, prefecture): (String, String, String, String) =
-                stmt.query_row([c.rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            let Some(index) = rows.iter().position(|r| r.0 == c.rowid) else { continue };
+            let (_, customer_id, name, name_kana, prefecture) = rows.swap_remove(index);
             let (field, matched) = match c.field {
                 MatchedField::Name if !search_key(&name).contains(key) => (MatchedField::NameKana, name_kana.clone()),
                 MatchedField::Name => (MatchedField::Name, name.clone()),
