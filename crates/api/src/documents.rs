@@ -176,6 +176,19 @@ fn party(field: &str, p: &PartyInput, default_honorific: &str, font: &FontData) 
     })
 }
 
+/// The issuer a JSON document names (or a snapshot kept), its text checked for the font.
+fn issuer_record(i: &IssuerInput, font: &FontData) -> Result<IssuerRecord, ApiError> {
+    Ok(IssuerRecord {
+        name: text("issuer.name", &i.name, font)?,
+        postal_code: i.postal_code.clone(),
+        address: text("issuer.address", &i.address, font)?,
+        phone: i.phone.clone(),
+        fax: i.fax.clone(),
+        registration_number: i.registration_number.clone(),
+        seal_png: None,
+    })
+}
+
 fn issuer_from(record: IssuerRecord) -> Issuer {
     Issuer {
         name: record.name,
@@ -433,6 +446,7 @@ fn model(
             Body::DealerChangeFax {
                 customer_number: text("customer_number", required("customer_number", &input.customer_number)?, font)?,
                 current_dealer: text("current_dealer", required("current_dealer", &input.current_dealer)?, font)?,
+                // Seed 002: the change is to 「KDDI まとめてオフィス」 unless the document says otherwise.
                 new_dealer: text("new_dealer", input.new_dealer.as_deref().unwrap_or("KDDIまとめてオフィス"), font)?,
                 return_deadline,
                 return_fax: text("return_fax", required("return_fax", &input.return_fax)?, font)?,
@@ -508,15 +522,7 @@ fn issue_for(
         return Err(invalid("issued_on", format!("{issued_on} is after today ({today}); a document cannot be dated ahead")));
     }
     let issuer_record = match &input.issuer {
-        Some(i) => IssuerRecord {
-            name: text("issuer.name", &i.name, font)?,
-            postal_code: i.postal_code.clone(),
-            address: text("issuer.address", &i.address, font)?,
-            phone: i.phone.clone(),
-            fax: i.fax.clone(),
-            registration_number: i.registration_number.clone(),
-            seal_png: None,
-        },
+        Some(i) => issuer_record(i, font)?,
         None => store.issuer(&input.service)?.ok_or_else(|| invalid("issuer", format!("no issuer is set for {} (madoguchi issuer set {} …) and the document names none", input.service, input.service)))?,
     };
     check_issuer(&issuer_record)?;
@@ -575,16 +581,7 @@ pub fn reissue(store: &mut Store, doc_type: &str, number: &str, tariffs: &Tariff
     let issued_on = snapshot.get("issued_on").and_then(Value::as_str).map(|d| date("issued_on", d)).transpose()?.unwrap_or(time::japan_date(now));
     let input: DocInput = serde_json::from_value(Value::Object(snapshot)).map_err(|e| ApiError::Failed(format!("snapshot of {number}: {e}")))?;
     let font = font()?;
-    let i = required("issuer", &input.issuer)?;
-    let mut issuer = issuer_from(IssuerRecord {
-        name: i.name.clone(),
-        postal_code: i.postal_code.clone(),
-        address: i.address.clone(),
-        phone: i.phone.clone(),
-        fax: i.fax.clone(),
-        registration_number: i.registration_number.clone(),
-        seal_png: None,
-    });
+    let mut issuer = issuer_from(issuer_record(required("issuer", &input.issuer)?, font)?);
     issuer.seal_png = store.issuer(&input.service)?.and_then(|r| r.seal_png);
     // The data as issued, on its original date: the rules held then. Only an estimate is
     // checked again, since the shop prints one only while it is valid (seed 001).
