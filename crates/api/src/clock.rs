@@ -15,3 +15,9 @@ pub fn now() -> Moment {
 pub fn stopwatch() -> Instant {
     Instant::now()
 }
+
+/// The wall clock in milliseconds since 1970, for the change log's hybrid logical clock
+/// (ordering edits between installations, never a rule's "now").
+pub fn unix_millis() -> i64 {
+    SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}

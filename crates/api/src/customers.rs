@@ -1,9 +1,11 @@
 //! The customer use cases: open the database, search the one box, show a customer, add a
-//! call note (card numbers refused), seed synthetic data, check integrity.
+//! call note (card numbers refused), edit or delete a customer, seed synthetic data, check
+//! integrity.
 
 use std::path::{Path, PathBuf};
 
-use madoguchi_domain::text::{contains_card_number, format_postal};
+use madoguchi_domain::prefecture::Prefecture;
+use madoguchi_domain::text::{self, contains_card_number, format_postal};
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::{CustomerView, LookupHit, Store, StoreError, synth::SeedReport};
 use serde_json::{Value, json};
@@ -69,7 +71,9 @@ pub fn open(path: &Path, now: Moment) -> Result<Store, ApiError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| ApiError::Failed(format!("{}: {e}", parent.display())))?;
     }
-    Ok(Store::open(path, &stamp(now))?)
+    let mut store = Store::open(path, &stamp(now))?;
+    store.set_wall_clock(crate::clock::unix_millis);
+    Ok(store)
 }
 
 /// The text form of a moment stored in rows: RFC 3339 in +09:00, to the second.
@@ -195,4 +199,46 @@ pub fn seed(store: &mut Store, count: u64, seed: u64, now: Moment, progress: &mu
 /// SQLite's integrity checks and the search index's; the problems found.
 pub fn check(store: &Store) -> Result<Vec<String>, ApiError> {
     Ok(store.check()?)
+}
+
+/// Changes a customer's own fields, given as (field, value): name, name_kana, address,
+/// postal_code, prefecture, birth_date (empty clears it). Each value is checked as the import
+/// checks it; the first bad one is refused, naming its field, and nothing is written.
+pub fn edit(store: &mut Store, id: &str, given: &[(String, String)], actor: &str, now: Moment) -> Result<usize, ApiError> {
+    let mut fields: Vec<(&'static str, Option<String>)> = Vec::new();
+    for (key, value) in given {
+        let value = value.trim();
+        let checked = match key.as_str() {
+            "name" | "address" if value.is_empty() || value.chars().count() > 200 => Err("must be 1–200 characters".to_string()),
+            "name" => Ok(("name", Some(value.to_string()))),
+            "address" => Ok(("address", Some(value.to_string()))),
+            "name_kana" if !value.is_empty() && text::is_kana(value) => Ok(("name_kana", Some(value.to_string()))),
+            "name_kana" => Err(format!("'{value}' is not kana (カタカナ or ひらがな)")),
+            "postal_code" => text::postal_digits(value).map(|p| ("postal_code", Some(p))).ok_or_else(|| format!("'{value}' is not a postal code of 7 digits")),
+            "prefecture" if Prefecture::from_name(value).is_some() => Ok(("prefecture", Some(value.to_string()))),
+            "prefecture" => Err(format!("'{value}' is not a prefecture (write it in full: 東京都, 北海道, 大阪府…)")),
+            "birth_date" if value.is_empty() => Ok(("birth_date", None)),
+            "birth_date" => chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                .ok()
+                .filter(|d| d.format("%Y").to_string().as_str() >= "1900" && *d <= time::japan_date(now))
+                .map(|d| ("birth_date", Some(d.to_string())))
+                .ok_or_else(|| format!("'{value}' is not a date YYYY-MM-DD from 1900 to today")),
+            _ => return Err(ApiError::invalid("field", format!("'{key}' is not a field that can be changed (name, name_kana, address, postal_code, prefecture, birth_date)"))),
+        };
+        let pair = checked.map_err(|reason| ApiError::invalid(key.clone(), reason))?;
+        refuse_card_number(key, value)?;
+        fields.push(pair);
+    }
+    if fields.is_empty() {
+        return Err(ApiError::invalid("field", "give at least one field=value"));
+    }
+    let at = stamp(now);
+    Ok(store.write(|tx| madoguchi_store::customers::update_customer(tx, id, &fields, actor, &at))?)
+}
+
+/// Deletes a customer and everything filed under them except issued documents (refused while
+/// there are any). Other installations delete it too when they import the change.
+pub fn delete(store: &mut Store, id: &str, actor: &str, now: Moment) -> Result<(), ApiError> {
+    let at = stamp(now);
+    Ok(store.write(|tx| madoguchi_store::customers::delete_customer(tx, id, actor, &at))?)
 }

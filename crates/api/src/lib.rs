@@ -8,6 +8,7 @@ pub mod import;
 pub mod quote;
 pub mod requests;
 pub mod settings;
+pub mod sync;
 pub mod tariffs;
 
 pub use customers::ApiError;

@@ -9,6 +9,7 @@ use madoguchi_api::customers::{self, ApiError};
 use madoguchi_api::documents;
 use madoguchi_api::requests;
 use madoguchi_api::settings;
+use madoguchi_api::sync;
 use madoguchi_api::import::{self, Encoding};
 use madoguchi_api::quote::{kinds, quote_json};
 use madoguchi_api::tariffs::Tariffs;
@@ -62,10 +63,32 @@ enum Command {
         #[command(subcommand)]
         command: DbCommand,
     },
-    /// Import data from a file.
+    /// Import another installation's bundle (`import FILE`: checked whole, applied in one
+    /// transaction, per field the newer change wins), or data from a file (`import customers`).
+    #[command(args_conflicts_with_subcommands = true)]
     Import {
+        /// A bundle written by `madoguchi export`.
+        bundle: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
         #[command(subcommand)]
-        command: ImportCommand,
+        command: Option<ImportCommand>,
+    },
+    /// Write this installation's changes to a bundle file for other installations.
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// `all`, or a bundle received earlier: only what its sender did not have yet.
+        #[arg(long, value_name = "BUNDLE|all", default_value = "all")]
+        since: String,
+    },
+    /// Exchange bundles through a shared folder: write this installation's new changes there,
+    /// import everyone else's.
+    Sync {
+        #[arg(long, value_name = "SHARED_FOLDER")]
+        dir: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
     /// Find a customer by phone, name (kanji or kana), customer number, email or postal code.
     Lookup {
@@ -75,11 +98,15 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
-    /// Show one customer with accounts, orders, documents, requests and notes.
+    /// Show one customer with accounts, orders, documents, requests and notes (`customer ID`),
+    /// or change or delete one.
+    #[command(args_conflicts_with_subcommands = true)]
     Customer {
-        id: String,
+        id: Option<String>,
         #[arg(long)]
         json: bool,
+        #[command(subcommand)]
+        command: Option<CustomerCommand>,
     },
     /// Call notes.
     Note {
@@ -213,6 +240,19 @@ enum DbCommand {
 }
 
 #[derive(Subcommand)]
+enum CustomerCommand {
+    /// Change a customer's fields: name, name_kana, address, postal_code, prefecture, birth_date.
+    Edit {
+        id: String,
+        /// `field=value` (repeat).
+        #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+        fields: Vec<String>,
+    },
+    /// Delete a customer with accounts, orders, requests and notes (refused when documents were issued).
+    Delete { id: String },
+}
+
+#[derive(Subcommand)]
 enum ImportCommand {
     /// Customers from a CSV file (columns: see README).
     Customers {
@@ -315,7 +355,53 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 }
             }
         }
-        Command::Import { command: ImportCommand::Customers { file, skip_bad, encoding, json } } => {
+        Command::Import { bundle: Some(file), json, command: None } => {
+            let mut store = customers::open(&db()?, now)?;
+            let report = sync::import(&mut store, &file, now, &mut counted("import"))?;
+            if json { pretty(&report) } else { Ok(import_summary(&report)) }
+        }
+        Command::Import { bundle: None, command: None, .. } => Err(Failure::Request("import: give a bundle FILE, or `import customers FILE`".into())),
+        Command::Export { out, since } => {
+            let store = customers::open(&db()?, now)?;
+            let after = sync::since(if since == "all" { None } else { Some(std::path::Path::new(&since)) })?;
+            let mut report = progress("export", 0);
+            let manifest = sync::export(&store, &out, &after, None, now, &mut report)?;
+            Ok(format!("{}: {} changes ({} deletions) from installation {}", out.display(), manifest.changes, manifest.tombstones, manifest.source))
+        }
+        Command::Sync { dir, json } => {
+            let mut store = customers::open(&db()?, now)?;
+            let mut show = counted("sync");
+            let report = sync::sync_dir(&mut store, &dir, now, &mut |_, done, total| show(done, total))?;
+            let failed = report["failed"].as_array().map_or(0, Vec::len);
+            let text = if json {
+                pretty(&report)?
+            } else {
+                let mut lines = vec![match &report["exported"] {
+                    Value::Null => "exported: nothing new".to_string(),
+                    e => format!("exported: {} ({} changes)", text(&e["file"]), e["changes"]),
+                }];
+                for i in report["imported"].as_array().into_iter().flatten() {
+                    lines.push(format!("imported {}: {}", text(&i["file"]), import_summary(&i["report"])));
+                }
+                for f in report["failed"].as_array().into_iter().flatten() {
+                    lines.push(format!("refused {}: {}", text(&f["file"]), text(&f["error"])));
+                }
+                lines.join("\n")
+            };
+            if failed > 0 { Err(Failure::Request(text)) } else { Ok(text) }
+        }
+        Command::Customer { command: Some(CustomerCommand::Edit { id, fields }), .. } => {
+            let mut store = customers::open(&db()?, now)?;
+            let n = customers::edit(&mut store, &id, &key_values(&fields)?, &agent, now)?;
+            Ok(format!("customer {id}: {n} fields changed"))
+        }
+        Command::Customer { command: Some(CustomerCommand::Delete { id }), .. } => {
+            let mut store = customers::open(&db()?, now)?;
+            customers::delete(&mut store, &id, &agent, now)?;
+            Ok(format!("customer {id} deleted"))
+        }
+        Command::Customer { id: None, .. } => Err(Failure::Request("customer: give a customer ID".into())),
+        Command::Import { command: Some(ImportCommand::Customers { file, skip_bad, encoding, json }), .. } => {
             let bytes = std::fs::read(&file).map_err(|e| Failure::Request(format!("file: {}: {e}", file.display())))?;
             let mut store = customers::open(&db()?, now)?;
             let encoding = match encoding {
@@ -362,7 +448,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 .collect::<Vec<_>>()
                 .join("\n"))
         }
-        Command::Customer { id, json } => {
+        Command::Customer { id: Some(id), json, command: None } => {
             let store = customers::open(&db()?, now)?;
             let view = customers::customer(&store, &id)?;
             if json { pretty(&view) } else { Ok(summary(&view)) }
@@ -391,12 +477,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
             let mut store = customers::open(&db()?, now)?;
             let (view, json) = match command {
                 RequestCommand::New { r#type, customer, fields, json } => {
-                    let mut pairs = Vec::new();
-                    for field in fields {
-                        let (key, value) = field.split_once('=').ok_or_else(|| Failure::Request(format!("field: '{field}' is not key=value")))?;
-                        pairs.push((key.trim().to_string(), value.to_string()));
-                    }
-                    (requests::create(&mut store, &tariffs, &r#type, &customer, &pairs, &agent, now)?, json)
+                    (requests::create(&mut store, &tariffs, &r#type, &customer, &key_values(&fields)?, &agent, now)?, json)
                 }
                 RequestCommand::Move { id, to, note, json } => (requests::move_to(&mut store, &tariffs, &id, &to, &note, &agent, now)?, json),
                 RequestCommand::Show { id, json } => (requests::show(&store, &id, now)?, json),
@@ -487,6 +568,46 @@ fn progress(what: &'static str, total: u64) -> impl FnMut(u64) -> bool {
         }
         true
     }
+}
+
+/// `key=value` arguments as pairs.
+fn key_values(given: &[String]) -> Result<Vec<(String, String)>, Failure> {
+    given
+        .iter()
+        .map(|field| {
+            let (key, value) = field.split_once('=').ok_or_else(|| Failure::Request(format!("field: '{field}' is not key=value")))?;
+            Ok((key.trim().to_string(), value.to_string()))
+        })
+        .collect()
+}
+
+/// Progress of work that knows its total (bundles), on standard error when it is a terminal.
+fn counted(what: &'static str) -> impl FnMut(u64, u64) -> bool {
+    let show = std::io::stderr().is_terminal();
+    move |done, total| {
+        if show {
+            eprint!("\r{what}: {done} / {total} changes");
+            if done >= total && total > 0 {
+                eprintln!();
+            }
+        }
+        true
+    }
+}
+
+/// One line about an imported bundle.
+fn import_summary(r: &Value) -> String {
+    let mut line = format!(
+        "{} changes from {}: {} applied, {} already known, {} conflicts, {} waiting for their parent row",
+        r["changes"], text(&r["source"]), r["applied"], r["already_known"], r["conflicts"].as_array().map_or(0, Vec::len), r["pending"]
+    );
+    for c in r["conflicts"].as_array().into_iter().flatten() {
+        line.push_str(&format!(
+            "\n  conflict {} {} {}: kept {} (from {}), discarded {} (from {})",
+            text(&c["table"]), text(&c["id"]), text(&c["field"]), c["kept"]["value"], text(&c["kept"]["origin"]), c["discarded"]["value"], text(&c["discarded"]["origin"])
+        ));
+    }
+    line
 }
 
 fn text(value: &Value) -> &str {

@@ -90,7 +90,7 @@ fn name_tokens(name: &str, kana: &str) -> Vec<String> {
 }
 
 /// (Re)writes the name search rows of one customer.
-fn index_name(tx: &Transaction, rowid: i64, name: &str, kana: &str) -> Result<()> {
+pub(crate) fn index_name(tx: &Transaction, rowid: i64, name: &str, kana: &str) -> Result<()> {
     tx.prepare_cached("DELETE FROM customer_name_fts WHERE rowid = ?1")?.execute([rowid])?;
     tx.prepare_cached("DELETE FROM customer_name_tokens WHERE customer_rowid = ?1")?.execute([rowid])?;
     let key = format!("{}|{}", search_key(name), search_key(kana));
@@ -331,4 +331,36 @@ pub fn add_note(tx: &Transaction, customer_id: &str, author: &str, body: &str, n
     )?;
     audit(tx, now, author, "call_notes", &id, "insert", None, None, Some(body))?;
     Ok(id)
+}
+
+/// Changes some of a customer's own fields (the API has checked the values); audits each
+/// change and keeps the name index. Returns how many fields changed.
+pub fn update_customer(tx: &Transaction, id: &str, fields: &[(&'static str, Option<String>)], actor: &str, now: &str) -> Result<usize> {
+    let found: Option<i64> = tx.query_row("SELECT rowid FROM customers WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let Some(rowid) = found else {
+        return Err(crate::StoreError::NotFound(format!("customer {id} not found")));
+    };
+    let changed = update_changed(tx, "customers", id, fields, actor, now)?;
+    if changed > 0 {
+        let (name, kana): (String, String) = tx.query_row("SELECT name, name_kana FROM customers WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        index_name(tx, rowid, &name, &kana)?;
+    }
+    Ok(changed)
+}
+
+/// Deletes a customer with phones, emails, accounts, orders, requests and call notes (a
+/// tombstone each in the change log). Refused while documents were issued to the customer:
+/// issued documents are records that must be kept.
+pub fn delete_customer(tx: &Transaction, id: &str, actor: &str, now: &str) -> Result<()> {
+    let name: Option<String> = tx.query_row("SELECT name FROM customers WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let Some(name) = name else {
+        return Err(crate::StoreError::NotFound(format!("customer {id} not found")));
+    };
+    let documents: i64 = tx.query_row("SELECT count(*) FROM documents WHERE customer_id = ?1", [id], |r| r.get(0))?;
+    if documents > 0 {
+        return Err(crate::StoreError::invalid("customer", format!("{documents} documents were issued to this customer; they must be kept, so the customer is kept too")));
+    }
+    crate::sync::remove(tx, &crate::sync::TABLES[0], id)?;
+    audit(tx, now, actor, "customers", id, "delete", None, Some(&name), None)?;
+    Ok(())
 }

@@ -5,6 +5,7 @@ pub mod customers;
 pub mod documents;
 pub mod requests;
 mod lookup;
+pub mod sync;
 pub mod synth;
 mod view;
 
@@ -20,7 +21,10 @@ pub use view::{AccountView, CustomerView, DocumentView, NoteView, OrderLineView,
 const BULK_CACHE_KIB: i64 = -262_144;
 
 /// Forward-only migrations, applied in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: [(&str, &str); 1] = [("0001_initial", include_str!("migrations/0001_initial.sql"))];
+const MIGRATIONS: [(&str, &str); 2] = [
+    ("0001_initial", include_str!("migrations/0001_initial.sql")),
+    ("0002_sync", include_str!("migrations/0002_sync.sql")),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -45,6 +49,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// An open database.
 pub struct Store {
     conn: Connection,
+    /// Reads the wall clock for the change log's clock (see `sync`); set by the API.
+    wall_clock: Option<fn() -> i64>,
 }
 
 impl Store {
@@ -67,7 +73,7 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        let mut store = Store { conn };
+        let mut store = Store { conn, wall_clock: None };
         store.migrate(now)?;
         Ok(store)
     }
@@ -87,6 +93,7 @@ impl Store {
         if self.conn.query_row("SELECT id FROM installation", [], |r| r.get::<_, String>(0)).optional()?.is_none() {
             self.conn.execute("INSERT INTO installation (id, created_at) VALUES (?1, ?2)", (new_id(), now))?;
         }
+        self.conn.execute("UPDATE sync_clock SET origin = (SELECT id FROM installation) WHERE origin = ''", [])?;
         Ok(())
     }
 
@@ -141,6 +148,7 @@ impl Store {
     /// Runs `work` in one immediate transaction: all of it is written, or none.
     pub fn write<T>(&mut self, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Store::tick(&tx, self.wall_clock)?;
         let value = work(&tx)?;
         tx.commit()?;
         Ok(value)

@@ -1,0 +1,464 @@
+//! Sync by export bundles (format: docs/bundle-format.md): write this installation's changes to
+//! a file, check and apply another installation's file in one transaction, and `sync --dir`
+//! for a shared folder.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use madoguchi_domain::time::Moment;
+use madoguchi_store::Store;
+use madoguchi_store::sync::{ApplyReport, Change, TABLES, check_data, table_index};
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::customers::{ApiError, stamp};
+
+/// The bundle format this madoguchi writes and reads.
+pub const FORMAT: &str = "madoguchi-bundle";
+pub const VERSION: i64 = 1;
+/// The file extension of bundles in a shared folder.
+pub const EXTENSION: &str = "mdgb";
+/// The manifest line is at most this long (1 MiB); a change line at most 16 MiB.
+const MAX_MANIFEST: u64 = 1 << 20;
+const MAX_LINE: u64 = 16 << 20;
+/// The most installations a bundle may name.
+const MAX_ORIGINS: usize = 10_000;
+
+/// Which changes go into a bundle: all, or those the sender of a given bundle did not have
+/// yet (origin → newest clock it had; see `since`).
+pub fn since(bundle: Option<&Path>) -> Result<BTreeMap<String, i64>, ApiError> {
+    Ok(match bundle {
+        None => BTreeMap::new(),
+        Some(path) => read_manifest(path)?.known,
+    })
+}
+
+/// A bundle's first line.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub source: String,
+    pub schema: i64,
+    pub created_at: String,
+    pub clock_from: i64,
+    pub clock_to: i64,
+    pub known: BTreeMap<String, i64>,
+    pub origins: Vec<String>,
+    pub changes: u64,
+    pub tombstones: u64,
+    pub tables: BTreeMap<String, u64>,
+    pub sha256: String,
+}
+
+impl Manifest {
+    fn to_json(&self) -> Value {
+        json!({
+            "format": FORMAT,
+            "version": VERSION,
+            "schema": self.schema,
+            "source": self.source,
+            "created_at": self.created_at,
+            "clock": { "from": self.clock_from, "to": self.clock_to },
+            "known": self.known,
+            "origins": self.origins,
+            "counts": { "changes": self.changes, "tombstones": self.tombstones, "tables": self.tables },
+            "content_sha256": self.sha256,
+        })
+    }
+}
+
+fn bad(reason: impl Into<String>) -> ApiError {
+    ApiError::invalid("bundle", reason)
+}
+
+fn io(path: &Path, e: std::io::Error) -> ApiError {
+    ApiError::Failed(format!("{}: {e}", path.display()))
+}
+
+/// A sibling path for writing before the final rename, unique to this process and moment.
+fn temporary(path: &Path, what: &str) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.{what}-{}-{}", std::process::id(), madoguchi_store::new_id()))
+}
+
+/// Writes the changes newer than `after` (of `only_origin` when given) to `out`, atomically:
+/// the file appears whole or not at all. `progress(done)` may return false to cancel.
+pub fn export(
+    store: &Store,
+    out: &Path,
+    after: &BTreeMap<String, i64>,
+    only_origin: Option<&str>,
+    now: Moment,
+    progress: &mut dyn FnMut(u64) -> bool,
+) -> Result<Manifest, ApiError> {
+    let body_path = temporary(out, "body");
+    let result = write_bundle(store, out, &body_path, after, only_origin, now, progress);
+    let _ = fs::remove_file(&body_path);
+    result
+}
+
+fn write_bundle(
+    store: &Store,
+    out: &Path,
+    body_path: &Path,
+    after: &BTreeMap<String, i64>,
+    only_origin: Option<&str>,
+    now: Moment,
+    progress: &mut dyn FnMut(u64) -> bool,
+) -> Result<Manifest, ApiError> {
+    let mut body = BufWriter::with_capacity(1 << 20, File::create(body_path).map_err(|e| io(body_path, e))?);
+    let mut hash = Sha256::new();
+    let mut origins: Vec<String> = Vec::new();
+    let mut origin_index: BTreeMap<String, usize> = BTreeMap::new();
+    let (mut from, mut to, mut tombstones) = (i64::MAX, i64::MIN, 0u64);
+    let mut tables: BTreeMap<String, u64> = BTreeMap::new();
+    let mut line = Vec::with_capacity(1024);
+    let mut sink = |c: Change| -> Result<(), String> {
+        let next = origins.len();
+        let o = *origin_index.entry(c.origin.clone()).or_insert_with(|| {
+            origins.push(c.origin.clone());
+            next
+        });
+        from = from.min(c.hlc);
+        to = to.max(c.hlc);
+        tombstones += u64::from(c.data.is_none());
+        let table = TABLES[c.table].name;
+        let count = tables.entry(table.to_string()).or_default();
+        *count += 1;
+        line.clear();
+        serde_json::to_writer(&mut line, &json!({ "c": c.hlc, "o": o, "t": table, "i": c.id, "d": c.data })).map_err(|e| e.to_string())?;
+        line.push(b'\n');
+        hash.update(&line);
+        body.write_all(&line).map_err(|e| e.to_string())?;
+        let done: u64 = tables.values().sum();
+        if done % 10_000 == 0 && !progress(done) {
+            return Err("cancelled".into());
+        }
+        Ok(())
+    };
+    let changes = store.changes_since(after, only_origin, &mut sink)?;
+    body.flush().map_err(|e| io(body_path, e))?;
+    drop(body);
+    let mut known = store.known_clocks()?;
+    if let Some(only) = only_origin {
+        known.retain(|origin, _| origin == only);
+    }
+    let manifest = Manifest {
+        source: store.installation_id()?,
+        schema: store.schema_version()?,
+        created_at: stamp(now),
+        clock_from: if changes == 0 { 0 } else { from },
+        clock_to: if changes == 0 { 0 } else { to },
+        known,
+        origins,
+        changes,
+        tombstones,
+        tables,
+        sha256: format!("{:x}", hash.finalize()),
+    };
+    let final_tmp = temporary(out, "tmp");
+    let written = (|| {
+        let mut file = File::create(&final_tmp)?;
+        serde_json::to_writer(&mut file, &manifest.to_json())?;
+        file.write_all(b"\n")?;
+        std::io::copy(&mut File::open(body_path)?, &mut file)?;
+        file.sync_all()?;
+        fs::rename(&final_tmp, out)
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&final_tmp);
+        return Err(io(out, e));
+    }
+    progress(changes);
+    Ok(manifest)
+}
+
+fn field<'a>(object: &'a Map<String, Value>, name: &str) -> Result<&'a Value, ApiError> {
+    object.get(name).ok_or_else(|| bad(format!("manifest.{name}: missing")))
+}
+
+fn whole(value: &Value, name: &str) -> Result<i64, ApiError> {
+    value.as_i64().ok_or_else(|| bad(format!("manifest.{name}: must be a whole number")))
+}
+
+fn count(value: &Value, name: &str) -> Result<u64, ApiError> {
+    value.as_u64().ok_or_else(|| bad(format!("manifest.{name}: must be a count")))
+}
+
+fn installation_id(text: &str) -> bool {
+    (1..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+}
+
+/// Reads and checks a bundle's manifest (not its content).
+pub fn read_manifest(path: &Path) -> Result<Manifest, ApiError> {
+    let mut reader = BufReader::new(File::open(path).map_err(|e| io(path, e))?);
+    manifest_from(&mut reader)
+}
+
+fn manifest_from(reader: &mut impl BufRead) -> Result<Manifest, ApiError> {
+    let mut first = Vec::new();
+    reader.take(MAX_MANIFEST + 1).read_until(b'\n', &mut first).map_err(|e| bad(format!("cannot read the manifest ({e})")))?;
+    if first.last() != Some(&b'\n') {
+        return Err(bad(if first.len() as u64 > MAX_MANIFEST { "manifest: longer than 1 MiB" } else { "not a madoguchi bundle, or truncated before its first line ends" }));
+    }
+    let value: Value = serde_json::from_slice(&first).map_err(|e| bad(format!("not a madoguchi bundle: the first line is not a JSON manifest ({e})")))?;
+    let m = value.as_object().ok_or_else(|| bad("manifest: must be a JSON object"))?;
+    if field(m, "format")?.as_str() != Some(FORMAT) {
+        return Err(bad(format!("manifest.format: not a {FORMAT}")));
+    }
+    let version = whole(field(m, "version")?, "version")?;
+    if version > VERSION {
+        return Err(bad(format!("the bundle is format version {version}; this madoguchi reads version {VERSION}: update madoguchi first")));
+    }
+    if version < 1 {
+        return Err(bad(format!("manifest.version: {version} is not a version")));
+    }
+    let source = field(m, "source")?.as_str().filter(|s| installation_id(s)).ok_or_else(|| bad("manifest.source: not an installation id"))?;
+    let clock = field(m, "clock")?.as_object().ok_or_else(|| bad("manifest.clock: must be an object"))?;
+    let counts = field(m, "counts")?.as_object().ok_or_else(|| bad("manifest.counts: must be an object"))?;
+    let mut known = BTreeMap::new();
+    for (origin, hlc) in field(m, "known")?.as_object().ok_or_else(|| bad("manifest.known: must be an object"))? {
+        if !installation_id(origin) || known.len() >= MAX_ORIGINS {
+            return Err(bad("manifest.known: not a map of installation ids to clocks"));
+        }
+        known.insert(origin.clone(), whole(hlc, "known")?);
+    }
+    let origins_value = field(m, "origins")?.as_array().ok_or_else(|| bad("manifest.origins: must be a list"))?;
+    if origins_value.len() > MAX_ORIGINS {
+        return Err(bad(format!("manifest.origins: more than {MAX_ORIGINS} installations")));
+    }
+    let origins = origins_value
+        .iter()
+        .map(|o| o.as_str().filter(|s| installation_id(s)).map(str::to_string).ok_or_else(|| bad("manifest.origins: not an installation id")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut tables = BTreeMap::new();
+    for (name, n) in counts.get("tables").and_then(Value::as_object).ok_or_else(|| bad("manifest.counts.tables: must be an object"))? {
+        if table_index(name).is_none() {
+            return Err(bad(format!("manifest.counts.tables: no table '{name}'")));
+        }
+        tables.insert(name.clone(), count(n, "counts.tables")?);
+    }
+    let sha256 = field(m, "content_sha256")?
+        .as_str()
+        .filter(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+        .ok_or_else(|| bad("manifest.content_sha256: not a SHA-256"))?;
+    Ok(Manifest {
+        source: source.to_string(),
+        schema: whole(field(m, "schema")?, "schema")?,
+        created_at: field(m, "created_at")?.as_str().unwrap_or_default().to_string(),
+        clock_from: whole(clock.get("from").unwrap_or(&Value::Null), "clock.from")?,
+        clock_to: whole(clock.get("to").unwrap_or(&Value::Null), "clock.to")?,
+        known,
+        origins,
+        changes: count(counts.get("changes").unwrap_or(&Value::Null), "counts.changes")?,
+        tombstones: count(counts.get("tombstones").unwrap_or(&Value::Null), "counts.tombstones")?,
+        tables,
+        sha256: sha256.to_ascii_lowercase(),
+    })
+}
+
+/// Reads the content once, before anything is written: its hash and its number of lines
+/// must be those of the manifest.
+fn verify_content(reader: &mut impl BufRead, manifest: &Manifest) -> Result<(), ApiError> {
+    let mut hash = Sha256::new();
+    let mut lines = 0u64;
+    let mut buffer = Vec::with_capacity(4096);
+    loop {
+        buffer.clear();
+        let n = reader.take(MAX_LINE + 1).read_until(b'\n', &mut buffer).map_err(|e| bad(format!("cannot read ({e})")))?;
+        if n == 0 {
+            break;
+        }
+        if buffer.last() != Some(&b'\n') {
+            return Err(bad(if n as u64 > MAX_LINE {
+                format!("change {}: longer than 16 MiB", lines + 1)
+            } else {
+                "truncated: the last change is cut off".to_string()
+            }));
+        }
+        hash.update(&buffer);
+        lines += 1;
+        if lines > manifest.changes {
+            break;
+        }
+    }
+    if lines != manifest.changes {
+        return Err(bad(format!("the manifest counts {} changes, the file holds {}{}: truncated or damaged", manifest.changes, if lines > manifest.changes { "more" } else { "" }, if lines > manifest.changes { String::new() } else { lines.to_string() })));
+    }
+    if format!("{:x}", hash.finalize()) != manifest.sha256 {
+        return Err(bad("damaged: the content does not match its SHA-256"));
+    }
+    Ok(())
+}
+
+/// The bundle's changes, parsed and checked one line at a time; the content is hashed again
+/// as it is read, so a file changed after the check fails before the transaction commits.
+struct Lines<'a, R: BufRead> {
+    reader: R,
+    manifest: &'a Manifest,
+    hash: Sha256,
+    line: u64,
+    tables: BTreeMap<String, u64>,
+    tombstones: u64,
+    buffer: Vec<u8>,
+    failed: bool,
+}
+
+impl<R: BufRead> Lines<'_, R> {
+    fn parse(&self) -> Result<Change, String> {
+        let at = |reason: String| format!("change {}: {reason}", self.line);
+        let value: Value = serde_json::from_slice(&self.buffer).map_err(|e| at(format!("not JSON ({e})")))?;
+        let o = value.as_object().ok_or_else(|| at("must be an object".into()))?;
+        if o.keys().any(|k| !["c", "o", "t", "i", "d"].contains(&k.as_str())) {
+            return Err(at("unknown key".into()));
+        }
+        let hlc = o.get("c").and_then(Value::as_i64).filter(|c| *c > 0).ok_or_else(|| at("c: must be a positive clock".into()))?;
+        let origin = o
+            .get("o")
+            .and_then(Value::as_u64)
+            .and_then(|i| self.manifest.origins.get(i as usize))
+            .ok_or_else(|| at("o: not an index into manifest.origins".into()))?;
+        let table_name = o.get("t").and_then(Value::as_str).ok_or_else(|| at("t: must be a table name".into()))?;
+        let table = table_index(table_name).ok_or_else(|| at(format!("t: no table '{table_name}'")))?;
+        let id = o
+            .get("i")
+            .and_then(Value::as_str)
+            .filter(|i| (1..=100).contains(&i.len()) && !i.chars().any(char::is_control))
+            .ok_or_else(|| at("i: must be a row id (1–100 characters)".into()))?;
+        let data = match o.get("d") {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(d)) => {
+                check_data(&TABLES[table], d).map_err(at)?;
+                Some(d.clone())
+            }
+            Some(_) => return Err(at("d: must be an object or null".into())),
+        };
+        Ok(Change { hlc, origin: origin.clone(), table, id: id.to_string(), data })
+    }
+
+    fn finish(&mut self) -> Result<(), String> {
+        let hash = format!("{:x}", std::mem::take(&mut self.hash).finalize());
+        if hash != self.manifest.sha256 || self.line != self.manifest.changes {
+            return Err("the file changed while it was being imported".into());
+        }
+        if self.tables != self.manifest.tables || self.tombstones != self.manifest.tombstones {
+            return Err("manifest.counts: the per-table or tombstone counts do not match the changes".into());
+        }
+        Ok(())
+    }
+}
+
+impl<R: BufRead> Iterator for Lines<'_, R> {
+    type Item = Result<Change, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        self.buffer.clear();
+        let read = (&mut self.reader).take(MAX_LINE + 1).read_until(b'\n', &mut self.buffer);
+        let result = match read {
+            Err(e) => Err(format!("cannot read ({e})")),
+            Ok(0) => match self.finish() {
+                Ok(()) => return None,
+                Err(e) => Err(e),
+            },
+            Ok(_) => {
+                self.line += 1;
+                self.hash.update(&self.buffer);
+                self.parse().inspect(|c| {
+                    *self.tables.entry(TABLES[c.table].name.to_string()).or_default() += 1;
+                    self.tombstones += u64::from(c.data.is_none());
+                })
+            }
+        };
+        self.failed = result.is_err();
+        Some(result)
+    }
+}
+
+/// What an import did, as the JSON the CLI prints.
+fn report_json(manifest: &Manifest, report: &ApplyReport) -> Value {
+    let side = |s: &madoguchi_store::sync::Side| json!({ "value": s.value, "origin": s.origin, "clock": s.hlc });
+    json!({
+        "bundle": manifest.sha256,
+        "source": manifest.source,
+        "changes": manifest.changes,
+        "applied": report.applied,
+        "already_known": report.known,
+        "rows": report.rows,
+        "pending": report.pending,
+        "conflicts": report.conflicts.iter().map(|c| json!({
+            "table": c.table, "id": c.id, "field": c.field, "kept": side(&c.kept), "discarded": side(&c.discarded),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// Checks a bundle whole (format, version, schema, size, hash) and then applies it in one
+/// transaction; a bundle that fails any check writes nothing.
+pub fn import(store: &mut Store, path: &Path, now: Moment, progress: &mut dyn FnMut(u64, u64) -> bool) -> Result<Value, ApiError> {
+    let mut reader = BufReader::with_capacity(1 << 20, File::open(path).map_err(|e| io(path, e))?);
+    let manifest = manifest_from(&mut reader)?;
+    let schema = store.schema_version()?;
+    if manifest.schema > schema {
+        return Err(bad(format!(
+            "the bundle comes from a newer madoguchi (database schema {}; this one has {schema}): update madoguchi first",
+            manifest.schema
+        )));
+    }
+    verify_content(&mut reader, &manifest)?;
+    let mut reader = BufReader::with_capacity(1 << 20, File::open(path).map_err(|e| io(path, e))?);
+    reader.skip_until(b'\n').map_err(|e| io(path, e))?;
+    let mut lines = Lines { reader, manifest: &manifest, hash: Sha256::new(), line: 0, tables: BTreeMap::new(), tombstones: 0, buffer: Vec::new(), failed: false };
+    let total = manifest.changes;
+    let report = store.apply_changes(&mut lines, &manifest.known, &mut |done| progress(done, total))?;
+    store.record_bundle(&manifest.sha256, &manifest.source, "import", manifest.clock_to, manifest.changes, &stamp(now))?;
+    Ok(report_json(&manifest, &report))
+}
+
+/// The office setup: writes this installation's changes not yet in `dir` as one new bundle,
+/// then imports every other installation's bundle it has not read yet. Each file is written
+/// under a hidden temporary name and renamed when whole, so two agents may run it at once; a
+/// bad file is reported and skipped, the others still apply (each one whole or not at all).
+pub fn sync_dir(store: &mut Store, dir: &Path, now: Moment, progress: &mut dyn FnMut(&str, u64, u64) -> bool) -> Result<Value, ApiError> {
+    if !dir.is_dir() {
+        return Err(ApiError::invalid("dir", format!("{} is not a folder", dir.display())));
+    }
+    let own = store.installation_id()?;
+    let after: BTreeMap<String, i64> = store.last_exported_own()?.map(|c| (own.clone(), c)).into_iter().collect();
+    let staging = dir.join(format!(".{own}-{}.{EXTENSION}", madoguchi_store::new_id()));
+    let manifest = export(store, &staging, &after, Some(&own), now, &mut |done| progress("export", done, 0))?;
+    let exported = if manifest.changes == 0 {
+        let _ = fs::remove_file(&staging);
+        Value::Null
+    } else {
+        let name = format!("{own}-{:016x}.{EXTENSION}", manifest.clock_to);
+        fs::rename(&staging, dir.join(&name)).map_err(|e| io(&staging, e))?;
+        store.record_bundle(&manifest.sha256, &own, "export", manifest.clock_to, manifest.changes, &stamp(now))?;
+        json!({ "file": name, "changes": manifest.changes })
+    };
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .map_err(|e| io(dir, e))?
+        .filter_map(|entry| entry.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|name| !name.starts_with('.') && name.ends_with(&format!(".{EXTENSION}")) && !name.starts_with(&own))
+        .collect();
+    names.sort();
+    let mut imported = Vec::new();
+    let mut failed = Vec::new();
+    for name in names {
+        let path = dir.join(&name);
+        let outcome = read_manifest(&path).and_then(|m| {
+            if m.source == own || store.bundle_seen(&m.sha256)? {
+                return Ok(None);
+            }
+            import(store, &path, now, &mut |done, total| progress(&name, done, total)).map(Some)
+        });
+        match outcome {
+            Ok(Some(report)) => imported.push(json!({ "file": name, "report": report })),
+            Ok(None) => {}
+            Err(e) => failed.push(json!({ "file": name, "error": e.to_string() })),
+        }
+    }
+    Ok(json!({ "exported": exported, "imported": imported, "failed": failed }))
+}

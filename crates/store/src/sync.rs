@@ -1,0 +1,709 @@
+//! The change log behind sync: which tables travel, the hybrid logical clock, reading changes
+//! out for a bundle and applying a bundle's changes (per field, the newer clock wins; deletes
+//! are tombstones and win over edits).
+//!
+//! Every insert, update and delete of a synced table writes a `changes` row in the same
+//! transaction (the triggers of migration 0002). A change is stamped with a clock `hlc`
+//! (milliseconds since 1970 shifted left 16 bits, plus a counter: a hybrid logical clock) and
+//! the `origin` installation; `(origin, hlc)` names it everywhere. A row's content is the fold
+//! of its changes: each field takes the value of the newest change that set it, ordered by
+//! `(hlc, origin)`; a tombstone deletes the row for good. So every installation that holds
+//! the same set of changes holds the same rows, whatever order they arrived in.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde_json::{Map, Value};
+
+use crate::{Result, Store, StoreError};
+
+/// A table that travels in bundles.
+pub struct Table {
+    pub name: &'static str,
+    /// The primary key column (text).
+    pub key: &'static str,
+    /// Every other column, in schema order.
+    pub columns: &'static [&'static str],
+    /// Columns holding bytes; they travel as hexadecimal text.
+    pub blobs: &'static [&'static str],
+    /// (column, parent table): the row needs that parent to exist.
+    pub parents: &'static [(&'static str, &'static str)],
+    /// When a parent is deleted, keep this row and clear the reference (issued documents are
+    /// records that must be kept); otherwise the row is deleted with its parent.
+    pub keeps_orphans: bool,
+}
+
+/// The synced tables, parents before children. Not synced: the installation's own rows
+/// (installation, settings, document counters), the audit log (each installation records what
+/// happened on it, imports included) and the search index (derived from customers).
+pub const TABLES: [Table; 11] = [
+    Table {
+        name: "customers",
+        key: "id",
+        columns: &["kind", "name", "name_kana", "birth_date", "prefecture", "postal_code", "address", "created_at", "updated_at"],
+        blobs: &[],
+        parents: &[],
+        keeps_orphans: false,
+    },
+    Table {
+        name: "customer_phones",
+        key: "id",
+        columns: &["customer_id", "number", "digits", "digits_reversed", "label", "updated_at"],
+        blobs: &[],
+        parents: &[("customer_id", "customers")],
+        keeps_orphans: false,
+    },
+    Table {
+        name: "customer_emails",
+        key: "id",
+        columns: &["customer_id", "address", "address_key", "updated_at"],
+        blobs: &[],
+        parents: &[("customer_id", "customers")],
+        keeps_orphans: false,
+    },
+    Table {
+        name: "accounts",
+        key: "id",
+        columns: &[
+            "customer_id",
+            "service",
+            "customer_number",
+            "number_key",
+            "status",
+            "plan",
+            "server_model",
+            "servers",
+            "first_delivery",
+            "last_shipment",
+            "dealer",
+            "monthly_limit",
+            "billing_cycle",
+            "paid_through",
+            "terminals",
+            "np_terms",
+            "points",
+            "member",
+            "created_at",
+            "updated_at",
+        ],
+        blobs: &[],
+        parents: &[("customer_id", "customers")],
+        keeps_orphans: false,
+    },
+    Table {
+        name: "orders",
+        key: "id",
+        columns: &["account_id", "order_number", "ordered_at", "payment_method", "shipped_on", "status", "updated_at"],
+        blobs: &[],
+        parents: &[("account_id", "accounts")],
+        keeps_orphans: false,
+    },
+    Table {
+        name: "order_lines",
+        key: "id",
+        columns: &["order_id", "line_no", "product_code", "name", "quantity", "unit_price", "tax", "delivery_note", "updated_at"],
+        blobs: &[],
+        parents: &[("order_id", "orders")],
+        keeps_orphans: false,
+    },
+    Table {
+        name: "issuers",
+        key: "service",
+        columns: &["name", "postal_code", "address", "phone", "fax", "registration_number", "seal_png", "updated_at"],
+        blobs: &["seal_png"],
+        parents: &[],
+        keeps_orphans: false,
+    },
+    Table {
+        name: "documents",
+        key: "id",
+        columns: &["customer_id", "account_id", "order_id", "doc_type", "number", "issued_at", "reissue_of", "snapshot", "pdf_sha256", "updated_at"],
+        blobs: &[],
+        parents: &[("customer_id", "customers"), ("account_id", "accounts"), ("order_id", "orders"), ("reissue_of", "documents")],
+        keeps_orphans: true,
+    },
+    Table {
+        name: "requests",
+        key: "id",
+        columns: &["customer_id", "account_id", "request_type", "status", "fields", "due_on", "created_at", "updated_at"],
+        blobs: &[],
+        parents: &[("customer_id", "customers"), ("account_id", "accounts")],
+        keeps_orphans: false,
+    },
+    Table {
+        name: "request_history",
+        key: "id",
+        columns: &["request_id", "seq", "from_status", "to_status", "actor", "at", "comment", "updated_at"],
+        blobs: &[],
+        parents: &[("request_id", "requests")],
+        keeps_orphans: false,
+    },
+    Table {
+        name: "call_notes",
+        key: "id",
+        columns: &["customer_id", "author", "at", "body", "updated_at"],
+        blobs: &[],
+        parents: &[("customer_id", "customers")],
+        keeps_orphans: false,
+    },
+];
+
+/// The index of a synced table by name.
+pub fn table_index(name: &str) -> Option<usize> {
+    TABLES.iter().position(|t| t.name == name)
+}
+
+/// Clocks run at most this far ahead of the wall clock before a bundle is refused: 30 days.
+/// Office PCs drift by minutes; a clock months ahead is a broken or hostile bundle, and
+/// accepting it would drag every installation's clock along for good.
+pub const MAX_CLOCK_AHEAD_MS: i64 = 30 * 24 * 3600 * 1000;
+
+/// The clock value of a wall-clock reading.
+pub fn clock_of_millis(millis: i64) -> i64 {
+    millis << 16
+}
+
+/// One change: a row's fields set (a JSON object of column → value), or its tombstone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub hlc: i64,
+    pub origin: String,
+    pub table: usize,
+    pub id: String,
+    /// None: the row was deleted.
+    pub data: Option<Map<String, Value>>,
+}
+
+/// A field two installations set differently without one knowing of the other's value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub table: &'static str,
+    pub id: String,
+    /// A column, or `*` for a delete against an edit.
+    pub field: String,
+    pub kept: Side,
+    pub discarded: Side,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Side {
+    pub value: Value,
+    pub origin: String,
+    pub hlc: i64,
+}
+
+/// What applying a bundle did.
+#[derive(Debug, Default)]
+pub struct ApplyReport {
+    /// Changes new to this installation.
+    pub applied: u64,
+    /// Changes it already had (from an earlier import, or its own).
+    pub known: u64,
+    /// Rows written or deleted, per table.
+    pub rows: BTreeMap<&'static str, u64>,
+    pub conflicts: Vec<Conflict>,
+    /// Rows waiting for a parent that has not arrived yet (they appear when it does).
+    pub pending: u64,
+}
+
+/// Checks a change's data against its table: known columns, scalar values, blobs in hex.
+pub fn check_data(table: &Table, data: &Map<String, Value>) -> std::result::Result<(), String> {
+    for (column, value) in data {
+        if !table.columns.contains(&column.as_str()) {
+            return Err(format!("{}: no column '{column}'", table.name));
+        }
+        match value {
+            Value::Null | Value::String(_) => {}
+            Value::Number(n) if n.is_i64() => {}
+            _ => return Err(format!("{}.{column}: must be text, a whole number or null", table.name)),
+        }
+        if table.blobs.contains(&column.as_str())
+            && let Value::String(s) = value
+            && (s.len() % 2 != 0 || !s.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            return Err(format!("{}.{column}: must be hexadecimal", table.name));
+        }
+    }
+    Ok(())
+}
+
+fn sql_value(table: &Table, column: &str, value: &Value) -> SqlValue {
+    match value {
+        Value::Null => SqlValue::Null,
+        Value::Number(n) => SqlValue::Integer(n.as_i64().unwrap_or_default()),
+        Value::String(s) if table.blobs.contains(&column) => {
+            SqlValue::Blob((0..s.len()).step_by(2).filter_map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect())
+        }
+        Value::String(s) => SqlValue::Text(s.clone()),
+        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
+        Value::Array(_) | Value::Object(_) => SqlValue::Null,
+    }
+}
+
+fn parse_data(text: Option<String>) -> Result<Option<Map<String, Value>>> {
+    text.map(|t| serde_json::from_str::<Map<String, Value>>(&t).map_err(|e| StoreError::invalid("changes.data", e.to_string())))
+        .transpose()
+}
+
+/// The newest change of a set, by (clock, origin).
+fn newer(a: (&i64, &str), b: (&i64, &str)) -> bool {
+    (a.0, a.1) > (b.0, b.1)
+}
+
+impl Store {
+    /// The clock reader used to stamp changes (milliseconds since 1970). Without one the
+    /// clock only counts up from the last value it issued or saw.
+    pub fn set_wall_clock(&mut self, read: fn() -> i64) {
+        self.wall_clock = Some(read);
+    }
+
+    /// Moves this installation's clock to at least the wall clock, before a write.
+    pub(crate) fn tick(tx: &Transaction, wall: Option<fn() -> i64>) -> Result<()> {
+        if let Some(read) = wall {
+            tx.prepare_cached("UPDATE sync_clock SET hlc = max(hlc, ?1)")?.execute([clock_of_millis(read())])?;
+        }
+        Ok(())
+    }
+
+    /// The newest clock known from each installation (this one included): what this database
+    /// has seen. A bundle's manifest carries it, and `--since` that bundle starts after it.
+    pub fn known_clocks(&self) -> Result<BTreeMap<String, i64>> {
+        let mut stmt = self.conn.prepare("SELECT origin, max(hlc) FROM changes GROUP BY origin")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Streams the changes not covered by `since` (origin → newest clock already had), of
+    /// `origin` only when given, in clock order per origin.
+    pub fn changes_since(
+        &self,
+        since: &BTreeMap<String, i64>,
+        only_origin: Option<&str>,
+        sink: &mut dyn FnMut(Change) -> std::result::Result<(), String>,
+    ) -> Result<u64> {
+        let origins: Vec<String> = self.known_clocks()?.into_keys().filter(|o| only_origin.is_none_or(|only| only == o)).collect();
+        let mut stmt = self.conn.prepare("SELECT hlc, tbl, row_id, data FROM changes WHERE origin = ?1 AND hlc > ?2 ORDER BY hlc")?;
+        let mut count = 0;
+        for origin in origins {
+            let after = since.get(&origin).copied().unwrap_or(i64::MIN);
+            let mut rows = stmt.query(params![origin, after])?;
+            while let Some(row) = rows.next()? {
+                let table_name: String = row.get(1)?;
+                let table = table_index(&table_name).ok_or_else(|| StoreError::invalid("changes.tbl", table_name))?;
+                let change = Change { hlc: row.get(0)?, origin: origin.clone(), table, id: row.get(2)?, data: parse_data(row.get(3)?)? };
+                sink(change).map_err(|e| StoreError::invalid("bundle", e))?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
+    /// Applies changes in one transaction: all of them or, on any error, none. `known_by_sender`
+    /// (the sender's clocks) tells an edit the sender had seen from one it had not, so that
+    /// only true conflicts are reported. `progress(done)` may return false to cancel.
+    pub fn apply_changes(
+        &mut self,
+        changes: &mut dyn Iterator<Item = std::result::Result<Change, String>>,
+        known_by_sender: &BTreeMap<String, i64>,
+        progress: &mut dyn FnMut(u64) -> bool,
+    ) -> Result<ApplyReport> {
+        let wall = self.wall_clock;
+        self.bulk_write(|tx| {
+            let mut report = ApplyReport::default();
+            let before: i64 = tx.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0))?;
+            let mut newest = i64::MIN;
+            let mut later: HashSet<(usize, String)> = HashSet::new();
+            tx.execute("UPDATE sync_clock SET applying = 1", [])?;
+            let mut done = 0u64;
+            for change in changes {
+                let change = change.map_err(|e| StoreError::invalid("bundle", e))?;
+                if let Some(read) = wall
+                    && change.hlc > clock_of_millis(read()) + clock_of_millis(MAX_CLOCK_AHEAD_MS)
+                {
+                    return Err(StoreError::invalid("bundle", format!("a change is stamped more than 30 days ahead of this computer's clock ({}); check the clocks", change.hlc)));
+                }
+                let table = &TABLES[change.table];
+                let data = change.data.as_ref().map(|d| Value::Object(d.clone()).to_string());
+                let inserted = tx
+                    .prepare_cached("INSERT OR IGNORE INTO changes (hlc, origin, tbl, row_id, data) VALUES (?1, ?2, ?3, ?4, ?5)")?
+                    .execute(params![change.hlc, change.origin, table.name, change.id, data])?;
+                if inserted == 0 {
+                    report.known += 1;
+                } else {
+                    report.applied += 1;
+                    newest = newest.max(change.hlc);
+                    if !insert_fresh(tx, table, &change)? {
+                        later.insert((change.table, change.id));
+                    } else {
+                        *report.rows.entry(table.name).or_default() += 1;
+                    }
+                }
+                done += 1;
+                if done % 10_000 == 0 && !progress(done) {
+                    return Err(StoreError::invalid("import", "cancelled"));
+                }
+            }
+            if report.applied > 0 {
+                let mut stmt = tx.prepare("SELECT tbl, row_id FROM sync_pending")?;
+                let pending: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+                for (name, id) in pending {
+                    later.insert((table_index(&name).ok_or_else(|| StoreError::invalid("sync_pending.tbl", name))?, id));
+                }
+                let mut rows: Vec<(usize, String)> = later.into_iter().collect();
+                rows.sort();
+                for (table, id) in rows {
+                    settle(tx, &TABLES[table], &id, before, known_by_sender, &mut report)?;
+                }
+                tx.execute("UPDATE sync_clock SET hlc = max(hlc, ?1)", [newest])?;
+            }
+            tx.execute("UPDATE sync_clock SET applying = 0", [])?;
+            report.pending = tx.query_row("SELECT count(*) FROM sync_pending", [], |r| r.get::<_, i64>(0))? as u64;
+            progress(done);
+            Ok(report)
+        })
+    }
+
+    /// Every synced row of every table, one line each in key order: two databases with the
+    /// same content give the same text.
+    pub fn canonical_dump(&self) -> Result<String> {
+        let mut out = String::new();
+        for table in &TABLES {
+            let columns: Vec<String> =
+                std::iter::once(table.key).chain(table.columns.iter().copied()).map(|c| if table.blobs.contains(&c) { format!("hex({c})") } else { c.to_string() }).collect();
+            let mut stmt = self.conn.prepare(&format!("SELECT {} FROM {} ORDER BY {}", columns.join(", "), table.name, table.key))?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let values: Vec<String> = (0..columns.len()).map(|i| Ok(format!("{:?}", row.get::<_, SqlValue>(i)?))).collect::<rusqlite::Result<_>>()?;
+                out.push_str(&format!("{}\t{}\n", table.name, values.join("\t")));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The change log itself as sorted `(origin, clock, table, id, data)` lines.
+    pub fn change_log_dump(&self) -> Result<String> {
+        let mut stmt = self.conn.prepare("SELECT origin, hlc, tbl, row_id, coalesce(data, 'tombstone') FROM changes ORDER BY origin, hlc")?;
+        let rows = stmt.query_map([], |r| Ok(format!("{}\t{}\t{}\t{}\t{}\n", r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?)))?;
+        rows.collect::<rusqlite::Result<String>>().map_err(Into::into)
+    }
+
+    /// Records a bundle this installation wrote or read; false when it was recorded already.
+    pub fn record_bundle(&mut self, sha256: &str, source: &str, direction: &str, clock_to: i64, changes: u64, now: &str) -> Result<bool> {
+        let n = self.conn.execute(
+            "INSERT OR IGNORE INTO sync_bundles (sha256, source, direction, clock_to, changes, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![sha256, source, direction, clock_to, changes as i64, now],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Whether a bundle was imported (or written) here before.
+    pub fn bundle_seen(&self, sha256: &str) -> Result<bool> {
+        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM sync_bundles WHERE sha256 = ?1)", [sha256], |r| r.get(0))?)
+    }
+
+    /// The newest clock of this installation's own changes already written to a shared folder.
+    pub fn last_exported_own(&self) -> Result<Option<i64>> {
+        Ok(self.conn.query_row(
+            "SELECT max(clock_to) FROM sync_bundles WHERE direction = 'export' AND source = (SELECT origin FROM sync_clock)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+/// Writes a row from its only change, when that change is a whole-row insert, the row has no
+/// other change here and its parents exist: the common case of a first import, done without a
+/// fold. Returns false when the row must be settled from its whole log instead.
+fn insert_fresh(tx: &Transaction, table: &Table, change: &Change) -> Result<bool> {
+    let Some(data) = &change.data else { return Ok(false) };
+    if data.len() != table.columns.len() {
+        return Ok(false);
+    }
+    let others: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM changes WHERE tbl = ?1 AND row_id = ?2 AND NOT (origin = ?3 AND hlc = ?4))")?
+        .query_row(params![table.name, change.id, change.origin, change.hlc], |r| r.get(0))?;
+    if others {
+        return Ok(false);
+    }
+    for (column, parent) in table.parents {
+        if let Some(Value::String(parent_id)) = data.get(*column)
+            && !row_exists(tx, &TABLES[table_index(parent).expect("parents are synced tables")], parent_id)?
+        {
+            return Ok(false);
+        }
+    }
+    write_row(tx, table, &change.id, data, false)?;
+    Ok(true)
+}
+
+fn row_exists(tx: &Transaction, table: &Table, id: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM {} WHERE {} = ?1)", table.name, table.key))?
+        .query_row([id], |r| r.get(0))?)
+}
+
+fn tombstoned(tx: &Transaction, table: &Table, id: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM changes WHERE tbl = ?1 AND row_id = ?2 AND data IS NULL)")?
+        .query_row(params![table.name, id], |r| r.get(0))?)
+}
+
+/// Inserts or replaces a row with all its columns, and keeps the name index of a customer.
+fn write_row(tx: &Transaction, table: &Table, id: &str, data: &Map<String, Value>, exists: bool) -> Result<()> {
+    let values: Vec<SqlValue> = std::iter::once(SqlValue::Text(id.to_string()))
+        .chain(table.columns.iter().map(|c| sql_value(table, c, data.get(*c).unwrap_or(&Value::Null))))
+        .collect();
+    let sql = if exists {
+        let sets: Vec<String> = table.columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 2)).collect();
+        format!("UPDATE {} SET {} WHERE {} = ?1", table.name, sets.join(", "), table.key)
+    } else {
+        let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+        format!("INSERT INTO {} ({}, {}) VALUES ({})", table.name, table.key, table.columns.join(", "), marks.join(", "))
+    };
+    tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter())).map_err(|e| unique_clash(table, data, e))?;
+    if table.name == "customers" {
+        let rowid: i64 = tx.prepare_cached("SELECT rowid FROM customers WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
+        let text = |c: &str| data.get(c).and_then(Value::as_str).unwrap_or_default().to_string();
+        crate::customers::index_name(tx, rowid, &text("name"), &text("name_kana"))?;
+    }
+    Ok(())
+}
+
+/// A natural key (a customer number at a service, an order number, a document number) held by
+/// two different rows can't be settled by clocks: the import is refused, naming the clash.
+fn unique_clash(table: &Table, data: &Map<String, Value>, e: rusqlite::Error) -> StoreError {
+    if let rusqlite::Error::SqliteFailure(f, _) = &e
+        && f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+    {
+        let show = |c: &str| data.get(c).map(|v| v.to_string()).unwrap_or_default();
+        let what = match table.name {
+            "accounts" => format!("customer number {} at {}", show("customer_number"), show("service")),
+            "orders" => format!("order number {}", show("order_number")),
+            "documents" => format!(
+                "document number {} ({}); give each installation its own numbering.installation",
+                show("number"),
+                show("doc_type")
+            ),
+            _ => format!("a unique value of {}", table.name),
+        };
+        return StoreError::invalid(table.name, format!("{what} belongs to a different record here; nothing was imported"));
+    }
+    e.into()
+}
+
+/// Deletes a row and, recursively, the rows that need it (documents are kept, their
+/// reference cleared). Logged as tombstones when the triggers are on, silent while applying.
+pub(crate) fn remove(tx: &Transaction, table: &Table, id: &str) -> Result<u64> {
+    let mut removed = 0;
+    for child in &TABLES {
+        for (column, parent) in child.parents {
+            if *parent != table.name || (child.name == table.name) {
+                continue;
+            }
+            if child.keeps_orphans {
+                tx.execute(&format!("UPDATE {} SET {column} = NULL WHERE {column} = ?1", child.name), [id])?;
+                continue;
+            }
+            let ids: Vec<String> = tx
+                .prepare_cached(&format!("SELECT {} FROM {} WHERE {column} = ?1", child.key, child.name))?
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for child_id in ids {
+                removed += remove(tx, child, &child_id)?;
+            }
+        }
+    }
+    if table.name == "customers"
+        && let Some(rowid) = tx.query_row("SELECT rowid FROM customers WHERE id = ?1", [id], |r| r.get::<_, i64>(0)).optional()?
+    {
+        tx.execute("DELETE FROM customer_name_fts WHERE rowid = ?1", [rowid])?;
+        tx.execute("DELETE FROM customer_name_tokens WHERE customer_rowid = ?1", [rowid])?;
+    }
+    removed += tx.execute(&format!("DELETE FROM {} WHERE {} = ?1", table.name, table.key), [id])? as u64;
+    Ok(removed)
+}
+
+/// One change of a row as read back from the log.
+struct Logged {
+    hlc: i64,
+    origin: String,
+    data: Option<Map<String, Value>>,
+    new: bool,
+}
+
+/// Recomputes one row from all its changes and writes the result: deleted, written, or left
+/// pending until its parent arrives. Records the conflicts the new changes brought.
+fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sender: &BTreeMap<String, i64>, report: &mut ApplyReport) -> Result<()> {
+    let mut stmt = tx.prepare_cached("SELECT hlc, origin, data, seq FROM changes WHERE tbl = ?1 AND row_id = ?2")?;
+    let log: Vec<Logged> = stmt
+        .query_map(params![table.name, id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, i64>(3)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .map(|(hlc, origin, data, seq)| Ok(Logged { hlc, origin, data: parse_data(data)?, new: seq > before }))
+        .collect::<Result<_>>()?;
+    let sender_knew = |l: &Logged| known_by_sender.get(&l.origin).is_some_and(|k| *k >= l.hlc);
+    tx.prepare_cached("DELETE FROM sync_pending WHERE tbl = ?1 AND row_id = ?2")?.execute(params![table.name, id])?;
+
+    if let Some(tomb) = log.iter().find(|l| l.data.is_none()) {
+        // A delete wins over every edit. An edit is a conflict when the side that deleted had
+        // not seen it: a new edit of a row deleted here, or an edit made here that the sender
+        // of a new tombstone did not know.
+        let deleted_here = log.iter().any(|l| l.data.is_none() && !l.new);
+        let lost = |l: &&Logged| l.data.is_some() && if deleted_here { l.new } else { !l.new && !sender_knew(l) };
+        for edit in log.iter().filter(lost) {
+            report.conflicts.push(Conflict {
+                table: table.name,
+                id: id.to_string(),
+                field: "*".into(),
+                kept: Side { value: Value::Null, origin: tomb.origin.clone(), hlc: tomb.hlc },
+                discarded: Side { value: Value::Object(edit.data.clone().unwrap_or_default()), origin: edit.origin.clone(), hlc: edit.hlc },
+            });
+        }
+        if row_exists(tx, table, id)? {
+            *report.rows.entry(table.name).or_default() += remove(tx, table, id)?;
+        }
+        return Ok(());
+    }
+
+    // Per field: the newest value overall, and the newest among the changes held before.
+    let mut winner: HashMap<&str, &Logged> = HashMap::new();
+    let mut old_winner: HashMap<&str, &Logged> = HashMap::new();
+    for l in &log {
+        for column in l.data.as_ref().map(|d| d.keys()).into_iter().flatten() {
+            let slot = if l.new { None } else { Some(&mut old_winner) };
+            for map in [Some(&mut winner), slot].into_iter().flatten() {
+                let entry = map.entry(column.as_str()).or_insert(l);
+                if newer((&l.hlc, &l.origin), (&entry.hlc, &entry.origin)) {
+                    *entry = l;
+                }
+            }
+        }
+    }
+    let value = |l: &Logged, column: &str| l.data.as_ref().and_then(|d| d.get(column)).cloned().unwrap_or(Value::Null);
+    for (column, old) in &old_winner {
+        let now = winner[column];
+        if now.new {
+            if value(now, column) != value(old, column) && !sender_knew(old) {
+                report.conflicts.push(Conflict {
+                    table: table.name,
+                    id: id.to_string(),
+                    field: column.to_string(),
+                    kept: Side { value: value(now, column), origin: now.origin.clone(), hlc: now.hlc },
+                    discarded: Side { value: value(old, column), origin: old.origin.clone(), hlc: old.hlc },
+                });
+            }
+        } else {
+            for lost in log.iter().filter(|l| l.new && l.data.as_ref().is_some_and(|d| d.contains_key(*column))) {
+                if value(lost, column) != value(old, column) {
+                    report.conflicts.push(Conflict {
+                        table: table.name,
+                        id: id.to_string(),
+                        field: column.to_string(),
+                        kept: Side { value: value(old, column), origin: old.origin.clone(), hlc: old.hlc },
+                        discarded: Side { value: value(lost, column), origin: lost.origin.clone(), hlc: lost.hlc },
+                    });
+                }
+            }
+        }
+    }
+    if winner.len() < table.columns.len() {
+        tx.prepare_cached("INSERT OR IGNORE INTO sync_pending (tbl, row_id) VALUES (?1, ?2)")?.execute(params![table.name, id])?;
+        return Ok(());
+    }
+    let mut data: Map<String, Value> = table.columns.iter().map(|c| (c.to_string(), value(winner[c], c))).collect();
+    for (column, parent) in table.parents {
+        let Some(Value::String(parent_id)) = data.get(*column).cloned() else { continue };
+        let parent = &TABLES[table_index(parent).expect("parents are synced tables")];
+        if row_exists(tx, parent, &parent_id)? {
+            continue;
+        }
+        if tombstoned(tx, parent, &parent_id)? {
+            if table.keeps_orphans {
+                data.insert(column.to_string(), Value::Null);
+                continue;
+            }
+            if row_exists(tx, table, id)? {
+                *report.rows.entry(table.name).or_default() += remove(tx, table, id)?;
+            }
+            return Ok(());
+        }
+        tx.prepare_cached("INSERT OR IGNORE INTO sync_pending (tbl, row_id) VALUES (?1, ?2)")?.execute(params![table.name, id])?;
+        return Ok(());
+    }
+    let exists = row_exists(tx, table, id)?;
+    write_row(tx, table, id, &data, exists)?;
+    *report.rows.entry(table.name).or_default() += 1;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The triggers of migration 0002 for one table, as generated from its spec.
+    fn triggers(table: &Table) -> String {
+        let object = |row: &str| {
+            let pairs: Vec<String> = table
+                .columns
+                .iter()
+                .map(|c| if table.blobs.contains(c) { format!("'{c}', hex({row}.{c})") } else { format!("'{c}', {row}.{c}") })
+                .collect();
+            format!("json_object({})", pairs.join(", "))
+        };
+        let changed: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| {
+                let v = if table.blobs.contains(c) { format!("hex(NEW.{c})") } else { format!("NEW.{c}") };
+                format!("SELECT '{c}' AS f, {v} AS v WHERE NEW.{c} IS NOT OLD.{c}")
+            })
+            .collect();
+        let (t, k) = (table.name, table.key);
+        format!(
+            "CREATE TRIGGER {t}_log_insert AFTER INSERT ON {t} WHEN (SELECT applying FROM sync_clock) = 0 BEGIN\n    \
+             UPDATE sync_clock SET hlc = hlc + 1;\n    \
+             INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, '{t}', NEW.{k}, {} FROM sync_clock;\nEND;\n\
+             CREATE TRIGGER {t}_log_update AFTER UPDATE ON {t} WHEN (SELECT applying FROM sync_clock) = 0 BEGIN\n    \
+             UPDATE sync_clock SET hlc = hlc + 1;\n    \
+             INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT c.hlc, c.origin, '{t}', NEW.{k}, d.data FROM sync_clock c,\n        \
+             (SELECT json_group_object(f, v) AS data, count(*) AS n FROM (\n            {}\n        )) d WHERE d.n > 0;\nEND;\n\
+             CREATE TRIGGER {t}_log_delete AFTER DELETE ON {t} WHEN (SELECT applying FROM sync_clock) = 0 BEGIN\n    \
+             UPDATE sync_clock SET hlc = hlc + 1;\n    \
+             INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, '{t}', OLD.{k}, NULL FROM sync_clock;\nEND;\n\
+             INSERT INTO changes (hlc, origin, tbl, row_id, data)\n    \
+             SELECT (SELECT coalesce(max(hlc), 0) FROM changes) + row_number() OVER (ORDER BY rowid), (SELECT origin FROM sync_clock), '{t}', {k}, {} FROM {t};\n",
+            object("NEW"),
+            changed.join("\n            UNION ALL "),
+            object(t),
+        )
+    }
+
+    /// Migration 0002 holds, for every synced table, exactly the triggers its spec generates
+    /// (regenerate with UPDATE_GOLDEN=1), so a column added to a table without its spec fails.
+    #[test]
+    fn migration_0002_triggers_follow_the_table_specs() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/migrations/0002_sync.sql");
+        let text = std::fs::read_to_string(path).unwrap();
+        let marker = "-- Generated from sync::TABLES (store/src/sync.rs tests); do not edit below.\n";
+        let head = &text[..text.find(marker).expect("the marker line") + marker.len()];
+        let generated: String = TABLES.iter().map(triggers).collect::<Vec<_>>().join("\n");
+        let want = format!("{head}{generated}UPDATE sync_clock SET hlc = (SELECT coalesce(max(hlc), 0) FROM changes);\n");
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(path, &want).unwrap();
+        }
+        assert_eq!(text, want);
+    }
+
+    /// Each spec lists exactly its table's columns, in schema order.
+    #[test]
+    fn table_specs_list_every_column() {
+        let store = Store::open_in_memory("2026-11-22T10:00:00+09:00").unwrap();
+        for table in &TABLES {
+            let mut stmt = store.conn.prepare(&format!("SELECT name FROM pragma_table_info('{}')", table.name)).unwrap();
+            let columns: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+            let spec: Vec<&str> = std::iter::once(table.key).chain(table.columns.iter().copied()).collect();
+            assert_eq!(columns, spec, "{}", table.name);
+        }
+    }
+}
