@@ -72,7 +72,7 @@ pub fn open(path: &Path, now: Moment) -> Result<Store, ApiError> {
         std::fs::create_dir_all(parent).map_err(|e| ApiError::Failed(format!("{}: {e}", parent.display())))?;
     }
     let mut store = Store::open(path, &stamp(now))?;
-    store.set_wall_clock(crate::clock::unix_millis);
+    store.set_wall_clock(crate::clock::unix_millis)?;
     Ok(store)
 }
 

@@ -132,7 +132,7 @@ fn write_bundle(
         hash.update(&line);
         body.write_all(&line).map_err(|e| e.to_string())?;
         let done: u64 = tables.values().sum();
-        if done % 10_000 == 0 && !progress(done) {
+        if done.is_multiple_of(10_000) && !progress(done) {
             return Err("cancelled".into());
         }
         Ok(())

@@ -73,6 +73,7 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        sync::register_wall_clock(&conn, || 0)?;
         let mut store = Store { conn, wall_clock: None };
         store.migrate(now)?;
         Ok(store)
@@ -148,7 +149,6 @@ impl Store {
     /// Runs `work` in one immediate transaction: all of it is written, or none.
     pub fn write<T>(&mut self, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Store::tick(&tx, self.wall_clock)?;
         let value = work(&tx)?;
         tx.commit()?;
         Ok(value)

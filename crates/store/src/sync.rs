@@ -159,6 +159,12 @@ pub fn table_index(name: &str) -> Option<usize> {
 /// accepting it would drag every installation's clock along for good.
 pub const MAX_CLOCK_AHEAD_MS: i64 = 30 * 24 * 3600 * 1000;
 
+/// Gives the connection the `madoguchi_wall_ms()` SQL function the change-log triggers call.
+pub(crate) fn register_wall_clock(conn: &rusqlite::Connection, read: fn() -> i64) -> Result<()> {
+    conn.create_scalar_function("madoguchi_wall_ms", 0, rusqlite::functions::FunctionFlags::SQLITE_UTF8, move |_| Ok(read()))?;
+    Ok(())
+}
+
 /// The clock value of a wall-clock reading.
 pub fn clock_of_millis(millis: i64) -> i64 {
     millis << 16
@@ -252,18 +258,12 @@ fn newer(a: (&i64, &str), b: (&i64, &str)) -> bool {
 }
 
 impl Store {
-    /// The clock reader used to stamp changes (milliseconds since 1970). Without one the
-    /// clock only counts up from the last value it issued or saw.
-    pub fn set_wall_clock(&mut self, read: fn() -> i64) {
+    /// The clock reader used to stamp changes (milliseconds since 1970), as the SQL function
+    /// `madoguchi_wall_ms()` the triggers call. Without one it reads 0 and the clock only
+    /// counts up from the last value it issued or saw.
+    pub fn set_wall_clock(&mut self, read: fn() -> i64) -> Result<()> {
         self.wall_clock = Some(read);
-    }
-
-    /// Moves this installation's clock to at least the wall clock, before a write.
-    pub(crate) fn tick(tx: &Transaction, wall: Option<fn() -> i64>) -> Result<()> {
-        if let Some(read) = wall {
-            tx.prepare_cached("UPDATE sync_clock SET hlc = max(hlc, ?1)")?.execute([clock_of_millis(read())])?;
-        }
-        Ok(())
+        register_wall_clock(&self.conn, read)
     }
 
     /// The newest clock known from each installation (this one included): what this database
@@ -340,7 +340,7 @@ impl Store {
                     }
                 }
                 done += 1;
-                if done % 10_000 == 0 && !progress(done) {
+                if done.is_multiple_of(10_000) && !progress(done) {
                     return Err(StoreError::invalid("import", "cancelled"));
                 }
             }
@@ -662,14 +662,14 @@ mod tests {
         let (t, k) = (table.name, table.key);
         format!(
             "CREATE TRIGGER {t}_log_insert AFTER INSERT ON {t} WHEN (SELECT applying FROM sync_clock) = 0 BEGIN\n    \
-             UPDATE sync_clock SET hlc = hlc + 1;\n    \
+             UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);\n    \
              INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, '{t}', NEW.{k}, {} FROM sync_clock;\nEND;\n\
              CREATE TRIGGER {t}_log_update AFTER UPDATE ON {t} WHEN (SELECT applying FROM sync_clock) = 0 BEGIN\n    \
-             UPDATE sync_clock SET hlc = hlc + 1;\n    \
+             UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);\n    \
              INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT c.hlc, c.origin, '{t}', NEW.{k}, d.data FROM sync_clock c,\n        \
              (SELECT json_group_object(f, v) AS data, count(*) AS n FROM (\n            {}\n        )) d WHERE d.n > 0;\nEND;\n\
              CREATE TRIGGER {t}_log_delete AFTER DELETE ON {t} WHEN (SELECT applying FROM sync_clock) = 0 BEGIN\n    \
-             UPDATE sync_clock SET hlc = hlc + 1;\n    \
+             UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);\n    \
              INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, '{t}', OLD.{k}, NULL FROM sync_clock;\nEND;\n\
              INSERT INTO changes (hlc, origin, tbl, row_id, data)\n    \
              SELECT (SELECT coalesce(max(hlc), 0) FROM changes) + row_number() OVER (ORDER BY rowid), (SELECT origin FROM sync_clock), '{t}', {k}, {} FROM {t};\n",

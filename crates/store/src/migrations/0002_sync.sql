@@ -60,11 +60,11 @@ CREATE INDEX request_history_request ON request_history (request_id, seq);
 
 -- Generated from sync::TABLES (store/src/sync.rs tests); do not edit below.
 CREATE TRIGGER customers_log_insert AFTER INSERT ON customers WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'customers', NEW.id, json_object('kind', NEW.kind, 'name', NEW.name, 'name_kana', NEW.name_kana, 'birth_date', NEW.birth_date, 'prefecture', NEW.prefecture, 'postal_code', NEW.postal_code, 'address', NEW.address, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at) FROM sync_clock;
 END;
 CREATE TRIGGER customers_log_update AFTER UPDATE ON customers WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT c.hlc, c.origin, 'customers', NEW.id, d.data FROM sync_clock c,
         (SELECT json_group_object(f, v) AS data, count(*) AS n FROM (
             SELECT 'kind' AS f, NEW.kind AS v WHERE NEW.kind IS NOT OLD.kind
@@ -79,18 +79,18 @@ CREATE TRIGGER customers_log_update AFTER UPDATE ON customers WHEN (SELECT apply
         )) d WHERE d.n > 0;
 END;
 CREATE TRIGGER customers_log_delete AFTER DELETE ON customers WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'customers', OLD.id, NULL FROM sync_clock;
 END;
 INSERT INTO changes (hlc, origin, tbl, row_id, data)
     SELECT (SELECT coalesce(max(hlc), 0) FROM changes) + row_number() OVER (ORDER BY rowid), (SELECT origin FROM sync_clock), 'customers', id, json_object('kind', customers.kind, 'name', customers.name, 'name_kana', customers.name_kana, 'birth_date', customers.birth_date, 'prefecture', customers.prefecture, 'postal_code', customers.postal_code, 'address', customers.address, 'created_at', customers.created_at, 'updated_at', customers.updated_at) FROM customers;
 
 CREATE TRIGGER customer_phones_log_insert AFTER INSERT ON customer_phones WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'customer_phones', NEW.id, json_object('customer_id', NEW.customer_id, 'number', NEW.number, 'digits', NEW.digits, 'digits_reversed', NEW.digits_reversed, 'label', NEW.label, 'updated_at', NEW.updated_at) FROM sync_clock;
 END;
 CREATE TRIGGER customer_phones_log_update AFTER UPDATE ON customer_phones WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT c.hlc, c.origin, 'customer_phones', NEW.id, d.data FROM sync_clock c,
         (SELECT json_group_object(f, v) AS data, count(*) AS n FROM (
             SELECT 'customer_id' AS f, NEW.customer_id AS v WHERE NEW.customer_id IS NOT OLD.customer_id
@@ -102,18 +102,18 @@ CREATE TRIGGER customer_phones_log_update AFTER UPDATE ON customer_phones WHEN (
         )) d WHERE d.n > 0;
 END;
 CREATE TRIGGER customer_phones_log_delete AFTER DELETE ON customer_phones WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'customer_phones', OLD.id, NULL FROM sync_clock;
 END;
 INSERT INTO changes (hlc, origin, tbl, row_id, data)
     SELECT (SELECT coalesce(max(hlc), 0) FROM changes) + row_number() OVER (ORDER BY rowid), (SELECT origin FROM sync_clock), 'customer_phones', id, json_object('customer_id', customer_phones.customer_id, 'number', customer_phones.number, 'digits', customer_phones.digits, 'digits_reversed', customer_phones.digits_reversed, 'label', customer_phones.label, 'updated_at', customer_phones.updated_at) FROM customer_phones;
 
 CREATE TRIGGER customer_emails_log_insert AFTER INSERT ON customer_emails WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'customer_emails', NEW.id, json_object('customer_id', NEW.customer_id, 'address', NEW.address, 'address_key', NEW.address_key, 'updated_at', NEW.updated_at) FROM sync_clock;
 END;
 CREATE TRIGGER customer_emails_log_update AFTER UPDATE ON customer_emails WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT c.hlc, c.origin, 'customer_emails', NEW.id, d.data FROM sync_clock c,
         (SELECT json_group_object(f, v) AS data, count(*) AS n FROM (
             SELECT 'customer_id' AS f, NEW.customer_id AS v WHERE NEW.customer_id IS NOT OLD.customer_id
@@ -123,18 +123,18 @@ CREATE TRIGGER customer_emails_log_update AFTER UPDATE ON customer_emails WHEN (
         )) d WHERE d.n > 0;
 END;
 CREATE TRIGGER customer_emails_log_delete AFTER DELETE ON customer_emails WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'customer_emails', OLD.id, NULL FROM sync_clock;
 END;
 INSERT INTO changes (hlc, origin, tbl, row_id, data)
     SELECT (SELECT coalesce(max(hlc), 0) FROM changes) + row_number() OVER (ORDER BY rowid), (SELECT origin FROM sync_clock), 'customer_emails', id, json_object('customer_id', customer_emails.customer_id, 'address', customer_emails.address, 'address_key', customer_emails.address_key, 'updated_at', customer_emails.updated_at) FROM customer_emails;
 
 CREATE TRIGGER accounts_log_insert AFTER INSERT ON accounts WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'accounts', NEW.id, json_object('customer_id', NEW.customer_id, 'service', NEW.service, 'customer_number', NEW.customer_number, 'number_key', NEW.number_key, 'status', NEW.status, 'plan', NEW.plan, 'server_model', NEW.server_model, 'servers', NEW.servers, 'first_delivery', NEW.first_delivery, 'last_shipment', NEW.last_shipment, 'dealer', NEW.dealer, 'monthly_limit', NEW.monthly_limit, 'billing_cycle', NEW.billing_cycle, 'paid_through', NEW.paid_through, 'terminals', NEW.terminals, 'np_terms', NEW.np_terms, 'points', NEW.points, 'member', NEW.member, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at) FROM sync_clock;
 END;
 CREATE TRIGGER accounts_log_update AFTER UPDATE ON accounts WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT c.hlc, c.origin, 'accounts', NEW.id, d.data FROM sync_clock c,
         (SELECT json_group_object(f, v) AS data, count(*) AS n FROM (
             SELECT 'customer_id' AS f, NEW.customer_id AS v WHERE NEW.customer_id IS NOT OLD.customer_id
@@ -160,18 +160,18 @@ CREATE TRIGGER accounts_log_update AFTER UPDATE ON accounts WHEN (SELECT applyin
         )) d WHERE d.n > 0;
 END;
 CREATE TRIGGER accounts_log_delete AFTER DELETE ON accounts WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'accounts', OLD.id, NULL FROM sync_clock;
 END;
 INSERT INTO changes (hlc, origin, tbl, row_id, data)
     SELECT (SELECT coalesce(max(hlc), 0) FROM changes) + row_number() OVER (ORDER BY rowid), (SELECT origin FROM sync_clock), 'accounts', id, json_object('customer_id', accounts.customer_id, 'service', accounts.service, 'customer_number', accounts.customer_number, 'number_key', accounts.number_key, 'status', accounts.status, 'plan', accounts.plan, 'server_model', accounts.server_model, 'servers', accounts.servers, 'first_delivery', accounts.first_delivery, 'last_shipment', accounts.last_shipment, 'dealer', accounts.dealer, 'monthly_limit', accounts.monthly_limit, 'billing_cycle', accounts.billing_cycle, 'paid_through', accounts.paid_through, 'terminals', accounts.terminals, 'np_terms', accounts.np_terms, 'points', accounts.points, 'member', accounts.member, 'created_at', accounts.created_at, 'updated_at', accounts.updated_at) FROM accounts;
 
 CREATE TRIGGER orders_log_insert AFTER INSERT ON orders WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'orders', NEW.id, json_object('account_id', NEW.account_id, 'order_number', NEW.order_number, 'ordered_at', NEW.ordered_at, 'payment_method', NEW.payment_method, 'shipped_on', NEW.shipped_on, 'status', NEW.status, 'updated_at', NEW.updated_at) FROM sync_clock;
 END;
 CREATE TRIGGER orders_log_update AFTER UPDATE ON orders WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT c.hlc, c.origin, 'orders', NEW.id, d.data FROM sync_clock c,
         (SELECT json_group_object(f, v) AS data, count(*) AS n FROM (
             SELECT 'account_id' AS f, NEW.account_id AS v WHERE NEW.account_id IS NOT OLD.account_id
@@ -184,18 +184,18 @@ CREATE TRIGGER orders_log_update AFTER UPDATE ON orders WHEN (SELECT applying FR
         )) d WHERE d.n > 0;
 END;
 CREATE TRIGGER orders_log_delete AFTER DELETE ON orders WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'orders', OLD.id, NULL FROM sync_clock;
 END;
 INSERT INTO changes (hlc, origin, tbl, row_id, data)
     SELECT (SELECT coalesce(max(hlc), 0) FROM changes) + row_number() OVER (ORDER BY rowid), (SELECT origin FROM sync_clock), 'orders', id, json_object('account_id', orders.account_id, 'order_number', orders.order_number, 'ordered_at', orders.ordered_at, 'payment_method', orders.payment_method, 'shipped_on', orders.shipped_on, 'status', orders.status, 'updated_at', orders.updated_at) FROM orders;
 
 CREATE TRIGGER order_lines_log_insert AFTER INSERT ON order_lines WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'order_lines', NEW.id, json_object('order_id', NEW.order_id, 'line_no', NEW.line_no, 'product_code', NEW.product_code, 'name', NEW.name, 'quantity', NEW.quantity, 'unit_price', NEW.unit_price, 'tax', NEW.tax, 'delivery_note', NEW.delivery_note, 'updated_at', NEW.updated_at) FROM sync_clock;
 END;
 CREATE TRIGGER order_lines_log_update AFTER UPDATE ON order_lines WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT c.hlc, c.origin, 'order_lines', NEW.id, d.data FROM sync_clock c,
         (SELECT json_group_object(f, v) AS data, count(*) AS n FROM (
             SELECT 'order_id' AS f, NEW.order_id AS v WHERE NEW.order_id IS NOT OLD.order_id
@@ -210,18 +210,18 @@ CREATE TRIGGER order_lines_log_update AFTER UPDATE ON order_lines WHEN (SELECT a
         )) d WHERE d.n > 0;
 END;
 CREATE TRIGGER order_lines_log_delete AFTER DELETE ON order_lines WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'order_lines', OLD.id, NULL FROM sync_clock;
 END;
 INSERT INTO changes (hlc, origin, tbl, row_id, data)
     SELECT (SELECT coalesce(max(hlc), 0) FROM changes) + row_number() OVER (ORDER BY rowid), (SELECT origin FROM sync_clock), 'order_lines', id, json_object('order_id', order_lines.order_id, 'line_no', order_lines.line_no, 'product_code', order_lines.product_code, 'name', order_lines.name, 'quantity', order_lines.quantity, 'unit_price', order_lines.unit_price, 'tax', order_lines.tax, 'delivery_note', order_lines.delivery_note, 'updated_at', order_lines.updated_at) FROM order_lines;
 
 CREATE TRIGGER issuers_log_insert AFTER INSERT ON issuers WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'issuers', NEW.service, json_object('name', NEW.name, 'postal_code', NEW.postal_code, 'address', NEW.address, 'phone', NEW.phone, 'fax', NEW.fax, 'registration_number', NEW.registration_number, 'seal_png', hex(NEW.seal_png), 'updated_at', NEW.updated_at) FROM sync_clock;
 END;
 CREATE TRIGGER issuers_log_update AFTER UPDATE ON issuers WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT c.hlc, c.origin, 'issuers', NEW.service, d.data FROM sync_clock c,
         (SELECT json_group_object(f, v) AS data, count(*) AS n FROM (
             SELECT 'name' AS f, NEW.name AS v WHERE NEW.name IS NOT OLD.name
@@ -235,18 +235,18 @@ CREATE TRIGGER issuers_log_update AFTER UPDATE ON issuers WHEN (SELECT applying 
         )) d WHERE d.n > 0;
 END;
 CREATE TRIGGER issuers_log_delete AFTER DELETE ON issuers WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'issuers', OLD.service, NULL FROM sync_clock;
 END;
 INSERT INTO changes (hlc, origin, tbl, row_id, data)
     SELECT (SELECT coalesce(max(hlc), 0) FROM changes) + row_number() OVER (ORDER BY rowid), (SELECT origin FROM sync_clock), 'issuers', service, json_object('name', issuers.name, 'postal_code', issuers.postal_code, 'address', issuers.address, 'phone', issuers.phone, 'fax', issuers.fax, 'registration_number', issuers.registration_number, 'seal_png', hex(issuers.seal_png), 'updated_at', issuers.updated_at) FROM issuers;
 
 CREATE TRIGGER documents_log_insert AFTER INSERT ON documents WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'documents', NEW.id, json_object('customer_id', NEW.customer_id, 'account_id', NEW.account_id, 'order_id', NEW.order_id, 'doc_type', NEW.doc_type, 'number', NEW.number, 'issued_at', NEW.issued_at, 'reissue_of', NEW.reissue_of, 'snapshot', NEW.snapshot, 'pdf_sha256', NEW.pdf_sha256, 'updated_at', NEW.updated_at) FROM sync_clock;
 END;
 CREATE TRIGGER documents_log_update AFTER UPDATE ON documents WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT c.hlc, c.origin, 'documents', NEW.id, d.data FROM sync_clock c,
         (SELECT json_group_object(f, v) AS data, count(*) AS n FROM (
             SELECT 'customer_id' AS f, NEW.customer_id AS v WHERE NEW.customer_id IS NOT OLD.customer_id
@@ -262,18 +262,18 @@ CREATE TRIGGER documents_log_update AFTER UPDATE ON documents WHEN (SELECT apply
         )) d WHERE d.n > 0;
 END;
 CREATE TRIGGER documents_log_delete AFTER DELETE ON documents WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'documents', OLD.id, NULL FROM sync_clock;
 END;
 INSERT INTO changes (hlc, origin, tbl, row_id, data)
     SELECT (SELECT coalesce(max(hlc), 0) FROM changes) + row_number() OVER (ORDER BY rowid), (SELECT origin FROM sync_clock), 'documents', id, json_object('customer_id', documents.customer_id, 'account_id', documents.account_id, 'order_id', documents.order_id, 'doc_type', documents.doc_type, 'number', documents.number, 'issued_at', documents.issued_at, 'reissue_of', documents.reissue_of, 'snapshot', documents.snapshot, 'pdf_sha256', documents.pdf_sha256, 'updated_at', documents.updated_at) FROM documents;
 
 CREATE TRIGGER requests_log_insert AFTER INSERT ON requests WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'requests', NEW.id, json_object('customer_id', NEW.customer_id, 'account_id', NEW.account_id, 'request_type', NEW.request_type, 'status', NEW.status, 'fields', NEW.fields, 'due_on', NEW.due_on, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at) FROM sync_clock;
 END;
 CREATE TRIGGER requests_log_update AFTER UPDATE ON requests WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT c.hlc, c.origin, 'requests', NEW.id, d.data FROM sync_clock c,
         (SELECT json_group_object(f, v) AS data, count(*) AS n FROM (
             SELECT 'customer_id' AS f, NEW.customer_id AS v WHERE NEW.customer_id IS NOT OLD.customer_id
@@ -287,18 +287,18 @@ CREATE TRIGGER requests_log_update AFTER UPDATE ON requests WHEN (SELECT applyin
         )) d WHERE d.n > 0;
 END;
 CREATE TRIGGER requests_log_delete AFTER DELETE ON requests WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'requests', OLD.id, NULL FROM sync_clock;
 END;
 INSERT INTO changes (hlc, origin, tbl, row_id, data)
     SELECT (SELECT coalesce(max(hlc), 0) FROM changes) + row_number() OVER (ORDER BY rowid), (SELECT origin FROM sync_clock), 'requests', id, json_object('customer_id', requests.customer_id, 'account_id', requests.account_id, 'request_type', requests.request_type, 'status', requests.status, 'fields', requests.fields, 'due_on', requests.due_on, 'created_at', requests.created_at, 'updated_at', requests.updated_at) FROM requests;
 
 CREATE TRIGGER request_history_log_insert AFTER INSERT ON request_history WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'request_history', NEW.id, json_object('request_id', NEW.request_id, 'seq', NEW.seq, 'from_status', NEW.from_status, 'to_status', NEW.to_status, 'actor', NEW.actor, 'at', NEW.at, 'comment', NEW.comment, 'updated_at', NEW.updated_at) FROM sync_clock;
 END;
 CREATE TRIGGER request_history_log_update AFTER UPDATE ON request_history WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT c.hlc, c.origin, 'request_history', NEW.id, d.data FROM sync_clock c,
         (SELECT json_group_object(f, v) AS data, count(*) AS n FROM (
             SELECT 'request_id' AS f, NEW.request_id AS v WHERE NEW.request_id IS NOT OLD.request_id
@@ -312,18 +312,18 @@ CREATE TRIGGER request_history_log_update AFTER UPDATE ON request_history WHEN (
         )) d WHERE d.n > 0;
 END;
 CREATE TRIGGER request_history_log_delete AFTER DELETE ON request_history WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'request_history', OLD.id, NULL FROM sync_clock;
 END;
 INSERT INTO changes (hlc, origin, tbl, row_id, data)
     SELECT (SELECT coalesce(max(hlc), 0) FROM changes) + row_number() OVER (ORDER BY rowid), (SELECT origin FROM sync_clock), 'request_history', id, json_object('request_id', request_history.request_id, 'seq', request_history.seq, 'from_status', request_history.from_status, 'to_status', request_history.to_status, 'actor', request_history.actor, 'at', request_history.at, 'comment', request_history.comment, 'updated_at', request_history.updated_at) FROM request_history;
 
 CREATE TRIGGER call_notes_log_insert AFTER INSERT ON call_notes WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'call_notes', NEW.id, json_object('customer_id', NEW.customer_id, 'author', NEW.author, 'at', NEW.at, 'body', NEW.body, 'updated_at', NEW.updated_at) FROM sync_clock;
 END;
 CREATE TRIGGER call_notes_log_update AFTER UPDATE ON call_notes WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT c.hlc, c.origin, 'call_notes', NEW.id, d.data FROM sync_clock c,
         (SELECT json_group_object(f, v) AS data, count(*) AS n FROM (
             SELECT 'customer_id' AS f, NEW.customer_id AS v WHERE NEW.customer_id IS NOT OLD.customer_id
@@ -334,7 +334,7 @@ CREATE TRIGGER call_notes_log_update AFTER UPDATE ON call_notes WHEN (SELECT app
         )) d WHERE d.n > 0;
 END;
 CREATE TRIGGER call_notes_log_delete AFTER DELETE ON call_notes WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
-    UPDATE sync_clock SET hlc = hlc + 1;
+    UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'call_notes', OLD.id, NULL FROM sync_clock;
 END;
 INSERT INTO changes (hlc, origin, tbl, row_id, data)
