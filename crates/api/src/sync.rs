@@ -4,12 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
-use madoguchi_store::sync::{ApplyReport, Change, TABLES, check_data, table_index};
+use madoguchi_store::sync::{ApplyReport, Change, LoggedChange, TABLES, check_data, table_index};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -112,26 +113,29 @@ fn write_bundle(
     let mut origins: Vec<String> = Vec::new();
     let mut origin_index: BTreeMap<String, usize> = BTreeMap::new();
     let (mut from, mut to, mut tombstones) = (i64::MAX, i64::MIN, 0u64);
-    let mut tables: BTreeMap<String, u64> = BTreeMap::new();
-    let mut line = Vec::with_capacity(1024);
-    let mut sink = |c: Change| -> Result<(), String> {
-        let next = origins.len();
-        let o = *origin_index.entry(c.origin.clone()).or_insert_with(|| {
-            origins.push(c.origin.clone());
-            next
-        });
+    let mut tables: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut done = 0u64;
+    let mut line = String::with_capacity(1024);
+    let mut sink = |c: LoggedChange| -> Result<(), String> {
+        let o = match origin_index.get(c.origin) {
+            Some(o) => *o,
+            None => {
+                origins.push(c.origin.to_string());
+                origin_index.insert(c.origin.to_string(), origins.len() - 1);
+                origins.len() - 1
+            }
+        };
         from = from.min(c.hlc);
         to = to.max(c.hlc);
         tombstones += u64::from(c.data.is_none());
-        let table = TABLES[c.table].name;
-        let count = tables.entry(table.to_string()).or_default();
-        *count += 1;
+        *tables.entry(c.table).or_default() += 1;
+        done += 1;
+        // The data is the JSON text the log holds (written by SQLite's json functions or by
+        // an import from a checked object): copied as it is.
         line.clear();
-        serde_json::to_writer(&mut line, &json!({ "c": c.hlc, "o": o, "t": table, "i": c.id, "d": c.data })).map_err(|e| e.to_string())?;
-        line.push(b'\n');
-        hash.update(&line);
-        body.write_all(&line).map_err(|e| e.to_string())?;
-        let done: u64 = tables.values().sum();
+        write!(line, "{{\"c\":{},\"o\":{o},\"t\":\"{}\",\"i\":{},\"d\":{}}}\n", c.hlc, c.table, Value::from(c.id), c.data.unwrap_or("null")).map_err(|e| e.to_string())?;
+        hash.update(line.as_bytes());
+        body.write_all(line.as_bytes()).map_err(|e| e.to_string())?;
         if done.is_multiple_of(10_000) && !progress(done) {
             return Err("cancelled".into());
         }
@@ -154,7 +158,7 @@ fn write_bundle(
         origins,
         changes,
         tombstones,
-        tables,
+        tables: tables.into_iter().map(|(t, n)| (t.to_string(), n)).collect(),
         sha256: format!("{:x}", hash.finalize()),
     };
     let final_tmp = temporary(out, "tmp");
@@ -292,6 +296,17 @@ fn verify_content(reader: &mut impl BufRead, manifest: &Manifest) -> Result<(), 
     Ok(())
 }
 
+/// One change line as written: clock, origin index, table, row id, data (null: deleted).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Line {
+    c: i64,
+    o: u64,
+    t: String,
+    i: String,
+    d: Option<Map<String, Value>>,
+}
+
 /// The bundle's changes, parsed and checked one line at a time; the content is hashed again
 /// as it is read, so a file changed after the check fails before the transaction commits.
 struct Lines<'a, R: BufRead> {
@@ -308,33 +323,19 @@ struct Lines<'a, R: BufRead> {
 impl<R: BufRead> Lines<'_, R> {
     fn parse(&self) -> Result<Change, String> {
         let at = |reason: String| format!("change {}: {reason}", self.line);
-        let value: Value = serde_json::from_slice(&self.buffer).map_err(|e| at(format!("not JSON ({e})")))?;
-        let o = value.as_object().ok_or_else(|| at("must be an object".into()))?;
-        if o.keys().any(|k| !["c", "o", "t", "i", "d"].contains(&k.as_str())) {
-            return Err(at("unknown key".into()));
+        let line: Line = serde_json::from_slice(&self.buffer).map_err(|e| at(format!("not a change line ({e})")))?;
+        if line.c <= 0 {
+            return Err(at("c: must be a positive clock".into()));
         }
-        let hlc = o.get("c").and_then(Value::as_i64).filter(|c| *c > 0).ok_or_else(|| at("c: must be a positive clock".into()))?;
-        let origin = o
-            .get("o")
-            .and_then(Value::as_u64)
-            .and_then(|i| self.manifest.origins.get(i as usize))
-            .ok_or_else(|| at("o: not an index into manifest.origins".into()))?;
-        let table_name = o.get("t").and_then(Value::as_str).ok_or_else(|| at("t: must be a table name".into()))?;
-        let table = table_index(table_name).ok_or_else(|| at(format!("t: no table '{table_name}'")))?;
-        let id = o
-            .get("i")
-            .and_then(Value::as_str)
-            .filter(|i| (1..=100).contains(&i.len()) && !i.chars().any(char::is_control))
-            .ok_or_else(|| at("i: must be a row id (1–100 characters)".into()))?;
-        let data = match o.get("d") {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(d)) => {
-                check_data(&TABLES[table], d).map_err(at)?;
-                Some(d.clone())
-            }
-            Some(_) => return Err(at("d: must be an object or null".into())),
-        };
-        Ok(Change { hlc, origin: origin.clone(), table, id: id.to_string(), data })
+        let origin = usize::try_from(line.o).ok().and_then(|i| self.manifest.origins.get(i)).ok_or_else(|| at("o: not an index into manifest.origins".into()))?;
+        let table = table_index(&line.t).ok_or_else(|| at(format!("t: no table '{}'", line.t)))?;
+        if !(1..=100).contains(&line.i.len()) || line.i.chars().any(char::is_control) {
+            return Err(at("i: must be a row id (1–100 characters)".into()));
+        }
+        if let Some(d) = &line.d {
+            check_data(&TABLES[table], d).map_err(at)?;
+        }
+        Ok(Change { hlc: line.c, origin: origin.clone(), table, id: line.i, data: line.d })
     }
 
     fn finish(&mut self) -> Result<(), String> {

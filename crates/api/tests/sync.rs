@@ -270,9 +270,11 @@ fn damaged_and_hostile_bundles_are_refused_and_nothing_is_written() {
         ("a path for a table", rebuild(&manifest, &change(&|l| l["t"] = json!("../../etc/passwd")), true), "no table"),
         ("an unknown column", rebuild(&manifest, &change(&|l| l["d"] = json!({"name": "x", "rowid; DROP TABLE customers": 1})), true), "no column"),
         ("a nested value", rebuild(&manifest, &change(&|l| l["d"] = json!({"name": {"a": 1}})), true), "must be text"),
+        ("a list for data", rebuild(&manifest, &change(&|l| l["d"] = json!([1, 2])), true), "not a change line"),
+        ("an unknown key", rebuild(&manifest, &change(&|l| l["x"] = json!(1)), true), "unknown field"),
         ("an origin out of range", rebuild(&manifest, &change(&|l| l["o"] = json!(7)), true), "manifest.origins"),
         ("a control character in an id", rebuild(&manifest, &change(&|l| l["i"] = json!("a\u{0}b")), true), "row id"),
-        ("bad UTF-8", rebuild(&manifest, &bad_utf8, true), "not JSON"),
+        ("bad UTF-8", rebuild(&manifest, &bad_utf8, true), "not a change line"),
         ("a clock years ahead", rebuild(&manifest, &far_future, true), "30 days ahead"),
         ("a huge count", rebuild(&with(&|m| m["counts"]["changes"] = json!(1_000_000_000_000_000u64)), &lines, false), "truncated or damaged"),
         ("per-table counts that lie", rebuild(&with(&|m| m["counts"]["tables"]["customers"] = json!(999_999)), &lines, true), "counts"),
@@ -310,4 +312,41 @@ fn a_cancelled_import_writes_nothing() {
     assert!(error.to_string().contains("cancelled"), "{error}");
     assert_eq!(before, content(&b));
     assert!(b.counts().expect("counts").iter().all(|(_, n)| *n == 0));
+}
+
+/// Issues the sample receipt (typed in, no customer) on an installation.
+fn issue_receipt(store: &mut Store) -> String {
+    let tariffs = Tariffs::embedded().expect("tariffs");
+    let request: Value = serde_json::from_str(include_str!("../../../assets/samples/documents/receipt.json")).expect("sample");
+    let issued_at = at("2026-11-21T12:00:00+09:00");
+    madoguchi_api::documents::issue(store, "receipt", &request, &tariffs, "test", issued_at, &mut |_| Ok(())).expect("issued").number
+}
+
+#[test]
+fn document_numbers_stay_unique_across_installations() {
+    let dir = folder("numbers");
+    let paths = three(&dir);
+    let (mut a, mut b, mut c) = (open(&paths[0]), open(&paths[1]), open(&paths[2]));
+    // Each installation numbers with its own code (from its id): the numbers never meet.
+    let (na, nb) = (issue_receipt(&mut a), issue_receipt(&mut b));
+    assert_ne!(na, nb);
+    let (ba, bb) = (dir.join("a.mdgb"), dir.join("b.mdgb"));
+    export_all(&a, &ba);
+    export_all(&b, &bb);
+    import(&mut a, &bb);
+    import(&mut b, &ba);
+    assert_eq!(content(&a), content(&b));
+    // Two installations given the same code would print one number twice: the bundle is
+    // refused whole, naming the number and the setting to change.
+    madoguchi_api::settings::set(&mut c, "numbering.installation", "SAME", "test", at(NOW)).expect("setting");
+    let mut d = open(&dir.join("d.sqlite3"));
+    madoguchi_api::settings::set(&mut d, "numbering.installation", "SAME", "test", at(NOW)).expect("setting");
+    let (nc, nd) = (issue_receipt(&mut c), issue_receipt(&mut d));
+    assert_eq!(nc, nd);
+    let bd = dir.join("d.mdgb");
+    export_all(&d, &bd);
+    let before = content(&c);
+    let error = sync::import(&mut c, &bd, at(NOW), &mut |_, _| true).expect_err("refused").to_string();
+    assert!(error.contains(&nd) && error.contains("numbering.installation"), "{error}");
+    assert_eq!(before, content(&c));
 }

@@ -11,6 +11,7 @@
 //! the same set of changes holds the same rows, whatever order they arrived in.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -181,6 +182,17 @@ pub struct Change {
     pub data: Option<Map<String, Value>>,
 }
 
+/// A change as the log holds it, for writing a bundle: its data is the JSON text stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedChange<'a> {
+    pub hlc: i64,
+    pub origin: &'a str,
+    pub table: &'static str,
+    pub id: &'a str,
+    /// A JSON object, or None for a tombstone.
+    pub data: Option<&'a str>,
+}
+
 /// A field two installations set differently without one knowing of the other's value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
@@ -280,7 +292,7 @@ impl Store {
         &self,
         since: &BTreeMap<String, i64>,
         only_origin: Option<&str>,
-        sink: &mut dyn FnMut(Change) -> std::result::Result<(), String>,
+        sink: &mut dyn FnMut(LoggedChange) -> std::result::Result<(), String>,
     ) -> Result<u64> {
         let origins: Vec<String> = self.known_clocks()?.into_keys().filter(|o| only_origin.is_none_or(|only| only == o)).collect();
         let mut stmt = self.conn.prepare("SELECT hlc, tbl, row_id, data FROM changes WHERE origin = ?1 AND hlc > ?2 ORDER BY hlc")?;
@@ -289,9 +301,13 @@ impl Store {
             let after = since.get(&origin).copied().unwrap_or(i64::MIN);
             let mut rows = stmt.query(params![origin, after])?;
             while let Some(row) = rows.next()? {
-                let table_name: String = row.get(1)?;
-                let table = table_index(&table_name).ok_or_else(|| StoreError::invalid("changes.tbl", table_name))?;
-                let change = Change { hlc: row.get(0)?, origin: origin.clone(), table, id: row.get(2)?, data: parse_data(row.get(3)?)? };
+                let table_name: &str = row.get_ref(1)?.as_str()?;
+                let table = TABLES.get(table_index(table_name).unwrap_or(usize::MAX)).ok_or_else(|| StoreError::invalid("changes.tbl", table_name))?;
+                let data = match row.get_ref(3)? {
+                    rusqlite::types::ValueRef::Null => None,
+                    value => Some(value.as_str()?),
+                };
+                let change = LoggedChange { hlc: row.get(0)?, origin: &origin, table: table.name, id: row.get_ref(2)?.as_str()?, data };
                 sink(change).map_err(|e| StoreError::invalid("bundle", e))?;
                 count += 1;
             }
@@ -324,7 +340,7 @@ impl Store {
                     return Err(StoreError::invalid("bundle", format!("a change is stamped more than 30 days ahead of this computer's clock ({}); check the clocks", change.hlc)));
                 }
                 let table = &TABLES[change.table];
-                let data = change.data.as_ref().map(|d| Value::Object(d.clone()).to_string());
+                let data = change.data.as_ref().map(|d| serde_json::to_string(d)).transpose().map_err(|e| StoreError::invalid("bundle", e.to_string()))?;
                 let inserted = tx
                     .prepare_cached("INSERT OR IGNORE INTO changes (hlc, origin, tbl, row_id, data) VALUES (?1, ?2, ?3, ?4, ?5)")?
                     .execute(params![change.hlc, change.origin, table.name, change.id, data])?;
@@ -449,19 +465,31 @@ fn tombstoned(tx: &Transaction, table: &Table, id: &str) -> Result<bool> {
         .query_row(params![table.name, id], |r| r.get(0))?)
 }
 
+/// The INSERT and UPDATE statements of each synced table, with the key as ?1.
+fn row_statements() -> &'static [(String, String)] {
+    static STATEMENTS: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    STATEMENTS.get_or_init(|| {
+        TABLES
+            .iter()
+            .map(|table| {
+                let marks: Vec<String> = (1..=table.columns.len() + 1).map(|i| format!("?{i}")).collect();
+                let sets: Vec<String> = table.columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 2)).collect();
+                (
+                    format!("INSERT INTO {} ({}, {}) VALUES ({})", table.name, table.key, table.columns.join(", "), marks.join(", ")),
+                    format!("UPDATE {} SET {} WHERE {} = ?1", table.name, sets.join(", "), table.key),
+                )
+            })
+            .collect()
+    })
+}
+
 /// Inserts or replaces a row with all its columns, and keeps the name index of a customer.
 fn write_row(tx: &Transaction, table: &Table, id: &str, data: &Map<String, Value>, exists: bool) -> Result<()> {
     let values: Vec<SqlValue> = std::iter::once(SqlValue::Text(id.to_string()))
         .chain(table.columns.iter().map(|c| sql_value(table, c, data.get(*c).unwrap_or(&Value::Null))))
         .collect();
-    let sql = if exists {
-        let sets: Vec<String> = table.columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 2)).collect();
-        format!("UPDATE {} SET {} WHERE {} = ?1", table.name, sets.join(", "), table.key)
-    } else {
-        let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
-        format!("INSERT INTO {} ({}, {}) VALUES ({})", table.name, table.key, table.columns.join(", "), marks.join(", "))
-    };
-    tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter())).map_err(|e| unique_clash(table, data, e))?;
+    let (insert, update) = &row_statements()[table_index(table.name).expect("a synced table")];
+    tx.prepare_cached(if exists { update } else { insert })?.execute(rusqlite::params_from_iter(values.iter())).map_err(|e| unique_clash(table, data, e))?;
     if table.name == "customers" {
         let rowid: i64 = tx.prepare_cached("SELECT rowid FROM customers WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
         let text = |c: &str| data.get(c).and_then(Value::as_str).unwrap_or_default().to_string();
