@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod customers;
 pub mod documents;
+pub mod drafts;
 pub mod import;
 pub mod quote;
 pub mod requests;
@@ -11,3 +12,4 @@ pub mod settings;
 pub mod tariffs;
 
 pub use customers::ApiError;
+pub use madoguchi_store::Store;
