@@ -603,7 +603,15 @@ fn issue_for(
     if let Some(key) = object.keys().find(|k| !COMMON_FIELDS.contains(&k.as_str()) && !type_fields(doc_type).contains(&k.as_str())) {
         return Err(invalid(key, format!("is not a field of a {doc_type} document")));
     }
-    let input: DocInput = serde_path_to_error::deserialize(request.clone()).map_err(|e| invalid(&e.path().to_string(), e.into_inner().to_string()))?;
+    let input: DocInput = serde_path_to_error::deserialize(request.clone()).map_err(|e| {
+        let (path, message) = (e.path().to_string(), e.inner().to_string());
+        // A missing key is reported at its parent ("." at the top): name the key itself.
+        match message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+            Some(key) if path == "." => invalid(key, "missing"),
+            Some(key) => invalid(&format!("{path}.{key}"), "missing"),
+            None => invalid(&path, message),
+        }
+    })?;
     let font = font()?;
     let today = time::japan_date(now);
     let issued_on = input.issued_on.as_deref().map(|d| date("issued_on", d)).transpose()?.unwrap_or(today);
