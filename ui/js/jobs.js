@@ -1,0 +1,104 @@
+// Long jobs (sample data, CSV import): start, a progress bar polled from `job`, a cancel button, the outcome.
+
+import * as api from './api.js';
+import { h, clear, showError } from './dom.js';
+
+const POLL_MS = 200;
+
+const RESULT_LABELS = {
+  customers: 'お客様',
+  orders: '注文',
+  documents: '書類',
+  requests: '依頼',
+  notes: '通話メモ',
+  rows: '行数',
+  created: '新規',
+  updated: '更新',
+  unchanged: '変更なし',
+  encoding: '文字コード',
+};
+
+/**
+ * Runs one job inside `container`: progress bar, counts, キャンセル (focused while it runs).
+ * Resolves to the job's last state ({finished, cancelled, result, error}), or throws an ApiError
+ * when the job cannot start.
+ */
+export async function runJob(container, args, { title = '処理中' } = {}) {
+  clear(container);
+  const bar = h('progress', { id: 'job-progress', max: '100', value: '0', 'aria-label': title });
+  const counts = h('span', { class: 'job-counts', id: 'job-counts' }, '準備中…');
+  const cancel = h('button', { type: 'button', class: 'danger', id: 'job-cancel' }, 'キャンセル');
+  const outcome = h('div', { class: 'job-outcome', id: 'job-outcome', 'aria-live': 'polite' });
+  container.append(h('div', { class: 'job', role: 'group', 'aria-label': title }, h('div', { class: 'job-title' }, title), bar, counts, h('div', { class: 'actions' }, cancel), outcome));
+  container.hidden = false;
+
+  const { job } = await api.startJob(args);
+  cancel.focus();
+  let cancelling = false;
+  cancel.addEventListener('click', async () => {
+    if (cancelling) return;
+    cancelling = true;
+    cancel.textContent = 'キャンセルしています…';
+    try {
+      await api.cancelJob(job);
+    } catch (error) {
+      showError(outcome, error);
+    }
+  });
+
+  for (;;) {
+    let s;
+    try {
+      s = await api.job(job);
+    } catch (error) {
+      showError(outcome, error);
+      cancel.remove();
+      return { finished: true, cancelled: false, error };
+    }
+    const total = Number(s.total) || 0;
+    const done = Number(s.done) || 0;
+    if (total > 0) {
+      bar.max = total;
+      bar.value = Math.min(done, total);
+      counts.textContent = `${done.toLocaleString('ja-JP')} / ${total.toLocaleString('ja-JP')} 件`;
+    } else {
+      bar.removeAttribute('value');
+      counts.textContent = `${done.toLocaleString('ja-JP')} 件`;
+    }
+    if (s.finished || s.cancelled || s.error) {
+      cancel.remove();
+      drawOutcome(outcome, s);
+      return s;
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+function drawOutcome(box, s) {
+  clear(box);
+  if (s.cancelled) {
+    box.className = 'job-outcome warn';
+    box.append(h('p', {}, 'キャンセルしました。データは何も書き込まれていません。'));
+    return;
+  }
+  if (s.error) {
+    box.className = 'job-outcome error-box';
+    showError(box, typeof s.error === 'object' ? s.error : { code: 'failed', message: String(s.error) });
+    return;
+  }
+  box.className = 'job-outcome ok';
+  box.append(h('p', {}, '完了しました。'));
+  const r = s.result;
+  if (r && typeof r === 'object') {
+    const items = Object.entries(r).filter(([, v]) => typeof v === 'number' || typeof v === 'string');
+    if (items.length) {
+      box.append(h('dl', { class: 'facts' }, items.flatMap(([k, v]) => [h('dt', {}, RESULT_LABELS[k] || k), h('dd', {}, typeof v === 'number' ? v.toLocaleString('ja-JP') : v)])));
+    }
+    if (Array.isArray(r.errors) && r.errors.length) {
+      box.append(
+        h('p', {}, `取り込めなかった行: ${r.errors.length}件${r.written === false ? '（何も書き込んでいません）' : ''}`),
+        h('ul', { class: 'import-errors' }, r.errors.slice(0, 50).map((e) => h('li', {}, `${e.line}行目 ${e.field}: ${e.message}`))),
+      );
+    }
+  }
+}
