@@ -79,7 +79,12 @@ export const saveQuote = (customerId, request, answer) => call('save_quote', { c
 export const documentTypes = () => call('document_types');
 export const documentDraft = (docType, customerId, orderId) =>
   call('document_draft', orderId ? { doc_type: docType, customer_id: customerId, order_id: orderId } : { doc_type: docType, customer_id: customerId });
-export const issueDocument = (docType, document) => call('issue_document', { doc_type: docType, document });
+export const issueDocument = (docType, document, customerId, orderId) => {
+  const args = { doc_type: docType, document };
+  if (customerId) args.customer_id = customerId;
+  if (orderId) args.order_id = orderId;
+  return call('issue_document', args);
+};
 export const reissueDocument = (docType, number) => call('reissue_document', { doc_type: docType, number });
 export const saveDocument = (number, path) => call('save_document', { number, path });
 export const openDocument = (number) => call('open_document', { number });

@@ -34,7 +34,7 @@ export async function render(main, { arg }) {
   const noteForm = h(
     'form',
     { class: 'note-form', 'aria-label': '通話メモの追加' },
-    h('label', { for: 'note-body' }, '通話メモ'),
+    h('label', { for: 'note-body' }, '新しいメモ'),
     noteBox,
     noteError,
     h('div', { class: 'actions' }, noteButton, h('span', { class: 'hint' }, 'Ctrl+Enter で保存')),
@@ -138,10 +138,10 @@ export async function render(main, { arg }) {
     table(
       [
         ['注文番号', (o) => h('span', { class: 'mono' }, o.order_number)],
-        ['注文日', (o) => shortMoment(o.ordered_at).slice(0, 10)],
-        ['お支払い', (o) => PAYMENT[o.payment_method] || o.payment_method],
-        ['出荷日', (o) => o.shipped_on || h('span', { class: 'muted' }, '未出荷')],
-        ['状態', (o) => ORDER_STATUS[o.status] || o.status],
+        ['注文日', (o) => shortMoment(o.ordered_at).slice(0, 10), 'nowrap'],
+        ['お支払い', (o) => PAYMENT[o.payment_method] || o.payment_method, 'nowrap'],
+        ['出荷日', (o) => o.shipped_on || h('span', { class: 'muted' }, '未出荷'), 'nowrap'],
+        ['状態', (o) => ORDER_STATUS[o.status] || o.status, 'nowrap'],
         ['明細', (o) => o.lines.map((l) => `${l.name} ×${l.quantity}（${yenText(l.unit_price)}・${TAX[l.tax] || l.tax}）`).join('／'), 'wide'],
         [
           '',
@@ -255,6 +255,6 @@ function accountDetails(a) {
   add('端末', a.terminals);
   add('NP支払条件', a.np_terms && choiceLabel('terms', a.np_terms));
   add('ポイント', a.points);
-  if (a.member !== null && a.member !== undefined) add('会員', a.member ? '会員' : 'ゲスト');
+  if (a.member !== null && a.member !== undefined) add('会員区分', a.member ? '会員' : 'ゲスト');
   return parts.length ? parts : h('span', { class: 'muted' }, '—');
 }

@@ -79,7 +79,7 @@ export async function render(main, { arg, params }) {
       try {
         const orderId = !orderRow.hidden && orderSelect.value ? orderSelect.value : undefined;
         draft = await api.documentDraft(typeSelect.value, customer.id, orderId);
-        drawEditor(typeSelect.value, draft);
+        drawEditor(typeSelect.value, draft, orderId);
         const first = editor.querySelector('input, select, textarea');
         if (first) first.focus();
         else editor.focus();
@@ -90,7 +90,7 @@ export async function render(main, { arg, params }) {
     });
   });
 
-  function drawEditor(docType, doc) {
+  function drawEditor(docType, doc, orderId) {
     clear(editor);
     editor.hidden = false;
     const formError = h('div', { class: 'field-error', hidden: true, role: 'alert', id: 'doc-form-error' });
@@ -126,7 +126,10 @@ export async function render(main, { arg, params }) {
         for (const el of form.querySelectorAll('[aria-invalid="true"]')) el.removeAttribute('aria-invalid');
         try {
           const doc = readDraft();
-          const answer = await api.issueDocument(docType, doc);
+          const answer = await api.issueDocument(docType, doc, customer.id, orderId);
+          // The draft is spent: a second Enter must not issue a second number.
+          clear(editor);
+          editor.hidden = true;
           drawResult(docType, answer, false);
           refreshIssued();
         } catch (error) {
@@ -267,9 +270,11 @@ export async function render(main, { arg, params }) {
 }
 
 function suggestCopyPath(answer) {
-  const dir = (state.status && state.status.documents_dir) || '';
-  const base = dir ? dir.replace(/[\\/]+$/, '') + '/コピー' : 'コピー';
-  return `${base}/${answer.number}.pdf`;
+  // Beside the issued file, under another name: the agent edits it to where the copy should go.
+  const path = String(answer.path || '');
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const dir = cut >= 0 ? path.slice(0, cut + 1) : ((state.status && state.status.documents_dir) || '') + '/';
+  return `${dir}${answer.number}-控え.pdf`;
 }
 
 function issuerSummary(issuer) {
@@ -420,7 +425,7 @@ function buildLines(lines, path) {
     h(
       'table',
       { class: 'grid edit', 'aria-labelledby': legendId },
-      h('thead', {}, h('tr', {}, columns.map((k) => h('th', { scope: 'col' }, fieldLabel(k))), h('th', {}, ''))),
+      h('thead', {}, h('tr', {}, columns.map((k) => h('th', { scope: 'col', class: `col-${k}` }, fieldLabel(k))), h('th', {}, ''))),
       tbody,
     ),
     h('div', { class: 'actions' }, addButton, h('span', { class: 'hint' }, '単価は税込の円。税額・合計は発行時に計算されます')),

@@ -19,7 +19,7 @@ export async function render(main, { arg, params }) {
     return i < 0 ? 100 + catalog.services.findIndex((s) => s.id === id) : i;
   }
 
-  const serviceSelect = h('select', { id: 'quote-service', name: 'service', 'data-field': 'service' });
+  const serviceSelect = h('select', { id: 'quote-service', name: 'service', 'data-field': 'service', 'data-autofocus': true });
   for (const s of services) {
     serviceSelect.append(h('option', { value: s.id }, `${serviceLabel(s.id)}${customerServices.includes(s.id) ? '（ご契約あり）' : ''}`));
   }

@@ -162,7 +162,9 @@ export async function render(main, { arg, params }) {
         h('dt', {}, '受付'),
         h('dd', {}, shortMoment(v.created_at)),
         ...Object.entries(v.fields || {}).flatMap(([k, val]) => [h('dt', {}, fieldLabelOf(t, k)), h('dd', {}, displayValue(k, val))]),
-        ...Object.entries(v.computed || {}).flatMap(([k, val]) => [h('dt', {}, answerKeyLabel(k)), h('dd', {}, displayValue(k, val))]),
+        ...Object.entries(v.computed || {})
+          .filter(([k, val]) => !(v.fields && v.fields[k] === val))
+          .flatMap(([k, val]) => [h('dt', {}, answerKeyLabel(k)), h('dd', {}, displayValue(k, val))]),
       ),
     );
     if (v.warning) detail.append(h('div', { class: 'warning-box', role: 'note' }, v.warning));

@@ -4,7 +4,7 @@ import * as api from '../api.js';
 import { h, clear, showError, newId } from '../dom.js';
 import { state, navigate } from '../state.js';
 
-export const help = [['Enter'], '開く'];
+export const help = [['Esc'], '検索語を消す'];
 
 const DEBOUNCE_MS = 150;
 const LIMIT = 15;
@@ -156,6 +156,7 @@ export async function render(main) {
       results = [];
       memory.results = results;
       memory.query = query;
+      list.dataset.query = query;
       active = -1;
       meta.textContent = '';
       errorBox.hidden = true;
@@ -177,6 +178,7 @@ export async function render(main) {
     results = answer.results || [];
     memory.results = results;
     memory.query = query;
+    list.dataset.query = query; // which query the list answers (tests wait on it)
     active = 0;
     meta.textContent = results.length ? `${results.length}件${results.length >= LIMIT ? '（上位のみ表示）' : ''}　↑↓で選んでEnterで開きます` : '該当するお客様はいません';
     draw();
@@ -237,6 +239,7 @@ export async function render(main) {
 
   // Restore the last search.
   box.value = memory.query;
+  list.dataset.query = memory.query;
   draw();
   if (memory.query) {
     meta.textContent = results.length ? `${results.length}件　↑↓で選んでEnterで開きます` : '';
