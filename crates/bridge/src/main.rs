@@ -147,8 +147,8 @@ fn serve(mut request: Request, session: &Session, ui: &Path, port: u16) {
     let loopback = request.remote_addr().is_none_or(|a| a.ip().is_loopback());
     // A page of another site that resolves its name to 127.0.0.1 sends its own Host: refused.
     let host_ok = request.headers().iter().find(|h| h.field.equiv("Host")).is_some_and(|h| {
-        let host = h.value.as_str();
-        host == format!("{HOST}:{port}") || host == format!("localhost:{port}")
+        let (name, given_port) = h.value.as_str().split_once(':').unwrap_or((h.value.as_str(), "80"));
+        (name == HOST || name == "localhost") && given_port == port.to_string()
     });
     let url = request.url().to_string();
     let path = url.split(['?', '#']).next().unwrap_or("/").to_string();
