@@ -371,20 +371,18 @@ function buildLines(lines, path) {
     const cells = columns.map((k) => {
       const v = line[k] === undefined ? template[k] : line[k];
       const built = buildScalar(k, v, '');
-      return [k, built];
+      // Inside the table the header names the column; the label stays for screen readers.
+      const control = built.el.querySelector('input, select, textarea');
+      const label = built.el.querySelector('label');
+      if (label && control) control.setAttribute('aria-label', label.textContent);
+      return { key: k, built, control };
     });
     const row = { cells, tr: null };
     const removeButton = h('button', { type: 'button', class: 'small ghost', 'aria-label': '行を削除' }, '削除');
     row.tr = h(
       'tr',
       {},
-      cells.map(([, built]) => {
-        // Inside the table the header names the column; keep the label for screen readers only.
-        const control = built.el.querySelector('input, select, textarea');
-        const label = built.el.querySelector('label');
-        if (label && control) control.setAttribute('aria-label', label.textContent);
-        return h('td', { class: control && control.type === 'checkbox' ? 'center' : '' }, control);
-      }),
+      cells.map((c) => h('td', { class: c.control && c.control.type === 'checkbox' ? 'center' : '' }, c.control)),
       h('td', { class: 'act' }, removeButton),
     );
     removeButton.addEventListener('click', () => {
@@ -403,10 +401,7 @@ function buildLines(lines, path) {
 
   function renumber() {
     rows.forEach((row, i) => {
-      row.cells.forEach(([k, built]) => {
-        const control = built.el.querySelector('input, select, textarea');
-        if (control) control.dataset.field = `${path}[${i}].${k}`;
-      });
+      for (const c of row.cells) if (c.control) c.control.dataset.field = `${path}[${i}].${c.key}`;
     });
   }
 
@@ -430,6 +425,6 @@ function buildLines(lines, path) {
     ),
     h('div', { class: 'actions' }, addButton, h('span', { class: 'hint' }, '単価は税込の円。税額・合計は発行時に計算されます')),
   );
-  const read = () => rows.map((row) => Object.fromEntries(row.cells.map(([k, built]) => [k, built.read()])));
+  const read = () => rows.map((row) => Object.fromEntries(row.cells.map((c) => [c.key, c.built.read()])));
   return { el, read };
 }
