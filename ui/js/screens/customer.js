@@ -161,7 +161,7 @@ export async function render(main, { arg }) {
         ['種類', (d) => docTypeLabel(d.type)],
         ['番号', (d) => h('span', { class: 'mono' }, d.number)],
         ['発行日時', (d) => shortMoment(d.issued_at)],
-        ['', (d) => (d.reissue_of ? badge(`再発行（${d.reissue_of}）`, 'warn') : '')],
+        ['', (d) => (d.reissue_of ? badge('再発行', 'warn') : '')],
         [
           '',
           (d) =>

@@ -219,7 +219,7 @@ export async function render(main, { arg, params }) {
           ['種類', (d) => docTypeLabel(d.type)],
           ['番号', (d) => h('span', { class: 'mono' }, d.number)],
           ['発行日時', (d) => shortMoment(d.issued_at)],
-          ['', (d) => (d.reissue_of ? badge(`再発行（元 ${d.reissue_of}）`, 'warn') : '')],
+          ['', (d) => (d.reissue_of ? badge('再発行', 'warn') : '')],
           [
             '',
             (d) => h('button', { type: 'button', class: 'small', dataset: { number: d.number }, onclick: (e) => reissue(d, e.currentTarget) }, `${d.number} を再発行`),

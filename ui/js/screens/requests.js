@@ -18,7 +18,12 @@ export async function render(main, { arg, params }) {
   const customer = arg ? await currentCustomer(arg) : null;
   const enc = customer ? encodeURIComponent(customer.id) : '';
 
-  const detail = h('section', { class: 'panel request-detail', id: 'request-detail', tabindex: '-1', 'aria-label': '依頼の詳細', hidden: true });
+  const detail = h(
+    'section',
+    { class: 'panel request-detail', id: 'request-detail', tabindex: '-1', 'aria-label': '依頼の詳細' },
+    h('h2', {}, '依頼の詳細'),
+    h('p', { class: 'muted' }, '依頼を登録するか、下の一覧で「開く」を選ぶと、内容・期限・履歴と状態の変更がここに表示されます。'),
+  );
   const listBox = h('div', { id: 'request-list' });
   const overdueOnly = h('input', { type: 'checkbox', id: 'request-overdue-only' });
   const mineOnly = h('input', { type: 'checkbox', id: 'request-mine-only', checked: Boolean(customer) });
