@@ -4,7 +4,7 @@ import { h, showError, hideError, fieldRow, errorSlotOf, busy } from '../dom.js'
 import { state, navigate, loadStatus } from '../state.js';
 import { runJob } from '../jobs.js';
 
-export const help = [['Enter'], '実行', ['Esc'], 'キャンセル後に戻る'];
+export const help = [['Enter'], '実行'];
 
 export async function render(main) {
   const status = state.status || (await loadStatus());
