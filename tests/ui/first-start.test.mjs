@@ -108,4 +108,22 @@ test('settings by keyboard: agent name, a refused then accepted numbering code, 
   await page.waitForFunction(() => document.getElementById('job-outcome') && document.getElementById('job-outcome').textContent.includes('完了'), null, { timeout: 30000 });
   assert.equal((await bridge.call('status')).customers, 1001);
   await screenshot(page, '17-settings-import');
+
+  // A file with a bad row: nothing written, the row and field listed.
+  const bad = path.join(bridge.dir, 'bad.csv');
+  await writeFile(
+    bad,
+    'service,customer_number,name,name_kana,prefecture,postal_code,address,phone1\n' +
+      'alwater,AW90000002,取込　次郎,トリコミ ジロウ,東京都,100-0001,千代田区千代田1-2,03-5555-0102\n' +
+      'alwater,AW90000003,取込　三郎,トリコミ サブロウ,東京都,100-0001,千代田区千代田1-3,12345\n',
+  );
+  await tabTo(page, '#import-path', { back: true });
+  await retype(page, bad);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#job-outcome .import-errors');
+  const listed = await page.locator('#job-outcome').innerText();
+  assert.ok(listed.includes('何も書き込んでいません'), listed);
+  assert.ok(/\b3\b/.test(await page.locator('#job-outcome .import-errors tbody').innerText()), 'line 3 is named');
+  assert.equal((await bridge.call('status')).customers, 1001);
+  await screenshot(page, '17b-settings-import-refused');
 });

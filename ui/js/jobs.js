@@ -2,6 +2,7 @@
 
 import * as api from './api.js';
 import { h, clear, showError } from './dom.js';
+import { fieldLabel } from './labels.js';
 
 const POLL_MS = 200;
 
@@ -16,6 +17,8 @@ const RESULT_LABELS = {
   updated: '更新',
   unchanged: '変更なし',
   encoding: '文字コード',
+  bad_rows: '誤りのある行',
+  skipped: '飛ばした行',
 };
 
 /**
@@ -29,7 +32,8 @@ export async function runJob(container, args, { title = '処理中' } = {}) {
   const counts = h('span', { class: 'job-counts', id: 'job-counts' }, '準備中…');
   const cancel = h('button', { type: 'button', class: 'danger', id: 'job-cancel' }, 'キャンセル');
   const outcome = h('div', { class: 'job-outcome', id: 'job-outcome', 'aria-live': 'polite' });
-  container.append(h('div', { class: 'job', role: 'group', 'aria-label': title }, h('div', { class: 'job-title' }, title), bar, counts, h('div', { class: 'actions' }, cancel), outcome));
+  const heading = h('div', { class: 'job-title' }, title);
+  container.append(h('div', { class: 'job', role: 'group', 'aria-label': title }, heading, bar, counts, h('div', { class: 'actions' }, cancel), outcome));
   container.hidden = false;
 
   const { job } = await api.startJob(args);
@@ -67,6 +71,12 @@ export async function runJob(container, args, { title = '処理中' } = {}) {
     }
     if (s.finished || s.cancelled || s.error) {
       cancel.remove();
+      heading.textContent = s.cancelled ? `${title}（キャンセル）` : s.error ? `${title}（失敗）` : `${title}（完了）`;
+      if (!total) {
+        // An import counts rows without knowing the total: a full bar once it is over.
+        bar.max = 1;
+        bar.value = s.cancelled || s.error ? 0 : 1;
+      }
       drawOutcome(outcome, s);
       return s;
     }
@@ -76,28 +86,39 @@ export async function runJob(container, args, { title = '処理中' } = {}) {
 
 function drawOutcome(box, s) {
   clear(box);
+  const r = s.result && typeof s.result === 'object' ? s.result : null;
   if (s.cancelled) {
     box.className = 'job-outcome warn';
     box.append(h('p', {}, 'キャンセルしました。データは何も書き込まれていません。'));
     return;
   }
   if (s.error) {
-    box.className = 'job-outcome error-box';
-    showError(box, typeof s.error === 'object' ? s.error : { code: 'failed', message: String(s.error) });
-    return;
+    box.className = 'job-outcome';
+    const message = h('div', { class: 'error-box', role: 'alert' });
+    showError(message, typeof s.error === 'object' ? s.error : { code: 'failed', message: String(s.error) }, { file: 'CSVファイル' });
+    box.append(message);
+  } else {
+    box.className = 'job-outcome ok';
+    box.append(h('p', {}, '完了しました。'));
   }
-  box.className = 'job-outcome ok';
-  box.append(h('p', {}, '完了しました。'));
-  const r = s.result;
-  if (r && typeof r === 'object') {
+  if (r) {
     const items = Object.entries(r).filter(([, v]) => typeof v === 'number' || typeof v === 'string');
     if (items.length) {
       box.append(h('dl', { class: 'facts' }, items.flatMap(([k, v]) => [h('dt', {}, RESULT_LABELS[k] || k), h('dd', {}, typeof v === 'number' ? v.toLocaleString('ja-JP') : v)])));
     }
     if (Array.isArray(r.errors) && r.errors.length) {
       box.append(
-        h('p', {}, `取り込めなかった行: ${r.errors.length}件${r.written === false ? '（何も書き込んでいません）' : ''}`),
-        h('ul', { class: 'import-errors' }, r.errors.slice(0, 50).map((e) => h('li', {}, `${e.line}行目 ${e.field}: ${e.message}`))),
+        h('p', {}, `誤りのある行: ${r.errors.length}件${r.written === false ? '（何も書き込んでいません）' : ''}`),
+        h(
+          'table',
+          { class: 'grid import-errors' },
+          h('thead', {}, h('tr', {}, h('th', {}, '行'), h('th', {}, '項目'), h('th', {}, '内容'))),
+          h(
+            'tbody',
+            {},
+            r.errors.slice(0, 100).map((e) => h('tr', {}, h('td', { class: 'num' }, e.line), h('td', {}, fieldLabel(e.field)), h('td', { lang: 'en' }, e.message))),
+          ),
+        ),
       );
     }
   }

@@ -142,6 +142,14 @@ export const FIELDS = {
   next_delivery: '再開するお届け日',
   new_address: '新しい住所',
   new_phone: '新しい電話番号',
+  name_kana: 'フリガナ',
+  birth_date: '生年月日',
+  phone1: '電話番号1',
+  phone2: '電話番号2',
+  email: 'メールアドレス',
+  status: '状態',
+  file: 'CSVファイル',
+  line: '行',
 };
 
 export function fieldLabel(name, extra = {}) {

@@ -80,11 +80,11 @@ export function dataForms({ onFinished, showContinue = false }) {
     event.preventDefault();
     const text = count.value.trim().replace(/[,，]/g, '').replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
     const n = /^\d+$/.test(text) ? Number(text) : text;
-    run(seedButton, { kind: 'seed', count: n }, 'サンプルデータを作成中', errorSlotOf(count));
+    run(seedButton, { kind: 'seed', count: n }, 'サンプルデータ作成', errorSlotOf(count));
   });
   importForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    run(importButton, { kind: 'import_customers', path: path.value.trim() }, 'CSVを取り込み中', errorSlotOf(path));
+    run(importButton, { kind: 'import_customers', path: path.value.trim() }, 'CSV取り込み', errorSlotOf(path));
   });
 
   const jobPanel = h('section', { class: 'panel job-panel', 'aria-label': '進行状況', hidden: true }, progress, after);
