@@ -78,6 +78,7 @@ export async function runJob(container, args, { title = '処理中' } = {}) {
         bar.value = s.cancelled || s.error ? 0 : 1;
       }
       drawOutcome(outcome, s);
+      outcome.scrollIntoView({ block: 'nearest' });
       return s;
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -219,6 +219,7 @@ export function answerKeyLabel(key) {
 /** Known English reasons of the API, as Japanese sentences (the original is shown beside them). */
 const REASON_PATTERNS = [
   [/payment-card number|card number/i, () => 'カード番号と思われる数字が含まれています。カード情報は記録できません（お客様には決済代行会社でのご登録をご案内ください）。'],
+  [/rows? (have|has) errors/i, () => '誤りのある行があるため、何も書き込んでいません。行と項目は下の一覧のとおりです。'],
   [/^missing|is missing|missing\b/i, () => '入力が必要です。'],
   [/is empty|must not be empty/i, () => '入力が必要です。'],
   [/must be at least (\d+)/i, (m) => `${m[1]}以上の値を入力してください。`],
