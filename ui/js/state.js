@@ -90,10 +90,6 @@ export function typeStatuses(t) {
   );
 }
 
-export function typeTransitions(t) {
-  return (t.transitions || []).map((x) => (Array.isArray(x) ? { from: x[0], to: x[1] } : { from: x.from, to: x.to }));
-}
-
 export function statusLabel(typeIdValue, status) {
   const t = (state.requestTypes || []).find((x) => typeId(x) === typeIdValue);
   const s = t && typeStatuses(t).find((x) => x.status === status);

@@ -7,6 +7,9 @@ import { state, docTypes, currentCustomer, loadCustomer, serviceLabel, docTypeLa
 
 export const help = [['Enter'], '実行', ['Alt+I'], '発行する'];
 
+/** Optional fields of a document type that a draft may omit (README: Document JSON). */
+const OPTIONAL = { receipt: ['item_name'] };
+
 /** Keys whose string values are picked from a list. */
 const SELECTS = { payment: PAYMENT, tax: CHOICES.tax, channel: CHOICES.channel, honorific: { '': '（自動）', 様: '様', 御中: '御中' } };
 
@@ -110,7 +113,14 @@ export async function render(main, { arg, params }) {
         readers.push(() => [key, built.read()]);
       }
     }
-    readDraft = () => Object.fromEntries(readers.map((r) => r()));
+    // Fields a type prints that the draft may leave out: offered, sent only when filled.
+    for (const key of OPTIONAL[docType] || []) {
+      if (key in doc) continue;
+      const built = buildScalar(key, '', key);
+      body.append(built.el);
+      readers.push(() => [key, built.read() || undefined]);
+    }
+    readDraft = () => Object.fromEntries(readers.map((r) => r()).filter(([, v]) => v !== undefined));
     const form = h(
       'form',
       { id: 'doc-form', 'aria-label': `${docTypeLabel(docType)}の内容` },

@@ -1,6 +1,6 @@
 // First start (no customers yet): offer sample data or a CSV import, with progress and cancel. The same forms appear under 設定.
 
-import { h, showError, hideError, fieldRow, errorSlotOf, busy } from '../dom.js';
+import { h, showError, hideError, fieldRow, errorSlotOf, busy, halfWidth } from '../dom.js';
 import { state, navigate, loadStatus } from '../state.js';
 import { runJob } from '../jobs.js';
 
@@ -78,7 +78,7 @@ export function dataForms({ onFinished, showContinue = false }) {
 
   seedForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    const text = count.value.trim().replace(/[,，]/g, '').replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+    const text = halfWidth(count.value.trim()).replace(/[,，]/g, '');
     const n = /^\d+$/.test(text) ? Number(text) : text;
     run(seedButton, { kind: 'seed', count: n }, 'サンプルデータ作成', errorSlotOf(count));
   });
