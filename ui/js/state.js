@@ -73,6 +73,11 @@ export async function currentCustomer(id) {
   return loadCustomer(wanted);
 }
 
+/** 様 for a person, 御中 for a company. */
+export function honorific(customer) {
+  return customer && customer.kind === 'company' ? '御中' : '様';
+}
+
 /** A service's display name from the quote kinds when loaded, else the built-in table. */
 export function serviceLabel(id) {
   const found = state.kinds && state.kinds.services && state.kinds.services.find((s) => s.id === id);

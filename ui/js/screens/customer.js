@@ -3,7 +3,7 @@
 import * as api from '../api.js';
 import { h, clear, table, badge, section, showError, hideError, markInvalid, yenText, shortMoment, jpDate, busy, toast } from '../dom.js';
 import { ACCOUNT_STATUS, CUSTOMER_KIND, ORDER_STATUS, PAYMENT, choiceLabel, TAX } from '../labels.js';
-import { state, navigate, loadCustomer, requestTypes, docTypes, serviceLabel, statusLabel, requestTypeLabel, docTypeLabel, isFinalStatus } from '../state.js';
+import { state, navigate, loadCustomer, requestTypes, docTypes, serviceLabel, statusLabel, requestTypeLabel, docTypeLabel, isFinalStatus, honorific } from '../state.js';
 
 export const help = [['N'], 'メモ', ['Q'], '見積り', ['D'], '書類', ['R'], '依頼', ['Ctrl+Enter'], 'メモを保存'];
 
@@ -89,7 +89,7 @@ export async function render(main, { arg }) {
     h(
       'div',
       { class: 'who' },
-      h('h1', { id: 'customer-name' }, c.name, h('span', { class: 'honorific' }, c.kind === 'company' ? ' 御中' : ' 様')),
+      h('h1', { id: 'customer-name' }, c.name, h('span', { class: 'honorific' }, ` ${honorific(c)}`)),
       h('div', { class: 'kana' }, c.name_kana),
       h('div', { class: 'tags' }, badge(kind, 'neutral'), c.birth_date ? h('span', { class: 'muted' }, `生年月日 ${jpDate(c.birth_date)}`) : null),
     ),

@@ -3,7 +3,7 @@
 import * as api from '../api.js';
 import { h, clear, table, badge, section, showError, hideError, busy, toast, shortMoment, newId, cssEscape } from '../dom.js';
 import { CHOICES, PAYMENT, fieldLabel } from '../labels.js';
-import { state, docTypes, currentCustomer, loadCustomer, serviceLabel, docTypeLabel } from '../state.js';
+import { state, docTypes, currentCustomer, loadCustomer, serviceLabel, docTypeLabel, honorific } from '../state.js';
 
 export const help = [['Enter'], '実行', ['Alt+I'], '発行する'];
 
@@ -40,7 +40,7 @@ export async function render(main, { arg, params }) {
     'form',
     { class: 'panel doc-pick', 'aria-label': '書類の種類' },
     h('h1', {}, '書類の発行'),
-    h('p', { class: 'for-customer' }, `${customer.name} 様`, h('span', { class: 'muted' }, `（${customer.name_kana}）`)),
+    h('p', { class: 'for-customer' }, `${customer.name} ${honorific(customer)}`, h('span', { class: 'muted' }, `（${customer.name_kana}）`)),
     h('div', { class: 'form-grid two' }, h('div', { class: 'field' }, h('label', { for: 'doc-type' }, '書類の種類'), typeSelect), orderRow),
     pickError,
     h('div', { class: 'actions' }, draftButton),
@@ -100,6 +100,11 @@ export async function render(main, { arg, params }) {
     const issueButton = h('button', { type: 'submit', class: 'primary', id: 'doc-issue' }, 'この内容で発行する');
     const body = h('div', { class: 'doc-fields' });
     const readers = [];
+    if (!('issuer' in doc)) {
+      // Issuing prints the stored issuer (with its seal): shown here, changed under 設定.
+      const stored = state.settings && state.settings.issuers ? state.settings.issuers[doc.service] : null;
+      body.append(issuerSummary(stored));
+    }
     for (const [key, value] of Object.entries(doc)) {
       if (key === 'service') {
         body.append(h('p', { class: 'muted' }, `サービス: ${serviceLabel(value)}`));
@@ -294,7 +299,7 @@ function issuerSummary(issuer) {
   return h(
     'div',
     { class: 'issuer-box' },
-    h('div', { class: 'muted small' }, '発行者（設定画面で変更できます）'),
+    h('div', { class: 'muted small' }, '発行者（設定画面 Alt+6 で変更できます）'),
     h('div', {}, issuer.name),
     h('div', { class: 'muted' }, `〒${issuer.postal_code || ''} ${issuer.address || ''}　TEL ${issuer.phone || ''}${issuer.fax ? `　FAX ${issuer.fax}` : ''}${issuer.registration_number ? `　登録番号 ${issuer.registration_number}` : ''}`),
   );

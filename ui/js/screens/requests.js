@@ -3,7 +3,7 @@
 import * as api from '../api.js';
 import { h, clear, table, badge, section, showError, hideError, busy, toast, shortMoment, jpDate, yenText } from '../dom.js';
 import { answerKeyLabel, fieldLabel, choiceLabel } from '../labels.js';
-import { state, navigate, requestTypes, currentCustomer, loadCustomer, typeId, typeStatuses, serviceLabel } from '../state.js';
+import { state, navigate, requestTypes, currentCustomer, loadCustomer, typeId, typeStatuses, serviceLabel, honorific } from '../state.js';
 import { buildField, readAll, showFieldError, clearFieldErrors } from '../forms.js';
 
 export const help = [['Enter'], '登録・変更', ['Alt+O'], '期限超過のみ'];
@@ -81,7 +81,7 @@ export async function render(main, { arg, params }) {
       'form',
       { class: 'panel request-create', id: 'request-create-form', 'aria-label': '新しい依頼' },
       h('h1', {}, '新しい依頼'),
-      h('p', { class: 'for-customer' }, `${customer.name} 様`, h('span', { class: 'muted' }, `（${customer.name_kana}）`)),
+      h('p', { class: 'for-customer' }, `${customer.name} ${honorific(customer)}`, h('span', { class: 'muted' }, `（${customer.name_kana}）`)),
       h('div', { class: 'field' }, h('label', { for: 'request-type' }, '依頼の種類'), typeSelect),
       warning,
       fieldsBox,
