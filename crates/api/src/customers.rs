@@ -196,6 +196,12 @@ pub fn seed(store: &mut Store, count: u64, seed: u64, now: Moment, progress: &mu
     Ok(report)
 }
 
+/// How many customers the database holds.
+pub fn customer_count(store: &Store) -> Result<u64, ApiError> {
+    let counts = store.counts()?;
+    Ok(counts.iter().find(|(table, _)| *table == "customers").map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0)))
+}
+
 /// SQLite's integrity checks and the search index's; the problems found.
 pub fn check(store: &Store) -> Result<Vec<String>, ApiError> {
     Ok(store.check()?)

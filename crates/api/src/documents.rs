@@ -44,6 +44,42 @@ pub const TYPES: [(&str, &str); 7] = [
     ("dealer_change_fax", "FX"),
 ];
 
+/// The Japanese name of each type, for forms and lists (the glossary's words).
+const LABELS: [(&str, &str); 7] = [
+    ("estimate", "見積書"),
+    ("delivery_note", "納品書"),
+    ("invoice", "請求書（簡易版）"),
+    ("receipt", "領収書"),
+    ("cooling_off", "クーリング・オフ通知"),
+    ("refund_claim", "返金請求書"),
+    ("dealer_change_fax", "担当販売店変更FAX"),
+];
+
+/// The types issued from an order in the database (`issue_for_order`).
+pub const FROM_ORDER: [&str; 3] = ["delivery_note", "invoice", "receipt"];
+
+/// Every document type with its Japanese name, the number prefix in force, and whether it
+/// is issued from an order.
+pub fn types(store: &Store) -> Result<Value, ApiError> {
+    TYPES
+        .iter()
+        .map(|(doc_type, _)| {
+            let label = LABELS.iter().find(|(t, _)| t == doc_type).map_or(*doc_type, |(_, l)| l);
+            Ok(json!({"type": doc_type, "label": label, "prefix": prefix(store, doc_type)?, "from_order": FROM_ORDER.contains(doc_type)}))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()
+        .map(Value::Array)
+}
+
+/// Refuses a document type that is not one of the seven, naming `field`.
+pub fn check_type(field: &str, doc_type: &str) -> Result<(), ApiError> {
+    if TYPES.iter().any(|(t, _)| *t == doc_type) {
+        return Ok(());
+    }
+    let known: Vec<&str> = TYPES.iter().map(|(t, _)| *t).collect();
+    Err(invalid(field, format!("unknown document type '{doc_type}' (known: {})", known.join(", "))))
+}
+
 /// The fields each type's JSON may have besides the common ones.
 fn type_fields(doc_type: &str) -> &'static [&'static str] {
     match doc_type {
@@ -468,13 +504,30 @@ pub struct Issued {
     pub sha256: String,
 }
 
+/// The number of pages of a PDF this crate rendered: its page objects (`/Type /Page`, not
+/// `/Pages`), which the renderer writes uncompressed.
+pub fn page_count(pdf: &[u8]) -> usize {
+    let mut pages = 0;
+    let mut rest = pdf;
+    while let Some(at) = rest.windows(5).position(|w| w == b"/Type") {
+        rest = &rest[at + 5..];
+        let value = rest.trim_ascii_start();
+        if let Some(after) = value.strip_prefix(b"/Page")
+            && !after.first().is_some_and(u8::is_ascii_alphanumeric)
+        {
+            pages += 1;
+        }
+    }
+    pages
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The installation's code in document numbers (HC: the first 4 hex digits of its id,
 /// settable as `numbering.installation`), so two agents' numbers never collide.
-fn installation_code(store: &Store) -> Result<String, ApiError> {
+pub fn installation_code(store: &Store) -> Result<String, ApiError> {
     if let Some(code) = store.setting("numbering.installation")? {
         return Ok(code);
     }
@@ -490,9 +543,48 @@ fn prefix(store: &Store, doc_type: &str) -> Result<String, ApiError> {
 /// committed: if it fails, nothing is recorded and the number is not used.
 pub type Deliver<'a> = &'a mut dyn FnMut(&[u8]) -> Result<(), String>;
 
+/// Whose a document is: the customer, and the account and order it concerns.
+#[derive(Debug, Clone, Default)]
+struct Owner {
+    customer_id: Option<String>,
+    account_id: Option<String>,
+    order_id: Option<String>,
+}
+
 /// Issues a document from its JSON: checks, numbers, renders, delivers and records it.
 pub fn issue(store: &mut Store, doc_type: &str, request: &Value, tariffs: &Tariffs, actor: &str, now: Moment, deliver: Deliver) -> Result<Issued, ApiError> {
-    issue_for(store, doc_type, request, None, tariffs, actor, now, deliver)
+    issue_for(store, doc_type, request, Owner::default(), tariffs, actor, now, deliver)
+}
+
+/// `issue`, recorded as the customer's (so it is listed with them): the account is the
+/// customer's at the document's service, the order (by id or number) one of theirs.
+#[allow(clippy::too_many_arguments)]
+pub fn issue_for_customer(
+    store: &mut Store,
+    doc_type: &str,
+    request: &Value,
+    customer_id: &str,
+    order: Option<&str>,
+    tariffs: &Tariffs,
+    actor: &str,
+    now: Moment,
+    deliver: Deliver,
+) -> Result<Issued, ApiError> {
+    let customer = store.customer(customer_id)?.ok_or_else(|| ApiError::NotFound(format!("customer {customer_id} not found")))?;
+    let service = request.get("service").and_then(Value::as_str).unwrap_or("");
+    let mut owner = Owner { customer_id: Some(customer.id.clone()), ..Owner::default() };
+    match order {
+        Some(wanted) => {
+            let (account, order) = crate::drafts::find_order(&customer, wanted)?;
+            if account.record.service != service {
+                return Err(invalid("service", format!("order {} is of {}, not {service}", order.order_number, account.record.service)));
+            }
+            owner.account_id = Some(account.id.clone());
+            owner.order_id = Some(order.id.clone());
+        }
+        None => owner.account_id = customer.accounts.iter().find(|a| a.record.service == service).map(|a| a.id.clone()),
+    }
+    issue_for(store, doc_type, request, owner, tariffs, actor, now, deliver)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -500,21 +592,26 @@ fn issue_for(
     store: &mut Store,
     doc_type: &str,
     request: &Value,
-    owner: Option<(String, String, String)>,
+    owner: Owner,
     tariffs: &Tariffs,
     actor: &str,
     now: Moment,
     deliver: Deliver,
 ) -> Result<Issued, ApiError> {
-    if !TYPES.iter().any(|(t, _)| *t == doc_type) {
-        let known: Vec<&str> = TYPES.iter().map(|(t, _)| *t).collect();
-        return Err(invalid("type", format!("unknown document type '{doc_type}' (known: {})", known.join(", "))));
-    }
+    check_type("type", doc_type)?;
     let object = request.as_object().ok_or_else(|| invalid("document", "must be a JSON object"))?;
     if let Some(key) = object.keys().find(|k| !COMMON_FIELDS.contains(&k.as_str()) && !type_fields(doc_type).contains(&k.as_str())) {
         return Err(invalid(key, format!("is not a field of a {doc_type} document")));
     }
-    let input: DocInput = serde_path_to_error::deserialize(request.clone()).map_err(|e| invalid(&e.path().to_string(), e.into_inner().to_string()))?;
+    let input: DocInput = serde_path_to_error::deserialize(request.clone()).map_err(|e| {
+        let (path, message) = (e.path().to_string(), e.inner().to_string());
+        // A missing key is reported at its parent ("." at the top): name the key itself.
+        match message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+            Some(key) if path == "." => invalid(key, "missing"),
+            Some(key) => invalid(&format!("{path}.{key}"), "missing"),
+            None => invalid(&path, message),
+        }
+    })?;
     let font = font()?;
     let today = time::japan_date(now);
     let issued_on = input.issued_on.as_deref().map(|d| date("issued_on", d)).transpose()?.unwrap_or(today);
@@ -547,11 +644,10 @@ fn issue_for(
                 "phone": doc.issuer.phone, "fax": doc.issuer.fax, "registration_number": doc.issuer.registration_number,
             }));
         }
-        let (customer, account, order) = owner.clone().map_or((None, None, None), |(c, a, o)| (Some(c), Some(a), Some(o)));
         insert_document(tx, &NewDocument {
-            customer_id: customer.as_deref(),
-            account_id: account.as_deref(),
-            order_id: order.as_deref(),
+            customer_id: owner.customer_id.as_deref(),
+            account_id: owner.account_id.as_deref(),
+            order_id: owner.order_id.as_deref(),
             doc_type,
             number: &number,
             issued_at: &at,
@@ -624,47 +720,17 @@ pub fn issue_for_order(
     now: Moment,
     deliver: Deliver,
 ) -> Result<Issued, ApiError> {
-    if !["delivery_note", "invoice", "receipt"].contains(&doc_type) {
+    if !FROM_ORDER.contains(&doc_type) {
         return Err(invalid("type", format!("a {doc_type} is not issued from an order (use --input)")));
     }
     let (customer_id, account_id, order_id) = store.order_owner(order_number)?.ok_or_else(|| ApiError::NotFound(format!("order {order_number} not found")))?;
     let customer = store.customer(&customer_id)?.ok_or_else(|| ApiError::NotFound(format!("customer {customer_id} not found")))?;
     let account = customer.accounts.iter().find(|a| a.id == account_id).ok_or_else(|| ApiError::NotFound("account".into()))?;
     let order = account.orders.iter().find(|o| o.id == order_id).ok_or_else(|| ApiError::NotFound("order".into()))?;
-    let mut request = json!({
-        "service": account.record.service,
-        "recipient": {
-            "name": customer.name,
-            "postal_code": customer.postal_code,
-            "address": format!("{}{}", customer.prefecture, customer.address),
-        },
-        "order_number": order.order_number,
-        "lines": order.lines.iter().map(|l| json!({
-            "name": l.name, "quantity": l.quantity, "unit": l.unit_price, "tax": l.tax, "delivery_note": l.delivery_note,
-        })).collect::<Vec<_>>(),
-    });
-    if let Some(shipped) = &order.shipped_on {
-        request["shipped_on"] = json!(shipped);
+    let mut request = crate::drafts::order_document(&customer, account, order, doc_type);
+    if let (Some(name), "receipt") = (item_name, doc_type) {
+        request["item_name"] = json!(name);
     }
-    match doc_type {
-        "invoice" => {
-            request["ordered_on"] = json!(order.ordered_at.get(..10).unwrap_or(""));
-            request["payment"] = json!(order.payment_method);
-        }
-        "receipt" => {
-            request["payment"] = json!(order.payment_method);
-            if let Some(name) = item_name {
-                request["item_name"] = json!(name);
-            }
-        }
-        _ => {}
-    }
-    if doc_type != "delivery_note"
-        && let Some(lines) = request["lines"].as_array_mut()
-    {
-        for line in lines.iter_mut().filter_map(Value::as_object_mut) {
-            line.remove("delivery_note");
-        }
-    }
-    issue_for(store, doc_type, &request, Some((customer_id, account_id, order_id)), tariffs, actor, now, deliver)
+    let owner = Owner { customer_id: Some(customer_id), account_id: Some(account_id), order_id: Some(order_id) };
+    issue_for(store, doc_type, &request, owner, tariffs, actor, now, deliver)
 }

@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod customers;
 pub mod documents;
+pub mod drafts;
 pub mod import;
 pub mod quote;
 pub mod requests;
@@ -12,3 +13,4 @@ pub mod sync;
 pub mod tariffs;
 
 pub use customers::ApiError;
+pub use madoguchi_store::Store;

@@ -25,6 +25,43 @@ fn request_type(id: &str) -> Result<&'static RequestType, ApiError> {
     })
 }
 
+/// Every request type: its services, fields (with their kinds and choices), statuses with
+/// labels, transitions, and the warning said when one is filed. The app builds its forms from it.
+pub fn types() -> Value {
+    let kind = |k: FieldKind| match k {
+        FieldKind::Date => ("date", None),
+        FieldKind::Month => ("month", None),
+        FieldKind::Count => ("count", None),
+        FieldKind::Yen => ("yen", None),
+        FieldKind::Text => ("text", None),
+        FieldKind::Choice(values) => ("choice", Some(values)),
+    };
+    Value::Array(
+        TYPES
+            .iter()
+            .map(|t| {
+                json!({
+                    "type": t.id,
+                    "label": t.label,
+                    "services": t.services.iter().map(|s| s.id()).collect::<Vec<_>>(),
+                    "fields": t.fields.iter().map(|f| {
+                        let (name, values) = kind(f.kind);
+                        let mut field = json!({"name": f.name, "type": name, "required": f.required, "label": f.label});
+                        if let Some(values) = values {
+                            field["values"] = json!(values);
+                        }
+                        field
+                    }).collect::<Vec<_>>(),
+                    "initial": t.machine.initial(),
+                    "statuses": t.machine.statuses.iter().map(|(s, label, last)| json!({"status": s, "label": label, "final": last})).collect::<Vec<_>>(),
+                    "transitions": t.machine.transitions.iter().map(|(from, to)| json!({"from": from, "to": to})).collect::<Vec<_>>(),
+                    "warning": t.warning,
+                })
+            })
+            .collect(),
+    )
+}
+
 /// Checks `key=value` fields against the type; values keep their text form in JSON.
 fn check_fields(rt: &RequestType, given: &[(String, String)]) -> Result<Map<String, Value>, ApiError> {
     let mut fields = Map::new();

@@ -61,3 +61,22 @@ fn orders_become_documents_under_the_seed_rules() {
     let shown = customers::customer(&store, &pick(&format!("SELECT a.customer_id FROM orders o JOIN accounts a ON a.id = o.account_id WHERE o.order_number = '{card}'"))).expect("view");
     assert!(shown["documents"].as_array().expect("documents").iter().any(|d| d["number"] == receipt.number.as_str()), "the customer sees the document");
 }
+
+#[test]
+fn page_count_counts_the_pages_a_long_invoice_breaks_into() {
+    let dir = std::env::temp_dir().join(format!("madoguchi-api-pages-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let mut store = customers::open(&dir.join("pages.sqlite3"), now()).expect("opens");
+    let tariffs = Tariffs::embedded().expect("tariffs");
+    let sample = include_str!("../../../assets/samples/documents/invoice.json");
+    let short: serde_json::Value = serde_json::from_str(sample).expect("sample");
+    let mut long = short.clone();
+    let lines = long["lines"].as_array().expect("lines").clone();
+    long["lines"] = serde_json::Value::Array(lines.iter().cycle().take(120).cloned().collect());
+    let one = documents::issue(&mut store, "invoice", &short, &tariffs, "test", now(), &mut |_| Ok(())).expect("short");
+    let many = documents::issue(&mut store, "invoice", &long, &tariffs, "test", now(), &mut |_| Ok(())).expect("long");
+    assert_eq!(documents::page_count(&one.pdf), 1);
+    assert!(documents::page_count(&many.pdf) > 1, "120 lines break over pages");
+    assert_eq!(documents::page_count(b"%PDF-1.7 /Type /Pages /Kids []"), 0, "the page tree is not a page");
+}

@@ -7,7 +7,8 @@ mod request;
 
 use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::quote::{Context, QuoteError};
-use madoguchi_domain::tariff::Service;
+use madoguchi_domain::money::Yen;
+use madoguchi_domain::tariff::{Service, Tariff};
 use madoguchi_domain::time::{self, Moment};
 use serde_json::{Map, Value, json};
 
@@ -47,14 +48,8 @@ pub fn quote_json(text: &str, now: Moment, tariffs: &Tariffs) -> Result<Value, R
 /// Answers one request. `now` is the default `as_of`; nothing else reads the clock.
 pub fn quote(request: &Value, now: Moment, tariffs: &Tariffs) -> Result<Value, RequestError> {
     let request = request.as_object().ok_or_else(|| RequestError::new("request", "must be a JSON object"))?;
-    let service_id = required_str(request, "service")?;
-    let service = Service::from_id(service_id).ok_or_else(|| {
-        let known: Vec<&str> = Service::ALL.iter().map(|s| s.id()).collect();
-        RequestError::new("service", format!("unknown service '{service_id}' (known: {})", known.join(", ")))
-    })?;
-    let kind = required_str(request, "kind")?;
-    let def = kinds::find(service, kind).ok_or_else(|| unknown_kind(service, kind))?;
-    let tariff = tariffs.get(service).ok_or_else(|| RequestError::new("service", "no tariff loaded"))?;
+    let (service, def, tariff) = kind_def(required_str(request, "service")?, required_str(request, "kind")?, tariffs)?;
+    let kind = def.kind;
 
     let as_of = match request.get("as_of") {
         None => time::in_japan(now),
@@ -82,6 +77,53 @@ pub fn quote(request: &Value, now: Moment, tariffs: &Tariffs) -> Result<Value, R
     let ctx = Context { as_of, prefecture, tariff };
     let answer = (def.run)(&ctx, &args)?;
     Ok(answer::to_json(service, kind, as_of, tariff, &answer))
+}
+
+/// The service, kind and tariff a request names; errors name `service` or `kind`.
+fn kind_def<'t>(service_id: &str, kind: &str, tariffs: &'t Tariffs) -> Result<(Service, &'static kinds::KindDef, &'t Tariff), RequestError> {
+    let service = Service::from_id(service_id).ok_or_else(|| {
+        let known: Vec<&str> = Service::ALL.iter().map(|s| s.id()).collect();
+        RequestError::new("service", format!("unknown service '{service_id}' (known: {})", known.join(", ")))
+    })?;
+    let def = kinds::find(service, kind).ok_or_else(|| unknown_kind(service, kind))?;
+    let tariff = tariffs.get(service).ok_or_else(|| RequestError::new("service", "no tariff loaded"))?;
+    Ok((service, def, tariff))
+}
+
+/// The fields of one service's kind (what `--kinds` lists for it).
+pub fn kind_fields(service: &str, kind: &str, tariffs: &Tariffs) -> Result<Vec<Field>, RequestError> {
+    let (_, def, tariff) = kind_def(service, kind, tariffs)?;
+    Ok((def.fields)(tariff))
+}
+
+/// A call note that records a quote given to the customer: service and kind by name, the
+/// moment it was as of, what was asked, the total, and every date of the answer. The answer
+/// is the JSON of `quote` for `request` (what the agent read out).
+pub fn summary(request: &Value, answer: &Value, tariffs: &Tariffs) -> Result<String, RequestError> {
+    for key in ["service", "kind"] {
+        if request.get(key) != answer.get(key) {
+            return Err(RequestError::new(format!("answer.{key}"), format!("is not the request's {key}")));
+        }
+    }
+    let field = |key: &str| answer.get(key).and_then(Value::as_str).ok_or_else(|| RequestError::new(format!("answer.{key}"), "missing"));
+    let (_, def, tariff) = kind_def(field("service")?, field("kind")?, tariffs).map_err(|e| RequestError::new(format!("answer.{}", e.field), e.reason))?;
+    let total = Yen::parse(field("total")?).map_err(|e| RequestError::new("answer.total", e.to_string()))?;
+    let mut lines = vec![format!("【見積】{} {}（{} 時点）", tariff.name, def.label, field("as_of")?), format!("合計 {}円（税込）", total.grouped())];
+    let asked: Vec<String> = request
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| !COMMON_KEYS.contains(&k.as_str()))
+        .map(|(k, v)| format!("{k} {}", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+        .collect();
+    if !asked.is_empty() {
+        lines.push(format!("条件: {}", asked.join("、")));
+    }
+    if let Some(dates) = answer.get("dates").and_then(Value::as_object).filter(|d| !d.is_empty()) {
+        let dates: Vec<String> = dates.iter().map(|(k, v)| format!("{k} {}", v.as_str().unwrap_or("—"))).collect();
+        lines.push(format!("日付: {}", dates.join("、")));
+    }
+    Ok(lines.join("\n"))
 }
 
 fn required_str<'a>(request: &'a Map<String, Value>, key: &'static str) -> Result<&'a str, RequestError> {

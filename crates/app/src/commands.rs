@@ -1,0 +1,535 @@
+//! The commands of docs/app-commands.md: each takes its arguments as a struct (deserialised
+//! from the UI's JSON, unknown keys refused) and returns the JSON the UI reads, calling the
+//! API crate as the CLI does, so that both give the same JSON.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+use madoguchi_api::documents::{self, Issued, IssuerRecord};
+use madoguchi_api::import::{self, Encoding};
+use madoguchi_api::{customers, drafts, quote, requests, settings};
+use madoguchi_domain::tariff::Service;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::{CommandError, Db, Session, config};
+
+/// The most results a lookup may ask for.
+const MAX_LOOKUP: usize = 1000;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LookupArgs {
+    pub query: String,
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdArgs {
+    pub id: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddNoteArgs {
+    pub customer_id: String,
+    pub body: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuotePrefillArgs {
+    pub customer_id: String,
+    pub service: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteArgs {
+    pub request: Value,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaveQuoteArgs {
+    pub customer_id: String,
+    pub request: Value,
+    pub answer: Value,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentDraftArgs {
+    pub doc_type: String,
+    pub customer_id: String,
+    /// The order's id (or its order number).
+    pub order_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueDocumentArgs {
+    pub doc_type: String,
+    pub document: Value,
+    /// Records the document as this customer's (as `document_draft` drafted it).
+    pub customer_id: Option<String>,
+    /// …and as this order's.
+    pub order_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReissueDocumentArgs {
+    pub doc_type: String,
+    pub number: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaveDocumentArgs {
+    pub number: String,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumberArgs {
+    pub number: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRequestArgs {
+    #[serde(rename = "type")]
+    pub request_type: String,
+    pub customer_id: String,
+    #[serde(default)]
+    pub fields: Map<String, Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveRequestArgs {
+    pub id: String,
+    pub to: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestsArgs {
+    #[serde(default)]
+    pub open_only: bool,
+    #[serde(default)]
+    pub overdue_only: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetSettingArgs {
+    pub key: String,
+    pub value: String,
+}
+
+/// An issuer as the settings screen edits it. `seal`: false removes the stored seal image;
+/// absent or true keeps it (seals are set with `madoguchi issuer set --seal`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssuerArgs {
+    pub name: String,
+    pub postal_code: String,
+    pub address: String,
+    pub phone: String,
+    pub fax: Option<String>,
+    pub registration_number: Option<String>,
+    pub seal: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetIssuerArgs {
+    pub service: String,
+    pub issuer: IssuerArgs,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenDatabaseArgs {
+    pub path: PathBuf,
+}
+
+/// `{kind: "seed", count, seed?}` or `{kind: "import_customers", path, skip_bad?, encoding?}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartJobArgs {
+    pub kind: String,
+    pub count: Option<u64>,
+    pub seed: Option<u64>,
+    pub path: Option<PathBuf>,
+    #[serde(default)]
+    pub skip_bad: bool,
+    /// `auto` (default), `utf-8` or `shift_jis`.
+    pub encoding: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobArgs {
+    pub job: String,
+}
+
+/// An empty optional text is absent (forms send "").
+fn given(text: Option<String>) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty())
+}
+
+/// Document numbers become file names: only letters, digits and hyphens.
+fn check_number(number: &str) -> Result<(), CommandError> {
+    if number.is_empty() || number.len() > 40 || !number.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(CommandError::invalid("number", format!("'{number}' is not a document number")));
+    }
+    Ok(())
+}
+
+fn io_failed(path: &Path, e: std::io::Error) -> CommandError {
+    CommandError::failed(format!("{}: {e}", path.display()))
+}
+
+impl Session {
+    fn status_of(&self, db: &Db) -> Result<Value, CommandError> {
+        Ok(json!({
+            "db_path": db.path,
+            "customers": customers::customer_count(&db.store)?,
+            "agent": self.agent(&db.store)?,
+            "installation": documents::installation_code(&db.store)?,
+            "version": env!("CARGO_PKG_VERSION"),
+            "documents_dir": self.documents_dir(&db.store)?,
+        }))
+    }
+
+    /// `{db_path, customers, agent, installation, version, documents_dir}`.
+    pub fn status(&self) -> Result<Value, CommandError> {
+        self.status_of(&self.db())
+    }
+
+    /// As `madoguchi lookup --json` (20 results unless `limit`).
+    pub fn lookup(&self, args: LookupArgs) -> Result<Value, CommandError> {
+        let limit = args.limit.unwrap_or(20);
+        if !(1..=MAX_LOOKUP).contains(&limit) {
+            return Err(CommandError::invalid("limit", format!("must be from 1 to {MAX_LOOKUP}")));
+        }
+        Ok(customers::lookup(&self.db().store, &args.query, limit)?)
+    }
+
+    /// As `madoguchi customer --json`.
+    pub fn customer(&self, args: IdArgs) -> Result<Value, CommandError> {
+        Ok(customers::customer(&self.db().store, &args.id)?)
+    }
+
+    /// `{id}` of the new call note; a card number is refused naming `body`.
+    pub fn add_note(&self, args: AddNoteArgs) -> Result<Value, CommandError> {
+        let mut db = self.db();
+        let agent = self.agent(&db.store)?;
+        let id = customers::add_note(&mut db.store, &args.customer_id, &agent, &args.body, self.now()).map_err(|e| CommandError::from(e).renamed("note", "body"))?;
+        Ok(json!({"id": id}))
+    }
+
+    /// As `madoguchi quote --kinds`.
+    pub fn quote_kinds(&self) -> Result<Value, CommandError> {
+        Ok(quote::kinds(&self.tariffs))
+    }
+
+    /// A partial quote request from the customer's account at the service.
+    pub fn quote_prefill(&self, args: QuotePrefillArgs) -> Result<Value, CommandError> {
+        Ok(drafts::quote_request(&self.db().store, &args.customer_id, &args.service, &args.kind, &self.tariffs)?)
+    }
+
+    /// The answer of `madoguchi quote`.
+    pub fn quote(&self, args: QuoteArgs) -> Result<Value, CommandError> {
+        Ok(quote::quote(&args.request, self.now(), &self.tariffs)?)
+    }
+
+    /// `{id}` of a call note summarising the quote given.
+    pub fn save_quote(&self, args: SaveQuoteArgs) -> Result<Value, CommandError> {
+        let body = quote::summary(&args.request, &args.answer, &self.tariffs)?;
+        let mut db = self.db();
+        let agent = self.agent(&db.store)?;
+        let id = customers::add_note(&mut db.store, &args.customer_id, &agent, &body, self.now()).map_err(|e| CommandError::from(e).renamed("note", "answer"))?;
+        Ok(json!({"id": id}))
+    }
+
+    /// `[{type, label, prefix, from_order}]`.
+    pub fn document_types(&self) -> Result<Value, CommandError> {
+        Ok(documents::types(&self.db().store)?)
+    }
+
+    /// A document JSON filled from the customer, the order and the issuer.
+    pub fn document_draft(&self, args: DocumentDraftArgs) -> Result<Value, CommandError> {
+        let order = given(args.order_id);
+        Ok(drafts::document(&self.db().store, &args.doc_type, &args.customer_id, order.as_deref(), &self.tariffs, self.now())?)
+    }
+
+    /// Writes an issued PDF (through a temporary file, before the document is recorded) and
+    /// answers `{number, path, pages, bytes}`.
+    fn write_issued(&self, db: &mut Db, file_name: impl Fn(&str) -> String, issue: impl FnOnce(&mut Db, &mut dyn FnMut(&[u8]) -> Result<(), String>) -> Result<Issued, madoguchi_api::ApiError>) -> Result<Value, CommandError> {
+        let dir = self.documents_dir(&db.store)?;
+        std::fs::create_dir_all(&dir).map_err(|e| io_failed(&dir, e))?;
+        let temporary = dir.join(format!(".issuing-{}-{}.pdf", std::process::id(), self.issuing.fetch_add(1, Ordering::Relaxed)));
+        let mut deliver = |pdf: &[u8]| std::fs::write(&temporary, pdf).map_err(|e| format!("{}: {e}", temporary.display()));
+        let issued = issue(db, &mut deliver);
+        let issued = match issued {
+            Ok(issued) => issued,
+            Err(e) => {
+                // Nothing was recorded; the file is not the agent's either. A failed removal
+                // leaves a hidden temporary file, which the next issue does not reuse.
+                let _ = std::fs::remove_file(&temporary);
+                return Err(e.into());
+            }
+        };
+        let path = dir.join(file_name(&issued.number));
+        std::fs::rename(&temporary, &path).map_err(|e| CommandError::failed(format!("{} was issued, but its PDF could not be saved as {} ({e}); re-issue it", issued.number, path.display())))?;
+        Ok(json!({"number": issued.number, "path": path, "pages": documents::page_count(&issued.pdf), "bytes": issued.pdf.len()}))
+    }
+
+    /// Issues a document; the PDF is written as `<documents_dir>/<number>.pdf`.
+    pub fn issue_document(&self, args: IssueDocumentArgs) -> Result<Value, CommandError> {
+        let now = self.now();
+        let mut db = self.db();
+        let agent = self.agent(&db.store)?;
+        let customer = given(args.customer_id);
+        let order = given(args.order_id);
+        if order.is_some() && customer.is_none() {
+            return Err(CommandError::invalid("customer_id", "missing: an order_id is given with its customer"));
+        }
+        self.write_issued(&mut db, |number| format!("{number}.pdf"), |db, deliver| match &customer {
+            Some(customer) => documents::issue_for_customer(&mut db.store, &args.doc_type, &args.document, customer, order.as_deref(), &self.tariffs, &agent, now, deliver),
+            None => documents::issue(&mut db.store, &args.doc_type, &args.document, &self.tariffs, &agent, now, deliver),
+        })
+        .map_err(|e| e.renamed("type", "doc_type"))
+    }
+
+    /// Re-issues a document (再発行); the PDF is written as `<number>-reissue.pdf`.
+    pub fn reissue_document(&self, args: ReissueDocumentArgs) -> Result<Value, CommandError> {
+        documents::check_type("doc_type", &args.doc_type)?;
+        check_number(&args.number)?;
+        let now = self.now();
+        let mut db = self.db();
+        let agent = self.agent(&db.store)?;
+        self.write_issued(&mut db, |number| format!("{number}-reissue.pdf"), |db, deliver| {
+            documents::reissue(&mut db.store, &args.doc_type, &args.number, &self.tariffs, &agent, now, deliver)
+        })
+    }
+
+    /// The issued PDF of a document number, in the documents folder.
+    fn issued_pdf(&self, number: &str) -> Result<PathBuf, CommandError> {
+        check_number(number)?;
+        let dir = self.documents_dir(&self.db().store)?;
+        let path = dir.join(format!("{number}.pdf"));
+        if !path.is_file() {
+            return Err(CommandError::not_found(format!("the PDF of {number} is not in {}; re-issue it", dir.display())));
+        }
+        Ok(path)
+    }
+
+    /// Copies the issued PDF to `path` (where the agent chose); `{path}`.
+    pub fn save_document(&self, args: SaveDocumentArgs) -> Result<Value, CommandError> {
+        let source = self.issued_pdf(&args.number)?;
+        if !args.path.is_absolute() {
+            return Err(CommandError::invalid("path", "must be an absolute file path"));
+        }
+        if args.path.is_dir() {
+            return Err(CommandError::invalid("path", format!("{} is a folder", args.path.display())));
+        }
+        if args.path != source {
+            std::fs::copy(&source, &args.path).map_err(|e| io_failed(&args.path, e))?;
+        }
+        Ok(json!({"path": args.path}))
+    }
+
+    /// Opens the issued PDF with the session's opener; `{path}`.
+    pub fn open_document(&self, args: NumberArgs) -> Result<Value, CommandError> {
+        let path = self.issued_pdf(&args.number)?;
+        (self.opener)(&path).map_err(|e| CommandError::failed(format!("{}: {e}", path.display())))?;
+        Ok(json!({"path": path}))
+    }
+
+    /// Every request type with its fields, statuses and transitions.
+    pub fn request_types(&self) -> Result<Value, CommandError> {
+        Ok(requests::types())
+    }
+
+    /// As `madoguchi request new --json`; field values may be strings, numbers or booleans
+    /// (null: not given).
+    pub fn create_request(&self, args: CreateRequestArgs) -> Result<Value, CommandError> {
+        let mut pairs = Vec::new();
+        for (key, value) in args.fields {
+            let text = match value {
+                Value::Null => continue,
+                Value::String(text) => text,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => return Err(CommandError::invalid(key, "must be a string, a number or a boolean")),
+            };
+            pairs.push((key, text));
+        }
+        let mut db = self.db();
+        let agent = self.agent(&db.store)?;
+        Ok(requests::create(&mut db.store, &self.tariffs, &args.request_type, &args.customer_id, &pairs, &agent, self.now())?)
+    }
+
+    /// As `madoguchi request move --json`.
+    pub fn move_request(&self, args: MoveRequestArgs) -> Result<Value, CommandError> {
+        let mut db = self.db();
+        let agent = self.agent(&db.store)?;
+        Ok(requests::move_to(&mut db.store, &self.tariffs, &args.id, &args.to, args.note.as_deref().unwrap_or(""), &agent, self.now())?)
+    }
+
+    /// As `madoguchi request show --json`.
+    pub fn request(&self, args: IdArgs) -> Result<Value, CommandError> {
+        Ok(requests::show(&self.db().store, &args.id, self.now())?)
+    }
+
+    /// As `madoguchi request list --json` (with `--open`, `--overdue`).
+    pub fn requests(&self, args: RequestsArgs) -> Result<Value, CommandError> {
+        Ok(requests::list(&self.db().store, args.open_only, args.overdue_only, None, self.now())?)
+    }
+
+    /// `{agent_name, installation, db_path, documents_dir, issuers: {service: issuer | null}}`.
+    pub fn settings(&self) -> Result<Value, CommandError> {
+        let db = self.db();
+        let mut issuers = Map::new();
+        for service in Service::ALL {
+            let issuer = documents::issuer(&db.store, service.id())?.map(|i| {
+                json!({
+                    "name": i.name, "postal_code": i.postal_code, "address": i.address, "phone": i.phone,
+                    "fax": i.fax, "registration_number": i.registration_number, "seal": i.seal_png.is_some(),
+                })
+            });
+            issuers.insert(service.id().to_string(), issuer.unwrap_or(Value::Null));
+        }
+        Ok(json!({
+            "agent_name": self.agent(&db.store)?,
+            "installation": documents::installation_code(&db.store)?,
+            "db_path": db.path,
+            "documents_dir": self.documents_dir(&db.store)?,
+            "issuers": issuers,
+        }))
+    }
+
+    /// Sets `agent.name`, `numbering.installation`, `numbering.prefix.<type>` or `documents.dir`.
+    pub fn set_setting(&self, args: SetSettingArgs) -> Result<Value, CommandError> {
+        let mut db = self.db();
+        let agent = self.agent(&db.store)?;
+        settings::set(&mut db.store, &args.key, args.value.trim(), &agent, self.now())?;
+        Ok(json!({}))
+    }
+
+    /// Sets a service's issuer (its seal image kept unless `seal` is false).
+    pub fn set_issuer(&self, args: SetIssuerArgs) -> Result<Value, CommandError> {
+        let mut db = self.db();
+        let agent = self.agent(&db.store)?;
+        let i = args.issuer;
+        let seal_png = match i.seal {
+            Some(false) => None,
+            _ => documents::issuer(&db.store, &args.service)?.and_then(|old| old.seal_png),
+        };
+        let record = IssuerRecord {
+            name: i.name.trim().to_string(),
+            postal_code: i.postal_code.trim().to_string(),
+            address: i.address.trim().to_string(),
+            phone: i.phone.trim().to_string(),
+            fax: given(i.fax).map(|f| f.trim().to_string()),
+            registration_number: given(i.registration_number).map(|r| r.trim().to_string()),
+            seal_png,
+        };
+        documents::set_issuer(&mut db.store, &args.service, record, &agent, self.now())?;
+        Ok(json!({}))
+    }
+
+    /// Switches to the database at `path` (created if missing), remembers it for the next
+    /// start, and answers as `status`.
+    pub fn open_database(&self, args: OpenDatabaseArgs) -> Result<Value, CommandError> {
+        if args.path.as_os_str().is_empty() {
+            return Err(CommandError::invalid("path", "is empty"));
+        }
+        let path = std::path::absolute(&args.path).map_err(|e| CommandError::invalid("path", e))?;
+        if path.is_dir() {
+            return Err(CommandError::invalid("path", format!("{} is a folder, not a database file", path.display())));
+        }
+        let store = customers::open(&path, self.now())?;
+        let mut db = self.db();
+        *db = Db { path, store };
+        if let Some(file) = &self.config_file {
+            config::remember_db_path(file, &db.path)?;
+        }
+        self.status_of(&db)
+    }
+
+    /// Starts a seed or a customer import on its own connection; `{job}`.
+    pub fn start_job(&self, args: StartJobArgs) -> Result<Value, CommandError> {
+        let (path, agent) = {
+            let db = self.db();
+            (db.path.clone(), self.agent(&db.store)?)
+        };
+        let now = self.now();
+        let job = match args.kind.as_str() {
+            "seed" => {
+                if let Some(key) = [("path", args.path.is_some()), ("encoding", args.encoding.is_some()), ("skip_bad", args.skip_bad)].iter().find(|(_, set)| *set).map(|(k, _)| *k) {
+                    return Err(CommandError::invalid(key, "is not an argument of a seed job"));
+                }
+                let count = args.count.ok_or_else(|| CommandError::invalid("count", "missing"))?;
+                if count == 0 {
+                    return Err(CommandError::invalid("count", "must be at least 1"));
+                }
+                let seed = args.seed.unwrap_or(1);
+                self.jobs.start("seed", Some(count), move |progress| {
+                    let fail = |e: madoguchi_api::ApiError| Box::new((None, CommandError::from(e).renamed("customers", "count")));
+                    let mut store = customers::open(&path, now).map_err(fail)?;
+                    let report = customers::seed(&mut store, count, seed, now, progress).map_err(fail)?;
+                    Ok(json!({"customers": report.customers, "orders": report.orders, "documents": report.documents, "requests": report.requests, "notes": report.notes}))
+                })?
+            }
+            "import_customers" => {
+                if args.count.is_some() || args.seed.is_some() {
+                    return Err(CommandError::invalid(if args.count.is_some() { "count" } else { "seed" }, "is not an argument of an import job"));
+                }
+                let file = args.path.ok_or_else(|| CommandError::invalid("path", "missing"))?;
+                let encoding = match args.encoding.as_deref() {
+                    None | Some("auto") => Encoding::Auto,
+                    Some("utf-8") => Encoding::Utf8,
+                    Some("shift_jis") => Encoding::ShiftJis,
+                    Some(other) => return Err(CommandError::invalid("encoding", format!("'{other}' is not auto, utf-8 or shift_jis"))),
+                };
+                let bytes = std::fs::read(&file).map_err(|e| CommandError::invalid("path", format!("{}: {e}", file.display())))?;
+                let tariffs = self.tariffs.clone();
+                let skip_bad = args.skip_bad;
+                self.jobs.start("import_customers", None, move |progress| {
+                    let fail = |e: madoguchi_api::ApiError| Box::new((None, CommandError::from(e)));
+                    let mut store = customers::open(&path, now).map_err(fail)?;
+                    let report = import::import_customers(&mut store, &bytes, encoding, skip_bad, &tariffs, &agent, now, progress).map_err(fail)?;
+                    if report.written {
+                        Ok(report.to_json())
+                    } else {
+                        let bad = report.to_json()["bad_rows"].as_u64().unwrap_or(0);
+                        Err(Box::new((Some(report.to_json()), CommandError::invalid("file", format!("{bad} rows have errors; nothing was written")))))
+                    }
+                })?
+            }
+            other => return Err(CommandError::invalid("kind", format!("'{other}' is not a job (seed, import_customers)"))),
+        };
+        Ok(json!({"job": job}))
+    }
+
+    /// `{job, kind, done, total, finished, cancelled, result, error}`.
+    pub fn job(&self, args: JobArgs) -> Result<Value, CommandError> {
+        self.jobs.status(&args.job)
+    }
+
+    /// Cancels a job; the seed or import then writes nothing. `{}`.
+    pub fn cancel_job(&self, args: JobArgs) -> Result<Value, CommandError> {
+        self.jobs.cancel(&args.job)?;
+        Ok(json!({}))
+    }
+}

@@ -1,0 +1,80 @@
+//! The error every command returns: `{"code", "field", "message"}` (docs/app-commands.md),
+//! mapped from the API's errors and from arguments that do not parse.
+
+use madoguchi_api::ApiError;
+use madoguchi_api::quote::RequestError;
+use serde::Serialize;
+
+/// What kind of failure: input the agent can fix, something missing, or a failure of the
+/// installation (database, files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Invalid,
+    NotFound,
+    Failed,
+}
+
+/// A failed command. `message` is one line the UI may show as is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommandError {
+    pub code: ErrorCode,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl CommandError {
+    /// Bad input naming its field; the message is `field: reason`, as the CLI prints it.
+    pub fn invalid(field: impl Into<String>, reason: impl std::fmt::Display) -> Self {
+        let field = field.into();
+        CommandError { code: ErrorCode::Invalid, message: format!("{field}: {reason}"), field: Some(field) }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        CommandError { code: ErrorCode::NotFound, field: None, message: message.into() }
+    }
+
+    pub fn failed(message: impl Into<String>) -> Self {
+        CommandError { code: ErrorCode::Failed, field: None, message: message.into() }
+    }
+
+    /// The same error naming `to` where the API named `from` (its CLI spelling).
+    pub fn renamed(self, from: &str, to: &str) -> Self {
+        match self.field.as_deref() {
+            Some(field) if field == from => {
+                let reason = self.message.strip_prefix(&format!("{from}: ")).unwrap_or(&self.message).to_string();
+                CommandError::invalid(to, reason)
+            }
+            _ => self,
+        }
+    }
+
+    /// The error as JSON, for the bridge and the jobs' status.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({"code": self.code, "field": self.field, "message": self.message})
+    }
+}
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+impl From<ApiError> for CommandError {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::Invalid { field, reason } => CommandError::invalid(field, reason),
+            ApiError::NotFound(message) => CommandError::not_found(message),
+            ApiError::Failed(message) => CommandError::failed(message),
+        }
+    }
+}
+
+impl From<RequestError> for CommandError {
+    fn from(e: RequestError) -> Self {
+        CommandError::invalid(e.field, e.reason)
+    }
+}

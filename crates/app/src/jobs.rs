@@ -1,0 +1,97 @@
+//! Long commands (seed, import) run as jobs on their own thread: the UI polls their progress
+//! and may cancel them. The work reports progress through the API's `progress` callback,
+//! whose `false` cancels; the API writes all or nothing, so a cancelled job leaves nothing.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use serde_json::{Value, json};
+
+use crate::CommandError;
+
+/// How a job's work ended: its result, or an error (with a partial result, e.g. an import's
+/// report of bad rows).
+pub type JobResult = Result<Value, Box<(Option<Value>, CommandError)>>;
+
+enum Outcome {
+    Succeeded(Value),
+    Failed(Option<Value>, CommandError),
+    Cancelled,
+}
+
+struct Job {
+    kind: &'static str,
+    /// How many units the work has (`None` when unknown until it ends, as for an import).
+    total: Option<u64>,
+    done: AtomicU64,
+    cancel: AtomicBool,
+    outcome: Mutex<Option<Outcome>>,
+}
+
+/// The jobs of a session, finished ones included (their results stay readable).
+#[derive(Default)]
+pub struct Jobs {
+    next: AtomicU64,
+    jobs: Mutex<HashMap<String, Arc<Job>>>,
+}
+
+impl Jobs {
+    /// Starts `work` on a new thread; returns the job's id.
+    pub fn start<W>(&self, kind: &'static str, total: Option<u64>, work: W) -> Result<String, CommandError>
+    where
+        W: FnOnce(&mut dyn FnMut(u64) -> bool) -> JobResult + Send + 'static,
+    {
+        let id = format!("job-{}", self.next.fetch_add(1, Ordering::Relaxed) + 1);
+        let job = Arc::new(Job { kind, total, done: AtomicU64::new(0), cancel: AtomicBool::new(false), outcome: Mutex::new(None) });
+        let running = Arc::clone(&job);
+        std::thread::Builder::new()
+            .name(format!("madoguchi-{id}"))
+            .spawn(move || {
+                let mut progress = |done: u64| {
+                    running.done.store(done, Ordering::Relaxed);
+                    !running.cancel.load(Ordering::Relaxed)
+                };
+                let outcome = match work(&mut progress) {
+                    Ok(result) => Outcome::Succeeded(result),
+                    Err(_) if running.cancel.load(Ordering::Relaxed) => Outcome::Cancelled,
+                    Err(failure) => Outcome::Failed(failure.0, failure.1),
+                };
+                *running.outcome.lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
+            })
+            .map_err(|e| CommandError::failed(format!("cannot start the {kind} job ({e})")))?;
+        self.jobs.lock().unwrap_or_else(PoisonError::into_inner).insert(id.clone(), job);
+        Ok(id)
+    }
+
+    fn get(&self, id: &str) -> Result<Arc<Job>, CommandError> {
+        self.jobs.lock().unwrap_or_else(PoisonError::into_inner).get(id).cloned().ok_or_else(|| CommandError::not_found(format!("job {id} not found")))
+    }
+
+    /// `{job, kind, done, total, finished, cancelled, result, error}`.
+    pub fn status(&self, id: &str) -> Result<Value, CommandError> {
+        let job = self.get(id)?;
+        let outcome = job.outcome.lock().unwrap_or_else(PoisonError::into_inner);
+        let (result, error) = match &*outcome {
+            Some(Outcome::Succeeded(result)) => (result.clone(), Value::Null),
+            Some(Outcome::Failed(result, error)) => (result.clone().unwrap_or(Value::Null), error.to_json()),
+            Some(Outcome::Cancelled) | None => (Value::Null, Value::Null),
+        };
+        Ok(json!({
+            "job": id,
+            "kind": job.kind,
+            "done": job.done.load(Ordering::Relaxed),
+            "total": job.total,
+            "finished": outcome.is_some(),
+            "cancelled": matches!(*outcome, Some(Outcome::Cancelled)),
+            "result": result,
+            "error": error,
+        }))
+    }
+
+    /// Asks a job to stop at its next progress report (a finished job is left as it is).
+    pub fn cancel(&self, id: &str) -> Result<(), CommandError> {
+        self.get(id)?.cancel.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+}

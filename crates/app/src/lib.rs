@@ -1,0 +1,177 @@
+//! The desktop app's session: the open database, the tariffs, the agent and the jobs behind
+//! the UI, with one method per command of docs/app-commands.md and `dispatch`, the one table
+//! from command names to methods. The Tauri shell and the test bridge both call it; it only
+//! adapts the API crate (no rule lives here).
+
+mod commands;
+mod config;
+mod error;
+mod jobs;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use madoguchi_api::tariffs::Tariffs;
+use madoguchi_api::{Store, clock, customers, settings};
+use madoguchi_domain::time::Moment;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+pub use commands::*;
+pub use config::{default_config_file, default_documents_dir, remember_db_path, remembered_db_path, startup_db_path};
+pub use error::{CommandError, ErrorCode};
+
+/// Opens an issued PDF in the system viewer (the shell's), or does nothing (the bridge's).
+pub type Opener = Box<dyn Fn(&Path) -> Result<(), String> + Send + Sync>;
+
+/// How a session differs from the desktop defaults.
+#[derive(Default)]
+pub struct Options {
+    /// The agent recorded in the audit log until a name is set (`agent.name`); default
+    /// `$MADOGUCHI_AGENT`, else `$USER`, else "agent".
+    pub agent: Option<String>,
+    /// A fixed "now" (tests); default the clock.
+    pub now: Option<Moment>,
+    /// Where issued PDFs go until `documents.dir` is set; default `default_documents_dir()`.
+    pub documents_dir: Option<PathBuf>,
+    /// Where `open_database` remembers its path (the shell passes `default_config_file()`);
+    /// none: not remembered.
+    pub config_file: Option<PathBuf>,
+    /// Opens a PDF for `open_document`; default: does nothing.
+    pub opener: Option<Opener>,
+}
+
+/// The open database and where it is.
+struct Db {
+    path: PathBuf,
+    store: Store,
+}
+
+/// The state behind the desktop app; `Send + Sync`, kept by Tauri as managed state.
+pub struct Session {
+    db: Mutex<Db>,
+    tariffs: Arc<Tariffs>,
+    agent: String,
+    now: Option<Moment>,
+    documents_dir: PathBuf,
+    config_file: Option<PathBuf>,
+    opener: Opener,
+    jobs: jobs::Jobs,
+    /// Numbers the temporary files of PDFs being issued.
+    issuing: AtomicU64,
+}
+
+impl Session {
+    /// Opens (creating and migrating as needed) the database at `db_path`.
+    pub fn new(db_path: &Path, options: Options) -> Result<Session, CommandError> {
+        let tariffs = Tariffs::embedded().map_err(|e| CommandError::failed(e.to_string()))?;
+        let now = options.now;
+        let path = std::path::absolute(db_path).map_err(|e| CommandError::failed(format!("{}: {e}", db_path.display())))?;
+        let store = customers::open(&path, now.unwrap_or_else(clock::now))?;
+        let agent = options
+            .agent
+            .or_else(|| std::env::var("MADOGUCHI_AGENT").ok())
+            .or_else(|| std::env::var("USER").ok())
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or_else(|| "agent".into());
+        Ok(Session {
+            db: Mutex::new(Db { path, store }),
+            tariffs: Arc::new(tariffs),
+            agent,
+            now,
+            documents_dir: options.documents_dir.unwrap_or_else(default_documents_dir),
+            config_file: options.config_file,
+            opener: options.opener.unwrap_or_else(|| Box::new(|_| Ok(()))),
+            jobs: jobs::Jobs::default(),
+            issuing: AtomicU64::new(0),
+        })
+    }
+
+    /// Runs one command by name with its JSON arguments (an object, or null for none).
+    pub fn dispatch(&self, command: &str, args: Value) -> Result<Value, CommandError> {
+        match command {
+            "status" => none(args).and_then(|()| self.status()),
+            "lookup" => self.lookup(parse(args)?),
+            "customer" => self.customer(parse(args)?),
+            "add_note" => self.add_note(parse(args)?),
+            "quote_kinds" => none(args).and_then(|()| self.quote_kinds()),
+            "quote_prefill" => self.quote_prefill(parse(args)?),
+            "quote" => self.quote(parse(args)?),
+            "save_quote" => self.save_quote(parse(args)?),
+            "document_types" => none(args).and_then(|()| self.document_types()),
+            "document_draft" => self.document_draft(parse(args)?),
+            "issue_document" => self.issue_document(parse(args)?),
+            "reissue_document" => self.reissue_document(parse(args)?),
+            "save_document" => self.save_document(parse(args)?),
+            "open_document" => self.open_document(parse(args)?),
+            "request_types" => none(args).and_then(|()| self.request_types()),
+            "create_request" => self.create_request(parse(args)?),
+            "move_request" => self.move_request(parse(args)?),
+            "request" => self.request(parse(args)?),
+            "requests" => self.requests(parse(args)?),
+            "settings" => none(args).and_then(|()| self.settings()),
+            "set_setting" => self.set_setting(parse(args)?),
+            "set_issuer" => self.set_issuer(parse(args)?),
+            "open_database" => self.open_database(parse(args)?),
+            "start_job" => self.start_job(parse(args)?),
+            "job" => self.job(parse(args)?),
+            "cancel_job" => self.cancel_job(parse(args)?),
+            _ => Err(CommandError::invalid("command", format!("unknown command '{command}'"))),
+        }
+    }
+
+    /// The database, locked for one command.
+    fn db(&self) -> MutexGuard<'_, Db> {
+        self.db.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn now(&self) -> Moment {
+        self.now.unwrap_or_else(clock::now)
+    }
+
+    /// The agent's name: the `agent.name` setting, else the session's.
+    fn agent(&self, store: &Store) -> Result<String, CommandError> {
+        Ok(settings::get(store, "agent.name")?.unwrap_or_else(|| self.agent.clone()))
+    }
+
+    /// Where issued PDFs go: the `documents.dir` setting, else the session's folder.
+    fn documents_dir(&self, store: &Store) -> Result<PathBuf, CommandError> {
+        Ok(settings::get(store, "documents.dir")?.map_or_else(|| self.documents_dir.clone(), PathBuf::from))
+    }
+}
+
+/// Parses a command's arguments; an error names the argument (`query`, `issuer.name`).
+fn parse<T: DeserializeOwned>(args: Value) -> Result<T, CommandError> {
+    let args = match args {
+        Value::Null => Value::Object(Map::new()),
+        Value::Object(_) => args,
+        _ => return Err(CommandError::invalid("args", "must be a JSON object")),
+    };
+    serde_path_to_error::deserialize(args).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        let named = message.split('`').nth(1).unwrap_or_default();
+        let within = |name: &str| if path == "." { name.to_string() } else { format!("{path}.{name}") };
+        if message.starts_with("missing field") {
+            CommandError::invalid(within(named), "missing")
+        } else if message.starts_with("unknown field") {
+            // The path already ends with the unknown key.
+            CommandError::invalid(if path == "." { named.to_string() } else { path }, "is not an argument of this command")
+        } else {
+            CommandError::invalid(if path == "." { "args".to_string() } else { path }, message)
+        }
+    })
+}
+
+/// Checks that a command without arguments got none.
+fn none(args: Value) -> Result<(), CommandError> {
+    match args {
+        Value::Null => Ok(()),
+        Value::Object(map) => match map.keys().next() {
+            None => Ok(()),
+            Some(key) => Err(CommandError::invalid(key.as_str(), "is not an argument of this command")),
+        },
+        _ => Err(CommandError::invalid("args", "must be a JSON object")),
+    }
+}

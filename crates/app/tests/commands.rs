@@ -1,0 +1,387 @@
+//! The app's commands through `Session::dispatch`, on a real SQLite file in a temporary
+//! folder: seeded and imported customers, lookup, notes, quotes, documents, requests,
+//! settings, the database switch and jobs, and the errors that name their field.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use madoguchi_app::{CommandError, ErrorCode, Options, Session, remembered_db_path};
+use serde_json::{Value, json};
+
+const AS_OF: &str = "2026-11-21T10:00:00+09:00";
+
+struct Fixture {
+    dir: PathBuf,
+    session: Session,
+    opened: Arc<Mutex<Vec<PathBuf>>>,
+}
+
+impl Fixture {
+    fn new(name: &str) -> Fixture {
+        let dir = std::env::temp_dir().join(format!("madoguchi-app-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let opened = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&opened);
+        let options = Options {
+            agent: Some("テスト担当".into()),
+            now: Some(madoguchi_api::quote::parse_moment(AS_OF).expect("moment")),
+            documents_dir: Some(dir.join("documents")),
+            config_file: Some(dir.join("config").join("config.json")),
+            opener: Some(Box::new(move |path: &Path| {
+                seen.lock().expect("lock").push(path.to_path_buf());
+                Ok(())
+            })),
+        };
+        let session = Session::new(&dir.join("app.sqlite3"), options).expect("session opens");
+        Fixture { dir, session, opened }
+    }
+
+    fn ok(&self, command: &str, args: Value) -> Value {
+        self.session.dispatch(command, args.clone()).unwrap_or_else(|e| panic!("{command} {args}: {e:?}"))
+    }
+
+    fn err(&self, command: &str, args: Value) -> CommandError {
+        match self.session.dispatch(command, args.clone()) {
+            Ok(value) => panic!("{command} {args}: expected an error, got {value}"),
+            Err(e) => e,
+        }
+    }
+
+    /// Starts a job and waits (at most a minute) until it has finished.
+    fn run_job(&self, args: Value) -> Value {
+        let job = self.ok("start_job", args)["job"].as_str().expect("job id").to_string();
+        self.wait(&job)
+    }
+
+    fn wait(&self, job: &str) -> Value {
+        for _ in 0..1200 {
+            let status = self.ok("job", json!({"job": job}));
+            if status["finished"] == true {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("job {job} did not finish");
+    }
+
+    fn customers(&self) -> u64 {
+        self.ok("status", Value::Null)["customers"].as_u64().expect("count")
+    }
+
+    /// Imports the API tests' CSV (one customer per service, known numbers).
+    fn import(&self) {
+        let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../api/tests/fixtures/customers.csv");
+        let job = self.run_job(json!({"kind": "import_customers", "path": csv}));
+        assert_eq!(job["error"], Value::Null, "{job}");
+        assert_eq!(job["result"]["written"], true, "{job}");
+    }
+
+    /// The id of the customer with this customer number.
+    fn customer_id(&self, number: &str) -> String {
+        self.ok("lookup", json!({"query": number}))["results"][0]["customer_id"].as_str().expect("found").to_string()
+    }
+}
+
+fn assert_send_sync<T: Send + Sync>() {}
+
+#[test]
+fn the_session_is_send_and_sync() {
+    assert_send_sync::<Session>();
+}
+
+/// A phone number as a caller's screen might show it: full-width digits and hyphens.
+fn full_width(phone: &str) -> String {
+    phone
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(0xFF10 + (c as u32 - '0' as u32)).expect("digit"),
+            '-' => '－',
+            other => other,
+        })
+        .collect()
+}
+
+#[test]
+fn seeded_customers_are_found_by_a_full_width_phone_and_shown() {
+    let f = Fixture::new("lookup");
+    let job = f.run_job(json!({"kind": "seed", "count": 60}));
+    assert_eq!(job["result"]["customers"], 60, "{job}");
+    assert_eq!((job["cancelled"].clone(), job["done"].clone(), job["total"].clone()), (json!(false), json!(60), json!(60)));
+    assert_eq!(f.customers(), 60);
+
+    let first = f.ok("lookup", json!({"query": "田", "limit": 5}));
+    let id = first["results"][0]["customer_id"].as_str().expect("a seeded customer").to_string();
+    let customer = f.ok("customer", json!({"id": id}));
+    assert_eq!(customer["id"], id.as_str());
+    let phone = customer["phones"][0]["number"].as_str().expect("a phone");
+    let query = full_width(phone);
+    assert_ne!(query, phone, "the query is full-width");
+    let found = f.ok("lookup", json!({"query": query}));
+    assert!(found["results"].as_array().expect("results").iter().any(|r| r["customer_id"] == id.as_str()), "{query} finds {id}: {found}");
+    assert_eq!(found["query"], query.as_str(), "the JSON of `madoguchi lookup --json`");
+
+    // The same JSON as the CLI's `customer --json`: accounts with orders, notes, documents.
+    for key in ["accounts", "documents", "requests", "notes", "phones", "emails"] {
+        assert!(customer[key].is_array(), "{key} in {customer}");
+    }
+}
+
+#[test]
+fn notes_are_added_and_card_numbers_refused_naming_body() {
+    let f = Fixture::new("notes");
+    f.import();
+    let id = f.customer_id("AW00000001");
+    let note = f.ok("add_note", json!({"customer_id": id, "body": "配送日の変更を案内"}));
+    let customer = f.ok("customer", json!({"id": id}));
+    assert_eq!(customer["notes"][0]["id"], note["id"]);
+    assert_eq!(customer["notes"][0]["author"], "テスト担当");
+    let refused = f.err("add_note", json!({"customer_id": id, "body": "カード番号 4111 1111 1111 1111 を聞いた"}));
+    assert_eq!((refused.code, refused.field.as_deref()), (ErrorCode::Invalid, Some("body")), "{refused:?}");
+    assert!(refused.message.starts_with("body: "), "{}", refused.message);
+    assert_eq!(f.ok("customer", json!({"id": id}))["notes"].as_array().map(Vec::len), Some(1), "nothing was added");
+}
+
+#[test]
+fn a_quote_is_prefilled_from_the_account_answered_and_saved_as_a_note() {
+    let f = Fixture::new("quote");
+    f.import();
+    let kinds = f.ok("quote_kinds", Value::Null);
+    assert!(kinds["services"].as_array().expect("services").iter().any(|s| s["id"] == "alwater"));
+
+    let id = f.customer_id("AW00000001");
+    let mut request = f.ok("quote_prefill", json!({"customer_id": id, "service": "alwater", "kind": "pause"}));
+    assert_eq!(request, json!({"service": "alwater", "kind": "pause", "prefecture": "東京都", "last_shipment": "2026-09-12", "servers": 1}));
+    request["next_delivery"] = json!("2027-01-15");
+    let answer = f.ok("quote", json!({"request": request}));
+    assert_eq!((answer["service"].clone(), answer["kind"].clone()), (json!("alwater"), json!("pause")));
+    assert!(answer["total"].is_string(), "{answer}");
+
+    let saved = f.ok("save_quote", json!({"customer_id": id, "request": request, "answer": answer}));
+    let notes = f.ok("customer", json!({"id": id}))["notes"].clone();
+    assert_eq!(notes[0]["id"], saved["id"]);
+    let body = notes[0]["body"].as_str().expect("body");
+    assert!(body.starts_with("【見積】"), "{body}");
+    assert!(body.contains("休止") && body.contains("円") && body.contains("next_delivery 2027-01-15"), "{body}");
+
+    let wrong = f.err("quote_prefill", json!({"customer_id": id, "service": "kaunet", "kind": "purchase_limit"}));
+    assert_eq!(wrong.field.as_deref(), Some("service"), "no kaunet account: {wrong:?}");
+    let mut other = answer.clone();
+    other["kind"] = json!("exchange");
+    assert_eq!(f.err("save_quote", json!({"customer_id": id, "request": request, "answer": other})).field.as_deref(), Some("answer.kind"));
+}
+
+#[test]
+fn a_document_is_drafted_issued_reissued_saved_and_opened() {
+    let f = Fixture::new("documents");
+    f.import();
+    let types = f.ok("document_types", Value::Null);
+    assert_eq!(types.as_array().map(Vec::len), Some(7));
+    assert!(types.as_array().expect("types").contains(&json!({"type": "receipt", "label": "領収書", "prefix": "RC", "from_order": true})), "{types}");
+
+    let issuer = json!({"name": "KDDIまとめてオフィス株式会社", "postal_code": "102-0072", "address": "東京都千代田区飯田橋3-10-10", "phone": "0077-777-000", "fax": "0120-000-111", "registration_number": ""});
+    f.ok("set_issuer", json!({"service": "kaunet", "issuer": issuer}));
+    let id = f.customer_id("KN00000002");
+    let mut document = f.ok("document_draft", json!({"doc_type": "dealer_change_fax", "customer_id": id}));
+    assert_eq!(document["service"], "kaunet");
+    assert_eq!(document["customer_number"], "KN00000002");
+    assert_eq!(document["current_dealer"], "丸文堂文具店");
+    assert_eq!(document["return_fax"], "0120-000-111");
+    assert_eq!(document["issued_on"], "2026-11-21");
+    assert_eq!(document["recipient"]["name"], "森　愛");
+
+    // The draft lacks the date the agent decides; issuing names it.
+    let missing = f.err("issue_document", json!({"doc_type": "dealer_change_fax", "document": document, "customer_id": id}));
+    assert_eq!(missing.field.as_deref(), Some("return_deadline"), "{missing:?}");
+    document["return_deadline"] = json!("2026-12-04");
+    let issued = f.ok("issue_document", json!({"doc_type": "dealer_change_fax", "document": document, "customer_id": id}));
+    let number = issued["number"].as_str().expect("number").to_string();
+    let path = PathBuf::from(issued["path"].as_str().expect("path"));
+    assert_eq!(path, f.dir.join("documents").join(format!("{number}.pdf")));
+    let pdf = std::fs::read(&path).expect("the PDF is written");
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    assert_eq!(issued["bytes"], pdf.len());
+    assert_eq!(issued["pages"], 1);
+    let listed = f.ok("customer", json!({"id": id}))["documents"].clone();
+    assert_eq!(listed[0]["number"], number.as_str(), "the customer lists the document: {listed}");
+
+    let again = f.ok("reissue_document", json!({"doc_type": "dealer_change_fax", "number": number}));
+    assert_eq!(again["number"], number.as_str());
+    let reissued = PathBuf::from(again["path"].as_str().expect("path"));
+    assert!(reissued.ends_with(format!("{number}-reissue.pdf")));
+    assert!(std::fs::read(&reissued).expect("written").starts_with(b"%PDF"));
+    assert_eq!(f.ok("customer", json!({"id": id}))["documents"].as_array().map(Vec::len), Some(2));
+
+    let copy = f.dir.join("copy.pdf");
+    assert_eq!(f.ok("save_document", json!({"number": number, "path": copy})), json!({"path": copy}));
+    assert_eq!(std::fs::read(&copy).expect("copied"), pdf);
+    assert_eq!(f.ok("open_document", json!({"number": number})), json!({"path": path}));
+    assert_eq!(*f.opened.lock().expect("lock"), vec![path.clone()]);
+
+    assert_eq!(f.err("reissue_document", json!({"doc_type": "dealer_change_fax", "number": "FX-0000-999999"})).code, ErrorCode::NotFound);
+    assert_eq!(f.err("open_document", json!({"number": "FX-0000-999999"})).code, ErrorCode::NotFound);
+    let refused = f.err("issue_document", json!({"doc_type": "estimate", "document": {"service": "amano-shop", "recipient": {"name": "x"}, "member": true, "lines": [{"name": "x", "quantity": 1, "unit": "100", "tax": "standard"}]}}));
+    assert_eq!(refused.field.as_deref(), Some("issuer"), "no amano-shop issuer: {refused:?}");
+    let entries: Vec<_> = std::fs::read_dir(f.dir.join("documents")).expect("dir").map(|e| e.expect("entry").file_name()).collect();
+    assert_eq!(entries.len(), 2, "a refused document leaves no file: {entries:?}");
+}
+
+#[test]
+fn an_order_is_drafted_into_its_document() {
+    let f = Fixture::new("order");
+    f.ok("start_job", json!({"kind": "seed", "count": 120}));
+    f.wait("job-1");
+    let mut found = None;
+    for query in ["田", "藤", "山", "木", "川", "子"] {
+        for hit in f.ok("lookup", json!({"query": query, "limit": 100}))["results"].as_array().expect("results") {
+            let customer = f.ok("customer", hit.clone().as_object().map(|h| json!({"id": h["customer_id"]})).expect("hit"));
+            let orders: Vec<Value> = customer["accounts"].as_array().expect("accounts").iter().flat_map(|a| a["orders"].as_array().cloned().unwrap_or_default()).collect();
+            if let Some(order) = orders.into_iter().next() {
+                found = Some((customer, order));
+                break;
+            }
+        }
+        if found.is_some() {
+            break;
+        }
+    }
+    let (customer, order) = found.expect("a seeded customer with an order");
+    let draft = f.ok("document_draft", json!({"doc_type": "invoice", "customer_id": customer["id"], "order_id": order["id"]}));
+    assert_eq!(draft["order_number"], order["order_number"]);
+    assert_eq!(draft["payment"], order["payment_method"]);
+    assert_eq!(draft["lines"].as_array().map(Vec::len), order["lines"].as_array().map(Vec::len));
+    assert_eq!(draft["recipient"]["name"], customer["name"]);
+    let wrong = f.err("document_draft", json!({"doc_type": "estimate", "customer_id": customer["id"], "order_id": order["id"]}));
+    assert_eq!(wrong.field.as_deref(), Some("order_id"));
+    assert_eq!(f.err("document_draft", json!({"doc_type": "invoice", "customer_id": customer["id"], "order_id": "nope"})).code, ErrorCode::NotFound);
+}
+
+#[test]
+fn a_request_moves_through_its_statuses() {
+    let f = Fixture::new("requests");
+    f.import();
+    let types = f.ok("request_types", Value::Null);
+    let dealer = types.as_array().expect("types").iter().find(|t| t["type"] == "dealer_change").expect("dealer_change").clone();
+    assert_eq!(dealer["initial"], "received");
+    assert!(dealer["transitions"].as_array().expect("transitions").contains(&json!({"from": "received", "to": "fax_sent"})));
+
+    let id = f.customer_id("KN00000002");
+    let created = f.ok("create_request", json!({"type": "dealer_change", "customer_id": id, "fields": {"fax_deadline": "2026-12-04", "new_dealer": null}}));
+    assert_eq!((created["status"].clone(), created["due_on"].clone()), (json!("received"), json!("2026-12-04")));
+    assert_eq!(created["fields"]["current_dealer"], "丸文堂文具店", "the account fills the field");
+    let request = created["id"].as_str().expect("id").to_string();
+
+    let skipped = f.err("move_request", json!({"id": request, "to": "completed"}));
+    assert_eq!((skipped.code, skipped.field.as_deref()), (ErrorCode::Invalid, Some("to")));
+    for to in ["fax_sent", "returned", "switching", "completed"] {
+        let moved = f.ok("move_request", json!({"id": request, "to": to, "note": format!("{to} です")}));
+        assert_eq!(moved["status"], to);
+    }
+    let shown = f.ok("request", json!({"id": request}));
+    assert_eq!(shown["history"].as_array().map(Vec::len), Some(5), "{shown}");
+    assert_eq!(shown["open"], false);
+    assert_eq!(f.ok("requests", json!({"open_only": true}))["requests"], json!([]));
+    assert_eq!(f.ok("requests", json!({}))["requests"].as_array().map(Vec::len), Some(1));
+
+    let missing = f.err("create_request", json!({"type": "dealer_change", "customer_id": id, "fields": {}}));
+    assert_eq!(missing.field.as_deref(), Some("fax_deadline"));
+    assert_eq!(f.err("create_request", json!({"type": "pause", "customer_id": id, "fields": {"servers": [1]}})).field.as_deref(), Some("servers"));
+    assert_eq!(f.err("request", json!({"id": "nope"})).code, ErrorCode::NotFound);
+}
+
+#[test]
+fn settings_issuers_and_the_database_switch() {
+    let f = Fixture::new("settings");
+    f.ok("set_setting", json!({"key": "agent.name", "value": "山本"}));
+    f.ok("set_setting", json!({"key": "numbering.installation", "value": "TK01"}));
+    let documents = f.dir.join("pdf");
+    f.ok("set_setting", json!({"key": "documents.dir", "value": documents}));
+    let issuer = json!({"name": "アルウォーター株式会社", "postal_code": "150-0002", "address": "東京都渋谷区渋谷2-1-1", "phone": "0120-000-000"});
+    f.ok("set_issuer", json!({"service": "alwater", "issuer": issuer}));
+    let settings = f.ok("settings", Value::Null);
+    assert_eq!(settings["agent_name"], "山本");
+    assert_eq!(settings["installation"], "TK01");
+    assert_eq!(settings["documents_dir"], json!(documents));
+    assert_eq!(settings["issuers"]["alwater"]["name"], "アルウォーター株式会社");
+    assert_eq!(settings["issuers"]["alwater"]["seal"], false);
+    assert_eq!(settings["issuers"]["kaunet"], Value::Null);
+    let status = f.ok("status", Value::Null);
+    assert_eq!((status["agent"].clone(), status["installation"].clone(), status["customers"].clone()), (json!("山本"), json!("TK01"), json!(0)));
+    assert_eq!(status["version"], env!("CARGO_PKG_VERSION"));
+
+    let bad_issuer = f.err("set_issuer", json!({"service": "alwater", "issuer": {"name": "x", "postal_code": "1", "address": "x", "phone": "x"}}));
+    assert_eq!(bad_issuer.field.as_deref(), Some("issuer.postal_code"));
+
+    let other = f.dir.join("other").join("second.sqlite3");
+    let opened = f.ok("open_database", json!({"path": other}));
+    assert_eq!((opened["db_path"].clone(), opened["customers"].clone()), (json!(other), json!(0)));
+    assert_eq!(opened["agent"], "テスト担当", "the new database has no agent.name");
+    assert_eq!(remembered_db_path(&f.dir.join("config").join("config.json")), Some(other.clone()), "remembered for the next start");
+    let back = f.ok("open_database", json!({"path": f.dir.join("app.sqlite3")}));
+    assert_eq!(back["agent"], "山本");
+    assert_eq!(f.err("open_database", json!({"path": f.dir})).field.as_deref(), Some("path"));
+}
+
+#[test]
+fn a_cancelled_job_leaves_the_customer_count_unchanged() {
+    let f = Fixture::new("cancel");
+    f.run_job(json!({"kind": "seed", "count": 5}));
+    assert_eq!(f.customers(), 5);
+    let job = f.ok("start_job", json!({"kind": "seed", "count": 50_000, "seed": 7}))["job"].as_str().expect("job").to_string();
+    assert_eq!(f.ok("cancel_job", json!({"job": job})), json!({}));
+    let status = f.wait(&job);
+    assert_eq!((status["cancelled"].clone(), status["result"].clone(), status["error"].clone()), (json!(true), Value::Null, Value::Null), "{status}");
+    assert_eq!(f.customers(), 5, "nothing half-written");
+
+    // An import with a bad row writes nothing and reports the row.
+    let csv = f.dir.join("bad.csv");
+    std::fs::write(&csv, "service,customer_number,name,name_kana,prefecture,postal_code,address,phone1\nalwater,AW1,佐藤,サトウ,東京都,1000001,千代田1,03-1234-5678\nalwater,AW2,鈴木,スズキ,東京県,1000001,千代田1,03-1234-5679\n").expect("csv");
+    let import = f.run_job(json!({"kind": "import_customers", "path": csv}));
+    assert_eq!(import["error"]["field"], "file", "{import}");
+    assert_eq!(import["result"]["written"], false);
+    assert_eq!(import["result"]["errors"][0]["field"], "prefecture");
+    assert_eq!(f.customers(), 5);
+}
+
+#[test]
+fn errors_name_their_field() {
+    let f = Fixture::new("errors");
+    let cases: &[(&str, Value, ErrorCode, Option<&str>)] = &[
+        ("no_such_command", json!({}), ErrorCode::Invalid, Some("command")),
+        ("lookup", json!({}), ErrorCode::Invalid, Some("query")),
+        ("lookup", json!({"query": 5}), ErrorCode::Invalid, Some("query")),
+        ("lookup", json!({"query": "x", "limit": 0}), ErrorCode::Invalid, Some("limit")),
+        ("lookup", json!({"query": "x", "extra": 1}), ErrorCode::Invalid, Some("extra")),
+        ("lookup", json!([1]), ErrorCode::Invalid, Some("args")),
+        ("status", json!({"verbose": true}), ErrorCode::Invalid, Some("verbose")),
+        ("customer", json!({"id": "no-such-id"}), ErrorCode::NotFound, None),
+        ("add_note", json!({"customer_id": "no-such-id"}), ErrorCode::Invalid, Some("body")),
+        ("add_note", json!({"customer_id": "no-such-id", "body": "x"}), ErrorCode::NotFound, None),
+        ("quote", json!({"request": {"service": "alwater"}}), ErrorCode::Invalid, Some("kind")),
+        ("quote", json!({"request": {"service": "alwater", "kind": "pause", "servers": 0}}), ErrorCode::Invalid, Some("last_shipment")),
+        ("quote_prefill", json!({"customer_id": "x", "service": "nope", "kind": "pause"}), ErrorCode::Invalid, Some("service")),
+        ("document_draft", json!({"doc_type": "letter", "customer_id": "x"}), ErrorCode::Invalid, Some("doc_type")),
+        ("issue_document", json!({"doc_type": "letter", "document": {}}), ErrorCode::Invalid, Some("doc_type")),
+        ("issue_document", json!({"doc_type": "receipt", "document": {"service": "alwater"}}), ErrorCode::Invalid, Some("recipient")),
+        ("save_document", json!({"number": "../etc", "path": "/tmp/x.pdf"}), ErrorCode::Invalid, Some("number")),
+        ("set_setting", json!({"key": "documents.dir", "value": "relative/dir"}), ErrorCode::Invalid, Some("documents.dir")),
+        ("set_setting", json!({"key": "colour", "value": "red"}), ErrorCode::Invalid, Some("key")),
+        ("set_issuer", json!({"service": "alwater", "issuer": {"name": "x", "extra": 1}}), ErrorCode::Invalid, Some("issuer.extra")),
+        ("create_request", json!({"type": "nope", "customer_id": "x"}), ErrorCode::Invalid, Some("type")),
+        ("move_request", json!({"id": "x"}), ErrorCode::Invalid, Some("to")),
+        ("start_job", json!({"kind": "seed"}), ErrorCode::Invalid, Some("count")),
+        ("start_job", json!({"kind": "seed", "count": 0}), ErrorCode::Invalid, Some("count")),
+        ("start_job", json!({"kind": "import_customers", "path": "/no/such/file.csv"}), ErrorCode::Invalid, Some("path")),
+        ("start_job", json!({"kind": "export"}), ErrorCode::Invalid, Some("kind")),
+        ("job", json!({"job": "job-99"}), ErrorCode::NotFound, None),
+        ("cancel_job", json!({}), ErrorCode::Invalid, Some("job")),
+    ];
+    for (command, args, code, field) in cases {
+        let error = f.err(command, args.clone());
+        assert_eq!((error.code, error.field.as_deref()), (*code, *field), "{command} {args}: {error:?}");
+        assert!(!error.message.is_empty() && !error.message.contains('\n'), "one line: {error:?}");
+        let json = serde_json::to_value(&error).expect("serialises");
+        assert_eq!(json.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()), Some(vec!["code".into(), "field".into(), "message".into()]));
+    }
+}

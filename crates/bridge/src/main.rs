@@ -1,0 +1,253 @@
+//! `madoguchi-bridge`: the TEST bridge between a browser and the app's commands. It serves the
+//! UI folder and `POST /invoke/<command>` (JSON in, JSON out) on 127.0.0.1 only, so that
+//! browser tests drive the same `Session` as the desktop shell. Never part of the release app.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use madoguchi_app::{CommandError, ErrorCode, Options, Session};
+use serde_json::Value;
+use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+
+/// The largest request body accepted (a document JSON is a few KiB).
+const MAX_BODY: usize = 16 * 1024 * 1024;
+/// Threads answering requests (a slow command does not hold up the static files).
+const WORKERS: usize = 4;
+/// The only address the bridge listens on.
+const HOST: &str = "127.0.0.1";
+
+const USAGE: &str = "usage: madoguchi-bridge --db FILE --ui DIR [--port N] [--host 127.0.0.1] [--as-of RFC3339] [--documents DIR] [--agent NAME]";
+
+/// What the command line asks for.
+struct Config {
+    db: PathBuf,
+    ui: PathBuf,
+    port: u16,
+    options: Options,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
+    let (mut db, mut ui, mut port, mut options) = (None, None, 0u16, Options::default());
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{flag}: missing value"));
+        match flag.as_str() {
+            "--db" => db = Some(PathBuf::from(value()?)),
+            "--ui" => ui = Some(PathBuf::from(value()?)),
+            "--port" => port = value()?.parse().map_err(|_| "--port: not a port number (0 picks a free one)".to_string())?,
+            "--host" => {
+                let host = value()?;
+                if host != HOST && host != "localhost" {
+                    return Err(format!("--host: {host} refused: the test bridge listens on {HOST} only"));
+                }
+            }
+            "--as-of" => options.now = Some(madoguchi_api::quote::parse_moment(&value()?).map_err(|reason| format!("--as-of: {reason}"))?),
+            "--documents" => options.documents_dir = Some(PathBuf::from(value()?)),
+            "--agent" => options.agent = Some(value()?),
+            "--help" | "-h" => return Err(USAGE.to_string()),
+            other => return Err(format!("{other}: unknown option\n{USAGE}")),
+        }
+    }
+    let db = db.ok_or_else(|| format!("--db is required\n{USAGE}"))?;
+    let ui = ui.ok_or_else(|| format!("--ui is required\n{USAGE}"))?;
+    if !ui.is_dir() {
+        return Err(format!("--ui: {} is not a folder", ui.display()));
+    }
+    // Issued PDFs go beside the database unless told otherwise, never into the user's folder.
+    if options.documents_dir.is_none() {
+        let beside = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        options.documents_dir = Some(beside.join("madoguchi-documents"));
+    }
+    Ok(Config { db, ui, port, options })
+}
+
+fn main() -> ExitCode {
+    let config = match parse_args(std::env::args().skip(1)) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let session = match Session::new(&config.db, config.options) {
+        Ok(session) => Arc::new(session),
+        Err(e) => {
+            eprintln!("{}: {e}", config.db.display());
+            return ExitCode::from(1);
+        }
+    };
+    let server = match Server::http((HOST, config.port)) {
+        Ok(server) => Arc::new(server),
+        Err(e) => {
+            eprintln!("{HOST}:{}: {e}", config.port);
+            return ExitCode::from(1);
+        }
+    };
+    let Some(address) = server.server_addr().to_ip() else {
+        eprintln!("not listening on an IP address");
+        return ExitCode::from(1);
+    };
+    let ui = Arc::new(config.ui);
+    let mut stdout = std::io::stdout();
+    if writeln!(stdout, "http://{address}/").and_then(|()| stdout.flush()).is_err() {
+        return ExitCode::from(1);
+    }
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (server, session, ui) = (Arc::clone(&server), Arc::clone(&session), Arc::clone(&ui));
+            std::thread::spawn(move || {
+                while let Ok(request) = server.recv() {
+                    serve(request, &session, &ui, address.port());
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        if worker.join().is_err() {
+            return ExitCode::from(1);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+type Answer = Response<std::io::Cursor<Vec<u8>>>;
+
+/// An answer with its status and content type, never cached.
+fn answer(status: u16, content_type: &str, body: Vec<u8>) -> Answer {
+    let mut response = Response::from_data(body).with_status_code(StatusCode(status));
+    for (name, value) in [("Content-Type", content_type), ("Cache-Control", "no-store")] {
+        if let Ok(header) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            response.add_header(header);
+        }
+    }
+    response
+}
+
+fn json_response(status: u16, value: &Value) -> Answer {
+    answer(status, "application/json; charset=utf-8", value.to_string().into_bytes())
+}
+
+/// 400 for invalid input, 404 for something not found, 500 for a failure.
+fn error_response(error: &CommandError) -> Answer {
+    let status = match error.code {
+        ErrorCode::Invalid => 400,
+        ErrorCode::NotFound => 404,
+        ErrorCode::Failed => 500,
+    };
+    json_response(status, &error.to_json())
+}
+
+fn text_response(status: u16, text: &str) -> Answer {
+    answer(status, "text/plain; charset=utf-8", text.as_bytes().to_vec())
+}
+
+/// Answers one request. A failure to write the answer (the client went away) is dropped.
+fn serve(mut request: Request, session: &Session, ui: &Path, port: u16) {
+    let loopback = request.remote_addr().is_none_or(|a| a.ip().is_loopback());
+    // A page of another site that resolves its name to 127.0.0.1 sends its own Host: refused.
+    let host_ok = request.headers().iter().find(|h| h.field.equiv("Host")).is_some_and(|h| {
+        let (name, given_port) = h.value.as_str().split_once(':').unwrap_or((h.value.as_str(), "80"));
+        (name == HOST || name == "localhost") && given_port == port.to_string()
+    });
+    let url = request.url().to_string();
+    let path = url.split(['?', '#']).next().unwrap_or("/").to_string();
+    let response = if !loopback || !host_ok {
+        text_response(403, "forbidden: the test bridge answers 127.0.0.1 only")
+    } else if let Some(command) = path.strip_prefix("/invoke/") {
+        if *request.method() != Method::Post {
+            text_response(405, "use POST for /invoke/<command>")
+        } else {
+            invoke(&mut request, session, command)
+        }
+    } else if matches!(request.method(), Method::Get | Method::Head) {
+        static_file(ui, &path)
+    } else {
+        text_response(405, "method not allowed")
+    };
+    let _ = request.respond(response);
+}
+
+fn invoke(request: &mut Request, session: &Session, command: &str) -> Answer {
+    let mut body = Vec::new();
+    let read = request.as_reader().take(MAX_BODY as u64 + 1).read_to_end(&mut body);
+    if read.is_err() || body.len() > MAX_BODY {
+        return error_response(&CommandError::invalid("body", "cannot be read, or is larger than 16 MiB"));
+    }
+    let args = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Null
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(args) => args,
+            Err(e) => return error_response(&CommandError::invalid("body", format!("not valid JSON ({e})"))),
+        }
+    };
+    match session.dispatch(command, args) {
+        Ok(result) => json_response(200, &result),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// Percent-decodes a URL path; `None` when it is not valid UTF-8 or escapes badly.
+fn decode(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The file under `ui` a URL path names (`/` → index.html); `None` for `..`, `.`, backslashes
+/// or anything else that could leave the folder.
+fn resolve(ui: &Path, path: &str) -> Option<PathBuf> {
+    let decoded = decode(path)?;
+    let relative = decoded.strip_prefix('/')?;
+    let mut file = ui.to_path_buf();
+    for segment in relative.split('/') {
+        if segment == ".." || segment == "." || segment.contains(['\\', '\0', ':']) {
+            return None;
+        }
+        if !segment.is_empty() {
+            file.push(segment);
+        }
+    }
+    if decoded.ends_with('/') {
+        file.push("index.html");
+    }
+    Some(file)
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json; charset=utf-8",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "woff2" => "font/woff2",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn static_file(ui: &Path, path: &str) -> Answer {
+    let Some(file) = resolve(ui, path) else {
+        return text_response(403, "forbidden: the path leaves the UI folder");
+    };
+    match std::fs::read(&file) {
+        Ok(bytes) => answer(200, content_type(&file), bytes),
+        Err(_) => text_response(404, "not found"),
+    }
+}

@@ -1,0 +1,126 @@
+// The only module that talks to Rust: Tauri's invoke inside the app, the test bridge's HTTP in a browser.
+// Every command of docs/app-commands.md has one function here; a failure is an ApiError {code, field, message}.
+
+/** A refused or failed command, as the Rust side reported it. */
+export class ApiError extends Error {
+  constructor({ code = 'failed', field = null, message = '' } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.field = field;
+  }
+}
+
+function tauri() {
+  return typeof window !== 'undefined' && window.__TAURI__ ? window.__TAURI__ : null;
+}
+
+/** Turns whatever the transport threw or answered into an ApiError. */
+function toApiError(value) {
+  if (value instanceof ApiError) return value;
+  if (value && typeof value === 'object') {
+    const inner = value.error && typeof value.error === 'object' ? value.error : value;
+    if (typeof inner.message === 'string' || typeof inner.code === 'string') {
+      return new ApiError({ code: inner.code || 'failed', field: inner.field ?? null, message: inner.message || '' });
+    }
+  }
+  if (typeof value === 'string') {
+    try {
+      return toApiError(JSON.parse(value));
+    } catch {
+      return new ApiError({ code: 'failed', field: null, message: value });
+    }
+  }
+  return new ApiError({ code: 'failed', field: null, message: String(value && value.message ? value.message : value) });
+}
+
+/** Calls one command with one arguments object; resolves to its JSON result. */
+export async function call(command, args = {}) {
+  const t = tauri();
+  if (t && t.core && typeof t.core.invoke === 'function') {
+    try {
+      return await t.core.invoke(command, { args });
+    } catch (e) {
+      throw toApiError(e);
+    }
+  }
+  let response;
+  try {
+    response = await fetch('/invoke/' + encodeURIComponent(command), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(args),
+    });
+  } catch (e) {
+    throw new ApiError({ code: 'failed', field: null, message: `cannot reach the application (${e.message})` });
+  }
+  const text = await response.text();
+  let body = null;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  if (!response.ok) throw toApiError(body ?? `HTTP ${response.status}`);
+  return body;
+}
+
+// One function per command (arguments in snake_case, as the contract names them).
+export const status = () => call('status');
+export const lookup = (query, limit = 15) => call('lookup', { query, limit });
+export const customer = (id) => call('customer', { id });
+export const addNote = (customerId, body) => call('add_note', { customer_id: customerId, body });
+export const quoteKinds = () => call('quote_kinds');
+export const quotePrefill = (customerId, service, kind) => call('quote_prefill', { customer_id: customerId, service, kind });
+export const quote = (request) => call('quote', { request });
+export const saveQuote = (customerId, request, answer) => call('save_quote', { customer_id: customerId, request, answer });
+export const documentTypes = () => call('document_types');
+export const documentDraft = (docType, customerId, orderId) =>
+  call('document_draft', orderId ? { doc_type: docType, customer_id: customerId, order_id: orderId } : { doc_type: docType, customer_id: customerId });
+export const issueDocument = (docType, document, customerId, orderId) => {
+  const args = { doc_type: docType, document };
+  if (customerId) args.customer_id = customerId;
+  if (orderId) args.order_id = orderId;
+  return call('issue_document', args);
+};
+export const reissueDocument = (docType, number) => call('reissue_document', { doc_type: docType, number });
+export const saveDocument = (number, path) => call('save_document', { number, path });
+export const openDocument = (number) => call('open_document', { number });
+export const requestTypes = () => call('request_types');
+export const createRequest = (type, customerId, fields) => call('create_request', { type, customer_id: customerId, fields });
+export const moveRequest = (id, to, note) => call('move_request', note ? { id, to, note } : { id, to });
+export const request = (id) => call('request', { id });
+export const requests = ({ openOnly = false, overdueOnly = false } = {}) => call('requests', { open_only: openOnly, overdue_only: overdueOnly });
+export const settings = () => call('settings');
+export const setSetting = (key, value) => call('set_setting', { key, value });
+export const setIssuer = (service, issuer) => call('set_issuer', { service, issuer });
+export const openDatabase = (path) => call('open_database', { path });
+export const startJob = (args) => call('start_job', args);
+export const job = (id) => call('job', { job: id });
+export const cancelJob = (id) => call('cancel_job', { job: id });
+
+/**
+ * Screen-pop: `cb(phone)` for every incoming call. Inside the app the shell emits the event
+ * `pop` with {phone}; in a browser `?pop=PHONE` in the page's URL pops once at load.
+ */
+export function onPop(cb) {
+  const t = tauri();
+  if (t && t.event && typeof t.event.listen === 'function') {
+    t.event.listen('pop', (event) => {
+      const payload = event && event.payload;
+      const phone = payload && typeof payload === 'object' ? payload.phone : payload;
+      if (phone) cb(String(phone));
+    });
+  }
+  const params = new URLSearchParams(window.location.search);
+  const phone = params.get('pop');
+  if (phone) {
+    params.delete('pop');
+    const rest = params.toString();
+    window.history.replaceState(null, '', window.location.pathname + (rest ? '?' + rest : '') + window.location.hash);
+    // Let the caller finish starting before the pop runs.
+    setTimeout(() => cb(phone), 0);
+  }
+}

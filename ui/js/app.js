@@ -1,0 +1,226 @@
+// The UI's entry point: start-up, the hash router, global keyboard shortcuts, the header and the help line.
+
+import * as api from './api.js';
+import { h, clear, showError } from './dom.js';
+import { state, navigate, loadStatus, loadSettings, kinds, docTypes, requestTypes } from './state.js';
+import * as search from './screens/search.js';
+import * as customer from './screens/customer.js';
+import * as quote from './screens/quote.js';
+import * as documents from './screens/documents.js';
+import * as requests from './screens/requests.js';
+import * as settings from './screens/settings.js';
+import * as setup from './screens/setup.js';
+
+const SCREENS = { search, customer, quote, documents, requests, settings, setup };
+const NAV_KEYS = { 1: 'search', 2: 'customer', 3: 'quote', 4: 'documents', 5: 'requests', 6: 'settings' };
+const GLOBAL_HELP = [
+  ['Ctrl+K', '/'],
+  '検索',
+  ['↑', '↓'],
+  '選択',
+  ['Enter'],
+  '決定',
+  ['Esc'],
+  '戻る',
+  ['Alt+1〜6'],
+  '画面切替',
+  ['Tab'],
+  '次の項目',
+];
+
+let current = null; // {name, screen, handle}
+let renderSeq = 0;
+
+function parseHash() {
+  const raw = window.location.hash.replace(/^#\/?/, '');
+  const [path, query = ''] = raw.split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const name = SCREENS[parts[0]] ? parts[0] : 'search';
+  return { name, arg: parts[1] || null, params: new URLSearchParams(query) };
+}
+
+/** The screen to go back to with Esc. */
+function parentOf(name, arg) {
+  switch (name) {
+    case 'customer':
+      return '#/search';
+    case 'quote':
+    case 'documents':
+    case 'requests':
+      return arg || state.customerId ? `#/customer/${encodeURIComponent(arg || state.customerId)}` : '#/search';
+    default:
+      return '#/search';
+  }
+}
+
+async function route() {
+  const seq = ++renderSeq;
+  if (current && current.handle && typeof current.handle.cleanup === 'function') current.handle.cleanup();
+  const { name, arg, params } = parseHash();
+  const main = document.getElementById('main');
+  clear(main);
+  main.dataset.screen = name;
+  for (const link of document.querySelectorAll('[data-nav]')) {
+    if (link.dataset.nav === name) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  const screen = SCREENS[name];
+  current = { name, arg, screen, handle: null };
+  setHelp(screen.help || []);
+  try {
+    const handle = (await screen.render(main, { arg, params })) || {};
+    if (seq !== renderSeq) return;
+    current.handle = handle;
+    if (handle.help) setHelp(handle.help);
+    focusScreen(main);
+  } catch (error) {
+    if (seq !== renderSeq) return;
+    const box = h('div', { class: 'error-box', role: 'alert' });
+    showError(box, error);
+    main.appendChild(h('section', { class: 'panel' }, h('h1', {}, '表示できませんでした'), box, h('p', {}, h('a', { href: '#/search' }, '検索へ戻る'))));
+    main.focus();
+  }
+}
+
+function focusScreen(main) {
+  const target = main.querySelector('[data-autofocus]');
+  if (target) target.focus();
+  else main.focus();
+}
+
+function setHelp(screenHelp) {
+  const line = document.getElementById('help-line');
+  clear(line);
+  const items = [];
+  const pairs = [...pairUp(GLOBAL_HELP), ...pairUp(screenHelp)];
+  for (const [keys, what] of pairs) {
+    items.push(h('span', { class: 'help-item' }, keys.map((k) => h('kbd', {}, k)), ' ', what));
+  }
+  line.append(...items);
+}
+
+function pairUp(list) {
+  const out = [];
+  for (let i = 0; i + 1 < list.length; i += 2) out.push([list[i], list[i + 1]]);
+  return out;
+}
+
+function isTyping(el) {
+  if (!el) return false;
+  if (el.isContentEditable) return true;
+  if (el.tagName === 'TEXTAREA') return true;
+  if (el.tagName === 'INPUT') {
+    const type = (el.getAttribute('type') || 'text').toLowerCase();
+    return !['button', 'submit', 'checkbox', 'radio', 'reset'].includes(type);
+  }
+  return false;
+}
+
+function onKeyDown(event) {
+  if (event.defaultPrevented) return;
+  const typing = isTyping(document.activeElement);
+  if ((event.ctrlKey || event.metaKey) && !event.altKey && (event.key === 'k' || event.key === 'K')) {
+    event.preventDefault();
+    goSearch();
+    return;
+  }
+  if (event.key === '/' && !typing && !event.ctrlKey && !event.altKey && !event.metaKey) {
+    event.preventDefault();
+    goSearch();
+    return;
+  }
+  if (event.altKey && !event.ctrlKey && !event.metaKey && NAV_KEYS[event.key]) {
+    event.preventDefault();
+    const name = NAV_KEYS[event.key];
+    const needsCustomer = ['customer', 'quote', 'documents'].includes(name) || (name === 'requests' && state.customerId);
+    navigate(needsCustomer && state.customerId ? `#/${name}/${encodeURIComponent(state.customerId)}` : `#/${name}`);
+    return;
+  }
+  if (event.key === 'Escape') {
+    const handle = current && current.handle;
+    if (handle && typeof handle.onEscape === 'function' && handle.onEscape(event)) {
+      event.preventDefault();
+      return;
+    }
+    if (current && current.name !== 'search') {
+      event.preventDefault();
+      navigate(parentOf(current.name, current.arg));
+    }
+    return;
+  }
+  // Screen keys (single letters) only when not typing and without modifiers.
+  if (!typing && !event.ctrlKey && !event.altKey && !event.metaKey && current && current.handle && current.handle.keys) {
+    const fn = current.handle.keys[event.key.toLowerCase()];
+    if (fn) {
+      event.preventDefault();
+      fn(event);
+    }
+  }
+}
+
+function goSearch() {
+  if (current && current.name === 'search' && current.handle && current.handle.focusBox) {
+    current.handle.focusBox();
+  } else {
+    navigate('#/search');
+  }
+}
+
+function refreshHeader() {
+  const chip = document.getElementById('current-customer');
+  clear(chip);
+  if (state.customer) {
+    chip.appendChild(
+      h(
+        'a',
+        { href: `#/customer/${encodeURIComponent(state.customer.id)}`, title: '対応中のお客様' },
+        h('span', { class: 'chip-label' }, '対応中'),
+        h('span', { class: 'chip-name' }, state.customer.name),
+        h('span', { class: 'chip-kana' }, state.customer.name_kana),
+      ),
+    );
+  }
+  const agent = document.getElementById('agent-name');
+  clear(agent);
+  const name = state.settings && state.settings.agent_name;
+  agent.append(h('span', { class: 'muted' }, '担当 '), name || '（未設定）');
+}
+
+function onPop(phone) {
+  state.pendingPop = phone;
+  if (current && current.name === 'search' && current.handle && current.handle.pop) {
+    state.pendingPop = null;
+    current.handle.pop(phone);
+  } else {
+    navigate('#/search');
+  }
+}
+
+async function start() {
+  state.rerender = route;
+  state.refreshHeader = refreshHeader;
+  refreshHeader();
+  document.addEventListener('keydown', onKeyDown);
+  window.addEventListener('hashchange', route);
+  let status = null;
+  try {
+    status = await loadStatus();
+  } catch (error) {
+    const main = document.getElementById('main');
+    const box = h('div', { class: 'error-box', role: 'alert' });
+    showError(box, error);
+    main.append(h('section', { class: 'panel' }, h('h1', {}, 'アプリケーションに接続できません'), box));
+    return;
+  }
+  // Reference data: loaded once, in parallel; a failure shows where it is needed.
+  await Promise.allSettled([loadSettings(), kinds(), docTypes(), requestTypes()]);
+  api.onPop(onPop);
+  if (status.customers === 0 && !/^#\/(settings|setup)/.test(window.location.hash)) {
+    if (window.location.hash === '#/setup') route();
+    else window.location.hash = '#/setup';
+    return;
+  }
+  route();
+}
+
+start();

@@ -1,0 +1,126 @@
+// Long jobs (sample data, CSV import): start, a progress bar polled from `job`, a cancel button, the outcome.
+
+import * as api from './api.js';
+import { h, clear, showError } from './dom.js';
+import { fieldLabel } from './labels.js';
+
+const POLL_MS = 200;
+
+const RESULT_LABELS = {
+  customers: 'お客様',
+  orders: '注文',
+  documents: '書類',
+  requests: '依頼',
+  notes: '通話メモ',
+  rows: '行数',
+  created: '新規',
+  updated: '更新',
+  unchanged: '変更なし',
+  encoding: '文字コード',
+  bad_rows: '誤りのある行',
+  skipped: '飛ばした行',
+};
+
+/**
+ * Runs one job inside `container`: progress bar, counts, キャンセル (focused while it runs).
+ * Resolves to the job's last state ({finished, cancelled, result, error}), or throws an ApiError
+ * when the job cannot start.
+ */
+export async function runJob(container, args, { title = '処理中' } = {}) {
+  clear(container);
+  const bar = h('progress', { id: 'job-progress', max: '100', value: '0', 'aria-label': title });
+  const counts = h('span', { class: 'job-counts', id: 'job-counts' }, '準備中…');
+  const cancel = h('button', { type: 'button', class: 'danger', id: 'job-cancel' }, 'キャンセル');
+  const outcome = h('div', { class: 'job-outcome', id: 'job-outcome', 'aria-live': 'polite' });
+  const heading = h('div', { class: 'job-title' }, title);
+  container.append(h('div', { class: 'job', role: 'group', 'aria-label': title }, heading, bar, counts, h('div', { class: 'actions' }, cancel), outcome));
+  container.hidden = false;
+
+  const { job } = await api.startJob(args);
+  cancel.focus();
+  let cancelling = false;
+  cancel.addEventListener('click', async () => {
+    if (cancelling) return;
+    cancelling = true;
+    cancel.textContent = 'キャンセルしています…';
+    try {
+      await api.cancelJob(job);
+    } catch (error) {
+      showError(outcome, error);
+    }
+  });
+
+  for (;;) {
+    let s;
+    try {
+      s = await api.job(job);
+    } catch (error) {
+      showError(outcome, error);
+      cancel.remove();
+      return { finished: true, cancelled: false, error };
+    }
+    const total = Number(s.total) || 0;
+    const done = Number(s.done) || 0;
+    if (total > 0) {
+      bar.max = total;
+      bar.value = Math.min(done, total);
+      counts.textContent = `${done.toLocaleString('ja-JP')} / ${total.toLocaleString('ja-JP')} 件`;
+    } else {
+      bar.removeAttribute('value');
+      counts.textContent = `${done.toLocaleString('ja-JP')} 件`;
+    }
+    if (s.finished || s.cancelled || s.error) {
+      cancel.remove();
+      heading.textContent = s.cancelled ? `${title}（キャンセル）` : s.error ? `${title}（失敗）` : `${title}（完了）`;
+      if (!total) {
+        // An import counts rows without knowing the total: a full bar once it is over.
+        bar.max = 1;
+        bar.value = s.cancelled || s.error ? 0 : 1;
+      }
+      drawOutcome(outcome, s);
+      outcome.scrollIntoView({ block: 'nearest' });
+      return s;
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+function drawOutcome(box, s) {
+  clear(box);
+  const r = s.result && typeof s.result === 'object' ? s.result : null;
+  if (s.cancelled) {
+    box.className = 'job-outcome warn';
+    box.append(h('p', {}, 'キャンセルしました。データは何も書き込まれていません。'));
+    return;
+  }
+  if (s.error) {
+    box.className = 'job-outcome';
+    const message = h('div', { class: 'error-box', role: 'alert' });
+    showError(message, typeof s.error === 'object' ? s.error : { code: 'failed', message: String(s.error) }, { file: 'CSVファイル' });
+    box.append(message);
+  } else {
+    box.className = 'job-outcome ok';
+    box.append(h('p', {}, '完了しました。'));
+  }
+  if (r) {
+    const items = Object.entries(r).filter(([, v]) => typeof v === 'number' || typeof v === 'string');
+    if (items.length) {
+      box.append(h('dl', { class: 'facts' }, items.flatMap(([k, v]) => [h('dt', {}, RESULT_LABELS[k] || k), h('dd', {}, typeof v === 'number' ? v.toLocaleString('ja-JP') : v)])));
+    }
+    if (Array.isArray(r.errors) && r.errors.length) {
+      box.append(
+        h('p', {}, `誤りのある行: ${r.errors.length}件${r.written === false ? '（何も書き込んでいません）' : ''}`),
+        h(
+          'table',
+          { class: 'grid import-errors' },
+          h('thead', {}, h('tr', {}, h('th', {}, '行'), h('th', {}, '項目'), h('th', {}, '内容'))),
+          h(
+            'tbody',
+            {},
+            r.errors.slice(0, 100).map((e) => h('tr', {}, h('td', { class: 'num' }, e.line), h('td', {}, fieldLabel(e.field)), h('td', { lang: 'en' }, e.message))),
+          ),
+        ),
+      );
+    }
+  }
+}

@@ -1,0 +1,118 @@
+// What the screens share: the loaded reference data (quote kinds, document and request types), the current customer, navigation.
+
+import * as api from './api.js';
+import { serviceName } from './labels.js';
+
+export const state = {
+  status: null,
+  settings: null,
+  kinds: null,
+  docTypes: null,
+  requestTypes: null,
+  /** The customer the agent is talking to (id), and their last loaded view. */
+  customerId: null,
+  customer: null,
+  /** A phone number popped by the shell, waiting for the search screen. */
+  pendingPop: null,
+  /** Set by app.js: re-renders the current screen. */
+  rerender: () => {},
+  /** Set by app.js: repaints the header (current customer, agent). */
+  refreshHeader: () => {},
+};
+
+/** Goes to a screen: "#/customer/ID". Re-renders when the hash is already that. */
+export function navigate(hash) {
+  if (window.location.hash === hash) state.rerender();
+  else window.location.hash = hash;
+}
+
+export async function loadStatus() {
+  state.status = await api.status();
+  return state.status;
+}
+
+export async function loadSettings() {
+  state.settings = await api.settings();
+  state.refreshHeader();
+  return state.settings;
+}
+
+export async function kinds() {
+  if (!state.kinds) state.kinds = await api.quoteKinds();
+  return state.kinds;
+}
+
+export async function docTypes() {
+  if (!state.docTypes) state.docTypes = await api.documentTypes();
+  return state.docTypes;
+}
+
+/** The request types as an array, whatever wrapper the command answers with. */
+export async function requestTypes() {
+  if (!state.requestTypes) {
+    const raw = await api.requestTypes();
+    state.requestTypes = Array.isArray(raw) ? raw : raw.types || raw.request_types || [];
+  }
+  return state.requestTypes;
+}
+
+/** Loads (or reloads) a customer and makes them current. */
+export async function loadCustomer(id) {
+  const view = await api.customer(id);
+  state.customerId = view.id;
+  state.customer = view;
+  state.refreshHeader();
+  return view;
+}
+
+/** The current customer's view, loading it when only the id is known. */
+export async function currentCustomer(id) {
+  const wanted = id || state.customerId;
+  if (!wanted) return null;
+  if (state.customer && state.customer.id === wanted) return state.customer;
+  return loadCustomer(wanted);
+}
+
+/** 様 for a person, 御中 for a company. */
+export function honorific(customer) {
+  return customer && customer.kind === 'company' ? '御中' : '様';
+}
+
+/** A service's display name from the quote kinds when loaded, else the built-in table. */
+export function serviceLabel(id) {
+  const found = state.kinds && state.kinds.services && state.kinds.services.find((s) => s.id === id);
+  return found ? found.name.replace(/（.*）$/, '') : serviceName(id);
+}
+
+// Accessors that tolerate the shapes a request type may come in.
+export function typeId(t) {
+  return t.type || t.id;
+}
+
+export function typeStatuses(t) {
+  return (t.statuses || []).map((s) =>
+    Array.isArray(s) ? { status: s[0], label: s[1], final: Boolean(s[2]) } : { status: s.status || s.id, label: s.label, final: Boolean(s.final) },
+  );
+}
+
+export function statusLabel(typeIdValue, status) {
+  const t = (state.requestTypes || []).find((x) => typeId(x) === typeIdValue);
+  const s = t && typeStatuses(t).find((x) => x.status === status);
+  return (s && s.label) || status;
+}
+
+export function isFinalStatus(typeIdValue, status) {
+  const t = (state.requestTypes || []).find((x) => typeId(x) === typeIdValue);
+  const s = t && typeStatuses(t).find((x) => x.status === status);
+  return Boolean(s && s.final);
+}
+
+export function requestTypeLabel(typeIdValue) {
+  const t = (state.requestTypes || []).find((x) => typeId(x) === typeIdValue);
+  return (t && t.label) || typeIdValue;
+}
+
+export function docTypeLabel(type) {
+  const t = (state.docTypes || []).find((x) => x.type === type);
+  return (t && t.label) || type;
+}
