@@ -2,7 +2,6 @@
 // launch Debian's Chromium through playwright-core, drive it by keyboard, take screenshots. Builds nothing.
 
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -127,45 +126,7 @@ export async function launch() {
     });
   });
   page.setDefaultTimeout(15000);
-  if (!process.env.MADOGUCHI_UI_DIRECT) await context.route(/^http:\/\/127\.0\.0\.1:\d+\//, relay);
   return { browser, page, problems };
-}
-
-/**
- * Passes one browser request to the bridge on a connection of its own (Connection: close).
- * The bridge's HTTP server (tiny_http 0.12) can leave a browser's kept-alive connection
- * unserved when several open at once (its thread pool loses a wake-up while every thread
- * holds a long-lived connection); one connection per request never waits for long.
- * MADOGUCHI_UI_DIRECT=1 lets the browser talk to the bridge itself.
- */
-async function relay(route) {
-  const request = route.request();
-  const url = new URL(request.url());
-  const body = request.postDataBuffer();
-  const headers = { ...(await request.allHeaders()) };
-  for (const name of Object.keys(headers)) if (name.startsWith(':') || name === 'connection' || name === 'keep-alive') delete headers[name];
-  try {
-    const answer = await new Promise((resolve, reject) => {
-      const outgoing = http.request(
-        { host: url.hostname, port: url.port, path: url.pathname + url.search, method: request.method(), headers, agent: false },
-        (incoming) => {
-          const chunks = [];
-          incoming.on('data', (c) => chunks.push(c));
-          incoming.on('end', () => resolve({ status: incoming.statusCode, headers: incoming.headers, body: Buffer.concat(chunks) }));
-          incoming.on('error', reject);
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.setTimeout(60000, () => outgoing.destroy(new Error('the bridge did not answer in 60 s')));
-      if (body) outgoing.write(body);
-      outgoing.end();
-    });
-    const out = {};
-    for (const [name, value] of Object.entries(answer.headers)) if (!['connection', 'transfer-encoding', 'content-length'].includes(name)) out[name] = Array.isArray(value) ? value.join(', ') : value;
-    await route.fulfill({ status: answer.status, headers: out, body: answer.body });
-  } catch {
-    await route.abort('failed').catch(() => {});
-  }
 }
 
 /** Opens the UI and waits until its first screen is drawn. */

@@ -113,10 +113,12 @@ fn main() -> ExitCode {
 
 type Answer = Response<std::io::Cursor<Vec<u8>>>;
 
-/// An answer with its status and content type, never cached.
+/// An answer with its status and content type, never cached. Every connection closes after
+/// its answer: a browser's kept-alive connections would otherwise hold the few worker
+/// threads and leave other requests of the page unanswered.
 fn answer(status: u16, content_type: &str, body: Vec<u8>) -> Answer {
     let mut response = Response::from_data(body).with_status_code(StatusCode(status));
-    for (name, value) in [("Content-Type", content_type), ("Cache-Control", "no-store")] {
+    for (name, value) in [("Content-Type", content_type), ("Cache-Control", "no-store"), ("Connection", "close")] {
         if let Ok(header) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
             response.add_header(header);
         }

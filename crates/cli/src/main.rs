@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use madoguchi_api::customers::{self, ApiError};
 use madoguchi_api::documents;
 use madoguchi_api::requests;
+use madoguchi_api::pop;
 use madoguchi_api::settings;
 use madoguchi_api::sync;
 use madoguchi_api::import::{self, Encoding};
@@ -15,6 +16,9 @@ use madoguchi_api::quote::{kinds, quote_json};
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_api::clock;
 use serde_json::Value;
+
+/// The desktop app's executable, looked for next to this one, then on the PATH.
+const APP_BINARY: &str = "madoguchi-app";
 
 /// A request the user can fix (exit 2), or a failure of the installation (exit 1).
 enum Failure {
@@ -81,6 +85,11 @@ enum Command {
         /// `all`, or a bundle received earlier: only what its sender did not have yet.
         #[arg(long, value_name = "BUNDLE|all", default_value = "all")]
         since: String,
+    },
+    /// Screen-pop: open the desktop app on this caller (the running app, or start it).
+    Pop {
+        #[arg(long)]
+        phone: String,
     },
     /// Exchange bundles through a shared folder: write this installation's new changes there,
     /// import everyone else's.
@@ -367,6 +376,18 @@ fn run(cli: Cli) -> Result<String, Failure> {
             let mut report = progress("export", 0);
             let manifest = sync::export(&store, &out, &after, None, now, &mut report)?;
             Ok(format!("{}: {} changes ({} deletions) from installation {}", out.display(), manifest.changes, manifest.tombstones, manifest.source))
+        }
+        Command::Pop { phone } => {
+            let phone = pop::checked_phone(&phone)?;
+            if pop::send(&pop::port_file()?, &phone)? {
+                return Ok(format!("{phone}: handed to the running app"));
+            }
+            let app = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join(APP_BINARY))).filter(|p| p.exists()).unwrap_or_else(|| PathBuf::from(APP_BINARY));
+            std::process::Command::new(&app)
+                .arg(pop::link_of_phone(&phone))
+                .spawn()
+                .map_err(|e| Failure::Setup(format!("cannot start the desktop app {} ({e})", app.display())))?;
+            Ok(format!("{phone}: the desktop app is starting on this caller"))
         }
         Command::Sync { dir, json } => {
             let mut store = customers::open(&db()?, now)?;

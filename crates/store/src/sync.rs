@@ -301,13 +301,14 @@ impl Store {
             let after = since.get(&origin).copied().unwrap_or(i64::MIN);
             let mut rows = stmt.query(params![origin, after])?;
             while let Some(row) = rows.next()? {
-                let table_name: &str = row.get_ref(1)?.as_str()?;
+                let text = |i: usize| -> Result<&str> { row.get_ref(i)?.as_str().map_err(|e| StoreError::invalid("changes", e.to_string())) };
+                let table_name = text(1)?;
                 let table = TABLES.get(table_index(table_name).unwrap_or(usize::MAX)).ok_or_else(|| StoreError::invalid("changes.tbl", table_name))?;
                 let data = match row.get_ref(3)? {
                     rusqlite::types::ValueRef::Null => None,
-                    value => Some(value.as_str()?),
+                    _ => Some(text(3)?),
                 };
-                let change = LoggedChange { hlc: row.get(0)?, origin: &origin, table: table.name, id: row.get_ref(2)?.as_str()?, data };
+                let change = LoggedChange { hlc: row.get(0)?, origin: &origin, table: table.name, id: text(2)?, data };
                 sink(change).map_err(|e| StoreError::invalid("bundle", e))?;
                 count += 1;
             }

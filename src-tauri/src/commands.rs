@@ -1,0 +1,54 @@
+//! The Tauri commands: each a one-line adapter over the `Session` method of the same name
+//! (docs/app-commands.md), run off the main thread so the window never waits on the database.
+
+use madoguchi_app::*;
+use serde_json::Value;
+use tauri::State;
+
+/// Declares one command per line: `name(ArgsType)` takes the UI's `args` object, a bare
+/// `name` takes none.
+macro_rules! adapters {
+    ($($name:ident($args:ty)),* ; $($bare:ident),*) => {
+        $(
+            #[tauri::command(async)]
+            pub fn $name(session: State<'_, Session>, args: $args) -> Result<Value, CommandError> {
+                session.$name(args)
+            }
+        )*
+        $(
+            #[tauri::command(async)]
+            pub fn $bare(session: State<'_, Session>) -> Result<Value, CommandError> {
+                session.$bare()
+            }
+        )*
+    };
+}
+
+adapters!(
+    lookup(LookupArgs),
+    customer(IdArgs),
+    add_note(AddNoteArgs),
+    quote_prefill(QuotePrefillArgs),
+    quote(QuoteArgs),
+    save_quote(SaveQuoteArgs),
+    document_draft(DocumentDraftArgs),
+    issue_document(IssueDocumentArgs),
+    reissue_document(ReissueDocumentArgs),
+    save_document(SaveDocumentArgs),
+    open_document(NumberArgs),
+    create_request(CreateRequestArgs),
+    move_request(MoveRequestArgs),
+    request(IdArgs),
+    requests(RequestsArgs),
+    set_setting(SetSettingArgs),
+    set_issuer(SetIssuerArgs),
+    open_database(OpenDatabaseArgs),
+    start_job(StartJobArgs),
+    job(JobArgs),
+    cancel_job(JobArgs);
+    status,
+    quote_kinds,
+    document_types,
+    request_types,
+    settings
+);
