@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { startBridge, launch, openUi, screenshot, retype, findCustomer, openCustomerByKeyboard, chooseOption, tabTo } from './helpers.mjs';
+import { startBridge, launch, openUi, screenshot, retype, findCustomer, openCustomerByKeyboard, chooseOption, tabTo, expectFocus } from './helpers.mjs';
 
 let bridge;
 let ui;
@@ -40,7 +40,7 @@ test('a receipt from a shipped credit-card order: issued, a PDF on disk, a copy 
   await openCustomerByKeyboard(page, found.number, found.view.name);
   await page.keyboard.press('d');
   await page.waitForSelector('#doc-type');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'doc-type');
+  await expectFocus(page, 'doc-type');
   // The seven types from document_types.
   const types = await page.evaluate(() => [...document.querySelectorAll('#doc-type option')].map((o) => o.value));
   assert.deepEqual(types.sort(), ['cooling_off', 'dealer_change_fax', 'delivery_note', 'estimate', 'invoice', 'receipt', 'refund_claim']);

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startBridge, launch, openUi, screenshot, type, retype, tabTo } from './helpers.mjs';
+import { startBridge, launch, openUi, screenshot, type, retype, tabTo, expectFocus } from './helpers.mjs';
 
 let bridge;
 let ui;
@@ -25,7 +25,7 @@ test('no customers: sample data offered; a cancelled seed writes nothing; a fini
   assert.equal((await bridge.call('status')).customers, 0);
   await openUi(page, bridge.url);
   await page.waitForSelector('main[data-screen="setup"] #seed-count');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'seed-count');
+  await expectFocus(page, 'seed-count');
   assert.equal(await page.inputValue('#seed-count'), '1000');
   await screenshot(page, '12-first-start');
 
@@ -42,9 +42,9 @@ test('no customers: sample data offered; a cancelled seed writes nothing; a fini
   assert.equal((await bridge.call('requests', {})).requests.length, 0);
 
   // Then the default 1,000, to the end.
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'seed-start');
+  await expectFocus(page, 'seed-start');
   await page.keyboard.press('Shift+Tab');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'seed-count');
+  await expectFocus(page, 'seed-count');
   await retype(page, '1000');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'job-continue', null, { timeout: 60000 });
@@ -53,14 +53,14 @@ test('no customers: sample data offered; a cancelled seed writes nothing; a fini
   await screenshot(page, '15-first-start-done');
   await page.keyboard.press('Enter');
   await page.waitForSelector('main[data-screen="search"]');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'search-box');
+  await expectFocus(page, 'search-box');
 });
 
 test('settings by keyboard: agent name, a refused then accepted numbering code, an issuer, a CSV import', async () => {
   const { page } = ui;
   await page.keyboard.press('Alt+6');
   await page.waitForSelector('main[data-screen="settings"] #setting-agent');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'setting-agent');
+  await expectFocus(page, 'setting-agent');
   await retype(page, '山本　花子');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.getElementById('agent-name').textContent.includes('山本　花子'));
@@ -72,7 +72,7 @@ test('settings by keyboard: agent name, a refused then accepted numbering code, 
   await page.waitForSelector('#setting-installation-error:not([hidden])');
   const refusal = await page.locator('#setting-installation-error').innerText();
   assert.ok(refusal.includes('採番用の端末コード'), refusal);
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'setting-installation');
+  await expectFocus(page, 'setting-installation');
   await retype(page, 'T01');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.getElementById('setting-installation-error').hidden);

@@ -233,3 +233,13 @@ export async function searchSettled(page, query) {
     return list && list.dataset.query === q && document.getElementById('search-box').value === q;
   }, query);
 }
+
+/** Waits until the element with this id has the focus (screens move it after drawing); fails naming where it is. */
+export async function expectFocus(page, id, timeout = 10000) {
+  try {
+    await page.waitForFunction((want) => document.activeElement && document.activeElement.id === want, id, { timeout });
+  } catch {
+    const at = await page.evaluate(() => (document.activeElement ? document.activeElement.id || document.activeElement.tagName : 'nothing'));
+    throw new Error(`the focus should be on #${id}, it is on ${at}`);
+  }
+}

@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBridge, launch, openUi, screenshot, retype, findCustomer, openCustomerByKeyboard, chooseOption, tabTo, AS_OF } from './helpers.mjs';
+import { startBridge, launch, openUi, screenshot, retype, findCustomer, openCustomerByKeyboard, chooseOption, tabTo, AS_OF, expectFocus } from './helpers.mjs';
 
 let bridge;
 let ui;
@@ -32,7 +32,7 @@ test('a plus-aqua cancellation: form from quote_kinds, prefilled from the accoun
   await openCustomerByKeyboard(page, found.number, found.view.name);
   await page.keyboard.press('q');
   await page.waitForSelector('#quote-form');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'quote-service');
+  await expectFocus(page, 'quote-service');
   await chooseOption(page, 'plus-aqua');
   await page.keyboard.press('Tab');
   await chooseOption(page, 'cancellation');
@@ -52,7 +52,7 @@ test('a plus-aqua cancellation: form from quote_kinds, prefilled from the accoun
   const refusal = await page.locator('#quote-servers-error').innerText();
   assert.ok(refusal.includes('サーバー台数'), refusal);
   assert.ok(refusal.includes('1以上'), refusal);
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'quote-servers');
+  await expectFocus(page, 'quote-servers');
   await screenshot(page, '04-quote-refused');
 
   await retype(page, String(prefill.servers));

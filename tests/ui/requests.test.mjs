@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBridge, launch, openUi, screenshot, type, retype, findCustomer, openCustomerByKeyboard, chooseOption, tabTo } from './helpers.mjs';
+import { startBridge, launch, openUi, screenshot, type, retype, findCustomer, openCustomerByKeyboard, chooseOption, tabTo, expectFocus } from './helpers.mjs';
 
 let bridge;
 let ui;
@@ -27,7 +27,7 @@ test('a dealer change goes 受付 → FAX送付済 → 返送受領 → 切替�
   await openCustomerByKeyboard(page, found.number, found.view.name);
   await page.keyboard.press('r');
   await page.waitForSelector('#request-type');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'request-type');
+  await expectFocus(page, 'request-type');
   // Every type is listed; those of services the customer lacks cannot be chosen.
   const options = await page.evaluate(() => [...document.querySelectorAll('#request-type option')].map((o) => [o.value, o.disabled]));
   assert.equal(options.length, types.length);
@@ -48,7 +48,7 @@ test('a dealer change goes 受付 → FAX送付済 → 返送受領 → 切替�
   await type(page, 'カウネット直販');
   await page.keyboard.press('Enter');
   await page.waitForSelector('#request-move-to');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'request-move-to');
+  await expectFocus(page, 'request-move-to');
   await screenshot(page, '09-requests-created');
 
   const path = ['fax_sent', 'returned', 'switching', 'completed'];

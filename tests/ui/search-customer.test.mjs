@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBridge, launch, openUi, screenshot, type, retype, fullWidthPhone, customerByNumber, searchSettled } from './helpers.mjs';
+import { startBridge, launch, openUi, screenshot, type, retype, fullWidthPhone, customerByNumber, searchSettled, expectFocus } from './helpers.mjs';
 
 let bridge;
 let ui;
@@ -37,14 +37,14 @@ test('a full-width phone number finds the caller; Enter opens them; a note is ad
 
   await openUi(page, bridge.url);
   // The search box has the focus at start; Tab away, then Ctrl+K and "/" bring it back.
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'search-box');
+  await expectFocus(page, 'search-box');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Control+K');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'search-box');
+  await expectFocus(page, 'search-box');
   await page.keyboard.press('Tab');
   await page.keyboard.press('/');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'search-box');
+  await expectFocus(page, 'search-box');
 
   await type(page, phone);
   await searchSettled(page, phone);
@@ -68,7 +68,7 @@ test('a full-width phone number finds the caller; Enter opens them; a note is ad
 
   // N goes to the note; a card number is refused next to the field with the API's message.
   await page.keyboard.press('n');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'note-body');
+  await expectFocus(page, 'note-body');
   await type(page, 'カード番号 4111 1111 1111 1111 で払いたいとのこと');
   await page.keyboard.press('Control+Enter');
   await page.waitForSelector('#note-body-error:not([hidden])');

@@ -2,19 +2,19 @@
 //! UI folder and `POST /invoke/<command>` (JSON in, JSON out) on 127.0.0.1 only, so that
 //! browser tests drive the same `Session` as the desktop shell. Never part of the release app.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use madoguchi_app::{CommandError, ErrorCode, Options, Session};
 use serde_json::Value;
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 /// The largest request body accepted (a document JSON is a few KiB).
 const MAX_BODY: usize = 16 * 1024 * 1024;
-/// Threads answering requests (a slow command does not hold up the static files).
-const WORKERS: usize = 4;
+/// The request line and headers together are at most this long.
+const MAX_HEAD: u64 = 64 * 1024;
 /// The only address the bridge listens on.
 const HOST: &str = "127.0.0.1";
 
@@ -77,14 +77,14 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let server = match Server::http((HOST, config.port)) {
-        Ok(server) => Arc::new(server),
+    let listener = match TcpListener::bind((HOST, config.port)) {
+        Ok(listener) => listener,
         Err(e) => {
             eprintln!("{HOST}:{}: {e}", config.port);
             return ExitCode::from(1);
         }
     };
-    let Some(address) = server.server_addr().to_ip() else {
+    let Ok(address) = listener.local_addr() else {
         eprintln!("not listening on an IP address");
         return ExitCode::from(1);
     };
@@ -93,37 +93,87 @@ fn main() -> ExitCode {
     if writeln!(stdout, "http://{address}/").and_then(|()| stdout.flush()).is_err() {
         return ExitCode::from(1);
     }
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let (server, session, ui) = (Arc::clone(&server), Arc::clone(&session), Arc::clone(&ui));
-            std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    serve(request, &session, &ui, address.port());
-                }
-            })
-        })
-        .collect();
-    for worker in workers {
-        if worker.join().is_err() {
-            return ExitCode::from(1);
-        }
+    // One thread per connection, one request per connection: a slow command never holds up
+    // the page's other requests, and no kept-alive connection waits on a busy worker.
+    for stream in listener.incoming().flatten() {
+        let (session, ui) = (Arc::clone(&session), Arc::clone(&ui));
+        std::thread::spawn(move || serve(stream, &session, &ui, address.port()));
     }
     ExitCode::SUCCESS
 }
 
-type Answer = Response<std::io::Cursor<Vec<u8>>>;
+/// One HTTP request as read from the connection.
+struct Request {
+    method: String,
+    path: String,
+    host: Option<String>,
+    body: Vec<u8>,
+}
 
-/// An answer with its status and content type, never cached. Every connection closes after
-/// its answer: a browser's kept-alive connections would otherwise hold the few worker
-/// threads and leave other requests of the page unanswered.
-fn answer(status: u16, content_type: &str, body: Vec<u8>) -> Answer {
-    let mut response = Response::from_data(body).with_status_code(StatusCode(status));
-    for (name, value) in [("Content-Type", content_type), ("Cache-Control", "no-store"), ("Connection", "close")] {
-        if let Ok(header) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(header);
+/// Reads the request line, the headers and a body of Content-Length bytes.
+fn read_request(stream: &TcpStream) -> Result<Request, Answer> {
+    let bad = |reason: &str| text_response(400, reason);
+    let mut reader = BufReader::new(Read::take(stream, MAX_HEAD + MAX_BODY as u64));
+    let mut head = String::new();
+    let mut line = String::new();
+    let mut lines = Vec::new();
+    loop {
+        line.clear();
+        let n = reader.read_line(&mut line).map_err(|_| bad("unreadable request"))?;
+        head.push_str(&line);
+        if n == 0 || head.len() as u64 > MAX_HEAD {
+            return Err(bad("incomplete or oversized request head"));
         }
+        if line == "\r\n" || line == "\n" {
+            break;
+        }
+        lines.push(line.trim_end().to_string());
     }
-    response
+    let mut first = lines.first().map(|l| l.split(' ')).ok_or_else(|| bad("no request line"))?;
+    let (method, target) = (first.next().unwrap_or_default().to_string(), first.next().unwrap_or_default().to_string());
+    let header = |name: &str| lines.iter().skip(1).find_map(|l| l.split_once(':').filter(|(n, _)| n.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_string()));
+    let length: usize = header("Content-Length").map_or(Ok(0), |v| v.parse()).map_err(|_| bad("bad Content-Length"))?;
+    if length > MAX_BODY {
+        return Err(error_response(&CommandError::invalid("body", "larger than 16 MiB")));
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).map_err(|_| bad("the body is shorter than its Content-Length"))?;
+    let path = target.split(['?', '#']).next().unwrap_or("/").to_string();
+    Ok(Request { method, path, host: header("Host"), body })
+}
+
+/// An answer: status, content type, body.
+struct Answer {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+}
+
+fn answer(status: u16, content_type: &'static str, body: Vec<u8>) -> Answer {
+    Answer { status, content_type, body }
+}
+
+/// Writes an answer, never cached, and closes the connection.
+fn write_answer(mut stream: &TcpStream, answer: &Answer, head_only: bool) -> std::io::Result<()> {
+    let reason = match answer.status {
+        200 => "OK",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Internal Server Error",
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        answer.status,
+        answer.content_type,
+        answer.body.len()
+    )?;
+    if !head_only {
+        stream.write_all(&answer.body)?;
+    }
+    stream.flush()
 }
 
 fn json_response(status: u16, value: &Value) -> Answer {
@@ -144,42 +194,38 @@ fn text_response(status: u16, text: &str) -> Answer {
     answer(status, "text/plain; charset=utf-8", text.as_bytes().to_vec())
 }
 
-/// Answers one request. A failure to write the answer (the client went away) is dropped.
-fn serve(mut request: Request, session: &Session, ui: &Path, port: u16) {
-    let loopback = request.remote_addr().is_none_or(|a| a.ip().is_loopback());
-    // A page of another site that resolves its name to 127.0.0.1 sends its own Host: refused.
-    let host_ok = request.headers().iter().find(|h| h.field.equiv("Host")).is_some_and(|h| {
-        let (name, given_port) = h.value.as_str().split_once(':').unwrap_or((h.value.as_str(), "80"));
-        (name == HOST || name == "localhost") && given_port == port.to_string()
-    });
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("/").to_string();
-    let response = if !loopback || !host_ok {
-        text_response(403, "forbidden: the test bridge answers 127.0.0.1 only")
-    } else if let Some(command) = path.strip_prefix("/invoke/") {
-        if *request.method() != Method::Post {
-            text_response(405, "use POST for /invoke/<command>")
-        } else {
-            invoke(&mut request, session, command)
+/// Answers the one request of a connection. A failure to write the answer (the client went
+/// away) is dropped.
+fn serve(stream: TcpStream, session: &Session, ui: &Path, port: u16) {
+    let loopback = stream.peer_addr().is_ok_and(|a| a.ip().is_loopback());
+    let (response, head_only) = match read_request(&stream) {
+        Err(refused) => (refused, false),
+        Ok(request) => {
+            // A page of another site that resolves its name to 127.0.0.1 sends its own Host: refused.
+            let host_ok = request.host.as_deref().is_some_and(|h| {
+                let (name, given_port) = h.split_once(':').unwrap_or((h, "80"));
+                (name == HOST || name == "localhost") && given_port == port.to_string()
+            });
+            let response = if !loopback || !host_ok {
+                text_response(403, "forbidden: the test bridge answers 127.0.0.1 only")
+            } else if let Some(command) = request.path.strip_prefix("/invoke/") {
+                if request.method != "POST" { text_response(405, "use POST for /invoke/<command>") } else { invoke(&request.body, session, command) }
+            } else if request.method == "GET" || request.method == "HEAD" {
+                static_file(ui, &request.path)
+            } else {
+                text_response(405, "method not allowed")
+            };
+            (response, request.method == "HEAD")
         }
-    } else if matches!(request.method(), Method::Get | Method::Head) {
-        static_file(ui, &path)
-    } else {
-        text_response(405, "method not allowed")
     };
-    let _ = request.respond(response);
+    let _ = write_answer(&stream, &response, head_only);
 }
 
-fn invoke(request: &mut Request, session: &Session, command: &str) -> Answer {
-    let mut body = Vec::new();
-    let read = request.as_reader().take(MAX_BODY as u64 + 1).read_to_end(&mut body);
-    if read.is_err() || body.len() > MAX_BODY {
-        return error_response(&CommandError::invalid("body", "cannot be read, or is larger than 16 MiB"));
-    }
+fn invoke(body: &[u8], session: &Session, command: &str) -> Answer {
     let args = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Null
     } else {
-        match serde_json::from_slice(&body) {
+        match serde_json::from_slice(body) {
             Ok(args) => args,
             Err(e) => return error_response(&CommandError::invalid("body", format!("not valid JSON ({e})"))),
         }
