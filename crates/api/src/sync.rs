@@ -133,7 +133,7 @@ fn write_bundle(
         // The data is the JSON text the log holds (written by SQLite's json functions or by
         // an import from a checked object): copied as it is.
         line.clear();
-        write!(line, "{{\"c\":{},\"o\":{o},\"t\":\"{}\",\"i\":{},\"d\":{}}}\n", c.hlc, c.table, Value::from(c.id), c.data.unwrap_or("null")).map_err(|e| e.to_string())?;
+        writeln!(line, "{{\"c\":{},\"o\":{o},\"t\":\"{}\",\"i\":{},\"d\":{}}}", c.hlc, c.table, Value::from(c.id), c.data.unwrap_or("null")).map_err(|e| e.to_string())?;
         hash.update(line.as_bytes());
         body.write_all(line.as_bytes()).map_err(|e| e.to_string())?;
         if done.is_multiple_of(10_000) && !progress(done) {

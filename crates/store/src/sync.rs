@@ -341,7 +341,7 @@ impl Store {
                     return Err(StoreError::invalid("bundle", format!("a change is stamped more than 30 days ahead of this computer's clock ({}); check the clocks", change.hlc)));
                 }
                 let table = &TABLES[change.table];
-                let data = change.data.as_ref().map(|d| serde_json::to_string(d)).transpose().map_err(|e| StoreError::invalid("bundle", e.to_string()))?;
+                let data = change.data.as_ref().map(serde_json::to_string).transpose().map_err(|e| StoreError::invalid("bundle", e.to_string()))?;
                 let inserted = tx
                     .prepare_cached("INSERT OR IGNORE INTO changes (hlc, origin, tbl, row_id, data) VALUES (?1, ?2, ?3, ?4, ?5)")?
                     .execute(params![change.hlc, change.origin, table.name, change.id, data])?;
