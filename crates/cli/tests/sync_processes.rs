@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::Instant;
 
 fn folder(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("madoguchi-sync-cli-{}-{name}", std::process::id()));
@@ -54,7 +53,7 @@ fn an_importer_killed_at_any_point_leaves_none_or_all_of_the_bundle() {
     ok(madoguchi(&empty, &["db", "init"]).output().expect("inits"));
     let timed = dir.join("timed.sqlite3");
     std::fs::copy(&empty, &timed).expect("copy");
-    let started = Instant::now();
+    let started = madoguchi_api::clock::stopwatch();
     ok(madoguchi(&timed, &["import", bundle.to_str().expect("path")]).output().expect("imports"));
     let whole = started.elapsed();
     assert_eq!(counts(&timed), (all_customers, all_changes));
