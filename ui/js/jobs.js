@@ -1,4 +1,4 @@
-// Long jobs (sample data, CSV import): start, a progress bar polled from `job`, a cancel button, the outcome.
+// Long jobs (sample data, CSV import, sync): start, a progress bar polled from `job`, a cancel button, the outcome.
 
 import * as api from './api.js';
 import { h, clear, showError } from './dom.js';
@@ -19,6 +19,14 @@ const RESULT_LABELS = {
   encoding: '文字コード',
   bad_rows: '誤りのある行',
   skipped: '飛ばした行',
+  changes: '変更',
+  tombstones: '削除',
+  applied: '適用',
+  already_known: '取込済み',
+  pending: '保留（親の行待ち）',
+  path: 'ファイル',
+  source: '送り主の端末',
+  bundle: '同期ファイル',
 };
 
 /**
@@ -36,7 +44,14 @@ export async function runJob(container, args, { title = '処理中' } = {}) {
   container.append(h('div', { class: 'job', role: 'group', 'aria-label': title }, heading, bar, counts, h('div', { class: 'actions' }, cancel), outcome));
   container.hidden = false;
 
-  const { job } = await api.startJob(args);
+  let job;
+  try {
+    ({ job } = await api.startJob(args));
+  } catch (error) {
+    clear(container);
+    container.hidden = true;
+    throw error;
+  }
   cancel.focus();
   let cancelling = false;
   cancel.addEventListener('click', async () => {
@@ -106,6 +121,25 @@ function drawOutcome(box, s) {
     const items = Object.entries(r).filter(([, v]) => typeof v === 'number' || typeof v === 'string');
     if (items.length) {
       box.append(h('dl', { class: 'facts' }, items.flatMap(([k, v]) => [h('dt', {}, RESULT_LABELS[k] || k), h('dd', {}, typeof v === 'number' ? v.toLocaleString('ja-JP') : v)])));
+    }
+    const reports = Array.isArray(r.imported) ? r.imported.map((i) => i.report) : r.conflicts ? [r] : [];
+    if (r.exported !== undefined) {
+      box.append(h('p', {}, r.exported ? `書き出し: ${r.exported.file}（${Number(r.exported.changes).toLocaleString('ja-JP')}件）` : '書き出し: 新しい変更はありません'));
+      box.append(h('p', {}, `取り込み: ${r.imported.length}ファイル`));
+      for (const f of r.failed || []) box.append(h('p', { class: 'error-box', role: 'alert' }, `拒否: ${f.file} — `, h('span', { lang: 'en' }, f.error)));
+    }
+    const conflicts = reports.flatMap((report) => report.conflicts || []);
+    if (conflicts.length) {
+      const show = (v) => (v === null ? '（削除）' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+      box.append(
+        h('p', {}, `競合: ${conflicts.length}件（両方の値を表示します。新しい方を残しました）`),
+        h(
+          'table',
+          { class: 'grid sync-conflicts' },
+          h('thead', {}, h('tr', {}, h('th', {}, '表'), h('th', {}, '項目'), h('th', {}, '残した値'), h('th', {}, '捨てた値'))),
+          h('tbody', {}, conflicts.slice(0, 100).map((c) => h('tr', {}, h('td', {}, c.table), h('td', {}, c.field === '*' ? '削除と編集' : fieldLabel(c.field)), h('td', {}, show(c.kept.value)), h('td', {}, show(c.discarded.value))))),
+        ),
+      );
     }
     if (Array.isArray(r.errors) && r.errors.length) {
       box.append(

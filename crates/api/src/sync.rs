@@ -179,7 +179,7 @@ fn write_bundle(
 }
 
 fn field<'a>(object: &'a Map<String, Value>, name: &str) -> Result<&'a Value, ApiError> {
-    object.get(name).ok_or_else(|| bad(format!("manifest.{name}: missing")))
+    object.get(name).ok_or_else(|| bad(format!("not a madoguchi bundle: its manifest has no '{name}'")))
 }
 
 fn whole(value: &Value, name: &str) -> Result<i64, ApiError> {

@@ -7,8 +7,9 @@ use std::sync::atomic::Ordering;
 
 use madoguchi_api::documents::{self, Issued, IssuerRecord};
 use madoguchi_api::import::{self, Encoding};
-use madoguchi_api::{customers, drafts, quote, requests, settings};
+use madoguchi_api::{customers, drafts, quote, requests, settings, sync};
 use madoguchi_domain::tariff::Service;
+use madoguchi_domain::time::Moment;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -160,7 +161,9 @@ pub struct OpenDatabaseArgs {
     pub path: PathBuf,
 }
 
-/// `{kind: "seed", count, seed?}` or `{kind: "import_customers", path, skip_bad?, encoding?}`.
+/// `{kind: "seed", count, seed?}`, `{kind: "import_customers", path, skip_bad?, encoding?}`,
+/// `{kind: "export_bundle", path, since?}`, `{kind: "import_bundle", path}` or
+/// `{kind: "sync_folder", path}`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StartJobArgs {
@@ -168,6 +171,8 @@ pub struct StartJobArgs {
     pub count: Option<u64>,
     pub seed: Option<u64>,
     pub path: Option<PathBuf>,
+    /// export_bundle: only what the sender of this earlier bundle lacked.
+    pub since: Option<PathBuf>,
     #[serde(default)]
     pub skip_bad: bool,
     /// `auto` (default), `utf-8` or `shift_jis`.
@@ -517,9 +522,47 @@ impl Session {
                     }
                 })?
             }
-            other => return Err(CommandError::invalid("kind", format!("'{other}' is not a job (seed, import_customers)"))),
+            "export_bundle" | "import_bundle" | "sync_folder" => {
+                if let Some(key) = [("count", args.count.is_some()), ("seed", args.seed.is_some()), ("encoding", args.encoding.is_some()), ("skip_bad", args.skip_bad)]
+                    .iter()
+                    .find(|(_, set)| *set)
+                    .map(|(k, _)| *k)
+                {
+                    return Err(CommandError::invalid(key, format!("is not an argument of a {} job", args.kind)));
+                }
+                let target = args.path.filter(|p| !p.as_os_str().is_empty()).ok_or_else(|| CommandError::invalid("path", "missing"))?;
+                self.bundle_job(&args.kind, path, target, args.since, now)?
+            }
+            other => return Err(CommandError::invalid("kind", format!("'{other}' is not a job (seed, import_customers, export_bundle, import_bundle, sync_folder)"))),
         };
         Ok(json!({"job": job}))
+    }
+
+    /// Sync jobs (docs/bundle-format.md): write a bundle, apply one, or exchange through a
+    /// shared folder; each counts changes as it goes and may be cancelled (nothing written).
+    fn bundle_job(&self, kind: &str, db: PathBuf, target: PathBuf, since: Option<PathBuf>, now: Moment) -> Result<String, CommandError> {
+        let fail = |e: madoguchi_api::ApiError| Box::new((None, CommandError::from(e)));
+        match kind {
+            "export_bundle" => {
+                let after = sync::since(since.as_deref())?;
+                self.jobs.start("export_bundle", None, move |progress| {
+                    let store = customers::open(&db, now).map_err(fail)?;
+                    let m = sync::export(&store, &target, &after, None, now, progress).map_err(fail)?;
+                    Ok(json!({"path": target, "changes": m.changes, "tombstones": m.tombstones, "source": m.source}))
+                })
+            }
+            "import_bundle" => {
+                let total = sync::read_manifest(&target).map_err(|e| CommandError::from(e).renamed("bundle", "path"))?.changes;
+                self.jobs.start("import_bundle", Some(total), move |progress| {
+                    let mut store = customers::open(&db, now).map_err(fail)?;
+                    sync::import(&mut store, &target, now, &mut |done, _| progress(done)).map_err(fail)
+                })
+            }
+            _ => self.jobs.start("sync_folder", None, move |progress| {
+                let mut store = customers::open(&db, now).map_err(fail)?;
+                sync::sync_dir(&mut store, &target, now, &mut |_, done, _| progress(done)).map_err(fail)
+            }),
+        }
     }
 
     /// `{job, kind, done, total, finished, cancelled, result, error}`.

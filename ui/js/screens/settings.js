@@ -1,10 +1,11 @@
-// 設定: the agent's name, the numbering code, the documents folder, the database file, the issuer of each service, data tools.
+// 設定: the agent's name, the numbering code, the documents folder, the database file, sync, the issuer of each service, data tools.
 
 import * as api from '../api.js';
 import { h, section, fieldRow, errorSlotOf, showError, hideError, busy, toast } from '../dom.js';
 import { state, loadSettings, loadStatus, serviceLabel } from '../state.js';
 import { SERVICE_ORDER } from '../labels.js';
 import { dataForms } from './setup.js';
+import { syncSection } from './sync.js';
 
 export const help = [['Enter'], '保存'];
 
@@ -80,7 +81,7 @@ export async function render(main) {
     h(
       'div',
       { class: 'columns' },
-      h('div', { class: 'col' }, section('担当者・書類', agent.form, installation.form, docsDir.form), section('データベース', dbForm)),
+      h('div', { class: 'col' }, section('担当者・書類', agent.form, installation.form, docsDir.form), section('データベース', dbForm), syncSection()),
       h('div', { class: 'col' }, section('発行者（サービスごと）', h('p', { class: 'muted' }, '書類に印字される会社名・住所・電話番号・登録番号です。'), ...issuerForms)),
     ),
     h('h2', { class: 'screen-subtitle' }, 'データ'),
