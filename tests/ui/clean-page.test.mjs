@@ -5,20 +5,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { startBridge, launch, openUi, type, ROOT, screenshot } from './helpers.mjs';
+import { openUi, type, ROOT, screenshot, openSession, closeSession } from './helpers.mjs';
 
 let bridge;
 let ui;
 
-before(async () => {
-  bridge = await startBridge({ seed: 300 });
-  ui = await launch();
-});
-
-after(async () => {
-  if (ui) await ui.browser.close();
-  if (bridge) await bridge.stop();
-});
+before(async () => ({ bridge, ui } = await openSession({ seed: 300 })));
+after(() => closeSession({ bridge, ui }));
 
 test('every screen by keyboard: no console error, no page error, no CSP violation', async () => {
   const { page, problems } = ui;

@@ -5,20 +5,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startBridge, launch, openUi, screenshot, type, retype, tabTo, expectFocus } from './helpers.mjs';
+import { openUi, screenshot, type, retype, tabTo, expectFocus, openSession, closeSession } from './helpers.mjs';
 
 let bridge;
 let ui;
 
-before(async () => {
-  bridge = await startBridge();
-  ui = await launch();
-});
-
-after(async () => {
-  if (ui) await ui.browser.close();
-  if (bridge) await bridge.stop();
-});
+before(async () => ({ bridge, ui } = await openSession()));
+after(() => closeSession({ bridge, ui }));
 
 test('no customers: sample data offered; a cancelled seed writes nothing; a finished one fills the database', async () => {
   const { page } = ui;

@@ -243,3 +243,16 @@ export async function expectFocus(page, id, timeout = 10000) {
     throw new Error(`the focus should be on #${id}, it is on ${at}`);
   }
 }
+
+/** A bridge on a fresh database (`seed` customers) and a browser, for a test file's `before`. */
+export async function openSession({ seed = 0 } = {}) {
+  const bridge = await startBridge({ seed });
+  const ui = await launch();
+  return { bridge, ui };
+}
+
+/** Closes what `openSession` opened, for a test file's `after`. */
+export async function closeSession({ bridge, ui }) {
+  if (ui) await ui.browser.close();
+  if (bridge) await bridge.stop();
+}

@@ -2,20 +2,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBridge, launch, openUi, screenshot, retype, findCustomer, openCustomerByKeyboard, chooseOption, tabTo, AS_OF, expectFocus } from './helpers.mjs';
+import { openUi, screenshot, retype, findCustomer, openCustomerByKeyboard, chooseOption, tabTo, AS_OF, expectFocus, openSession, closeSession } from './helpers.mjs';
 
 let bridge;
 let ui;
 
-before(async () => {
-  bridge = await startBridge({ seed: 300 });
-  ui = await launch();
-});
-
-after(async () => {
-  if (ui) await ui.browser.close();
-  if (bridge) await bridge.stop();
-});
+before(async () => ({ bridge, ui } = await openSession({ seed: 300 })));
+after(() => closeSession({ bridge, ui }));
 
 test('a plus-aqua cancellation: form from quote_kinds, prefilled from the account, total as the API answers', async () => {
   const { page } = ui;

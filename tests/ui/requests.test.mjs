@@ -2,20 +2,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBridge, launch, openUi, screenshot, type, retype, findCustomer, openCustomerByKeyboard, chooseOption, tabTo, expectFocus } from './helpers.mjs';
+import { openUi, screenshot, type, retype, findCustomer, openCustomerByKeyboard, chooseOption, tabTo, expectFocus, openSession, closeSession } from './helpers.mjs';
 
 let bridge;
 let ui;
 
-before(async () => {
-  bridge = await startBridge({ seed: 300 });
-  ui = await launch();
-});
-
-after(async () => {
-  if (ui) await ui.browser.close();
-  if (bridge) await bridge.stop();
-});
+before(async () => ({ bridge, ui } = await openSession({ seed: 300 })));
+after(() => closeSession({ bridge, ui }));
 
 test('a dealer change goes 受付 → FAX送付済 → 返送受領 → 切替待ち → 完了, only allowed moves offered', async () => {
   const { page } = ui;

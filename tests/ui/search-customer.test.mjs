@@ -2,20 +2,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBridge, launch, openUi, screenshot, type, retype, fullWidthPhone, customerByNumber, searchSettled, expectFocus } from './helpers.mjs';
+import { openUi, screenshot, type, retype, fullWidthPhone, customerByNumber, searchSettled, expectFocus, openSession, closeSession } from './helpers.mjs';
 
 let bridge;
 let ui;
 
-before(async () => {
-  bridge = await startBridge({ seed: 300 });
-  ui = await launch();
-});
-
-after(async () => {
-  if (ui) await ui.browser.close();
-  if (bridge) await bridge.stop();
-});
+before(async () => ({ bridge, ui } = await openSession({ seed: 300 })));
+after(() => closeSession({ bridge, ui }));
 
 test('a full-width phone number finds the caller; Enter opens them; a note is added and a card number refused', async () => {
   const { page } = ui;
