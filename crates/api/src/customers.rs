@@ -87,6 +87,8 @@ fn hit_json(hit: &LookupHit) -> Value {
         "name": hit.name,
         "name_kana": hit.name_kana,
         "prefecture": hit.prefecture,
+        "customer_numbers": hit.customer_numbers,
+        "phone": hit.phone,
         "matched_field": hit.field.code(),
         "matched_label": hit.field.label(),
         "matched": hit.matched,

@@ -327,15 +327,16 @@ impl Session {
         })
     }
 
-    /// The issued PDF of a document number, in the documents folder.
+    /// The latest print of a document number in the documents folder: its re-issue (再発行)
+    /// when there is one, else the original.
     fn issued_pdf(&self, number: &str) -> Result<PathBuf, CommandError> {
         check_number(number)?;
         let dir = self.documents_dir(&self.db().store)?;
-        let path = dir.join(format!("{number}.pdf"));
-        if !path.is_file() {
-            return Err(CommandError::not_found(format!("the PDF of {number} is not in {}; re-issue it", dir.display())));
-        }
-        Ok(path)
+        [format!("{number}-reissue.pdf"), format!("{number}.pdf")]
+            .into_iter()
+            .map(|name| dir.join(name))
+            .find(|path| path.is_file())
+            .ok_or_else(|| CommandError::not_found(format!("the PDF of {number} is not in {}; re-issue it", dir.display())))
     }
 
     /// Copies the issued PDF to `path` (where the agent chose); `{path}`.

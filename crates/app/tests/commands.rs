@@ -213,11 +213,13 @@ fn a_document_is_drafted_issued_reissued_saved_and_opened() {
     assert!(std::fs::read(&reissued).expect("written").starts_with(b"%PDF"));
     assert_eq!(f.ok("customer", json!({"id": id}))["documents"].as_array().map(Vec::len), Some(2));
 
+    // Save and open take the latest print: the re-issue, marked 再発行.
     let copy = f.dir.join("copy.pdf");
     assert_eq!(f.ok("save_document", json!({"number": number, "path": copy})), json!({"path": copy}));
-    assert_eq!(std::fs::read(&copy).expect("copied"), pdf);
-    assert_eq!(f.ok("open_document", json!({"number": number})), json!({"path": path}));
-    assert_eq!(*f.opened.lock().expect("lock"), vec![path.clone()]);
+    assert_eq!(std::fs::read(&copy).expect("copied"), std::fs::read(&reissued).expect("reissued"));
+    assert_ne!(std::fs::read(&copy).expect("copied"), pdf);
+    assert_eq!(f.ok("open_document", json!({"number": number})), json!({"path": reissued}));
+    assert_eq!(*f.opened.lock().expect("lock"), vec![reissued.clone()]);
 
     assert_eq!(f.err("reissue_document", json!({"doc_type": "dealer_change_fax", "number": "FX-0000-999999"})).code, ErrorCode::NotFound);
     assert_eq!(f.err("open_document", json!({"number": "FX-0000-999999"})).code, ErrorCode::NotFound);

@@ -36,6 +36,8 @@ fn import_lookup_customer_and_notes_through_the_binary() {
     let found = json(&run(&db, &["lookup", "０９０－２２２２－３３３３", "--json"]));
     assert_eq!(found["results"][0]["name"], "髙橋　美咲");
     assert_eq!(found["results"][0]["matched_field"], "phone");
+    assert_eq!(found["results"][0]["customer_numbers"], serde_json::json!(["PA00000001"]), "each result shows the customer's numbers");
+    assert_eq!(found["results"][0]["phone"], "090-2222-3333", "and the first phone");
     let id = found["results"][0]["customer_id"].as_str().expect("id").to_string();
 
     let text = run(&db, &["lookup", "ﾀｶﾊｼ"]);

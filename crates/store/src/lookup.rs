@@ -50,6 +50,10 @@ pub struct LookupHit {
     pub name: String,
     pub name_kana: String,
     pub prefecture: String,
+    /// The customer numbers of the customer's accounts, oldest account first.
+    pub customer_numbers: Vec<String>,
+    /// The first phone number, as written.
+    pub phone: Option<String>,
     pub field: MatchedField,
     /// The value that matched, as stored (the phone as written, the account number…).
     pub matched: String,
@@ -133,21 +137,30 @@ impl Store {
         }
         // One query for all the rows (a candidate list is at most a few times `limit`).
         let placeholders = vec!["?"; best.len()].join(", ");
-        let mut stmt = self.conn().prepare_cached(&format!("SELECT rowid, id, name, name_kana, prefecture FROM customers WHERE rowid IN ({placeholders})"))?;
-        let mut rows: Vec<(i64, String, String, String, String)> = stmt
-            .query_map(rusqlite::params_from_iter(best.iter().map(|c| c.rowid)), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT c.rowid, c.id, c.name, c.name_kana, c.prefecture,
+                 (SELECT group_concat(customer_number, char(31)) FROM (SELECT customer_number FROM accounts a WHERE a.customer_id = c.id ORDER BY a.rowid)),
+                 (SELECT number FROM customer_phones p WHERE p.customer_id = c.id ORDER BY p.rowid LIMIT 1)
+             FROM customers c WHERE c.rowid IN ({placeholders})"
+        ))?;
+        type Row = (i64, String, String, String, String, Option<String>, Option<String>);
+        let mut rows: Vec<Row> = stmt
+            .query_map(rusqlite::params_from_iter(best.iter().map(|c| c.rowid)), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let mut hits = Vec::with_capacity(best.len());
         for c in best {
             let Some(index) = rows.iter().position(|r| r.0 == c.rowid) else { continue };
-            let (_, customer_id, name, name_kana, prefecture) = rows.swap_remove(index);
+            let (_, customer_id, name, name_kana, prefecture, numbers, phone) = rows.swap_remove(index);
+            let customer_numbers = numbers.map(|n| n.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default();
             let (field, matched) = match c.field {
                 MatchedField::Name if !search_key(&name).contains(key) => (MatchedField::NameKana, name_kana.clone()),
                 MatchedField::Name => (MatchedField::Name, name.clone()),
                 other => (other, c.matched),
             };
             let exact = matches!(c.rank, RANK_EXACT_ID | RANK_EXACT_EMAIL | RANK_POSTAL | RANK_NAME_TOKEN);
-            hits.push(LookupHit { customer_id, name, name_kana, prefecture, field, matched, rank: c.rank, exact });
+            hits.push(LookupHit { customer_id, name, name_kana, prefecture, customer_numbers, phone, field, matched, rank: c.rank, exact });
         }
         hits.sort_by_cached_key(|h| (h.rank, search_key(&h.name_kana)));
         hits.truncate(limit);

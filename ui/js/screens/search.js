@@ -11,9 +11,6 @@ const LIMIT = 15;
 
 // Kept between visits, so Esc from a customer comes back to the same list.
 const memory = { query: '', results: [], active: -1 };
-// Customer views fetched to show numbers and phones beside results (the lookup answers neither).
-const details = new Map();
-const DETAILS_MAX = 300;
 
 export async function render(main) {
   const box = h('input', {
@@ -105,11 +102,7 @@ export async function render(main) {
   }
 
   function numbersOf(hit) {
-    if (hit.customer_numbers) return [].concat(hit.customer_numbers).join('、');
-    if (hit.customer_number) return hit.customer_number;
-    const view = details.get(hit.customer_id);
-    if (!view) return '…';
-    const numbers = view.accounts.map((a) => a.customer_number);
+    const numbers = [...hit.customer_numbers];
     if (hit.matched_field === 'customer_number') {
       // The matched number first.
       numbers.sort((a, b) => (a === hit.matched ? -1 : b === hit.matched ? 1 : 0));
@@ -119,37 +112,10 @@ export async function render(main) {
 
   function phoneOf(hit) {
     if (hit.matched_field === 'phone') return hit.matched;
-    if (hit.phone) return hit.phone;
-    if (hit.phones) return [].concat(hit.phones).map((p) => (p && p.number) || p).join('、');
-    const view = details.get(hit.customer_id);
-    if (!view) return '…';
-    return view.phones.length ? view.phones[0].number : '—';
+    return hit.phone || '—';
   }
 
-  async function enrich(mySeq) {
-    const missing = results.filter((r) => !r.phone && !r.customer_number && !r.customer_numbers && !details.has(r.customer_id));
-    if (!missing.length) return;
-    await Promise.all(
-      missing.map(async (r) => {
-        try {
-          const view = await api.customer(r.customer_id);
-          if (details.size > DETAILS_MAX) details.delete(details.keys().next().value);
-          details.set(r.customer_id, view);
-        } catch {
-          // A customer deleted meanwhile: the row keeps its dots.
-        }
-      }),
-    );
-    if (mySeq !== seq) return;
-    for (const item of list.querySelectorAll('[role="option"]')) {
-      const hit = results.find((r) => r.customer_id === item.dataset.customerId);
-      if (!hit) continue;
-      item.querySelector('.r-number').textContent = numbersOf(hit);
-      item.querySelector('.r-phone').textContent = phoneOf(hit);
-    }
-  }
-
-  async function runLookup(query, { popped = false } = {}) {
+  async function runLookup(query) {
     const mySeq = ++seq;
     const trimmed = query.trim();
     if (!trimmed) {
@@ -182,8 +148,6 @@ export async function render(main) {
     active = 0;
     meta.textContent = results.length ? `${results.length}件${results.length >= LIMIT ? '（上位のみ表示）' : ''}　↑↓で選んでEnterで開きます` : '該当するお客様はいません';
     draw();
-    enrich(mySeq);
-    if (popped) return results;
     return results;
   }
 
@@ -224,7 +188,7 @@ export async function render(main) {
     banner.hidden = false;
     banner.className = 'pop-banner';
     banner.textContent = `着信 ${phone} のお客様を検索しています…`;
-    const found = await runLookup(phone, { popped: true });
+    const found = await runLookup(phone);
     if (!found) return;
     if (found.length === 1) {
       banner.textContent = `着信 ${phone}: お客様が1件見つかりました`;
@@ -243,7 +207,6 @@ export async function render(main) {
   draw();
   if (memory.query) {
     meta.textContent = results.length ? `${results.length}件　↑↓で選んでEnterで開きます` : '';
-    enrich(seq);
   } else {
     meta.textContent = '';
   }
