@@ -294,6 +294,7 @@ fn summary(request: &RequestRecord, today: &str) -> Value {
     json!({
         "id": request.id,
         "customer_id": request.customer_id,
+        "customer_name": request.customer_name,
         "type": request.request_type,
         "type_label": label,
         "status": request.status,

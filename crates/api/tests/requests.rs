@@ -57,6 +57,9 @@ fn a_dealer_change_runs_its_course_with_dates_and_history() {
     // Refused: skipping a step, an unknown status.
     assert_eq!(field_error(requests::move_to(&mut store, &tariffs, &id, "returned", "", "山本", at("2026-11-20T11:00:00+09:00"))), "to");
     assert_eq!(field_error(requests::move_to(&mut store, &tariffs, &id, "done", "", "山本", at("2026-11-20T11:00:00+09:00"))), "to");
+    let listed = requests::list(&store, true, false, None, at("2026-11-20T10:30:00+09:00")).expect("list");
+    let row = listed["requests"].as_array().expect("rows").iter().find(|r| r["id"] == id.as_str()).expect("listed").clone();
+    assert_eq!(row["customer_name"], customers::customer(&store, &kaunet).expect("customer")["name"], "the list names the customer");
     requests::move_to(&mut store, &tariffs, &id, "fax_sent", "", "山本", at("2026-11-20T11:00:00+09:00")).expect("sent");
     let returned = requests::move_to(&mut store, &tariffs, &id, "returned", "FAX受領", "佐々木", at("2026-12-04T17:00:00+09:00")).expect("returned on the deadline");
     // Returned in December: the switch comes in January or February (seed 002).

@@ -19,6 +19,8 @@ pub struct RequestRecord {
     pub due_on: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// The customer's name, for lists.
+    pub customer_name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,10 +44,12 @@ fn record(r: &rusqlite::Row) -> rusqlite::Result<RequestRecord> {
         due_on: r.get(6)?,
         created_at: r.get(7)?,
         updated_at: r.get(8)?,
+        customer_name: r.get(9)?,
     })
 }
 
-const COLUMNS: &str = "id, customer_id, account_id, request_type, status, fields, due_on, created_at, updated_at";
+const COLUMNS: &str =
+    "id, customer_id, account_id, request_type, status, fields, due_on, created_at, updated_at, (SELECT name FROM customers c WHERE c.id = requests.customer_id)";
 
 fn append_history(tx: &Transaction, request_id: &str, from: Option<&str>, to: &str, actor: &str, at: &str, comment: &str) -> Result<i64> {
     let seq: i64 = tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM request_history WHERE request_id = ?1", [request_id], |r| r.get(0))?;

@@ -11,7 +11,6 @@ export const help = [['Enter'], '登録・変更', ['Alt+O'], '期限超過の�
 /** Statuses that end a request without doing it: never the preselected next step. */
 const STOPS = new Set(['cancelled', 'withdrawn', 'expired', 'rejected', 'forced_cancellation']);
 
-const names = new Map(); // customer id → name, for the list
 
 export async function render(main, { arg, params }) {
   const types = await requestTypes();
@@ -277,7 +276,7 @@ export async function render(main, { arg, params }) {
           ['', (r) => (r.overdue ? badge('期限超過', 'danger') : '')],
           ['種類', (r) => r.type_label],
           ['状態', (r) => badge(r.status_label, 'info')],
-          ['お客様', (r) => h('span', { class: 'cust', dataset: { customerId: r.customer_id } }, names.get(r.customer_id) || '…')],
+          ['お客様', (r) => r.customer_name],
           ['受付', (r) => shortMoment(r.created_at).slice(0, 10)],
           ['', (r) => h('button', { type: 'button', class: 'small', dataset: { requestId: r.id }, onclick: () => openFromList(r) }, '開く'), 'act'],
         ],
@@ -285,23 +284,6 @@ export async function render(main, { arg, params }) {
         { empty: overdueOnly.checked ? '期限超過の依頼はありません' : '未完了の依頼はありません', rowAttrs: (r) => ({ class: r.overdue ? 'row-overdue' : '' }) },
       ),
     );
-    fillNames(shown.slice(0, 50), mySeq);
-  }
-
-  async function fillNames(rows, mySeq) {
-    const missing = [...new Set(rows.map((r) => r.customer_id))].filter((id) => !names.has(id));
-    await Promise.all(
-      missing.map(async (id) => {
-        try {
-          const c = await api.customer(id);
-          names.set(id, c.name);
-        } catch {
-          names.set(id, '（不明）');
-        }
-      }),
-    );
-    if (mySeq !== listSeq) return;
-    for (const el of listBox.querySelectorAll('.cust')) el.textContent = names.get(el.dataset.customerId) || '—';
   }
 
   async function openFromList(r) {
