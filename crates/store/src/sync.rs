@@ -579,6 +579,13 @@ struct Logged {
     new: bool,
 }
 
+/// A conflict on `field` of a row: the value kept and the value discarded, each with the change
+/// that set it.
+fn conflict(table: &Table, id: &str, field: &str, kept: (&Logged, Value), discarded: (&Logged, Value)) -> Conflict {
+    let side = |(l, value): (&Logged, Value)| Side { value, origin: l.origin.clone(), hlc: l.hlc };
+    Conflict { table: table.name, id: id.to_string(), field: field.to_string(), kept: side(kept), discarded: side(discarded) }
+}
+
 /// Recomputes one row from all its changes and writes the result: deleted, written, or left
 /// pending until its parent arrives. Records the conflicts the new changes brought.
 fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sender: &BTreeMap<String, i64>, report: &mut ApplyReport) -> Result<()> {
@@ -599,13 +606,8 @@ fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sende
         let deleted_here = log.iter().any(|l| l.data.is_none() && !l.new);
         let lost = |l: &&Logged| l.data.is_some() && if deleted_here { l.new } else { !l.new && !sender_knew(l) };
         for edit in log.iter().filter(lost) {
-            report.conflicts.push(Conflict {
-                table: table.name,
-                id: id.to_string(),
-                field: "*".into(),
-                kept: Side { value: Value::Null, origin: tomb.origin.clone(), hlc: tomb.hlc },
-                discarded: Side { value: Value::Object(edit.data.clone().unwrap_or_default()), origin: edit.origin.clone(), hlc: edit.hlc },
-            });
+            let edited = Value::Object(edit.data.clone().unwrap_or_default());
+            report.conflicts.push(conflict(table, id, "*", (tomb, Value::Null), (edit, edited)));
         }
         if row_exists(tx, table, id)? {
             *report.rows.entry(table.name).or_default() += remove(tx, table, id)?;
@@ -632,24 +634,12 @@ fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sende
         let now = winner[column];
         if now.new {
             if value(now, column) != value(old, column) && !sender_knew(old) {
-                report.conflicts.push(Conflict {
-                    table: table.name,
-                    id: id.to_string(),
-                    field: column.to_string(),
-                    kept: Side { value: value(now, column), origin: now.origin.clone(), hlc: now.hlc },
-                    discarded: Side { value: value(old, column), origin: old.origin.clone(), hlc: old.hlc },
-                });
+                report.conflicts.push(conflict(table, id, column, (now, value(now, column)), (old, value(old, column))));
             }
         } else {
             for lost in log.iter().filter(|l| l.new && l.data.as_ref().is_some_and(|d| d.contains_key(*column))) {
                 if value(lost, column) != value(old, column) {
-                    report.conflicts.push(Conflict {
-                        table: table.name,
-                        id: id.to_string(),
-                        field: column.to_string(),
-                        kept: Side { value: value(old, column), origin: old.origin.clone(), hlc: old.hlc },
-                        discarded: Side { value: value(lost, column), origin: lost.origin.clone(), hlc: lost.hlc },
-                    });
+                    report.conflicts.push(conflict(table, id, column, (old, value(old, column)), (lost, value(lost, column))));
                 }
             }
         }
