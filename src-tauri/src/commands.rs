@@ -1,5 +1,6 @@
 //! The Tauri commands: each a one-line adapter over the `Session` method of the same name
-//! (docs/app-commands.md), run off the main thread so the window never waits on the database.
+//! (docs/app-commands.md), run off the main thread so the window never waits on the database
+//! (nor on a file dialog); a failure is logged with its code and field.
 
 use madoguchi_app::*;
 use serde_json::Value;
@@ -12,13 +13,13 @@ macro_rules! adapters {
         $(
             #[tauri::command(async)]
             pub fn $name(session: State<'_, Session>, args: $args) -> Result<Value, CommandError> {
-                session.$name(args)
+                session.$name(args).inspect_err(|e| log_failure(stringify!($name), e))
             }
         )*
         $(
             #[tauri::command(async)]
             pub fn $bare(session: State<'_, Session>) -> Result<Value, CommandError> {
-                session.$bare()
+                session.$bare().inspect_err(|e| log_failure(stringify!($bare), e))
             }
         )*
     };
@@ -34,8 +35,9 @@ adapters!(
     document_draft(DocumentDraftArgs),
     issue_document(IssueDocumentArgs),
     reissue_document(ReissueDocumentArgs),
-    save_document(SaveDocumentArgs),
+    save_document(NumberArgs),
     open_document(NumberArgs),
+    print_document(NumberArgs),
     create_request(CreateRequestArgs),
     move_request(MoveRequestArgs),
     request(IdArgs),
@@ -43,6 +45,8 @@ adapters!(
     set_setting(SetSettingArgs),
     set_issuer(SetIssuerArgs),
     open_database(OpenDatabaseArgs),
+    choose_folder(ChooseFolderArgs),
+    set_seal(ServiceArgs),
     start_job(StartJobArgs),
     job(JobArgs),
     cancel_job(JobArgs);

@@ -64,6 +64,16 @@ async function files(dir) {
   return out;
 }
 
+test('the font stack: the Windows and macOS Japanese fonts before Noto, then sans-serif', async () => {
+  const css = await readFile(path.join(ROOT, 'ui', 'css', 'app.css'), 'utf8');
+  const m = /--font:\s*([^;]+);/.exec(css);
+  assert.ok(m, 'app.css declares --font');
+  const fonts = m[1].split(',').map((f) => f.trim().replace(/^"|"$/g, ''));
+  assert.deepEqual(fonts.slice(0, 4), ['Yu Gothic UI', 'Meiryo', 'Hiragino Sans', 'Hiragino Kaku Gothic ProN']);
+  assert.ok(fonts.slice(4, -1).every((f) => f.startsWith('Noto')), `then Noto: ${fonts.join(', ')}`);
+  assert.equal(fonts[fonts.length - 1], 'sans-serif');
+});
+
 test('the UI files hold to the CSP and to one module calling Rust', async () => {
   const all = await files(path.join(ROOT, 'ui'));
   for (const file of all) {

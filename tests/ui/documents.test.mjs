@@ -1,10 +1,11 @@
-// Browser test, keyboard only: issue a receipt from a shipped card order, check the PDF, save a copy, re-issue it (再発行).
+// Browser test, keyboard only: issue a receipt from a shipped card order, check the PDF, print it, save a copy through the
+// (test double's) save dialog — a closed dialog, a file replaced only on yes, the open database refused — and re-issue it (再発行).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startBridge, launch, openUi, screenshot, retype, findCustomer, openCustomerByKeyboard, chooseOption, tabTo, expectFocus } from './helpers.mjs';
+import { startBridge, launch, openUi, screenshot, retype, findCustomer, openCustomerByKeyboard, chooseOption, tabTo, expectFocus, withDialogs } from './helpers.mjs';
 
 let bridge;
 let ui;
@@ -68,18 +69,77 @@ test('a receipt from a shipped credit-card order: issued, a PDF on disk, a copy 
   assert.match(await page.locator('#doc-pages').innerText(), /1ページ/);
   await screenshot(page, '07-documents-issued');
 
-  // Save a copy where the agent chooses.
-  const copy = path.join(bridge.dir, 'ひかえ.pdf');
-  await tabTo(page, '#doc-save-path');
-  await retype(page, copy);
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.getElementById('doc-result-message').textContent.includes('保存しました'));
-  assert.ok(await isPdf(copy), 'the copy is the PDF');
+  // 印刷: the latest print goes to the system's printing (the bridge only answers the path); no dialog.
+  const message = () => page.locator('#doc-result-message').innerText();
+  const printed = await withDialogs(bridge, [], async () => {
+    await tabTo(page, '#doc-print');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('doc-result-message').textContent.includes('プリンターに送りました'));
+  });
+  assert.deepEqual(printed, []);
+  assert.ok((await message()).includes(file), 'the printed file is named');
+  await screenshot(page, '07b-documents-printed');
 
   // Open in the viewer (the bridge answers the path).
   await tabTo(page, '#doc-open');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.getElementById('doc-result-message').textContent.includes('開きました'));
+
+  // コピーを保存…: where is asked in a save dialog, <number>.pdf suggested; no path is typed on the page.
+  assert.equal(await page.locator('#doc-save-path').count(), 0);
+  const copy = path.join(bridge.dir, 'ひかえ.pdf');
+  await tabTo(page, '#doc-save');
+  assert.equal(await page.locator('#doc-save').innerText(), 'コピーを保存…');
+  const saved = await withDialogs(bridge, [copy], async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('doc-result-message').textContent.includes('保存しました'));
+  });
+  assert.deepEqual(saved.map((d) => [d.kind, d.message]), [['save', `${number}.pdf`]]);
+  assert.ok(await isPdf(copy), 'the copy is the PDF');
+  assert.ok((await message()).includes(copy));
+
+  // The agent closes the save dialog: a quiet line, no error, nothing written.
+  const never = path.join(bridge.dir, 'never.pdf');
+  await expectFocus(page, 'doc-save');
+  await withDialogs(bridge, [null], async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('doc-result-message').textContent === 'キャンセルしました');
+  });
+  assert.equal(await page.evaluate(() => document.getElementById('doc-result-error').hidden), true, 'no error for a closed dialog');
+  await assert.rejects(stat(never), 'nothing was written');
+
+  // An existing file is replaced only on the agent's yes: no leaves it as it was.
+  const existing = path.join(bridge.dir, 'existing.pdf');
+  await writeFile(existing, 'keep me');
+  const refusedOverwrite = await withDialogs(bridge, [existing, false], async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('doc-result-message').textContent === 'キャンセルしました');
+  });
+  assert.deepEqual(refusedOverwrite.map((d) => d.kind), ['save', 'confirm']);
+  assert.ok(refusedOverwrite[1].message.includes('existing.pdf'), `the question names the file: ${refusedOverwrite[1].message}`);
+  assert.equal(await readFile(existing, 'utf8'), 'keep me', 'no: the file is unchanged');
+  await withDialogs(bridge, [existing, true], async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('doc-result-message').textContent.includes('保存しました'));
+  });
+  assert.ok(await isPdf(existing), 'yes: the file is the PDF now');
+
+  // The open database (or its journal) is never written over: refused, naming the field, shown.
+  const dbBefore = await readFile(bridge.db);
+  for (const target of [bridge.db, `${bridge.db}-wal`]) {
+    const asked = await withDialogs(bridge, [target], async () => {
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#doc-result-error:not([hidden])');
+    });
+    assert.deepEqual(asked.map((d) => d.kind), ['save'], 'refused before any question');
+    const shown = await page.locator('#doc-result-error').innerText();
+    assert.ok(shown.includes('保存先'), `the error names the field in Japanese: ${shown}`);
+    assert.match(shown, /\bpath\b/, `and the API's own line names it: ${shown}`);
+    assert.ok(shown.includes('データベース'), shown);
+    await screenshot(page, '07c-documents-save-refused');
+  }
+  assert.deepEqual(await readFile(bridge.db), dbBefore, 'the database file is untouched');
+  assert.ok((await bridge.call('status')).customers > 0, 'and still opens');
 
   // The customer's issued documents list it; re-issue it from there.
   await page.waitForSelector(`#doc-issued button[data-number="${number}"]`);
@@ -90,6 +150,10 @@ test('a receipt from a shipped credit-card order: issued, a PDF on disk, a copy 
   assert.notEqual(reissued, file);
   assert.ok(await isPdf(reissued));
   assert.equal(await page.locator('#doc-number').innerText(), number, 'a re-issue keeps the number');
+  // A re-issue prints too: its own (latest) print.
+  await tabTo(page, '#doc-print');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((f) => document.getElementById('doc-result-message').textContent.includes(`プリンターに送りました: ${f}`), reissued);
   // The list shows the re-issue, marked.
   await page.waitForFunction((n) => [...document.querySelectorAll('#doc-issued tr')].some((tr) => tr.textContent.includes(n) && tr.querySelector('.badge') && tr.querySelector('.badge').textContent === '再発行'), number);
   await screenshot(page, '08-documents-reissued');

@@ -1,11 +1,12 @@
 // Browser test, keyboard only: first start on an empty database — sample data cancelled (nothing written), then
-// completed; then the settings (agent, numbering code refused then saved, an issuer) and a CSV import with progress.
+// completed; then the settings (agent, numbering code refused then saved, an issuer) and a CSV import with progress,
+// its file chosen in the (test double's) open dialog: refused whole, skipping bad rows, and a closed dialog that changes nothing.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { openUi, screenshot, type, retype, tabTo, expectFocus, openSession, closeSession } from './helpers.mjs';
+import { openUi, screenshot, type, retype, tabTo, expectFocus, openSession, closeSession, withDialogs } from './helpers.mjs';
 
 let bridge;
 let ui;
@@ -89,16 +90,21 @@ test('settings by keyboard: agent name, a refused then accepted numbering code, 
   assert.equal(issuer.phone, '0077-777-000');
   await screenshot(page, '16-settings');
 
-  // A CSV import with the same progress UI.
+  // A CSV import with the same progress UI; the file is chosen in an open dialog, not typed.
   const csv = path.join(bridge.dir, 'customers.csv');
   await writeFile(
     csv,
     'service,customer_number,name,name_kana,prefecture,postal_code,address,phone1\n' + 'alwater,AW90000001,取込　太郎,トリコミ タロウ,東京都,100-0001,千代田区千代田1-1,03-5555-0101\n',
   );
-  await tabTo(page, '#import-path');
-  await type(page, csv);
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.getElementById('job-outcome') && document.getElementById('job-outcome').textContent.includes('完了'), null, { timeout: 30000 });
+  assert.equal(await page.locator('#import-path').count(), 0, 'no path is typed');
+  assert.equal(await page.inputValue('#import-encoding'), 'auto', 'the encoding is detected unless chosen');
+  await tabTo(page, '#import-start');
+  assert.equal(await page.locator('#import-start').innerText(), 'CSVファイルを選んで取り込む…');
+  const asked = await withDialogs(bridge, [csv], async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('job-outcome') && document.getElementById('job-outcome').textContent.includes('完了'), null, { timeout: 30000 });
+  });
+  assert.deepEqual(asked.map((d) => d.kind), ['open']);
   assert.equal((await bridge.call('status')).customers, 1001);
   await screenshot(page, '17-settings-import');
 
@@ -110,13 +116,37 @@ test('settings by keyboard: agent name, a refused then accepted numbering code, 
       'alwater,AW90000002,取込　次郎,トリコミ ジロウ,東京都,100-0001,千代田区千代田1-2,03-5555-0102\n' +
       'alwater,AW90000003,取込　三郎,トリコミ サブロウ,東京都,100-0001,千代田区千代田1-3,12345\n',
   );
-  await tabTo(page, '#import-path', { back: true });
-  await retype(page, bad);
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('#job-outcome .import-errors');
+  await expectFocus(page, 'import-start');
+  await withDialogs(bridge, [bad], async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#job-outcome .import-errors');
+  });
   const listed = await page.locator('#job-outcome').innerText();
   assert.ok(listed.includes('何も書き込んでいません'), listed);
   assert.ok(/\b3\b/.test(await page.locator('#job-outcome .import-errors tbody').innerText()), 'line 3 is named');
   assert.equal((await bridge.call('status')).customers, 1001);
   await screenshot(page, '17b-settings-import-refused');
+
+  // The agent closes the dialog: nothing alarming, nothing changed, the last report stays.
+  await expectFocus(page, 'import-start');
+  await withDialogs(bridge, [null], async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('import-note').textContent.includes('キャンセルしました'));
+  });
+  assert.equal(await page.evaluate(() => document.getElementById('import-error').hidden), true, 'no error shown');
+  assert.ok((await page.locator('#job-outcome').innerText()).includes('何も書き込んでいません'), 'the last report is still there');
+  assert.equal((await bridge.call('status')).customers, 1001);
+  await expectFocus(page, 'import-start');
+
+  // The same file with 誤りのある行を飛ばして取り込む: the good row is taken, the bad one listed.
+  await tabTo(page, '#import-skip-bad', { back: true });
+  await page.keyboard.press('Space');
+  assert.equal(await page.isChecked('#import-skip-bad'), true);
+  await tabTo(page, '#import-start');
+  await withDialogs(bridge, [bad], async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /（完了）/.test(document.querySelector('#job-area .job-title').textContent), null, { timeout: 30000 });
+  });
+  assert.equal((await bridge.call('status')).customers, 1002);
+  assert.equal(await page.evaluate(() => document.getElementById('import-note').textContent), '', 'the quiet line is cleared by the next run');
 });

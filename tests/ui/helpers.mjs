@@ -1,5 +1,5 @@
 // Shared by the browser tests: start the test bridge on a temporary database (seeded through its own commands),
-// launch Debian's Chromium through playwright-core, drive it by keyboard, take screenshots. Builds nothing.
+// answer its file dialogs, launch Debian's Chromium through playwright-core, drive it by keyboard, ring a pop, take screenshots. Builds nothing.
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
@@ -29,7 +29,7 @@ export class BridgeError extends Error {
 
 /**
  * Starts the bridge on a fresh database in a temporary folder; `seed` customers are added
- * through `start_job` first. Returns {url, dir, db, call, stop}.
+ * through `start_job` first. Returns {url, dir, db, call, answerDialogs, dialogsAsked, stop}.
  */
 export async function startBridge({ seed = 0, asOf = AS_OF } = {}) {
   if (!existsSync(BRIDGE)) {
@@ -69,6 +69,25 @@ export async function startBridge({ seed = 0, asOf = AS_OF } = {}) {
     return body;
   }
 
+  /** Queues answers for the next file dialogs: a path (chosen), null (cancelled), a boolean (a yes/no question). */
+  async function answerDialogs(answers) {
+    const response = await fetch(new URL('test/dialogs', url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ answers }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new BridgeError(response.status, text ? JSON.parse(text) : null);
+  }
+
+  /** Every dialog asked so far: [{kind: "open" | "save" | "folder" | "confirm", title, message}]. */
+  async function dialogsAsked() {
+    const response = await fetch(new URL('test/dialogs', url));
+    const text = await response.text();
+    if (!response.ok) throw new BridgeError(response.status, text);
+    return JSON.parse(text);
+  }
+
   async function stop() {
     if (child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -79,7 +98,7 @@ export async function startBridge({ seed = 0, asOf = AS_OF } = {}) {
     await rm(dir, { recursive: true, force: true });
   }
 
-  const bridge = { url, dir, db, call, stop, stderr: () => stderr };
+  const bridge = { url, dir, db, call, answerDialogs, dialogsAsked, stop, stderr: () => stderr };
   if (seed > 0) {
     const { job } = await call('start_job', { kind: 'seed', count: seed });
     await waitJob(bridge, job);
@@ -185,6 +204,28 @@ export async function chooseOption(page, value, { max = 40 } = {}) {
     await page.keyboard.press(key);
   }
   throw new Error(`chooseOption: could not reach ${value} (at ${await current()})`);
+}
+
+/**
+ * Runs `act()` with `answers` queued for the dialogs it opens, in order, and resolves to the
+ * dialogs asked meanwhile. Each answer must be taken by one dialog: fewer or more dialogs than
+ * answers fail (a leftover would answer a later test's dialog). `act` should wait until the
+ * UI shows the command's outcome.
+ */
+export async function withDialogs(bridge, answers, act) {
+  const before = (await bridge.dialogsAsked()).length;
+  await bridge.answerDialogs(answers);
+  await act();
+  const asked = (await bridge.dialogsAsked()).slice(before);
+  if (asked.length !== answers.length) {
+    throw new Error(`${answers.length} dialog answers queued (${JSON.stringify(answers)}) but ${asked.length} dialogs asked: ${JSON.stringify(asked)}`);
+  }
+  return asked;
+}
+
+/** A screen-pop delivered to the open page, as the shell's `pop` event would (the browser's `madoguchi-pop`). */
+export async function ring(page, phone) {
+  await page.evaluate((p) => window.dispatchEvent(new CustomEvent('madoguchi-pop', { detail: { phone: p } })), phone);
 }
 
 /** "03-1234-5678" / "+81 3-1234-5678" / "03(1234)5678" → "０３－１２３４－５６７８". */

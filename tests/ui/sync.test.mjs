@@ -1,10 +1,12 @@
-// Browser test, keyboard only: two installations (two bridges) exchange their data in 設定 → 同期 — A writes a
-// bundle, B takes it in with progress; B then holds A's customers, and taking the same file in again changes nothing.
+// Browser test, keyboard only: two installations (two bridges) exchange their data in 設定 → 同期, every file and folder
+// chosen in the (test double's) dialogs — A writes a bundle, B takes it in with progress (once), a closed dialog changes
+// nothing, an incremental export asks for the earlier bundle first, and both sync through a shared folder.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startBridge, launch, openUi, screenshot, type, tabTo } from './helpers.mjs';
+import { startBridge, launch, openUi, screenshot, tabTo, withDialogs } from './helpers.mjs';
 
 let a;
 let b;
@@ -21,38 +23,116 @@ after(async () => {
   for (const bridge of [a, b]) if (bridge) await bridge.stop();
 });
 
-/** On the 設定 screen of `bridge`: types `file` into the form `id` and runs it; waits for the job's outcome. */
-async function runSync(page, bridge, id, file) {
+/**
+ * On the 設定 screen of `bridge`: presses the button of the sync form `id` with `answers` queued
+ * for its dialogs; waits for the job's outcome, the refusal, or the quiet line of a closed dialog.
+ * Resolves to {text, asked}: the form's text and the dialogs asked.
+ */
+async function runSync(page, bridge, id, answers) {
   await openUi(page, bridge.url, '#/settings');
-  await page.waitForSelector(`main[data-screen="settings"] #${id}`);
-  await tabTo(page, `#${id}`);
-  await type(page, file);
-  await page.keyboard.press('Enter');
-  // The job's outcome, or the refusal shown at the field when the job cannot start.
-  await page.waitForFunction((form) => {
-    const title = document.querySelector(`#${form}`).closest('form').querySelector('.job-title');
-    const refused = document.getElementById(`${form}-error`);
-    return (title && /（(完了|失敗|キャンセル)）/.test(title.textContent)) || (refused && !refused.hidden);
-  }, id, { timeout: 60000 });
-  return page.evaluate((form) => document.querySelector(`#${form}`).closest('form').innerText, id);
+  await page.waitForSelector(`main[data-screen="settings"] #${id}-start`);
+  await tabTo(page, `#${id}-start`);
+  const asked = await withDialogs(bridge, answers, async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      (form) => {
+        const title = document.getElementById(form).querySelector('.job-title');
+        const refused = document.getElementById(`${form}-error`);
+        const note = document.getElementById(`${form}-note`);
+        return (title && /（(完了|失敗|キャンセル)）/.test(title.textContent)) || (refused && !refused.hidden) || (note && note.textContent !== '');
+      },
+      id,
+      { timeout: 60000 },
+    );
+  });
+  return { asked, text: await page.evaluate((form) => document.getElementById(form).innerText, id) };
 }
 
 test('a bundle written on one installation is taken in on another, once', async () => {
   const { page } = ui;
   const file = path.join(a.dir, 'a.mdgb');
-  const written = await runSync(page, a, 'sync-export', file);
-  assert.match(written, /完了/, written);
-  const imported = await runSync(page, b, 'sync-import', file);
-  assert.match(imported, /完了/, imported);
+  const written = await runSync(page, a, 'sync-export', [file]);
+  assert.match(written.text, /完了/, written.text);
+  assert.deepEqual(written.asked.map((d) => d.kind), ['save']);
+  const imported = await runSync(page, b, 'sync-import', [file]);
+  assert.match(imported.text, /完了/, imported.text);
+  assert.deepEqual(imported.asked.map((d) => d.kind), ['open']);
   await screenshot(page, '22-sync-import');
   assert.equal((await b.call('status')).customers, (await a.call('status')).customers);
-  const again = await runSync(page, b, 'sync-import', file);
-  assert.match(again, /適用\s*0/, again);
+  const again = await runSync(page, b, 'sync-import', [file]);
+  assert.match(again.text, /適用\s*0/, again.text);
   // A damaged file is refused with the reason, and nothing is written.
   const broken = path.join(b.dir, 'broken.mdgb');
-  await (await import('node:fs/promises')).writeFile(broken, '{"format":"madoguchi-bundle"}\n');
-  const refused = await runSync(page, b, 'sync-import', broken);
-  assert.match(refused, /not a madoguchi bundle/, refused);
-  assert.doesNotMatch(refused, /準備中/, refused);
+  await writeFile(broken, '{"format":"madoguchi-bundle"}\n');
+  const refused = await runSync(page, b, 'sync-import', [broken]);
+  assert.match(refused.text, /not a madoguchi bundle/, refused.text);
+  assert.doesNotMatch(refused.text, /準備中/, refused.text);
   assert.equal((await b.call('status')).customers, (await a.call('status')).customers);
+});
+
+test('a closed dialog changes nothing and alarms no one', async () => {
+  const { page } = ui;
+  const customers = (await b.call('status')).customers;
+  for (const id of ['sync-import', 'sync-export']) {
+    const closed = await runSync(page, b, id, [null]);
+    assert.equal(await page.locator(`#${id}-note`).innerText(), 'キャンセルしました', closed.text);
+    assert.equal(await page.evaluate((form) => document.getElementById(`${form}-error`).hidden, id), true, 'no error');
+    assert.equal(await page.locator(`#${id} .job-title`).count(), 0, 'no job was started');
+    assert.equal(await page.locator('[role="alert"]:not([hidden]):not(:empty)').count(), 0, 'no alert anywhere');
+  }
+  assert.equal((await b.call('status')).customers, customers);
+});
+
+test('an incremental export asks for the earlier bundle, then where to write', async () => {
+  const { page } = ui;
+  await openUi(page, b.url, '#/settings');
+  await page.waitForSelector('#sync-export-since');
+  await tabTo(page, '#sync-export-since');
+  await page.keyboard.press('Space');
+  assert.equal(await page.isChecked('#sync-export-since'), true);
+  await tabTo(page, '#sync-export-start');
+  const out = path.join(b.dir, 'b-since.mdgb');
+  const asked = await withDialogs(b, [path.join(a.dir, 'a.mdgb'), out], async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /（(完了|失敗)）/.test((document.querySelector('#sync-export .job-title') || {}).textContent || ''), null, { timeout: 60000 });
+  });
+  assert.deepEqual(asked.map((d) => d.kind), ['open', 'save']);
+  assert.match(await page.locator('#sync-export').innerText(), /完了/);
+});
+
+test('a shared folder: chosen once on A; B, with none set, is asked for it by its first sync', async () => {
+  const { page } = ui;
+  const shared = path.join(a.dir, 'shared');
+  await mkdir(shared);
+
+  await openUi(page, a.url, '#/settings');
+  await page.waitForSelector('#sync-dir');
+  assert.equal(await page.locator('#sync-dir').innerText(), '未設定');
+  await tabTo(page, '#sync-choose');
+  assert.equal(await page.locator('#sync-choose').innerText(), '共有フォルダを選ぶ…');
+  // Closed: still unset.
+  await withDialogs(a, [null], async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('sync-choose-note').textContent === 'キャンセルしました');
+  });
+  assert.equal(await page.locator('#sync-dir').innerText(), '未設定');
+  const chose = await withDialogs(a, [shared], async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((dir) => document.getElementById('sync-dir').textContent === dir, shared);
+  });
+  assert.deepEqual(chose.map((d) => d.kind), ['folder']);
+  assert.equal((await a.call('settings')).sync_dir, shared);
+  await screenshot(page, '23-sync-folder-chosen');
+
+  // A's sync uses the folder it has: no dialog.
+  const synced = await runSync(page, a, 'sync-folder', []);
+  assert.match(synced.text, /完了/, synced.text);
+
+  // B has none: its sync asks for the folder, then shows it.
+  const first = await runSync(page, b, 'sync-folder', [shared]);
+  assert.deepEqual(first.asked.map((d) => d.kind), ['folder']);
+  assert.match(first.text, /完了/, first.text);
+  assert.equal(await page.locator('#sync-dir').innerText(), shared);
+  assert.equal((await b.call('settings')).sync_dir, shared);
+  await screenshot(page, '24-sync-folder-done');
 });

@@ -68,6 +68,8 @@ export async function call(command, args = {}) {
 }
 
 // One function per command (arguments in snake_case, as the contract names them).
+// The commands that read or write a file open a native dialog in Rust; they may answer
+// {cancelled: true} when the agent closes it (see isCancelled).
 export const status = () => call('status');
 export const lookup = (query, limit = 15) => call('lookup', { query, limit });
 export const customer = (id) => call('customer', { id });
@@ -86,7 +88,10 @@ export const issueDocument = (docType, document, customerId, orderId) => {
   return call('issue_document', args);
 };
 export const reissueDocument = (docType, number) => call('reissue_document', { doc_type: docType, number });
-export const saveDocument = (number, path) => call('save_document', { number, path });
+/** A save dialog, then a copy of the number's latest print: {path} or {cancelled: true}. */
+export const saveDocument = (number) => call('save_document', { number });
+/** The number's latest print sent to the system's printing: {path}. */
+export const printDocument = (number) => call('print_document', { number });
 export const openDocument = (number) => call('open_document', { number });
 export const requestTypes = () => call('request_types');
 export const createRequest = (type, customerId, fields) => call('create_request', { type, customer_id: customerId, fields });
@@ -96,14 +101,27 @@ export const requests = ({ openOnly = false, overdueOnly = false } = {}) => call
 export const settings = () => call('settings');
 export const setSetting = (key, value) => call('set_setting', { key, value });
 export const setIssuer = (service, issuer) => call('set_issuer', { service, issuer });
-export const openDatabase = (path) => call('open_database', { path });
+/** A PNG seal image chosen in a file dialog, stored with the service's issuer: {} or {cancelled: true}. */
+export const setSeal = (service) => call('set_seal', { service });
+/** A folder dialog for the documents folder or the shared sync folder ("documents" | "sync"): {path} or {cancelled: true}. */
+export const chooseFolder = (purpose) => call('choose_folder', { purpose });
+/** An open dialog (create = false) or a save dialog for a new file (create = true): as status, or {cancelled: true}. */
+export const openDatabase = (create) => call('open_database', { create: Boolean(create) });
+/** Starts a long job; an import or export first asks for its file: {job} or {cancelled: true}. */
 export const startJob = (args) => call('start_job', args);
 export const job = (id) => call('job', { job: id });
 export const cancelJob = (id) => call('cancel_job', { job: id });
 
+/** Whether a command's answer says the agent closed its dialog (nothing was changed). */
+export function isCancelled(answer) {
+  return Boolean(answer && typeof answer === 'object' && answer.cancelled === true && !('job' in answer));
+}
+
 /**
  * Screen-pop: `cb(phone)` for every incoming call. Inside the app the shell emits the event
- * `pop` with {phone}; in a browser `?pop=PHONE` in the page's URL pops once at load.
+ * `pop` with {phone}. In a browser (no Tauri), `?pop=PHONE` in the page's URL pops once at
+ * load, and the DOM event `madoguchi-pop` on window with detail {phone} pops an open page
+ * (the browser tests' way to ring while a form is being typed in).
  */
 export function onPop(cb) {
   const t = tauri();
@@ -111,6 +129,12 @@ export function onPop(cb) {
     t.event.listen('pop', (event) => {
       const payload = event && event.payload;
       const phone = payload && typeof payload === 'object' ? payload.phone : payload;
+      if (phone) cb(String(phone));
+    });
+  } else {
+    window.addEventListener('madoguchi-pop', (event) => {
+      const detail = event && event.detail;
+      const phone = detail && typeof detail === 'object' ? detail.phone : detail;
       if (phone) cb(String(phone));
     });
   }

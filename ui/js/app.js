@@ -1,8 +1,9 @@
-// The UI's entry point: start-up, the hash router, global keyboard shortcuts, the header and the help line.
+// The UI's entry point: start-up, the hash router, global keyboard shortcuts, the header, the help line, the start notice and the screen-pop queue.
 
 import * as api from './api.js';
 import { h, clear, showError } from './dom.js';
 import { state, navigate, loadStatus, loadSettings, kinds, docTypes, requestTypes } from './state.js';
+import { anyDirty, discardAll, forgetDetached } from './dirty.js';
 import * as search from './screens/search.js';
 import * as customer from './screens/customer.js';
 import * as quote from './screens/quote.js';
@@ -59,6 +60,9 @@ async function route() {
   const { name, arg, params } = parseHash();
   const main = document.getElementById('main');
   clear(main);
+  forgetDetached();
+  // A queued call warned about input on the screen just left: it now only waits.
+  if (popQueue.shown === 'alert') showPopWaiting();
   main.dataset.screen = name;
   for (const link of document.querySelectorAll('[data-nav]')) {
     if (link.dataset.nav === name) link.setAttribute('aria-current', 'page');
@@ -118,6 +122,18 @@ function isTyping(el) {
 
 function onKeyDown(event) {
   if (event.defaultPrevented) return;
+  // A queued call: Esc = あとで (the input stays), Alt+P = open it (discarding the input when asked).
+  if (popQueue.shown === 'alert' && event.key === 'Escape') {
+    event.preventDefault();
+    popLater();
+    return;
+  }
+  if (popQueue.shown !== 'none' && event.altKey && !event.ctrlKey && !event.metaKey && (event.key === 'p' || event.key === 'P' || event.code === 'KeyP')) {
+    event.preventDefault();
+    if (popQueue.shown === 'alert') discardAndOpen();
+    else resumePop();
+    return;
+  }
   const typing = isTyping(document.activeElement);
   if ((event.ctrlKey || event.metaKey) && !event.altKey && (event.key === 'k' || event.key === 'K')) {
     event.preventDefault();
@@ -186,7 +202,29 @@ function refreshHeader() {
   agent.append(h('span', { class: 'muted' }, '担当 '), name || '（未設定）');
 }
 
+// ---- screen-pop ---------------------------------------------------------------
+// A call pops at once unless a form holds unsaved input; then it waits in a bar until the
+// agent discards the input (入力を破棄して開く) or puts it off (あとで, Esc). Later calls
+// replace the number shown; the bar counts the calls waiting.
+
+/** Distinct numbers that called while input was unsaved, the latest last; what the bars show. */
+const popQueue = { phones: [], shown: 'none' /* 'alert' | 'waiting' | 'none' */ };
+/** The element focused before the agent moved into the bars, to go back to. */
+let focusBeforeBars = null;
+
 function onPop(phone) {
+  if (!anyDirty()) {
+    clearPopQueue();
+    deliverPop(phone);
+    return;
+  }
+  popQueue.phones = popQueue.phones.filter((p) => p !== phone);
+  popQueue.phones.push(phone);
+  showPopAlert();
+}
+
+/** Searches the number on the search screen (opening the customer when one matches). */
+function deliverPop(phone) {
   state.pendingPop = phone;
   if (current && current.name === 'search' && current.handle && current.handle.pop) {
     state.pendingPop = null;
@@ -196,11 +234,110 @@ function onPop(phone) {
   }
 }
 
+function latestPop() {
+  return popQueue.phones[popQueue.phones.length - 1];
+}
+
+function showPopAlert() {
+  const bar = document.getElementById('pop-queue');
+  const n = popQueue.phones.length;
+  const discard = h('button', { type: 'button', class: 'danger', id: 'pop-discard', onclick: discardAndOpen }, '入力を破棄して開く', h('kbd', {}, 'Alt+P'));
+  const later = h('button', { type: 'button', id: 'pop-later', onclick: popLater }, 'あとで', h('kbd', {}, 'Esc'));
+  clear(bar);
+  bar.append(
+    h('span', { class: 'pop-queue-text', id: 'pop-queue-text' }, `着信 ${latestPop()}: 入力中の内容があります`),
+    n > 1 ? h('span', { class: 'pop-queue-count', id: 'pop-queue-count' }, `待機中の着信 ${n}件（最新の番号を表示）`) : null,
+    h('span', { class: 'actions' }, discard, later),
+  );
+  bar.hidden = false;
+  document.getElementById('pop-waiting').hidden = true;
+  popQueue.shown = 'alert';
+}
+
+/** あとで: the input stays, the call waits in a quiet line with 開く. */
+function popLater() {
+  const hadFocus = document.getElementById('app-bars').contains(document.activeElement);
+  showPopWaiting();
+  if (hadFocus) restoreFocus();
+}
+
+function showPopWaiting() {
+  const bar = document.getElementById('pop-queue');
+  bar.hidden = true;
+  clear(bar);
+  const line = document.getElementById('pop-waiting');
+  clear(line);
+  const n = popQueue.phones.length;
+  line.append(
+    h('span', { id: 'pop-waiting-text' }, `保留中の着信 ${latestPop()}`, n > 1 ? `（ほか${n - 1}件）` : ''),
+    h('button', { type: 'button', class: 'small', id: 'pop-resume', onclick: resumePop }, '開く', h('kbd', {}, 'Alt+P')),
+    h('button', { type: 'button', class: 'small ghost', id: 'pop-dismiss', onclick: dismissPops }, '閉じる'),
+  );
+  line.hidden = false;
+  popQueue.shown = 'waiting';
+}
+
+/** 開く on a waiting call: at once when nothing is unsaved any more, else the question again. */
+function resumePop() {
+  if (anyDirty()) {
+    showPopAlert();
+    document.getElementById('pop-later').focus();
+    return;
+  }
+  const phone = latestPop();
+  clearPopQueue();
+  deliverPop(phone);
+}
+
+function discardAndOpen() {
+  const phone = latestPop();
+  clearPopQueue();
+  discardAll();
+  deliverPop(phone);
+}
+
+function dismissPops() {
+  clearPopQueue();
+  restoreFocus();
+}
+
+function clearPopQueue() {
+  popQueue.phones = [];
+  popQueue.shown = 'none';
+  for (const id of ['pop-queue', 'pop-waiting']) {
+    const bar = document.getElementById(id);
+    bar.hidden = true;
+    clear(bar);
+  }
+}
+
+function restoreFocus() {
+  const target = focusBeforeBars && focusBeforeBars.isConnected ? focusBeforeBars : document.getElementById('main');
+  target.focus();
+}
+
+/** The notice of the start (e.g. the data folder moved): shown once, closed with 閉じる. */
+function showNotice(text) {
+  const bar = document.getElementById('notice-bar');
+  clear(bar);
+  const close = h('button', { type: 'button', class: 'small', id: 'notice-close', 'aria-label': 'お知らせを閉じる' }, '閉じる');
+  close.addEventListener('click', () => {
+    bar.hidden = true;
+    clear(bar);
+    restoreFocus();
+  });
+  bar.append(h('span', { class: 'badge info' }, 'お知らせ'), h('span', { class: 'notice-text', id: 'notice-text' }, text), close);
+  bar.hidden = false;
+}
+
 async function start() {
   state.rerender = route;
   state.refreshHeader = refreshHeader;
   refreshHeader();
   document.addEventListener('keydown', onKeyDown);
+  document.addEventListener('focusin', (event) => {
+    if (!document.getElementById('app-bars').contains(event.target)) focusBeforeBars = event.target;
+  });
   window.addEventListener('hashchange', route);
   let status = null;
   try {
@@ -212,6 +349,7 @@ async function start() {
     main.append(h('section', { class: 'panel' }, h('h1', {}, 'アプリケーションに接続できません'), box));
     return;
   }
+  if (status.notice) showNotice(String(status.notice));
   // Reference data: loaded once, in parallel; a failure shows where it is needed.
   await Promise.allSettled([loadSettings(), kinds(), docTypes(), requestTypes()]);
   api.onPop(onPop);

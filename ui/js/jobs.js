@@ -1,4 +1,4 @@
-// Long jobs (sample data, CSV import, sync): start, a progress bar polled from `job`, a cancel button, the outcome.
+// Long jobs (sample data, CSV import, sync): start (an import or export asks for its file first), a progress bar polled from `job`, a cancel button, the outcome.
 
 import * as api from './api.js';
 import { h, clear, showError } from './dom.js';
@@ -27,14 +27,23 @@ const RESULT_LABELS = {
   path: 'ファイル',
   source: '送り主の端末',
   bundle: '同期ファイル',
+  folder: '共有フォルダ',
+  file: 'ファイル',
 };
 
 /**
  * Runs one job inside `container`: progress bar, counts, キャンセル (focused while it runs).
- * Resolves to the job's last state ({finished, cancelled, result, error}), or throws an ApiError
- * when the job cannot start.
+ * Starting may open a file dialog in Rust; when the agent closes it, nothing is drawn and the
+ * answer is {dialogCancelled: true} (the container keeps what it showed). `onStarted` runs
+ * once the job exists, before its progress is drawn. Resolves to the job's last state
+ * ({finished, cancelled, result, error}), or throws an ApiError when the job cannot start.
  */
-export async function runJob(container, args, { title = '処理中' } = {}) {
+export async function runJob(container, args, { title = '処理中', onStarted, labels = { file: 'CSVファイル' } } = {}) {
+  const started = await api.startJob(args);
+  if (api.isCancelled(started)) return { dialogCancelled: true, finished: false, cancelled: false, result: null, error: null };
+  const { job } = started;
+  if (onStarted) onStarted(started);
+
   clear(container);
   const bar = h('progress', { id: 'job-progress', max: '100', value: '0', 'aria-label': title });
   const counts = h('span', { class: 'job-counts', id: 'job-counts' }, '準備中…');
@@ -44,14 +53,6 @@ export async function runJob(container, args, { title = '処理中' } = {}) {
   container.append(h('div', { class: 'job', role: 'group', 'aria-label': title }, heading, bar, counts, h('div', { class: 'actions' }, cancel), outcome));
   container.hidden = false;
 
-  let job;
-  try {
-    ({ job } = await api.startJob(args));
-  } catch (error) {
-    clear(container);
-    container.hidden = true;
-    throw error;
-  }
   cancel.focus();
   let cancelling = false;
   cancel.addEventListener('click', async () => {
@@ -92,7 +93,7 @@ export async function runJob(container, args, { title = '処理中' } = {}) {
         bar.max = 1;
         bar.value = s.cancelled || s.error ? 0 : 1;
       }
-      drawOutcome(outcome, s);
+      drawOutcome(outcome, s, labels);
       outcome.scrollIntoView({ block: 'nearest' });
       return s;
     }
@@ -100,7 +101,7 @@ export async function runJob(container, args, { title = '処理中' } = {}) {
   }
 }
 
-function drawOutcome(box, s) {
+function drawOutcome(box, s, labels) {
   clear(box);
   const r = s.result && typeof s.result === 'object' ? s.result : null;
   if (s.cancelled) {
@@ -111,7 +112,7 @@ function drawOutcome(box, s) {
   if (s.error) {
     box.className = 'job-outcome';
     const message = h('div', { class: 'error-box', role: 'alert' });
-    showError(message, typeof s.error === 'object' ? s.error : { code: 'failed', message: String(s.error) }, { file: 'CSVファイル' });
+    showError(message, typeof s.error === 'object' ? s.error : { code: 'failed', message: String(s.error) }, labels);
     box.append(message);
   } else {
     box.className = 'job-outcome ok';

@@ -83,6 +83,12 @@ export const FIELDS = {
   'agent.name': '担当者名',
   'numbering.installation': '採番用の端末コード',
   'documents.dir': '書類の保存フォルダ',
+  'sync.dir': '共有フォルダ',
+  since: '差分の基準（受け取った同期ファイル）',
+  create: 'データベースの作成',
+  purpose: 'フォルダの用途',
+  skip_bad: '誤りのある行を飛ばす',
+  encoding: '文字コード',
   key: '設定項目',
   value: '設定値',
   count: '件数',
@@ -218,6 +224,15 @@ export function answerKeyLabel(key) {
 
 /** Known English reasons of the API, as Japanese sentences (the original is shown beside them). */
 const REASON_PATTERNS = [
+  // Files chosen in dialogs (the open database, an existing file, a seal image).
+  [/open database|database (that is|which is) open|database in use|the database itself|-wal|-shm/i, () => '開いているデータベースのファイルには書き込めません。別の場所・名前を選んでください。'],
+  [/already exists/i, () => 'そのファイルはすでにあります。別の名前を選んでください（既存のファイルは上書きしません）。'],
+  [/MiB|too (big|large)/i, () => 'ファイルが大きすぎます（1 MiB まで）。'],
+  [/not a PNG|PNG image/i, () => '印影画像は PNG 形式のファイルを選んでください。'],
+  [/is a folder/i, () => 'フォルダではなくファイルを選んでください。'],
+  [/is not a folder/i, () => 'フォルダを選んでください。'],
+  [/is not a file/i, () => 'ファイルを選んでください。'],
+  [/no issuer|issuer (is )?(not set|missing)/i, () => '先に発行者を保存してください。'],
   [/payment-card number|card number/i, () => 'カード番号と思われる数字が含まれています。カード情報は記録できません（お客様には決済代行会社でのご登録をご案内ください）。'],
   [/rows? (have|has) errors/i, () => '誤りのある行があるため、何も書き込んでいません。行と項目は下の一覧のとおりです。'],
   [/^missing|is missing|missing\b/i, () => '入力が必要です。'],

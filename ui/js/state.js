@@ -4,7 +4,9 @@ import * as api from './api.js';
 import { serviceName } from './labels.js';
 
 export const state = {
+  /** `status`: {db_path, customers, agent, installation, version, documents_dir, log_dir, notice}. */
   status: null,
+  /** `settings`: {agent_name, installation, db_path, documents_dir, sync_dir, log_dir, issuers}. */
   settings: null,
   kinds: null,
   docTypes: null,

@@ -2,16 +2,13 @@
 //! call note (card numbers refused), edit or delete a customer, seed synthetic data, check
 //! integrity.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::text::{self, contains_card_number, format_postal};
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::{CustomerView, LookupHit, Store, StoreError, synth::SeedReport};
 use serde_json::{Value, json};
-
-/// The app's identifier: the desktop shell stores its data under the same folder name.
-pub const APP_ID: &str = "jp.madoguchi.app";
 
 /// The longest call note accepted.
 const MAX_NOTE_CHARS: usize = 2000;
@@ -57,13 +54,6 @@ impl From<StoreError> for ApiError {
             other => ApiError::Failed(other.to_string()),
         }
     }
-}
-
-/// The default database: `<platform data folder>/jp.madoguchi.app/madoguchi.sqlite3`
-/// (on Linux `~/.local/share/jp.madoguchi.app/`).
-pub fn default_db_path() -> Result<PathBuf, ApiError> {
-    let base = dirs::data_dir().ok_or_else(|| ApiError::Failed("no data folder on this platform; pass --db PATH".into()))?;
-    Ok(base.join(APP_ID).join("madoguchi.sqlite3"))
 }
 
 /// Opens the database at `path` (creating its folder and the file, and migrating, as needed).

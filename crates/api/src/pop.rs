@@ -1,25 +1,14 @@
-//! Screen-pop: a phone system hands the caller's number to the running desktop app, through a
-//! deep link (`madoguchi://lookup?phone=…`) or `madoguchi pop --phone …`. The app listens on
-//! a local socket (127.0.0.1, its port in a file of the app-data folder); a second launch or
-//! the CLI sends it one line and stops.
-
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+//! Screen-pop links: a phone system hands the caller's number to the desktop app as a deep
+//! link `madoguchi://lookup?phone=…`, which the operating system delivers to the app (the
+//! installers register the scheme; the app's single-instance and deep-link plugins take it).
+//! This module builds and checks those links; nothing here listens or sends.
 
 use madoguchi_domain::text::phone_digits;
 
-use crate::customers::{APP_ID, ApiError};
+use crate::ApiError;
 
 /// The deep-link scheme the app is registered for.
 pub const SCHEME: &str = "madoguchi";
-
-/// Where the running app writes its pop port.
-pub fn port_file() -> Result<PathBuf, ApiError> {
-    let base = dirs::data_dir().ok_or_else(|| ApiError::Failed("no data folder on this platform".into()))?;
-    Ok(base.join(APP_ID).join("pop.port"))
-}
 
 /// The caller's number, checked: digits (any width), hyphens, spaces, brackets, a leading +.
 pub fn checked_phone(text: &str) -> Result<String, ApiError> {
@@ -77,51 +66,6 @@ fn percent_decode(text: &str) -> Result<String, ApiError> {
     String::from_utf8(out).map_err(|_| ApiError::invalid("link", "not UTF-8"))
 }
 
-/// Starts listening for pops (the app, once), writing the port to `file` (`port_file()`);
-/// each received number goes to `on_pop`.
-pub fn listen(file: &Path, on_pop: impl Fn(String) + Send + 'static) -> Result<SocketAddr, ApiError> {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(|e| ApiError::Failed(format!("pop listener: {e}")))?;
-    let address = listener.local_addr().map_err(|e| ApiError::Failed(format!("pop listener: {e}")))?;
-    if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| ApiError::Failed(format!("{}: {e}", dir.display())))?;
-    }
-    std::fs::write(file, address.port().to_string()).map_err(|e| ApiError::Failed(format!("{}: {e}", file.display())))?;
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            if let Some(phone) = receive(stream) {
-                on_pop(phone);
-            }
-        }
-    });
-    Ok(address)
-}
-
-/// Reads one `pop PHONE` line (at most 200 bytes) and answers `ok`.
-fn receive(mut stream: TcpStream) -> Option<String> {
-    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
-    let mut line = String::new();
-    BufReader::new(Read::take(&stream, 200)).read_line(&mut line).ok()?;
-    let phone = checked_phone(line.trim_end().strip_prefix("pop ")?).ok()?;
-    stream.write_all(b"ok\n").ok()?;
-    Some(phone)
-}
-
-/// Hands a number to the running app whose port is in `file`; false when no app answers.
-pub fn send(file: &Path, phone: &str) -> Result<bool, ApiError> {
-    let phone = checked_phone(phone)?;
-    let Ok(port) = std::fs::read_to_string(file) else { return Ok(false) };
-    let Ok(port) = port.trim().parse::<u16>() else { return Ok(false) };
-    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let Ok(mut stream) = TcpStream::connect_timeout(&address, Duration::from_millis(500)) else { return Ok(false) };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    if stream.write_all(format!("pop {phone}\n").as_bytes()).is_err() {
-        return Ok(false);
-    }
-    let mut answer = String::new();
-    let _ = BufReader::new(stream).read_line(&mut answer);
-    Ok(answer.trim() == "ok")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,17 +85,5 @@ mod tests {
         for bad in ["madoguchi://lookup?name=x", "https://lookup?phone=03", "madoguchi://lookup?phone=abc", "madoguchi://lookup?phone=%ZZ", "madoguchi://lookup?phone="] {
             assert!(phone_of_link(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn a_pop_goes_from_a_sender_to_the_listener() {
-        let file = std::env::temp_dir().join(format!("madoguchi-pop-{}", std::process::id())).join("pop.port");
-        assert!(!send(&file, "0312345678").expect("no app yet"), "nobody listens before the app starts");
-        let (tx, rx) = std::sync::mpsc::channel();
-        let address = listen(&file, move |phone| tx.send(phone).expect("channel")).expect("listens");
-        assert!(address.ip().is_loopback());
-        assert!(send(&file, "090-1234-5678").expect("sends"));
-        assert_eq!(rx.recv_timeout(Duration::from_secs(5)).expect("received"), "090-1234-5678");
-        assert!(send(&file, "not a phone").is_err());
     }
 }

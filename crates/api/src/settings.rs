@@ -1,5 +1,6 @@
 //! Installation settings: the numbering code of this installation, the number prefix of each
-//! document type, the agent's name, the folder the app writes issued PDFs to. Each key is checked before it is stored.
+//! document type, the agent's name, the folder the app writes issued PDFs to, the shared
+//! folder it syncs through. Each key is checked before it is stored.
 
 use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
@@ -15,8 +16,8 @@ fn check(key: &str, value: &str) -> Result<(), ApiError> {
         "numbering.installation" => Err(ApiError::invalid(key, "must be 1–6 capital letters or digits (it is printed in every document number)")),
         "agent.name" if !value.trim().is_empty() && value.chars().count() <= 40 => Ok(()),
         "agent.name" => Err(ApiError::invalid(key, "must be 1–40 characters")),
-        "documents.dir" if std::path::Path::new(value).is_absolute() && value.chars().count() <= 1000 => Ok(()),
-        "documents.dir" => Err(ApiError::invalid(key, "must be an absolute folder path (at most 1000 characters)")),
+        "documents.dir" | "sync.dir" if std::path::Path::new(value).is_absolute() && value.chars().count() <= 1000 => Ok(()),
+        "documents.dir" | "sync.dir" => Err(ApiError::invalid(key, "must be an absolute folder path (at most 1000 characters)")),
         _ => match key.strip_prefix("numbering.prefix.") {
             Some(doc_type) if TYPES.iter().any(|(t, _)| *t == doc_type) => {
                 if code(4) && value.bytes().next().is_some_and(|b| b.is_ascii_uppercase()) {
@@ -25,7 +26,7 @@ fn check(key: &str, value: &str) -> Result<(), ApiError> {
                     Err(ApiError::invalid(key, "must be 1–4 capital letters or digits, starting with a letter"))
                 }
             }
-            _ => Err(ApiError::invalid("key", format!("'{key}' is not a setting (numbering.installation, numbering.prefix.<type>, agent.name, documents.dir)"))),
+            _ => Err(ApiError::invalid("key", format!("'{key}' is not a setting (numbering.installation, numbering.prefix.<type>, agent.name, documents.dir, sync.dir)"))),
         },
     }
 }

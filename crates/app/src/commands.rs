@@ -7,12 +7,13 @@ use std::sync::atomic::Ordering;
 
 use madoguchi_api::documents::{self, Issued, IssuerRecord};
 use madoguchi_api::import::{self, Encoding};
-use madoguchi_api::{customers, drafts, quote, requests, settings, sync};
+use madoguchi_api::{customers, drafts, paths, quote, requests, settings, sync};
 use madoguchi_domain::tariff::Service;
 use madoguchi_domain::time::Moment;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use crate::files::{self, FileDialog};
 use crate::{CommandError, Db, Session, config};
 
 /// The most results a lookup may ask for.
@@ -89,13 +90,6 @@ pub struct ReissueDocumentArgs {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SaveDocumentArgs {
-    pub number: String,
-    pub path: PathBuf,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct NumberArgs {
     pub number: String,
 }
@@ -155,24 +149,38 @@ pub struct SetIssuerArgs {
     pub issuer: IssuerArgs,
 }
 
+/// `create`: false opens an existing database, true makes a new one.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OpenDatabaseArgs {
-    pub path: PathBuf,
+    pub create: bool,
 }
 
-/// `{kind: "seed", count, seed?}`, `{kind: "import_customers", path, skip_bad?, encoding?}`,
-/// `{kind: "export_bundle", path, since?}`, `{kind: "import_bundle", path}` or
-/// `{kind: "sync_folder", path}`.
+/// `purpose`: `documents` (where issued PDFs go) or `sync` (the shared folder).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChooseFolderArgs {
+    pub purpose: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceArgs {
+    pub service: String,
+}
+
+/// `{kind: "seed", count, seed?}`, `{kind: "import_customers", skip_bad?, encoding?}`,
+/// `{kind: "export_bundle", since?}`, `{kind: "import_bundle"}` or `{kind: "sync_folder"}`;
+/// files are chosen in dialogs.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StartJobArgs {
     pub kind: String,
     pub count: Option<u64>,
     pub seed: Option<u64>,
-    pub path: Option<PathBuf>,
-    /// export_bundle: only what the sender of this earlier bundle lacked.
-    pub since: Option<PathBuf>,
+    /// export_bundle: only what the sender of an earlier bundle (chosen in a dialog) lacked.
+    #[serde(default)]
+    pub since: bool,
     #[serde(default)]
     pub skip_bad: bool,
     /// `auto` (default), `utf-8` or `shift_jis`.
@@ -202,6 +210,14 @@ fn io_failed(path: &Path, e: std::io::Error) -> CommandError {
     CommandError::failed(format!("{}: {e}", path.display()))
 }
 
+/// The answer of a command whose dialog the agent closed: nothing changed.
+fn cancelled() -> Value {
+    json!({"cancelled": true})
+}
+
+/// The largest seal image accepted.
+const MAX_SEAL_BYTES: u64 = 1024 * 1024;
+
 impl Session {
     fn status_of(&self, db: &Db) -> Result<Value, CommandError> {
         Ok(json!({
@@ -211,10 +227,12 @@ impl Session {
             "installation": documents::installation_code(&db.store)?,
             "version": env!("CARGO_PKG_VERSION"),
             "documents_dir": self.documents_dir(&db.store)?,
+            "log_dir": self.log_dir,
+            "notice": self.notice,
         }))
     }
 
-    /// `{db_path, customers, agent, installation, version, documents_dir}`.
+    /// `{db_path, customers, agent, installation, version, documents_dir, log_dir, notice}`.
     pub fn status(&self) -> Result<Value, CommandError> {
         self.status_of(&self.db())
     }
@@ -339,19 +357,22 @@ impl Session {
             .ok_or_else(|| CommandError::not_found(format!("the PDF of {number} is not in {}; re-issue it", dir.display())))
     }
 
-    /// Copies the issued PDF to `path` (where the agent chose); `{path}`.
-    pub fn save_document(&self, args: SaveDocumentArgs) -> Result<Value, CommandError> {
+    /// Copies the issued PDF where the agent chooses in a save dialog; `{path}` or cancelled.
+    pub fn save_document(&self, args: NumberArgs) -> Result<Value, CommandError> {
         let source = self.issued_pdf(&args.number)?;
-        if !args.path.is_absolute() {
-            return Err(CommandError::invalid("path", "must be an absolute file path"));
+        let Some(target) = files::save_target(self.dialogs.as_ref(), &FileDialog::pdf_copy(&args.number), &self.db_path())? else { return Ok(cancelled()) };
+        if !same_file::is_same_file(&source, &target).unwrap_or(false) {
+            let bytes = std::fs::read(&source).map_err(|e| io_failed(&source, e))?;
+            paths::write_durably(&target, &bytes)?;
         }
-        if args.path.is_dir() {
-            return Err(CommandError::invalid("path", format!("{} is a folder", args.path.display())));
-        }
-        if args.path != source {
-            std::fs::copy(&source, &args.path).map_err(|e| io_failed(&args.path, e))?;
-        }
-        Ok(json!({"path": args.path}))
+        Ok(json!({"path": target}))
+    }
+
+    /// Sends the latest print of a number to the system's printing; `{path}`.
+    pub fn print_document(&self, args: NumberArgs) -> Result<Value, CommandError> {
+        let path = self.issued_pdf(&args.number)?;
+        (self.printer)(&path).map_err(|e| CommandError::failed(format!("{}: {e}", path.display())))?;
+        Ok(json!({"path": path}))
     }
 
     /// Opens the issued PDF with the session's opener; `{path}`.
@@ -402,7 +423,7 @@ impl Session {
         Ok(requests::list(&self.db().store, args.open_only, args.overdue_only, None, self.now())?)
     }
 
-    /// `{agent_name, installation, db_path, documents_dir, issuers: {service: issuer | null}}`.
+    /// `{agent_name, installation, db_path, documents_dir, sync_dir, log_dir, issuers: {service: issuer | null}}`.
     pub fn settings(&self) -> Result<Value, CommandError> {
         let db = self.db();
         let mut issuers = Map::new();
@@ -420,6 +441,8 @@ impl Session {
             "installation": documents::installation_code(&db.store)?,
             "db_path": db.path,
             "documents_dir": self.documents_dir(&db.store)?,
+            "sync_dir": settings::get(&db.store, "sync.dir")?,
+            "log_dir": self.log_dir,
             "issuers": issuers,
         }))
     }
@@ -454,16 +477,21 @@ impl Session {
         Ok(json!({}))
     }
 
-    /// Switches to the database at `path` (created if missing), remembers it for the next
-    /// start, and answers as `status`.
+    /// Switches to a database the agent chooses: an existing one (`create: false`, an open
+    /// dialog) or a new file (a save dialog; an existing file is refused, never replaced);
+    /// remembered for the next start; answers as `status`, or cancelled.
     pub fn open_database(&self, args: OpenDatabaseArgs) -> Result<Value, CommandError> {
-        if args.path.as_os_str().is_empty() {
-            return Err(CommandError::invalid("path", "is empty"));
-        }
-        let path = std::path::absolute(&args.path).map_err(|e| CommandError::invalid("path", e))?;
-        if path.is_dir() {
-            return Err(CommandError::invalid("path", format!("{} is a folder, not a database file", path.display())));
-        }
+        let path = if args.create {
+            let Some(chosen) = self.dialogs.choose(&FileDialog::new_database()) else { return Ok(cancelled()) };
+            let path = std::path::absolute(&chosen.path).map_err(|e| CommandError::invalid("path", e))?;
+            if path.exists() {
+                return Err(CommandError::invalid("path", format!("{} already exists; open it with 「データベースを開く」 or choose a new name", path.display())));
+            }
+            path
+        } else {
+            let Some(path) = files::open_target(self.dialogs.as_ref(), &FileDialog::open_database())? else { return Ok(cancelled()) };
+            path
+        };
         let store = customers::open(&path, self.now())?;
         let mut db = self.db();
         *db = Db { path, store };
@@ -471,6 +499,40 @@ impl Session {
             config::remember_db_path(file, &db.path)?;
         }
         self.status_of(&db)
+    }
+
+    /// Chooses a folder in a dialog: where issued PDFs go (`documents`) or the shared sync
+    /// folder (`sync`); stored as `documents.dir` / `sync.dir`; `{path}` or cancelled.
+    pub fn choose_folder(&self, args: ChooseFolderArgs) -> Result<Value, CommandError> {
+        let (key, dialog) = match args.purpose.as_str() {
+            "documents" => ("documents.dir", FileDialog::documents_folder()),
+            "sync" => ("sync.dir", FileDialog::sync_folder()),
+            other => return Err(CommandError::invalid("purpose", format!("'{other}' is not documents or sync"))),
+        };
+        let Some(path) = files::open_target(self.dialogs.as_ref(), &dialog)? else { return Ok(cancelled()) };
+        let mut db = self.db();
+        let agent = self.agent(&db.store)?;
+        settings::set(&mut db.store, key, &path.to_string_lossy(), &agent, self.now()).map_err(|e| CommandError::from(e).renamed(key, "path"))?;
+        Ok(json!({"path": path}))
+    }
+
+    /// Replaces a service's seal image with a PNG the agent chooses; `{}` or cancelled.
+    pub fn set_seal(&self, args: ServiceArgs) -> Result<Value, CommandError> {
+        if documents::issuer(&self.db().store, &args.service)?.is_none() {
+            return Err(CommandError::invalid("service", format!("{} has no issuer yet: save the issuer first", args.service)));
+        }
+        let Some(path) = files::open_target(self.dialogs.as_ref(), &FileDialog::seal_image())? else { return Ok(cancelled()) };
+        let size = std::fs::metadata(&path).map_err(|e| io_failed(&path, e))?.len();
+        if size > MAX_SEAL_BYTES {
+            return Err(CommandError::invalid("seal", format!("{} is {size} bytes; a seal image may be at most 1 MiB", path.display())));
+        }
+        let png = std::fs::read(&path).map_err(|e| io_failed(&path, e))?;
+        let mut db = self.db();
+        let agent = self.agent(&db.store)?;
+        let mut issuer = documents::issuer(&db.store, &args.service)?.ok_or_else(|| CommandError::invalid("service", "has no issuer"))?;
+        issuer.seal_png = Some(png);
+        documents::set_issuer(&mut db.store, &args.service, issuer, &agent, self.now())?;
+        Ok(json!({}))
     }
 
     /// Starts a seed or a customer import on its own connection; `{job}`.
@@ -482,7 +544,7 @@ impl Session {
         let now = self.now();
         let job = match args.kind.as_str() {
             "seed" => {
-                if let Some(key) = [("path", args.path.is_some()), ("encoding", args.encoding.is_some()), ("skip_bad", args.skip_bad)].iter().find(|(_, set)| *set).map(|(k, _)| *k) {
+                if let Some(key) = [("since", args.since), ("encoding", args.encoding.is_some()), ("skip_bad", args.skip_bad)].iter().find(|(_, set)| *set).map(|(k, _)| *k) {
                     return Err(CommandError::invalid(key, "is not an argument of a seed job"));
                 }
                 let count = args.count.ok_or_else(|| CommandError::invalid("count", "missing"))?;
@@ -498,16 +560,16 @@ impl Session {
                 })?
             }
             "import_customers" => {
-                if args.count.is_some() || args.seed.is_some() {
-                    return Err(CommandError::invalid(if args.count.is_some() { "count" } else { "seed" }, "is not an argument of an import job"));
+                if let Some(key) = [("count", args.count.is_some()), ("seed", args.seed.is_some()), ("since", args.since)].iter().find(|(_, set)| *set).map(|(k, _)| *k) {
+                    return Err(CommandError::invalid(key, "is not an argument of an import job"));
                 }
-                let file = args.path.ok_or_else(|| CommandError::invalid("path", "missing"))?;
                 let encoding = match args.encoding.as_deref() {
                     None | Some("auto") => Encoding::Auto,
                     Some("utf-8") => Encoding::Utf8,
                     Some("shift_jis") => Encoding::ShiftJis,
                     Some(other) => return Err(CommandError::invalid("encoding", format!("'{other}' is not auto, utf-8 or shift_jis"))),
                 };
+                let Some(file) = files::open_target(self.dialogs.as_ref(), &FileDialog::customer_csv())? else { return Ok(cancelled()) };
                 let bytes = std::fs::read(&file).map_err(|e| CommandError::invalid("path", format!("{}: {e}", file.display())))?;
                 let tariffs = self.tariffs.clone();
                 let skip_bad = args.skip_bad;
@@ -531,12 +593,47 @@ impl Session {
                 {
                     return Err(CommandError::invalid(key, format!("is not an argument of a {} job", args.kind)));
                 }
-                let target = args.path.filter(|p| !p.as_os_str().is_empty()).ok_or_else(|| CommandError::invalid("path", "missing"))?;
-                self.bundle_job(&args.kind, path, target, args.since, now)?
+                if args.since && args.kind != "export_bundle" {
+                    return Err(CommandError::invalid("since", format!("is not an argument of a {} job", args.kind)));
+                }
+                match self.bundle_target(&args.kind, args.since, &path)? {
+                    Some((target, since)) => self.bundle_job(&args.kind, path, target, since, now)?,
+                    None => return Ok(cancelled()),
+                }
             }
             other => return Err(CommandError::invalid("kind", format!("'{other}' is not a job (seed, import_customers, export_bundle, import_bundle, sync_folder)"))),
         };
         Ok(json!({"job": job}))
+    }
+
+    /// The file or folder a sync job works on, and the earlier bundle of an incremental export:
+    /// chosen in dialogs (the shared folder is the `sync.dir` setting once chosen); `None` when
+    /// the agent cancels.
+    fn bundle_target(&self, kind: &str, since: bool, db: &Path) -> Result<Option<(PathBuf, Option<PathBuf>)>, CommandError> {
+        let dialogs = self.dialogs.as_ref();
+        match kind {
+            "export_bundle" => {
+                let earlier = if since {
+                    let Some(earlier) = files::open_target(dialogs, &FileDialog::earlier_bundle())? else { return Ok(None) };
+                    Some(earlier)
+                } else {
+                    None
+                };
+                let name = format!("madoguchi-{}-{}.mdgb", documents::installation_code(&self.db().store)?, madoguchi_domain::time::japan_date(self.now()));
+                Ok(files::save_target(dialogs, &FileDialog::bundle_to_export(name), db)?.map(|target| (target, earlier)))
+            }
+            "import_bundle" => Ok(files::open_target(dialogs, &FileDialog::bundle_to_import())?.map(|file| (file, None))),
+            _ => {
+                let remembered = settings::get(&self.db().store, "sync.dir")?.map(PathBuf::from).filter(|dir| dir.is_dir());
+                match remembered {
+                    Some(dir) => Ok(Some((dir, None))),
+                    None => {
+                        let chosen = self.choose_folder(ChooseFolderArgs { purpose: "sync".into() })?;
+                        Ok(chosen.get("path").and_then(Value::as_str).map(|dir| (PathBuf::from(dir), None)))
+                    }
+                }
+            }
+        }
     }
 
     /// Sync jobs (docs/bundle-format.md): write a bundle, apply one, or exchange through a

@@ -63,6 +63,18 @@ impl std::fmt::Display for CommandError {
 
 impl std::error::Error for CommandError {}
 
+/// Logs a failed command with its code and field (the `log` facade: the desktop shell's log
+/// file, nothing in the bridge), so that every error the UI shows is also in the log.
+pub fn log_failure(command: &str, e: &CommandError) {
+    let code = match e.code {
+        ErrorCode::Invalid => "invalid",
+        ErrorCode::NotFound => "not_found",
+        ErrorCode::Failed => "failed",
+    };
+    let level = if e.code == ErrorCode::Failed { log::Level::Error } else { log::Level::Warn };
+    log::log!(level, "{command}: code={code} field={} {}", e.field.as_deref().unwrap_or("-"), e.message);
+}
+
 impl From<ApiError> for CommandError {
     fn from(e: ApiError) -> Self {
         match e {

@@ -6,7 +6,9 @@
 mod commands;
 mod config;
 mod error;
+pub mod files;
 mod jobs;
+pub mod print;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
@@ -20,9 +22,11 @@ use serde_json::{Map, Value};
 
 pub use commands::*;
 pub use config::{default_config_file, default_documents_dir, remember_db_path, remembered_db_path, startup_db_path};
-pub use error::{CommandError, ErrorCode};
+pub use error::{CommandError, ErrorCode, log_failure};
+pub use files::{Chosen, Dialogs, FileDialog, NoDialogs, Pick};
 
-/// Opens an issued PDF in the system viewer (the shell's), or does nothing (the bridge's).
+/// Opens an issued PDF in the system viewer or prints it (the shell's), or does nothing (the
+/// bridge's).
 pub type Opener = Box<dyn Fn(&Path) -> Result<(), String> + Send + Sync>;
 
 /// How a session differs from the desktop defaults.
@@ -40,6 +44,15 @@ pub struct Options {
     pub config_file: Option<PathBuf>,
     /// Opens a PDF for `open_document`; default: does nothing.
     pub opener: Option<Opener>,
+    /// Prints a PDF for `print_document` (the shell passes `print::print_file`); default: does
+    /// nothing.
+    pub printer: Option<Opener>,
+    /// The file dialogs; default: none (every dialog cancelled).
+    pub dialogs: Option<Box<dyn Dialogs>>,
+    /// The folder of the app's log files, shown in 設定.
+    pub log_dir: Option<PathBuf>,
+    /// A message for the agent from the start (the data folder moved, a config file unreadable).
+    pub notice: Option<String>,
 }
 
 /// The open database and where it is.
@@ -57,6 +70,10 @@ pub struct Session {
     documents_dir: PathBuf,
     config_file: Option<PathBuf>,
     opener: Opener,
+    printer: Opener,
+    dialogs: Box<dyn Dialogs>,
+    log_dir: Option<PathBuf>,
+    notice: Option<String>,
     jobs: jobs::Jobs,
     /// Numbers the temporary files of PDFs being issued.
     issuing: AtomicU64,
@@ -83,13 +100,22 @@ impl Session {
             documents_dir: options.documents_dir.unwrap_or_else(default_documents_dir),
             config_file: options.config_file,
             opener: options.opener.unwrap_or_else(|| Box::new(|_| Ok(()))),
+            printer: options.printer.unwrap_or_else(|| Box::new(|_| Ok(()))),
+            dialogs: options.dialogs.unwrap_or_else(|| Box::new(NoDialogs)),
+            log_dir: options.log_dir,
+            notice: options.notice,
             jobs: jobs::Jobs::default(),
             issuing: AtomicU64::new(0),
         })
     }
 
-    /// Runs one command by name with its JSON arguments (an object, or null for none).
+    /// Runs one command by name with its JSON arguments (an object, or null for none); a
+    /// failure is logged with its code and field.
     pub fn dispatch(&self, command: &str, args: Value) -> Result<Value, CommandError> {
+        self.run(command, args).inspect_err(|e| log_failure(command, e))
+    }
+
+    fn run(&self, command: &str, args: Value) -> Result<Value, CommandError> {
         match command {
             "status" => none(args).and_then(|()| self.status()),
             "lookup" => self.lookup(parse(args)?),
@@ -105,6 +131,7 @@ impl Session {
             "reissue_document" => self.reissue_document(parse(args)?),
             "save_document" => self.save_document(parse(args)?),
             "open_document" => self.open_document(parse(args)?),
+            "print_document" => self.print_document(parse(args)?),
             "request_types" => none(args).and_then(|()| self.request_types()),
             "create_request" => self.create_request(parse(args)?),
             "move_request" => self.move_request(parse(args)?),
@@ -114,6 +141,8 @@ impl Session {
             "set_setting" => self.set_setting(parse(args)?),
             "set_issuer" => self.set_issuer(parse(args)?),
             "open_database" => self.open_database(parse(args)?),
+            "choose_folder" => self.choose_folder(parse(args)?),
+            "set_seal" => self.set_seal(parse(args)?),
             "start_job" => self.start_job(parse(args)?),
             "job" => self.job(parse(args)?),
             "cancel_job" => self.cancel_job(parse(args)?),
@@ -124,6 +153,11 @@ impl Session {
     /// The database, locked for one command.
     fn db(&self) -> MutexGuard<'_, Db> {
         self.db.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The open database's file.
+    fn db_path(&self) -> PathBuf {
+        self.db().path.clone()
     }
 
     fn now(&self) -> Moment {

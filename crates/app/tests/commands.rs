@@ -1,13 +1,54 @@
 //! The app's commands through `Session::dispatch`, on a real SQLite file in a temporary
 //! folder: seeded and imported customers, lookup, notes, quotes, documents, requests,
-//! settings, the database switch and jobs, and the errors that name their field.
+//! settings, the database switch and jobs, files chosen through a scripted dialog double
+//! (the overwrite refusals), and the errors that name their field. Every path lives under a
+//! folder with a space and Japanese characters, as `C:\Users\山田 花子\Documents` would.
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use madoguchi_app::{CommandError, ErrorCode, Options, Session, remembered_db_path};
+use madoguchi_app::{Chosen, CommandError, Dialogs, ErrorCode, FileDialog, Options, Session, remembered_db_path};
 use serde_json::{Value, json};
+
+/// One scripted answer: a path chosen, a cancelled dialog, or a yes/no.
+#[derive(Debug, Clone)]
+enum Answer {
+    Path(PathBuf),
+    Cancel,
+    Yes,
+    No,
+}
+
+/// The dialogs, answered from a script; every dialog asked is recorded as `kind: title`.
+#[derive(Default)]
+struct Scripted {
+    answers: Mutex<VecDeque<Answer>>,
+    asked: Mutex<Vec<String>>,
+}
+
+impl Scripted {
+    fn next(&self, asked: String) -> Answer {
+        self.asked.lock().expect("lock").push(asked);
+        self.answers.lock().expect("lock").pop_front().unwrap_or(Answer::Cancel)
+    }
+}
+
+struct Shared(Arc<Scripted>);
+
+impl Dialogs for Shared {
+    fn choose(&self, dialog: &FileDialog) -> Option<Chosen> {
+        match self.0.next(format!("{}: {}", dialog.pick.name(), dialog.title)) {
+            Answer::Path(path) => Some(Chosen { path, overwrite_confirmed: false }),
+            _ => None,
+        }
+    }
+
+    fn confirm(&self, title: &str, _: &str) -> bool {
+        matches!(self.0.next(format!("confirm: {title}")), Answer::Yes)
+    }
+}
 
 const AS_OF: &str = "2026-11-21T10:00:00+09:00";
 
@@ -15,15 +56,21 @@ struct Fixture {
     dir: PathBuf,
     session: Session,
     opened: Arc<Mutex<Vec<PathBuf>>>,
+    printed: Arc<Mutex<Vec<PathBuf>>>,
+    dialogs: Arc<Scripted>,
 }
 
 impl Fixture {
     fn new(name: &str) -> Fixture {
-        let dir = std::env::temp_dir().join(format!("madoguchi-app-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let base = std::env::temp_dir().join(format!("madoguchi-app-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let dir = base.join("山田 花子").join("Documents");
         std::fs::create_dir_all(&dir).expect("temp dir");
         let opened = Arc::new(Mutex::new(Vec::new()));
         let seen = Arc::clone(&opened);
+        let printed = Arc::new(Mutex::new(Vec::new()));
+        let sent = Arc::clone(&printed);
+        let dialogs = Arc::new(Scripted::default());
         let options = Options {
             agent: Some("テスト担当".into()),
             now: Some(madoguchi_api::quote::parse_moment(AS_OF).expect("moment")),
@@ -33,9 +80,26 @@ impl Fixture {
                 seen.lock().expect("lock").push(path.to_path_buf());
                 Ok(())
             })),
+            printer: Some(Box::new(move |path: &Path| {
+                sent.lock().expect("lock").push(path.to_path_buf());
+                Ok(())
+            })),
+            dialogs: Some(Box::new(Shared(Arc::clone(&dialogs)))),
+            log_dir: Some(dir.join("logs")),
+            notice: None,
         };
         let session = Session::new(&dir.join("app.sqlite3"), options).expect("session opens");
-        Fixture { dir, session, opened }
+        Fixture { dir, session, opened, printed, dialogs }
+    }
+
+    /// Scripts the next dialogs' answers.
+    fn answer(&self, answers: &[Answer]) {
+        self.dialogs.answers.lock().expect("lock").extend(answers.iter().cloned());
+    }
+
+    /// The dialogs asked so far (and forgets them).
+    fn asked(&self) -> Vec<String> {
+        std::mem::take(&mut *self.dialogs.asked.lock().expect("lock"))
     }
 
     fn ok(&self, command: &str, args: Value) -> Value {
@@ -73,7 +137,9 @@ impl Fixture {
     /// Imports the API tests' CSV (one customer per service, known numbers).
     fn import(&self) {
         let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../api/tests/fixtures/customers.csv");
-        let job = self.run_job(json!({"kind": "import_customers", "path": csv}));
+        self.answer(&[Answer::Path(csv)]);
+        let job = self.run_job(json!({"kind": "import_customers"}));
+        assert_eq!(self.asked(), ["open: 取り込むお客様CSVファイル"]);
         assert_eq!(job["error"], Value::Null, "{job}");
         assert_eq!(job["result"]["written"], true, "{job}");
     }
@@ -213,13 +279,49 @@ fn a_document_is_drafted_issued_reissued_saved_and_opened() {
     assert!(std::fs::read(&reissued).expect("written").starts_with(b"%PDF"));
     assert_eq!(f.ok("customer", json!({"id": id}))["documents"].as_array().map(Vec::len), Some(2));
 
-    // Save and open take the latest print: the re-issue, marked 再発行.
-    let copy = f.dir.join("copy.pdf");
-    assert_eq!(f.ok("save_document", json!({"number": number, "path": copy})), json!({"path": copy}));
+    // Save, open and print take the latest print: the re-issue, marked 再発行.
+    let copy = f.dir.join("お客様控え 1.pdf");
+    f.answer(&[Answer::Path(copy.clone())]);
+    assert_eq!(f.ok("save_document", json!({"number": number})), json!({"path": copy}));
+    assert_eq!(f.asked(), ["save: 書類のコピーの保存先"]);
     assert_eq!(std::fs::read(&copy).expect("copied"), std::fs::read(&reissued).expect("reissued"));
     assert_ne!(std::fs::read(&copy).expect("copied"), pdf);
     assert_eq!(f.ok("open_document", json!({"number": number})), json!({"path": reissued}));
     assert_eq!(*f.opened.lock().expect("lock"), vec![reissued.clone()]);
+    assert_eq!(f.ok("print_document", json!({"number": number})), json!({"path": reissued}));
+    assert_eq!(*f.printed.lock().expect("lock"), vec![reissued.clone()]);
+
+    // Writing over an existing file needs a yes; a no or a cancel leaves it as it was.
+    std::fs::write(&copy, b"the agent's own file").expect("write");
+    f.answer(&[Answer::Path(copy.clone()), Answer::No]);
+    assert_eq!(f.ok("save_document", json!({"number": number})), json!({"cancelled": true}));
+    assert_eq!(f.asked(), ["save: 書類のコピーの保存先", "confirm: 上書きの確認"]);
+    assert_eq!(std::fs::read(&copy).expect("kept"), b"the agent's own file");
+    f.answer(&[Answer::Cancel]);
+    assert_eq!(f.ok("save_document", json!({"number": number})), json!({"cancelled": true}));
+    assert_eq!(std::fs::read(&copy).expect("kept"), b"the agent's own file");
+    f.answer(&[Answer::Path(copy.clone()), Answer::Yes]);
+    assert_eq!(f.ok("save_document", json!({"number": number})), json!({"path": copy}));
+    assert_eq!(std::fs::read(&copy).expect("replaced"), std::fs::read(&reissued).expect("reissued"));
+    // Never over the open database or its journal, whatever the agent answers.
+    let db = f.dir.join("app.sqlite3");
+    let spelled = f.dir.join("..").join("Documents").join("app.sqlite3");
+    let before = std::fs::read(&db).expect("db");
+    for target in [db.clone(), f.dir.join("app.sqlite3-wal"), f.dir.join("app.sqlite3-shm"), spelled] {
+        f.answer(&[Answer::Path(target.clone()), Answer::Yes]);
+        let refused = f.err("save_document", json!({"number": number}));
+        assert_eq!(refused.field.as_deref(), Some("path"), "{target:?}: {refused:?}");
+        f.dialogs.answers.lock().expect("lock").clear();
+    }
+    assert_eq!(std::fs::read(&db).expect("db"), before, "the database is untouched");
+    #[cfg(unix)]
+    {
+        let link = f.dir.join("link-to-db.pdf");
+        std::os::unix::fs::symlink(&db, &link).expect("symlink");
+        f.answer(&[Answer::Path(link), Answer::Yes]);
+        assert_eq!(f.err("save_document", json!({"number": number})).field.as_deref(), Some("path"), "a link to the database is the database");
+        f.dialogs.answers.lock().expect("lock").clear();
+    }
 
     assert_eq!(f.err("reissue_document", json!({"doc_type": "dealer_change_fax", "number": "FX-0000-999999"})).code, ErrorCode::NotFound);
     assert_eq!(f.err("open_document", json!({"number": "FX-0000-999999"})).code, ErrorCode::NotFound);
@@ -297,16 +399,33 @@ fn settings_issuers_and_the_database_switch() {
     let f = Fixture::new("settings");
     f.ok("set_setting", json!({"key": "agent.name", "value": "山本"}));
     f.ok("set_setting", json!({"key": "numbering.installation", "value": "TK01"}));
-    let documents = f.dir.join("pdf");
-    f.ok("set_setting", json!({"key": "documents.dir", "value": documents}));
+    let documents = f.dir.join("発行済み 書類");
+    std::fs::create_dir_all(&documents).expect("folder");
+    f.answer(&[Answer::Path(documents.clone())]);
+    assert_eq!(f.ok("choose_folder", json!({"purpose": "documents"})), json!({"path": documents}));
+    f.answer(&[Answer::Path(f.dir.join("no such folder"))]);
+    assert_eq!(f.err("choose_folder", json!({"purpose": "documents"})).field.as_deref(), Some("path"));
+    assert_eq!(f.ok("choose_folder", json!({"purpose": "sync"})), json!({"cancelled": true}), "an empty script cancels");
+    assert_eq!(f.err("choose_folder", json!({"purpose": "music"})).field.as_deref(), Some("purpose"));
     let issuer = json!({"name": "アルウォーター株式会社", "postal_code": "150-0002", "address": "東京都渋谷区渋谷2-1-1", "phone": "0120-000-000"});
     f.ok("set_issuer", json!({"service": "alwater", "issuer": issuer}));
     let settings = f.ok("settings", Value::Null);
     assert_eq!(settings["agent_name"], "山本");
     assert_eq!(settings["installation"], "TK01");
     assert_eq!(settings["documents_dir"], json!(documents));
+    assert_eq!((settings["sync_dir"].clone(), settings["log_dir"].clone()), (Value::Null, json!(f.dir.join("logs"))));
     assert_eq!(settings["issuers"]["alwater"]["name"], "アルウォーター株式会社");
     assert_eq!(settings["issuers"]["alwater"]["seal"], false);
+    // A seal image: a PNG of at most 1 MiB, for a service with an issuer.
+    let seal = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/samples/seal.png");
+    f.answer(&[Answer::Path(seal.clone())]);
+    assert_eq!(f.ok("set_seal", json!({"service": "alwater"})), json!({}));
+    assert_eq!(f.ok("settings", Value::Null)["issuers"]["alwater"]["seal"], true);
+    let not_png = f.dir.join("seal.png");
+    std::fs::write(&not_png, b"GIF89a").expect("write");
+    f.answer(&[Answer::Path(not_png)]);
+    assert_eq!(f.err("set_seal", json!({"service": "alwater"})).field.as_deref(), Some("seal"));
+    assert_eq!(f.err("set_seal", json!({"service": "kaunet"})).field.as_deref(), Some("service"), "no kaunet issuer yet");
     assert_eq!(settings["issuers"]["kaunet"], Value::Null);
     let status = f.ok("status", Value::Null);
     assert_eq!((status["agent"].clone(), status["installation"].clone(), status["customers"].clone()), (json!("山本"), json!("TK01"), json!(0)));
@@ -315,14 +434,24 @@ fn settings_issuers_and_the_database_switch() {
     let bad_issuer = f.err("set_issuer", json!({"service": "alwater", "issuer": {"name": "x", "postal_code": "1", "address": "x", "phone": "x"}}));
     assert_eq!(bad_issuer.field.as_deref(), Some("issuer.postal_code"));
 
-    let other = f.dir.join("other").join("second.sqlite3");
-    let opened = f.ok("open_database", json!({"path": other}));
+    let other = f.dir.join("別の データ").join("second.sqlite3");
+    std::fs::create_dir_all(other.parent().expect("folder")).expect("folder");
+    f.answer(&[Answer::Path(other.clone())]);
+    let opened = f.ok("open_database", json!({"create": true}));
     assert_eq!((opened["db_path"].clone(), opened["customers"].clone()), (json!(other), json!(0)));
     assert_eq!(opened["agent"], "テスト担当", "the new database has no agent.name");
     assert_eq!(remembered_db_path(&f.dir.join("config").join("config.json")), Some(other.clone()), "remembered for the next start");
-    let back = f.ok("open_database", json!({"path": f.dir.join("app.sqlite3")}));
+    assert_eq!(f.asked(), ["folder: 発行した書類の保存先フォルダ", "folder: 発行した書類の保存先フォルダ", "folder: 同期に使う共有フォルダ", "open: 印影画像（PNG）", "open: 印影画像（PNG）", "save: 新しいデータベース"]);
+    f.answer(&[Answer::Path(f.dir.join("app.sqlite3"))]);
+    let back = f.ok("open_database", json!({"create": false}));
     assert_eq!(back["agent"], "山本");
-    assert_eq!(f.err("open_database", json!({"path": f.dir})).field.as_deref(), Some("path"));
+    assert_eq!(f.asked(), ["open: データベースを開く"]);
+    f.answer(&[Answer::Path(f.dir.clone())]);
+    assert_eq!(f.err("open_database", json!({"create": false})).field.as_deref(), Some("path"), "a folder is not a database");
+    f.answer(&[Answer::Path(other.clone())]);
+    assert_eq!(f.err("open_database", json!({"create": true})).field.as_deref(), Some("path"), "a new database never replaces a file");
+    assert_eq!(f.ok("open_database", json!({"create": false})), json!({"cancelled": true}));
+    assert_eq!(f.ok("status", Value::Null)["db_path"], json!(f.dir.join("app.sqlite3")), "a cancel keeps the open database");
 }
 
 #[test]
@@ -339,7 +468,8 @@ fn a_cancelled_job_leaves_the_customer_count_unchanged() {
     // An import with a bad row writes nothing and reports the row.
     let csv = f.dir.join("bad.csv");
     std::fs::write(&csv, "service,customer_number,name,name_kana,prefecture,postal_code,address,phone1\nalwater,AW1,佐藤,サトウ,東京都,1000001,千代田1,03-1234-5678\nalwater,AW2,鈴木,スズキ,東京県,1000001,千代田1,03-1234-5679\n").expect("csv");
-    let import = f.run_job(json!({"kind": "import_customers", "path": csv}));
+    f.answer(&[Answer::Path(csv)]);
+    let import = f.run_job(json!({"kind": "import_customers"}));
     assert_eq!(import["error"]["field"], "file", "{import}");
     assert_eq!(import["result"]["written"], false);
     assert_eq!(import["result"]["errors"][0]["field"], "prefecture");
@@ -349,6 +479,8 @@ fn a_cancelled_job_leaves_the_customer_count_unchanged() {
 #[test]
 fn errors_name_their_field() {
     let f = Fixture::new("errors");
+    // The one dialog of the table (the import's) chooses a file that does not exist.
+    f.answer(&[Answer::Path(PathBuf::from("/no/such/file.csv"))]);
     let cases: &[(&str, Value, ErrorCode, Option<&str>)] = &[
         ("no_such_command", json!({}), ErrorCode::Invalid, Some("command")),
         ("lookup", json!({}), ErrorCode::Invalid, Some("query")),
@@ -366,7 +498,9 @@ fn errors_name_their_field() {
         ("document_draft", json!({"doc_type": "letter", "customer_id": "x"}), ErrorCode::Invalid, Some("doc_type")),
         ("issue_document", json!({"doc_type": "letter", "document": {}}), ErrorCode::Invalid, Some("doc_type")),
         ("issue_document", json!({"doc_type": "receipt", "document": {"service": "alwater"}}), ErrorCode::Invalid, Some("recipient")),
-        ("save_document", json!({"number": "../etc", "path": "/tmp/x.pdf"}), ErrorCode::Invalid, Some("number")),
+        ("save_document", json!({"number": "../etc"}), ErrorCode::Invalid, Some("number")),
+        ("save_document", json!({"number": "RC-0000-000001", "path": "/tmp/x.pdf"}), ErrorCode::Invalid, Some("path")),
+        ("print_document", json!({"number": "RC-0000-000001"}), ErrorCode::NotFound, None),
         ("set_setting", json!({"key": "documents.dir", "value": "relative/dir"}), ErrorCode::Invalid, Some("documents.dir")),
         ("set_setting", json!({"key": "colour", "value": "red"}), ErrorCode::Invalid, Some("key")),
         ("set_issuer", json!({"service": "alwater", "issuer": {"name": "x", "extra": 1}}), ErrorCode::Invalid, Some("issuer.extra")),
@@ -374,7 +508,10 @@ fn errors_name_their_field() {
         ("move_request", json!({"id": "x"}), ErrorCode::Invalid, Some("to")),
         ("start_job", json!({"kind": "seed"}), ErrorCode::Invalid, Some("count")),
         ("start_job", json!({"kind": "seed", "count": 0}), ErrorCode::Invalid, Some("count")),
-        ("start_job", json!({"kind": "import_customers", "path": "/no/such/file.csv"}), ErrorCode::Invalid, Some("path")),
+        ("start_job", json!({"kind": "import_customers"}), ErrorCode::Invalid, Some("path")),
+        ("start_job", json!({"kind": "import_customers", "path": "/tmp/x.csv"}), ErrorCode::Invalid, Some("path")),
+        ("start_job", json!({"kind": "import_bundle", "since": true}), ErrorCode::Invalid, Some("since")),
+        ("open_database", json!({"path": "/tmp/x.sqlite3"}), ErrorCode::Invalid, Some("path")),
         ("start_job", json!({"kind": "export"}), ErrorCode::Invalid, Some("kind")),
         ("job", json!({"job": "job-99"}), ErrorCode::NotFound, None),
         ("cancel_job", json!({}), ErrorCode::Invalid, Some("job")),

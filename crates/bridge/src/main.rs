@@ -1,14 +1,16 @@
 //! `madoguchi-bridge`: the TEST bridge between a browser and the app's commands. It serves the
 //! UI folder and `POST /invoke/<command>` (JSON in, JSON out) on 127.0.0.1 only, so that
-//! browser tests drive the same `Session` as the desktop shell. Never part of the release app.
+//! browser tests drive the same `Session` as the desktop shell, and answers the session's file
+//! dialogs with a test double (`/test/dialogs`). Never part of the release app.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, PoisonError};
 
-use madoguchi_app::{CommandError, ErrorCode, Options, Session};
+use madoguchi_app::{Chosen, CommandError, Dialogs, ErrorCode, FileDialog, Options, Session};
 use serde_json::Value;
 
 /// The largest request body accepted (a document JSON is a few KiB).
@@ -19,6 +21,37 @@ const MAX_HEAD: u64 = 64 * 1024;
 const HOST: &str = "127.0.0.1";
 
 const USAGE: &str = "usage: madoguchi-bridge --db FILE --ui DIR [--port N] [--host 127.0.0.1] [--as-of RFC3339] [--documents DIR] [--agent NAME]";
+
+/// The dialogs' test double: answers queued by `POST /test/dialogs` (a path, null for
+/// cancelled, a boolean for a question), taken in order; every dialog asked is listed.
+#[derive(Default)]
+struct Double {
+    answers: Mutex<VecDeque<Value>>,
+    asked: Mutex<Vec<Value>>,
+}
+
+impl Double {
+    fn next(&self, asked: Value) -> Value {
+        self.asked.lock().unwrap_or_else(PoisonError::into_inner).push(asked);
+        self.answers.lock().unwrap_or_else(PoisonError::into_inner).pop_front().unwrap_or(Value::Null)
+    }
+}
+
+/// The double as the session's dialogs (the session owns its dialogs; the server keeps the other `Arc`).
+struct SharedDouble(Arc<Double>);
+
+impl Dialogs for SharedDouble {
+    fn choose(&self, dialog: &FileDialog) -> Option<Chosen> {
+        let asked = serde_json::json!({"kind": dialog.pick.name(), "title": dialog.title, "message": dialog.file_name});
+        // A native save dialog confirms overwriting itself; the double never does, so the
+        // session's own question is what the tests see.
+        self.0.next(asked).as_str().map(|path| Chosen { path: PathBuf::from(path), overwrite_confirmed: false })
+    }
+
+    fn confirm(&self, title: &str, message: &str) -> bool {
+        self.0.next(serde_json::json!({"kind": "confirm", "title": title, "message": message})).as_bool().unwrap_or(false)
+    }
+}
 
 /// What the command line asks for.
 struct Config {
@@ -70,7 +103,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let session = match Session::new(&config.db, config.options) {
+    let double = Arc::new(Double::default());
+    let options = Options { dialogs: Some(Box::new(SharedDouble(Arc::clone(&double)))), ..config.options };
+    let session = match Session::new(&config.db, options) {
         Ok(session) => Arc::new(session),
         Err(e) => {
             eprintln!("{}: {e}", config.db.display());
@@ -96,8 +131,8 @@ fn main() -> ExitCode {
     // One thread per connection, one request per connection: a slow command never holds up
     // the page's other requests, and no kept-alive connection waits on a busy worker.
     for stream in listener.incoming().flatten() {
-        let (session, ui) = (Arc::clone(&session), Arc::clone(&ui));
-        std::thread::spawn(move || serve(stream, &session, &ui, address.port()));
+        let (session, ui, double) = (Arc::clone(&session), Arc::clone(&ui), Arc::clone(&double));
+        std::thread::spawn(move || serve(stream, &session, &double, &ui, address.port()));
     }
     ExitCode::SUCCESS
 }
@@ -196,7 +231,7 @@ fn text_response(status: u16, text: &str) -> Answer {
 
 /// Answers the one request of a connection. A failure to write the answer (the client went
 /// away) is dropped.
-fn serve(stream: TcpStream, session: &Session, ui: &Path, port: u16) {
+fn serve(stream: TcpStream, session: &Session, double: &Double, ui: &Path, port: u16) {
     let loopback = stream.peer_addr().is_ok_and(|a| a.ip().is_loopback());
     let (response, head_only) = match read_request(&stream) {
         Err(refused) => (refused, false),
@@ -210,6 +245,8 @@ fn serve(stream: TcpStream, session: &Session, ui: &Path, port: u16) {
                 text_response(403, "forbidden: the test bridge answers 127.0.0.1 only")
             } else if let Some(command) = request.path.strip_prefix("/invoke/") {
                 if request.method != "POST" { text_response(405, "use POST for /invoke/<command>") } else { invoke(&request.body, session, command) }
+            } else if request.path == "/test/dialogs" {
+                dialogs(&request, double)
             } else if request.method == "GET" || request.method == "HEAD" {
                 static_file(ui, &request.path)
             } else {
@@ -219,6 +256,21 @@ fn serve(stream: TcpStream, session: &Session, ui: &Path, port: u16) {
         }
     };
     let _ = write_answer(&stream, &response, head_only);
+}
+
+/// `POST /test/dialogs {"answers": […]}` queues answers; `GET` lists the dialogs asked.
+fn dialogs(request: &Request, double: &Double) -> Answer {
+    match request.method.as_str() {
+        "GET" => json_response(200, &Value::Array(double.asked.lock().unwrap_or_else(PoisonError::into_inner).clone())),
+        "POST" => match serde_json::from_slice::<Value>(&request.body).ok().and_then(|v| v.get("answers").and_then(Value::as_array).cloned()) {
+            Some(answers) if answers.iter().all(|a| a.is_null() || a.is_string() || a.is_boolean()) => {
+                double.answers.lock().unwrap_or_else(PoisonError::into_inner).extend(answers);
+                json_response(200, &serde_json::json!({}))
+            }
+            _ => error_response(&CommandError::invalid("answers", "must be a list of paths, nulls and booleans")),
+        },
+        _ => text_response(405, "use GET or POST for /test/dialogs"),
+    }
 }
 
 fn invoke(body: &[u8], session: &Session, command: &str) -> Answer {

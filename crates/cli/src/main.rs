@@ -9,6 +9,7 @@ use madoguchi_api::customers::{self, ApiError};
 use madoguchi_api::documents;
 use madoguchi_api::requests;
 use madoguchi_api::pop;
+use madoguchi_api::paths;
 use madoguchi_api::settings;
 use madoguchi_api::sync;
 use madoguchi_api::import::{self, Encoding};
@@ -17,8 +18,6 @@ use madoguchi_api::tariffs::Tariffs;
 use madoguchi_api::clock;
 use serde_json::Value;
 
-/// The desktop app's executable, looked for next to this one, then on the PATH.
-const APP_BINARY: &str = "madoguchi-app";
 
 /// A request the user can fix (exit 2), or a failure of the installation (exit 1).
 enum Failure {
@@ -86,7 +85,8 @@ enum Command {
         #[arg(long, value_name = "BUNDLE|all", default_value = "all")]
         since: String,
     },
-    /// Screen-pop: open the desktop app on this caller (the running app, or start it).
+    /// Screen-pop: open the link `madoguchi://lookup?phone=…` through the operating system, which
+    /// hands it to the desktop app (the running one, or it starts on this caller).
     Pop {
         #[arg(long)]
         phone: String,
@@ -321,7 +321,18 @@ fn run(cli: Cli) -> Result<String, Failure> {
     }
     .map_err(|e| Failure::Setup(e.to_string()))?;
     let agent = cli.agent.clone().or_else(|| std::env::var("MADOGUCHI_AGENT").ok()).or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "agent".into());
-    let db = || -> Result<PathBuf, Failure> { Ok(match &cli.db { Some(path) => path.clone(), None => customers::default_db_path()? }) };
+    let db = || -> Result<PathBuf, Failure> {
+        Ok(match &cli.db {
+            Some(path) => path.clone(),
+            None => {
+                // The default database, after the one-time move of the old data folder.
+                if let Some(notice) = paths::prepare(now)? {
+                    eprintln!("{notice}");
+                }
+                paths::default_db_path()?
+            }
+        })
+    };
     match cli.command {
         Command::Quote { kinds: true } => pretty(&kinds(&tariffs)),
         Command::Quote { kinds: false } => {
@@ -378,16 +389,11 @@ fn run(cli: Cli) -> Result<String, Failure> {
             Ok(format!("{}: {} changes ({} deletions) from installation {}", out.display(), manifest.changes, manifest.tombstones, manifest.source))
         }
         Command::Pop { phone } => {
-            let phone = pop::checked_phone(&phone)?;
-            if pop::send(&pop::port_file()?, &phone)? {
-                return Ok(format!("{phone}: handed to the running app"));
-            }
-            let app = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join(APP_BINARY))).filter(|p| p.exists()).unwrap_or_else(|| PathBuf::from(APP_BINARY));
-            std::process::Command::new(&app)
-                .arg(pop::link_of_phone(&phone))
-                .spawn()
-                .map_err(|e| Failure::Setup(format!("cannot start the desktop app {} ({e})", app.display())))?;
-            Ok(format!("{phone}: the desktop app is starting on this caller"))
+            let link = pop::link_of_phone(&pop::checked_phone(&phone)?);
+            // The operating system hands the link to the registered app (the running one, or it
+            // starts), exactly as a phone system's link would go.
+            open::that_detached(&link).map_err(|e| Failure::Setup(format!("cannot open {link} ({e}); is the desktop app installed?")))?;
+            Ok(format!("{link}: handed to the desktop app"))
         }
         Command::Sync { dir, json } => {
             let mut store = customers::open(&db()?, now)?;

@@ -3,6 +3,7 @@
 import * as api from '../api.js';
 import { h, clear, table, badge, section, showError, hideError, markInvalid, yenText, shortMoment, jpDate, busy, toast } from '../dom.js';
 import { ACCOUNT_STATUS, CUSTOMER_KIND, ORDER_STATUS, PAYMENT, choiceLabel, TAX } from '../labels.js';
+import { trackDirty } from '../dirty.js';
 import { state, navigate, loadCustomer, requestTypes, docTypes, serviceLabel, statusLabel, requestTypeLabel, docTypeLabel, isFinalStatus, honorific } from '../state.js';
 
 export const help = [['N'], 'メモ', ['Q'], '見積り', ['D'], '書類', ['R'], '依頼', ['Ctrl+Enter'], 'メモを保存'];
@@ -61,6 +62,8 @@ export async function render(main, { arg }) {
     });
   }
   noteForm.addEventListener('submit', submitNote);
+  // A note typed and not saved holds a screen-pop back (the agent chooses).
+  trackDirty(noteForm, { isDirty: () => noteBox.value.trim() !== '' });
   noteBox.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submitNote(e);
   });

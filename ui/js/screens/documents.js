@@ -1,9 +1,10 @@
-// 書類: pick one of the seven document types, edit the draft (recipient, lines, dates…), issue it, save a copy or open it; re-issue.
+// 書類: pick one of the seven document types, edit the draft (recipient, lines, dates…), issue it, print it, open it or save a copy (a save dialog); re-issue.
 
 import * as api from '../api.js';
 import { h, clear, table, badge, section, showError, hideError, busy, toast, shortMoment, newId, cssEscape } from '../dom.js';
 import { CHOICES, PAYMENT, fieldLabel } from '../labels.js';
 import { state, docTypes, currentCustomer, loadCustomer, serviceLabel, docTypeLabel, honorific } from '../state.js';
+import { trackDirty } from '../dirty.js';
 
 export const help = [['Enter'], '実行', ['Alt+I'], '発行する'];
 
@@ -134,6 +135,7 @@ export async function render(main, { arg, params }) {
       formError,
       h('div', { class: 'actions' }, issueButton, h('span', { class: 'hint' }, 'Alt+I でも発行できます')),
     );
+    const dirty = trackDirty(form);
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       await busy(issueButton, async () => {
@@ -143,6 +145,7 @@ export async function render(main, { arg, params }) {
           const doc = readDraft();
           const answer = await api.issueDocument(docType, doc, customer.id, orderId);
           // The draft is spent: a second Enter must not issue a second number.
+          dirty.clean();
           clear(editor);
           editor.hidden = true;
           drawResult(docType, answer, false);
@@ -161,42 +164,46 @@ export async function render(main, { arg, params }) {
   function drawResult(docType, answer, reissue) {
     clear(result);
     result.hidden = false;
-    const savePath = h('input', { id: 'doc-save-path', type: 'text', name: 'path', 'data-field': 'path', spellcheck: 'false', autocomplete: 'off' });
-    savePath.value = suggestCopyPath(answer);
-    const saveButton = h('button', { type: 'submit', id: 'doc-save' }, '名前を付けて保存');
-    const openButton = h('button', { type: 'button', id: 'doc-open', class: 'primary' }, 'ビューアで開く');
+    // 印刷 first: what an agent does with a document on a call; the copy's place is asked in a dialog.
+    const printButton = h('button', { type: 'button', id: 'doc-print', class: 'primary' }, '印刷');
+    const openButton = h('button', { type: 'button', id: 'doc-open' }, '開く');
+    const saveButton = h('button', { type: 'button', id: 'doc-save' }, 'コピーを保存…');
     const message = h('p', { class: 'hint', 'aria-live': 'polite', id: 'doc-result-message' });
     const errorBox = h('div', { class: 'field-error', hidden: true, role: 'alert', id: 'doc-result-error' });
-    const saveForm = h(
-      'form',
-      { class: 'save-form', 'aria-label': '別の場所に保存' },
-      h('div', { class: 'field' }, h('label', { for: 'doc-save-path' }, '保存先（ファイルのパス）'), savePath),
-      h('div', { class: 'actions' }, saveButton, openButton),
-    );
-    saveForm.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      await busy(saveButton, async () => {
-        hideError(errorBox);
-        try {
-          const saved = await api.saveDocument(answer.number, savePath.value.trim());
-          message.textContent = `保存しました: ${saved.path}`;
-          toast('書類を保存しました', 'ok');
-        } catch (error) {
-          showError(errorBox, error, { path: '保存先' });
-          savePath.focus();
-        }
+    const actions = h('div', { class: 'actions doc-actions', role: 'group', 'aria-label': 'この書類の操作' }, printButton, openButton, saveButton);
+
+    /** One button's command; `done(answer)` says what happened, a closed dialog says so quietly. */
+    function act(button, command, done) {
+      button.addEventListener('click', async () => {
+        await busy(button, async () => {
+          hideError(errorBox);
+          message.classList.remove('muted');
+          try {
+            const answer = await command();
+            if (api.isCancelled(answer)) {
+              message.textContent = 'キャンセルしました';
+              message.classList.add('muted');
+            } else {
+              done(answer);
+            }
+          } catch (error) {
+            message.textContent = '';
+            showError(errorBox, error, { path: '保存先', number: '書類番号' });
+          }
+          button.focus();
+        });
       });
+    }
+    act(printButton, () => api.printDocument(answer.number), (printed) => {
+      message.textContent = `プリンターに送りました: ${printed.path}`;
+      toast('書類をプリンターに送りました', 'ok');
     });
-    openButton.addEventListener('click', async () => {
-      await busy(openButton, async () => {
-        hideError(errorBox);
-        try {
-          const opened = await api.openDocument(answer.number);
-          message.textContent = `ビューアで開きました: ${opened.path}`;
-        } catch (error) {
-          showError(errorBox, error);
-        }
-      });
+    act(openButton, () => api.openDocument(answer.number), (opened) => {
+      message.textContent = `ビューアで開きました: ${opened.path}`;
+    });
+    act(saveButton, () => api.saveDocument(answer.number), (saved) => {
+      message.textContent = `保存しました: ${saved.path}`;
+      toast('書類のコピーを保存しました', 'ok');
     });
     result.append(
       h('h2', {}, reissue ? '再発行しました' : '発行しました', reissue ? badge('再発行', 'warn') : ''),
@@ -214,7 +221,7 @@ export async function render(main, { arg, params }) {
         h('dt', {}, 'サイズ'),
         h('dd', {}, answer.bytes !== undefined ? `${Math.max(1, Math.round(answer.bytes / 1024))} KB` : ''),
       ),
-      saveForm,
+      actions,
       message,
       errorBox,
     );
@@ -282,14 +289,6 @@ export async function render(main, { arg, params }) {
   };
   document.addEventListener('keydown', handler);
   return { cleanup: () => document.removeEventListener('keydown', handler) };
-}
-
-function suggestCopyPath(answer) {
-  // Beside the issued file, under another name: the agent edits it to where the copy should go.
-  const path = String(answer.path || '');
-  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  const dir = cut >= 0 ? path.slice(0, cut + 1) : ((state.status && state.status.documents_dir) || '') + '/';
-  return `${dir}${answer.number}-控え.pdf`;
 }
 
 function issuerSummary(issuer) {

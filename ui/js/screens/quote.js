@@ -5,6 +5,7 @@ import { h, clear, table, badge, yen, yenText, jpDate, busy, toast, showError, h
 import { answerKeyLabel, REASONS, choiceLabel, TAX } from '../labels.js';
 import { state, kinds, currentCustomer, serviceLabel, honorific } from '../state.js';
 import { buildField, readAll, showFieldError, clearFieldErrors } from '../forms.js';
+import { trackDirty } from '../dirty.js';
 
 export const help = [['Enter'], '計算する', ['Alt+S'], '履歴に保存'];
 
@@ -50,6 +51,10 @@ export async function render(main, { arg, params }) {
   );
 
   main.append(h('div', { class: 'quote-layout' }, form, answerBox));
+  // Typed conditions are unsaved until computed; choosing the service or kind is not typing.
+  serviceSelect.setAttribute('data-dirty-ignore', '');
+  kindSelect.setAttribute('data-dirty-ignore', '');
+  const dirty = trackDirty(form);
 
   let controls = [];
   let commonControls = [];
@@ -125,6 +130,7 @@ export async function render(main, { arg, params }) {
       const request = { service: serviceSelect.value, kind: kindSelect.value, ...readAll(commonControls), ...readAll(controls) };
       try {
         const answer = await api.quote(request);
+        dirty.clean();
         lastRequest = request;
         lastAnswer = answer;
         drawAnswer(request, answer);

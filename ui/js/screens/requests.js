@@ -5,6 +5,7 @@ import { h, clear, table, badge, section, showError, hideError, busy, toast, sho
 import { answerKeyLabel, fieldLabel, choiceLabel } from '../labels.js';
 import { state, navigate, requestTypes, currentCustomer, loadCustomer, typeId, typeStatuses, serviceLabel, honorific } from '../state.js';
 import { buildField, readAll, showFieldError, clearFieldErrors } from '../forms.js';
+import { trackDirty } from '../dirty.js';
 
 export const help = [['Enter'], '登録・変更', ['Alt+O'], '期限超過のみ'];
 
@@ -88,6 +89,9 @@ export async function render(main, { arg, params }) {
       h('div', { class: 'actions' }, submit, h('span', { class: 'hint' }, '空欄の項目はご契約情報から補われます')),
     );
     let controls = [];
+    // Typed fields are unsaved until the request is filed; choosing its type is not typing.
+    typeSelect.setAttribute('data-dirty-ignore', '');
+    const dirty = trackDirty(form);
 
     function drawFields() {
       const t = types.find((x) => typeId(x) === typeSelect.value);
@@ -121,6 +125,7 @@ export async function render(main, { arg, params }) {
         clearFieldErrors(form, controls, formError);
         try {
           const view = await api.createRequest(typeSelect.value, customer.id, readAll(controls));
+          dirty.clean();
           toast(`${view.type_label || '依頼'}を登録しました`, 'ok');
           await loadCustomer(customer.id);
           await showDetail(view.id, view);
@@ -202,6 +207,8 @@ export async function render(main, { arg, params }) {
         errorBox,
         h('div', { class: 'actions' }, button),
       );
+      // The move's note, typed and not yet sent, holds a screen-pop back.
+      trackDirty(form, { isDirty: () => note.value.trim() !== '' });
       form.addEventListener('submit', async (event) => {
         event.preventDefault();
         await busy(button, async () => {

@@ -1,4 +1,4 @@
-// First start (no customers yet): offer sample data or a CSV import, with progress and cancel. The same forms appear under 設定.
+// First start (no customers yet): offer sample data or a CSV import (the file chosen in a dialog), with progress and cancel. The same forms appear under 設定.
 
 import { h, showError, hideError, fieldRow, errorSlotOf, busy, halfWidth } from '../dom.js';
 import { state, navigate, loadStatus } from '../state.js';
@@ -39,28 +39,59 @@ export function dataForms({ onFinished, showContinue = false }) {
     h('div', { class: 'actions' }, seedButton),
   );
 
-  const path = h('input', { type: 'text', id: 'import-path', name: 'path', spellcheck: 'false', autocomplete: 'off', placeholder: '/home/agent/customers.csv' });
-  const importButton = h('button', { type: 'submit', id: 'import-start' }, 'CSVを取り込む');
+  // The CSV file is chosen in a dialog opened by Rust; the page only says how to read it.
+  const skipBad = h('input', { type: 'checkbox', id: 'import-skip-bad', name: 'skip_bad', 'data-field': 'skip_bad' });
+  const encoding = h(
+    'select',
+    { id: 'import-encoding', name: 'encoding', 'data-field': 'encoding' },
+    h('option', { value: 'auto' }, '自動判定（UTF-8 / Shift_JIS）'),
+    h('option', { value: 'utf-8' }, 'UTF-8'),
+    h('option', { value: 'shift_jis' }, 'Shift_JIS（Excel）'),
+  );
+  encoding.value = 'auto';
+  const importButton = h('button', { type: 'submit', id: 'import-start' }, 'CSVファイルを選んで取り込む…');
+  const importError = h('div', { class: 'field-error', id: 'import-error', hidden: true, role: 'alert' });
+  const importNote = h('p', { class: 'quiet-note', id: 'import-note', 'aria-live': 'polite' });
   const importForm = h(
     'form',
     { class: 'panel', id: 'import-form', 'aria-label': 'CSV取込' },
     h('h2', {}, 'お客様CSVの取り込み'),
     h('p', { class: 'muted' }, 'UTF-8 または Shift_JIS（Excel）の CSV。1行でも誤りがあれば何も書き込まず、行と項目を示します。'),
-    fieldRow('CSVファイルのパス', path),
+    h(
+      'div',
+      { class: 'import-options' },
+      fieldRow('文字コード', encoding),
+      h('div', { class: 'field field-check' }, skipBad, h('label', { for: 'import-skip-bad' }, '誤りのある行を飛ばして取り込む')),
+    ),
     h('div', { class: 'actions' }, importButton),
+    importError,
+    importNote,
   );
 
-  async function run(button, args, title, errorTarget) {
+  const seedNote = h('p', { class: 'quiet-note', id: 'seed-note', 'aria-live': 'polite' });
+  seedForm.append(seedNote);
+
+  async function run(button, args, title, errorTarget, note) {
     await busy(button, async () => {
       hideError(errorTarget);
-      progress.replaceChildren();
-      after.replaceChildren();
-      jobPanel.hidden = false;
+      note.textContent = '';
       let outcome;
       try {
-        outcome = await runJob(progress, args, { title });
+        outcome = await runJob(progress, args, {
+          title,
+          onStarted: () => {
+            after.replaceChildren();
+            jobPanel.hidden = false;
+          },
+        });
       } catch (error) {
-        showError(errorTarget, error, { count: '件数', customers: '件数', path: 'CSVファイルのパス' });
+        showError(errorTarget, error, { count: '件数', customers: '件数', file: 'CSVファイル', path: 'CSVファイル', encoding: '文字コード' });
+        button.focus();
+        return;
+      }
+      if (outcome.dialogCancelled) {
+        // The agent closed the file dialog: nothing changed, what was shown stays.
+        note.textContent = 'キャンセルしました';
         button.focus();
         return;
       }
@@ -80,11 +111,11 @@ export function dataForms({ onFinished, showContinue = false }) {
     event.preventDefault();
     const text = halfWidth(count.value.trim()).replace(/[,，]/g, '');
     const n = /^\d+$/.test(text) ? Number(text) : text;
-    run(seedButton, { kind: 'seed', count: n }, 'サンプルデータ作成', errorSlotOf(count));
+    run(seedButton, { kind: 'seed', count: n }, 'サンプルデータ作成', errorSlotOf(count), seedNote);
   });
   importForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    run(importButton, { kind: 'import_customers', path: path.value.trim() }, 'CSV取り込み', errorSlotOf(path));
+    run(importButton, { kind: 'import_customers', skip_bad: skipBad.checked, encoding: encoding.value }, 'CSV取り込み', importError, importNote);
   });
 
   const jobPanel = h('section', { class: 'panel job-panel', 'aria-label': '進行状況', hidden: true }, progress, after);

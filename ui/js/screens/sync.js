@@ -1,36 +1,47 @@
-// 同期: exchange changes with the other agents' installations — a shared folder, or a bundle file written or read by hand.
+// 同期: exchange changes with the other agents' installations — a shared folder, or a bundle file written or read by hand (files and folders chosen in dialogs).
 
-import { h, fieldRow, errorSlotOf, showError, hideError, busy, section } from '../dom.js';
+import * as api from '../api.js';
+import { h, showError, hideError, busy, section, toast } from '../dom.js';
+import { state, loadSettings } from '../state.js';
 import { runJob } from '../jobs.js';
 
-/** One path and one button that runs a sync job; the progress and report appear under it. */
-function pathForm({ id, label, hint, button, kind, title, extra }) {
-  const input = h('input', { type: 'text', id, name: 'path', 'data-field': 'path', spellcheck: 'false', autocomplete: 'off' });
-  const since = extra ? h('input', { type: 'text', id: `${id}-since`, name: 'since', 'data-field': 'since', spellcheck: 'false', autocomplete: 'off' }) : null;
+const LABELS = { path: 'ファイル', file: '同期ファイル', since: '差分の基準', folder: '共有フォルダ', 'sync.dir': '共有フォルダ', dir: '共有フォルダ' };
+
+/**
+ * One sync job behind one button: the progress and report appear under it; a closed dialog
+ * leaves a quiet line. `args()` gives the job's arguments when the button is pressed.
+ */
+function jobBlock({ id, title, heading, hint, button, args, controls = [], after }) {
   const go = h('button', { type: 'submit', id: `${id}-start` }, button);
+  const note = h('p', { class: 'quiet-note', id: `${id}-note`, 'aria-live': 'polite' });
+  const errorBox = h('div', { class: 'field-error', id: `${id}-error`, hidden: true, role: 'alert' });
   const area = h('div', { class: 'job-area', hidden: true });
   const form = h(
     'form',
-    { class: 'setting-row', 'aria-label': title },
-    fieldRow(label, input, { hint }),
-    since ? fieldRow(extra, since, { hint: '空欄ならすべて。受け取った同期ファイルを指定すると、その送り主が持っていない変更だけを書き出します' }) : null,
+    { class: 'sync-block', id, 'aria-label': title },
+    h('h3', { id: `${id}-heading` }, heading),
+    hint ? h('p', { class: 'hint' }, hint) : null,
+    ...controls,
     h('div', { class: 'actions' }, go),
+    errorBox,
+    note,
     area,
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     await busy(go, async () => {
-      const slot = errorSlotOf(input);
-      hideError(slot);
-      const args = { kind, path: input.value.trim() };
-      if (since && since.value.trim()) args.since = since.value.trim();
+      hideError(errorBox);
+      note.textContent = '';
+      let outcome;
       try {
-        await runJob(area, args, { title });
+        outcome = await runJob(area, args(), { title, labels: LABELS });
       } catch (error) {
-        showError(slot, error, { path: label, since: extra || '' });
-        input.focus();
+        showError(errorBox, error, LABELS);
+        go.focus();
         return;
       }
+      if (outcome.dialogCancelled) note.textContent = 'キャンセルしました';
+      if (after) await after(outcome);
       go.focus();
     });
   });
@@ -39,11 +50,91 @@ function pathForm({ id, label, hint, button, kind, title, extra }) {
 
 /** The 同期 section of 設定. */
 export function syncSection() {
+  // The shared folder: shown, chosen in a folder dialog; a sync without one asks for it.
+  const dirValue = h('div', { class: 'path-value', id: 'sync-dir' });
+  function showDir() {
+    const dir = state.settings && state.settings.sync_dir;
+    dirValue.textContent = dir || '未設定';
+    dirValue.classList.toggle('unset', !dir);
+  }
+  showDir();
+  const choose = h('button', { type: 'button', id: 'sync-choose' }, '共有フォルダを選ぶ…');
+  const chooseNote = h('p', { class: 'quiet-note', id: 'sync-choose-note', 'aria-live': 'polite' });
+  const chooseError = h('div', { class: 'field-error', id: 'sync-choose-error', hidden: true, role: 'alert' });
+  choose.addEventListener('click', async () => {
+    await busy(choose, async () => {
+      hideError(chooseError);
+      chooseNote.textContent = '';
+      try {
+        const answer = await api.chooseFolder('sync');
+        if (api.isCancelled(answer)) {
+          chooseNote.textContent = 'キャンセルしました';
+          return;
+        }
+        await loadSettings();
+        showDir();
+        toast('共有フォルダを設定しました', 'ok');
+      } catch (error) {
+        showError(chooseError, error, LABELS);
+      }
+    });
+  });
+
+  const folder = jobBlock({
+    id: 'sync-folder',
+    title: '同期',
+    heading: '共有フォルダ',
+    hint: 'この端末の新しい変更を書き出し、他の端末の変更を取り込みます（同時に実行しても安全です）',
+    button: '共有フォルダで同期',
+    args: () => ({ kind: 'sync_folder' }),
+    controls: [
+      h('div', { class: 'path-block' }, dirValue, h('div', { class: 'actions' }, choose), chooseError, chooseNote),
+    ],
+    // A sync without a folder asked for one: show what was chosen.
+    after: async () => {
+      try {
+        await loadSettings();
+      } catch {
+        // The folder line keeps what it showed.
+      }
+      showDir();
+    },
+  });
+  dirValue.setAttribute('aria-labelledby', 'sync-folder-heading');
+
+  const since = h('input', { type: 'checkbox', id: 'sync-export-since', name: 'since' });
+  const exportBlock = jobBlock({
+    id: 'sync-export',
+    title: '同期ファイルの書き出し',
+    heading: '同期ファイルを書き出す',
+    hint: '保存先を選ぶと、この端末のデータを同期ファイル（.mdgb）に書き出します',
+    button: '書き出す…',
+    args: () => (since.checked ? { kind: 'export_bundle', since: true } : { kind: 'export_bundle' }),
+    controls: [
+      h(
+        'div',
+        { class: 'field field-check' },
+        since,
+        h('label', { for: 'sync-export-since' }, '受け取った同期ファイルとの差分だけ'),
+      ),
+      h('p', { class: 'hint' }, '先に受け取った同期ファイルを選び、その送り主が持っていない変更だけを書き出します'),
+    ],
+  });
+
+  const importBlock = jobBlock({
+    id: 'sync-import',
+    title: '同期ファイルの取り込み',
+    heading: '同期ファイルを取り込む',
+    hint: '壊れた・途中で切れたファイルは何も書き込まずに拒否します',
+    button: '同期ファイルを取り込む…',
+    args: () => ({ kind: 'import_bundle' }),
+  });
+
   return section(
     '同期（他の端末とのデータ交換）',
     h('p', { class: 'muted' }, '変更は項目ごとに新しいものが優先され、削除は編集より優先されます。同じファイルを二度取り込んでも何も変わりません。'),
-    pathForm({ id: 'sync-folder', label: '共有フォルダ', hint: 'この端末の新しい変更を書き出し、他の端末の変更を取り込みます（同時に実行しても安全です）', button: '共有フォルダで同期', kind: 'sync_folder', title: '同期' }),
-    pathForm({ id: 'sync-export', label: '書き出すファイル', hint: '例 /media/usb/madoguchi.mdgb', button: '書き出す', kind: 'export_bundle', title: '同期ファイルの書き出し', extra: '差分の基準（受け取った同期ファイル）' }),
-    pathForm({ id: 'sync-import', label: '取り込むファイル', hint: '壊れた・途中で切れたファイルは何も書き込まずに拒否します', button: '取り込む', kind: 'import_bundle', title: '同期ファイルの取り込み' }),
+    folder,
+    exportBlock,
+    importBlock,
   );
 }
