@@ -55,7 +55,10 @@ impl Jobs {
                 let outcome = match work(&mut progress) {
                     Ok(result) => Outcome::Succeeded(result),
                     Err(_) if running.cancel.load(Ordering::Relaxed) => Outcome::Cancelled,
-                    Err(failure) => Outcome::Failed(failure.0, failure.1),
+                    Err(failure) => {
+                        crate::log_failure(&format!("{kind} job"), &failure.1);
+                        Outcome::Failed(failure.0, failure.1)
+                    }
                 };
                 *running.outcome.lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
             })

@@ -1,12 +1,15 @@
-//! The store commands through the real binary on a real file: init, import, lookup,
-//! customer, notes (card numbers refused), check; exit statuses and one-line errors.
+//! The store commands through the real binary on a real file (in a folder with a space and
+//! Japanese characters, as on an agent's PC): init, import, lookup, customer, notes (card
+//! numbers refused), check; exit statuses and one-line errors; the default database in the
+//! platform's data folder after the one-time move of the old one.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn temp_db(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("madoguchi-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let base = std::env::temp_dir().join(format!("madoguchi-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let dir = base.join("山田 花子").join("Documents");
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir.join("cli.sqlite3")
 }
@@ -110,4 +113,25 @@ fn a_request_is_filed_moved_and_listed_through_the_binary() {
     let shown = json(&when("2026-12-05T09:00:00+09:00", &["request", "show", &request, "--json"]));
     assert_eq!(shown["history"].as_array().map(Vec::len), Some(2));
     assert_eq!(shown["overdue"], true);
+}
+
+#[test]
+fn without_db_the_cli_uses_the_data_folder_and_moves_the_old_one_once() {
+    let home = temp_db("default").parent().expect("folder").join("home");
+    let (data, config) = (home.join("data"), home.join("config"));
+    let old = data.join("jp.madoguchi.app").join("madoguchi.sqlite3");
+    assert!(run(&old, &["db", "seed", "--customers", "10"]).status.success());
+    let default = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_madoguchi")).args(args).env("HOME", &home).env("XDG_DATA_HOME", &data).env("XDG_CONFIG_HOME", &config).output().expect("runs")
+    };
+    let first = default(&["db", "check"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let new = data.join("jp.madoguchi.desktop").join("madoguchi.sqlite3");
+    assert_eq!(String::from_utf8_lossy(&first.stdout).trim(), format!("{}: ok", new.display()), "the app's folder");
+    assert!(String::from_utf8_lossy(&first.stderr).contains("データフォルダを"), "the agent is told once");
+    assert!(data.join("jp.madoguchi.app").join("MOVED-TO-jp.madoguchi.desktop.txt").exists());
+    let count = |db: &Path| json(&run(db, &["lookup", "KN", "--json", "--limit", "100"]))["results"].as_array().map(Vec::len);
+    assert_eq!(count(&new), count(&old), "the same customers");
+    let second = default(&["db", "check"]);
+    assert!(second.status.success() && second.stderr.is_empty(), "the second run moves nothing: {}", String::from_utf8_lossy(&second.stderr));
 }
