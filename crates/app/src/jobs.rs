@@ -52,7 +52,14 @@ impl Jobs {
                     running.done.store(done, Ordering::Relaxed);
                     !running.cancel.load(Ordering::Relaxed)
                 };
-                let outcome = match work(&mut progress) {
+                // A panic in the work ends the job as failed, never "running" forever; what it
+                // wrote is rolled back with its transaction.
+                let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&mut progress)));
+                let ran = ran.unwrap_or_else(|panic| {
+                    let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+                    Err(Box::new((None, CommandError::failed(format!("the {kind} job stopped on an internal error ({what}); nothing was written")))))
+                });
+                let outcome = match ran {
                     Ok(result) => Outcome::Succeeded(result),
                     Err(_) if running.cancel.load(Ordering::Relaxed) => Outcome::Cancelled,
                     Err(failure) => {
@@ -96,5 +103,28 @@ impl Jobs {
     pub fn cancel(&self, id: &str) -> Result<(), CommandError> {
         self.get(id)?.cancel.store(true, Ordering::Relaxed);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_that_panics_ends_as_failed() {
+        let jobs = Jobs::default();
+        let id = jobs.start("seed", None, |_| panic!("boom")).expect("starts");
+        let status = (0..200)
+            .find_map(|_| {
+                let status = jobs.status(&id).expect("status");
+                if status["finished"] == true {
+                    return Some(status);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                None
+            })
+            .expect("the job finishes");
+        assert_eq!((status["cancelled"].clone(), status["error"]["code"].clone()), (Value::Bool(false), Value::from("failed")), "{status}");
+        assert!(status["error"]["message"].as_str().is_some_and(|m| m.contains("boom")), "{status}");
     }
 }

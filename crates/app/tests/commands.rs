@@ -238,6 +238,64 @@ fn a_quote_is_prefilled_from_the_account_answered_and_saved_as_a_note() {
     assert_eq!(f.err("save_quote", json!({"customer_id": id, "request": request, "answer": other})).field.as_deref(), Some("answer.kind"));
 }
 
+/// Every log line of this test process (the `log` facade, as the desktop shell's log file gets it).
+struct Captured(Mutex<Vec<String>>);
+
+impl log::Log for Captured {
+    fn enabled(&self, _: &log::Metadata) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record) {
+        self.0.lock().expect("lock").push(format!("{} {}", record.target(), record.args()));
+    }
+    fn flush(&self) {}
+}
+
+static LOG: Captured = Captured(Mutex::new(Vec::new()));
+
+/// Whether `needle` occurs anywhere in the file's bytes (absent file: no).
+fn file_holds(path: &Path, needle: &str) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+}
+
+#[test]
+fn a_password_check_quote_leaves_no_trace_of_the_password() {
+    let _ = log::set_logger(&LOG).map(|()| log::set_max_level(log::LevelFilter::Trace));
+    let f = Fixture::new("secret");
+    f.import();
+    let kinds = f.ok("quote_kinds", Value::Null);
+    let shop = kinds["services"].as_array().expect("services").iter().find(|s| s["id"] == "amano-shop").expect("amano-shop").clone();
+    let check = shop["kinds"].as_array().expect("kinds").iter().find(|k| k["kind"] == "password_check").expect("password_check").clone();
+    assert_eq!(check["fields"][0]["type"], "secret", "--kinds says which field is a secret: {check}");
+
+    let password = "Zq7-Kappa-Secret";
+    let id = f.customer_id("AM00000001");
+    let request = json!({"service": "amano-shop", "kind": "password_check", "password": password});
+    let answer = f.ok("quote", json!({"request": request}));
+    assert_eq!(answer["flags"]["valid"], true, "{answer}");
+    assert!(!answer.to_string().contains(password), "the answer does not echo it");
+    // A refused one too: errors are logged, the secret is not.
+    f.err("quote", json!({"request": {"service": "amano-shop", "kind": "password_check", "password": password, "extra": password}}));
+    let saved = f.ok("save_quote", json!({"customer_id": id, "request": request, "answer": answer}));
+    let notes = f.ok("customer", json!({"id": id}))["notes"].clone();
+    assert_eq!(notes[0]["id"], saved["id"]);
+    let body = notes[0]["body"].as_str().expect("body");
+    assert!(body.contains("password （秘密のため記録しません）") && !body.contains(password), "{body}");
+
+    // Nowhere: not in the database file, its WAL, an exported bundle or a log line.
+    let bundle = f.dir.join("書き出し.mdgb");
+    f.answer(&[Answer::Path(bundle.clone())]);
+    let job = f.run_job(json!({"kind": "export_bundle"}));
+    assert_eq!(job["error"], Value::Null, "{job}");
+    assert!(bundle.is_file());
+    for file in [f.dir.join("app.sqlite3"), f.dir.join("app.sqlite3-wal"), bundle] {
+        assert!(!file_holds(&file, password), "{} holds the password", file.display());
+    }
+    let lines = LOG.0.lock().expect("lock").clone();
+    assert!(lines.iter().any(|l| l.contains("quote")), "failures are logged: {lines:?}");
+    assert!(lines.iter().all(|l| !l.contains(password)), "{lines:?}");
+}
+
 #[test]
 fn a_document_is_drafted_issued_reissued_saved_and_opened() {
     let f = Fixture::new("documents");

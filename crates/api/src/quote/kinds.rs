@@ -209,7 +209,7 @@ fn non_return(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {
 }
 
 fn password_fields(_: &Tariff) -> Vec<Field> {
-    vec![Field::required("password", FieldType::Text, "パスワード")]
+    vec![Field::required("password", FieldType::Secret, "パスワード")]
 }
 
 fn password_check(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {

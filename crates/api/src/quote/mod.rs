@@ -109,12 +109,15 @@ pub fn summary(request: &Value, answer: &Value, tariffs: &Tariffs) -> Result<Str
     let (_, def, tariff) = kind_def(field("service")?, field("kind")?, tariffs).map_err(|e| RequestError::new(format!("answer.{}", e.field), e.reason))?;
     let total = Yen::parse(field("total")?).map_err(|e| RequestError::new("answer.total", e.to_string()))?;
     let mut lines = vec![format!("【見積】{} {}（{} 時点）", tariff.name, def.label, field("as_of")?), format!("合計 {}円（税込）", total.grouped())];
+    // A secret (a password to check) is left out: only that one was given, never what it was.
+    let fields = (def.fields)(tariff);
+    let secret = |key: &str| fields.iter().any(|f| f.name == key && f.ty == FieldType::Secret);
     let asked: Vec<String> = request
         .as_object()
         .into_iter()
         .flatten()
         .filter(|(k, _)| !COMMON_KEYS.contains(&k.as_str()))
-        .map(|(k, v)| format!("{k} {}", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+        .map(|(k, v)| if secret(k) { format!("{k} （秘密のため記録しません）") } else { format!("{k} {}", v.as_str().map_or_else(|| v.to_string(), str::to_string)) })
         .collect();
     if !asked.is_empty() {
         lines.push(format!("条件: {}", asked.join("、")));

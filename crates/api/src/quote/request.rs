@@ -38,6 +38,9 @@ pub enum FieldType {
     Count,
     Bool,
     Text,
+    /// Text the customer keeps secret (a password to check): used for the answer only, never
+    /// put into a summary, a note, the audit log, a log line, a bundle or a document.
+    Secret,
     /// ISO 3166-1 alpha-2, e.g. `JP`.
     Country,
     /// One of the listed values.
@@ -55,6 +58,7 @@ impl FieldType {
             FieldType::Count => "count",
             FieldType::Bool => "bool",
             FieldType::Text => "text",
+            FieldType::Secret => "secret",
             FieldType::Country => "country",
             FieldType::Choice(_) => "choice",
         }
@@ -227,7 +231,7 @@ fn parse_value(field: &Field, value: &Value) -> Result<Arg, RequestError> {
         }
         FieldType::Count => Arg::Count(parse_count(value).map_err(error)?),
         FieldType::Bool => Arg::Bool(value.as_bool().ok_or_else(|| error(format!("must be true or false, not {}", json_kind(value))))?),
-        FieldType::Text => {
+        FieldType::Text | FieldType::Secret => {
             let t = text()?;
             if t.chars().count() > MAX_TEXT_CHARS {
                 return Err(error(format!("must be at most {MAX_TEXT_CHARS} characters")));
