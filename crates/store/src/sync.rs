@@ -10,7 +10,7 @@
 //! `(hlc, origin)`; a tombstone deletes the row for good. So every installation that holds
 //! the same set of changes holds the same rows, whatever order they arrived in.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::OnceLock;
 
 use rusqlite::types::Value as SqlValue;
@@ -369,25 +369,31 @@ impl Store {
                 }
                 let mut rows: Vec<(usize, String)> = later.into_iter().collect();
                 rows.sort();
-                for (table, id) in rows {
-                    settle(tx, &TABLES[table], &id, before, known_by_sender, &mut report)?;
-                }
-                // A row may wait on a parent of its own table settled after it (a re-issued
-                // document on its original): settle the waiting rows again while that helps.
-                loop {
-                    let mut stmt = tx.prepare("SELECT tbl, row_id FROM sync_pending")?;
-                    let waiting: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+                // Parents first (tables are listed parents first); a row waiting on a parent
+                // is settled again when that parent is written or removed, so a chain of
+                // re-issues in any order settles in linear time. Conflicts are recorded by a
+                // row's first settle only.
+                let mut queue: VecDeque<(usize, String, bool)> = rows.into_iter().map(|(table, id)| (table, id, true)).collect();
+                let mut waiting_on: HashMap<(usize, String), Vec<(usize, String)>> = HashMap::new();
+                let mut settled = 0u64;
+                while let Some((table, id, first)) = queue.pop_front() {
                     let mut again = ApplyReport::default();
-                    for (name, id) in &waiting {
-                        let table = table_index(name).ok_or_else(|| StoreError::invalid("sync_pending.tbl", name.clone()))?;
-                        settle(tx, &TABLES[table], id, before, known_by_sender, &mut again)?;
+                    let outcome = settle(tx, &TABLES[table], &id, before, known_by_sender, if first { &mut report } else { &mut again })?;
+                    for (name, n) in again.rows {
+                        *report.rows.entry(name).or_default() += n;
                     }
-                    for (table, n) in again.rows {
-                        *report.rows.entry(table).or_default() += n;
+                    match outcome {
+                        Settled::Written | Settled::Removed => {
+                            for (child, child_id) in waiting_on.remove(&(table, id)).unwrap_or_default() {
+                                queue.push_back((child, child_id, false));
+                            }
+                        }
+                        Settled::Waiting(Some(parent)) => waiting_on.entry(parent).or_default().push((table, id)),
+                        Settled::Waiting(None) => {}
                     }
-                    let left: i64 = tx.query_row("SELECT count(*) FROM sync_pending", [], |r| r.get(0))?;
-                    if left == 0 || left as usize >= waiting.len() {
-                        break;
+                    settled += 1;
+                    if settled.is_multiple_of(1_000) && !progress(done) {
+                        return Err(StoreError::invalid("import", "cancelled"));
                     }
                 }
                 tx.execute("UPDATE sync_clock SET hlc = max(hlc, ?1)", [newest])?;
@@ -586,9 +592,20 @@ fn conflict(table: &Table, id: &str, field: &str, kept: (&Logged, Value), discar
     Conflict { table: table.name, id: id.to_string(), field: field.to_string(), kept: side(kept), discarded: side(discarded) }
 }
 
+/// What settling a row did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Settled {
+    /// Written (inserted or updated).
+    Written,
+    /// Deleted, or absent for good (tombstoned, or its parent was).
+    Removed,
+    /// Pending: on this parent row `(table, id)`, or on columns no change has set yet (None).
+    Waiting(Option<(usize, String)>),
+}
+
 /// Recomputes one row from all its changes and writes the result: deleted, written, or left
 /// pending until its parent arrives. Records the conflicts the new changes brought.
-fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sender: &BTreeMap<String, i64>, report: &mut ApplyReport) -> Result<()> {
+fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sender: &BTreeMap<String, i64>, report: &mut ApplyReport) -> Result<Settled> {
     let mut stmt = tx.prepare_cached("SELECT hlc, origin, data, seq FROM changes WHERE tbl = ?1 AND row_id = ?2")?;
     let log: Vec<Logged> = stmt
         .query_map(params![table.name, id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, i64>(3)?)))?
@@ -612,7 +629,7 @@ fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sende
         if row_exists(tx, table, id)? {
             *report.rows.entry(table.name).or_default() += remove(tx, table, id)?;
         }
-        return Ok(());
+        return Ok(Settled::Removed);
     }
 
     // Per field: the newest value overall, and the newest among the changes held before.
@@ -646,12 +663,13 @@ fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sende
     }
     if winner.len() < table.columns.len() {
         tx.prepare_cached("INSERT OR IGNORE INTO sync_pending (tbl, row_id) VALUES (?1, ?2)")?.execute(params![table.name, id])?;
-        return Ok(());
+        return Ok(Settled::Waiting(None));
     }
     let mut data: Map<String, Value> = table.columns.iter().map(|c| (c.to_string(), value(winner[c], c))).collect();
     for (column, parent) in table.parents {
         let Some(Value::String(parent_id)) = data.get(*column).cloned() else { continue };
-        let parent = &TABLES[table_index(parent).expect("parents are synced tables")];
+        let parent_index = table_index(parent).expect("parents are synced tables");
+        let parent = &TABLES[parent_index];
         if row_exists(tx, parent, &parent_id)? {
             continue;
         }
@@ -663,15 +681,15 @@ fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sende
             if row_exists(tx, table, id)? {
                 *report.rows.entry(table.name).or_default() += remove(tx, table, id)?;
             }
-            return Ok(());
+            return Ok(Settled::Removed);
         }
         tx.prepare_cached("INSERT OR IGNORE INTO sync_pending (tbl, row_id) VALUES (?1, ?2)")?.execute(params![table.name, id])?;
-        return Ok(());
+        return Ok(Settled::Waiting(Some((parent_index, parent_id))));
     }
     let exists = row_exists(tx, table, id)?;
     write_row(tx, table, id, &data, exists)?;
     *report.rows.entry(table.name).or_default() += 1;
-    Ok(())
+    Ok(Settled::Written)
 }
 
 #[cfg(test)]
@@ -753,6 +771,40 @@ mod tests {
         assert_eq!((report.applied, report.pending), (3, 0), "{report:?}");
         let documents: i64 = store.conn.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).unwrap();
         assert_eq!(documents, 2);
+    }
+
+    /// A chain of re-issues sent child first (each waiting on the next) settles whole, each row
+    /// settled a bounded number of times; cancelling inside the settle loop writes nothing.
+    #[test]
+    fn a_chain_of_reissues_sent_child_first_settles_whole_and_can_be_cancelled() {
+        let doc = |i: usize, n: usize| {
+            let reissue_of = (i + 1 < n).then(|| format!("d{:05}", i + 1));
+            serde_json::json!({"customer_id": "c1", "account_id": null, "order_id": null, "doc_type": "receipt", "number": format!("RC-T-{i:06}"),
+                "issued_at": "2026-11-22T10:00:00+09:00", "reissue_of": reissue_of, "snapshot": "{}", "pdf_sha256": "00", "updated_at": "2026-11-22T10:00:00+09:00"})
+        };
+        let customer = serde_json::json!({"kind": "person", "name": "山田　花子", "name_kana": "ヤマダ ハナコ", "birth_date": null, "prefecture": "東京都",
+            "postal_code": "1000001", "address": "千代田区1-1", "created_at": "2026-11-22T10:00:00+09:00", "updated_at": "2026-11-22T10:00:00+09:00"});
+        let n = 3_000;
+        let changes = || {
+            let mut all: Vec<_> = (0..n).map(|i| change(10 + i as i64, "documents", &format!("d{i:05}"), doc(i, n))).collect();
+            all.push(change(1, "customers", "c1", customer.clone()));
+            all
+        };
+        let mut store = Store::open_in_memory("2026-11-22T10:00:00+09:00").unwrap();
+        let mut calls = 0;
+        let cancelled = store.apply_changes(&mut changes().into_iter(), &BTreeMap::new(), &mut |_| {
+            calls += 1;
+            calls < 2
+        });
+        assert!(cancelled.is_err(), "cancelled while settling");
+        let documents: i64 = store.conn.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).unwrap();
+        let logged: i64 = store.conn.query_row("SELECT count(*) FROM changes", [], |r| r.get(0)).unwrap();
+        assert_eq!((documents, logged), (0, 0), "nothing written");
+
+        let report = store.apply_changes(&mut changes().into_iter(), &BTreeMap::new(), &mut |_| true).unwrap();
+        assert_eq!((report.applied, report.pending, report.rows.get("documents").copied()), (n as u64 + 1, 0, Some(n as u64)), "{:?}", report.rows);
+        let documents: i64 = store.conn.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).unwrap();
+        assert_eq!(documents, n as i64);
     }
 
     /// Each spec lists exactly its table's columns, in schema order.
