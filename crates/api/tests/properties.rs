@@ -51,7 +51,7 @@ fn value_for(field: &Value, seed: &[u32; 8], i: usize) -> Value {
         "yen" => json!((r % 2_000_000).to_string()),
         "count" => json!(1 + r % 20),
         "bool" => json!(r.is_multiple_of(2)),
-        "text" => json!((0..(r % 25)).map(|k| char::from(b'!' + ((r >> (k % 16)) % 94) as u8)).collect::<String>()),
+        "text" | "secret" => json!((0..(r % 25)).map(|k| char::from(b'!' + ((r >> (k % 16)) % 94) as u8)).collect::<String>()),
         "country" => json!(if r.is_multiple_of(4) { "US" } else { "JP" }),
         "choice" => {
             let values = field["values"].as_array().expect("values");
