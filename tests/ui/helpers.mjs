@@ -60,7 +60,7 @@ export async function startBridge({ seed = 0, asOf = AS_OF } = {}) {
   async function call(command, args = {}) {
     const response = await fetch(new URL(`invoke/${command}`, url), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', Origin: new URL(url).origin },
       body: JSON.stringify(args),
     });
     const text = await response.text();
@@ -73,7 +73,7 @@ export async function startBridge({ seed = 0, asOf = AS_OF } = {}) {
   async function answerDialogs(answers) {
     const response = await fetch(new URL('test/dialogs', url), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', Origin: new URL(url).origin },
       body: JSON.stringify({ answers }),
     });
     const text = await response.text();
@@ -148,8 +148,12 @@ export async function launch() {
   return { browser, page, problems };
 }
 
-/** Opens the UI and waits until its first screen is drawn. */
+/**
+ * Opens the UI afresh and waits until its first screen is drawn. Through about:blank: going to
+ * the same page with another #hash alone would not load it again, leaving the last test's DOM.
+ */
 export async function openUi(page, url, query = '') {
+  await page.goto('about:blank');
   await page.goto(url + query);
   await page.waitForSelector('main[data-screen]');
 }

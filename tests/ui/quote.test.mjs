@@ -76,3 +76,27 @@ test('Esc goes back from the quote to the customer, then to the search', async (
   await page.keyboard.press('Escape');
   await page.waitForSelector('main[data-screen="search"]');
 });
+
+test('a password check is masked, answered, and never offered for saving', async () => {
+  const { page } = ui;
+  const found = await findCustomer(bridge, 'AM', 8, (view) => view.accounts.some((x) => x.service === 'amano-shop'));
+  await openUi(page, bridge.url);
+  await openCustomerByKeyboard(page, found.number, found.view.name);
+  await page.keyboard.press('q');
+  await page.waitForSelector('#quote-form');
+  await expectFocus(page, 'quote-service');
+  await chooseOption(page, 'amano-shop');
+  await page.keyboard.press('Tab');
+  await chooseOption(page, 'password_check');
+  await page.waitForSelector('#quote-password');
+  assert.equal(await page.getAttribute('#quote-password', 'type'), 'password', 'masked on screen');
+  await tabTo(page, '#quote-password');
+  await page.keyboard.type('Zq7-Kappa-Secret');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#quote-answer:not([hidden]) #quote-not-saved');
+  assert.equal(await page.locator('#quote-save').count(), 0, 'no save button');
+  await page.keyboard.press('Alt+S');
+  const view = await bridge.call('customer', { id: found.id });
+  assert.equal(view.notes.length, found.view.notes.length, 'nothing saved');
+  await screenshot(page, '05b-quote-password');
+});

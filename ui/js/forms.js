@@ -50,9 +50,10 @@ export function buildField(rawField, { idPrefix = 'f', asString = false } = {}) 
     control = h('input', {
       id,
       name: field.name,
-      type: 'text',
+      // A secret (a password to check) is masked and never remembered by the webview.
+      type: field.type === 'secret' ? 'password' : 'text',
       'data-field': field.name,
-      autocomplete: 'off',
+      autocomplete: field.type === 'secret' ? 'new-password' : 'off',
       spellcheck: 'false',
       inputmode: ['yen', 'count'].includes(field.type) ? 'numeric' : null,
       placeholder: PLACEHOLDER[field.type] || '',

@@ -142,6 +142,8 @@ struct Request {
     method: String,
     path: String,
     host: Option<String>,
+    origin: Option<String>,
+    content_type: Option<String>,
     body: Vec<u8>,
 }
 
@@ -174,7 +176,7 @@ fn read_request(stream: &TcpStream) -> Result<Request, Answer> {
     let mut body = vec![0; length];
     reader.read_exact(&mut body).map_err(|_| bad("the body is shorter than its Content-Length"))?;
     let path = target.split(['?', '#']).next().unwrap_or("/").to_string();
-    Ok(Request { method, path, host: header("Host"), body })
+    Ok(Request { method, path, host: header("Host"), origin: header("Origin"), content_type: header("Content-Type"), body })
 }
 
 /// An answer: status, content type, body.
@@ -196,6 +198,7 @@ fn write_answer(mut stream: &TcpStream, answer: &Answer, head_only: bool) -> std
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        415 => "Unsupported Media Type",
         _ => "Internal Server Error",
     };
     write!(
@@ -241,8 +244,16 @@ fn serve(stream: TcpStream, session: &Session, double: &Double, ui: &Path, port:
                 let (name, given_port) = h.split_once(':').unwrap_or((h, "80"));
                 (name == HOST || name == "localhost") && given_port == port.to_string()
             });
+            // A POST (a command, the dialogs' double) must be the page's own: JSON, from its
+            // own origin, so no other page or form in the browser can drive the session.
+            let own_origin = request.origin.as_deref().is_some_and(|o| o == format!("http://{HOST}:{port}") || o == format!("http://localhost:{port}"));
+            let json = request.content_type.as_deref().is_some_and(|t| t.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
             let response = if !loopback || !host_ok {
                 text_response(403, "forbidden: the test bridge answers 127.0.0.1 only")
+            } else if request.method == "POST" && !own_origin {
+                text_response(403, "forbidden: a POST must come from the bridge's own origin")
+            } else if request.method == "POST" && !json {
+                text_response(415, "a POST carries application/json")
             } else if let Some(command) = request.path.strip_prefix("/invoke/") {
                 if request.method != "POST" { text_response(405, "use POST for /invoke/<command>") } else { invoke(&request.body, session, command) }
             } else if request.path == "/test/dialogs" {

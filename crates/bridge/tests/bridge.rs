@@ -52,7 +52,8 @@ fn start(name: &str) -> Bridge {
 fn exchange(bridge: &Bridge, request_line: &str, body: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(&bridge.address).expect("connects");
     let request = format!(
-        "{request_line} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{request_line} HTTP/1.1\r\nHost: {}\r\nOrigin: http://{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        bridge.address,
         bridge.address,
         body.len()
     );
@@ -123,6 +124,30 @@ fn it_serves_the_ui_folder_and_nothing_outside_it() {
     }
     assert_eq!(exchange(&bridge, "GET /invoke/status", "").0, 405, "commands are POSTed");
     assert_eq!(exchange(&bridge, "DELETE /index.html", "").0, 405);
+}
+
+/// A raw POST with the given extra headers: its status.
+fn post_status(bridge: &Bridge, headers: &str) -> u16 {
+    let mut stream = TcpStream::connect(&bridge.address).expect("connects");
+    let body = "{}";
+    write!(stream, "POST /invoke/status HTTP/1.1\r\nHost: {}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}", bridge.address, body.len()).expect("sends");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("reads");
+    response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+#[test]
+fn a_post_must_be_json_from_the_bridges_own_origin() {
+    let bridge = start("origin");
+    let own = format!("Origin: http://{}\r\n", bridge.address);
+    assert_eq!(post_status(&bridge, &format!("{own}Content-Type: application/json\r\n")), 200);
+    assert_eq!(post_status(&bridge, &format!("{own}Content-Type: application/json; charset=utf-8\r\n")), 200);
+    assert_eq!(post_status(&bridge, "Content-Type: application/json\r\n"), 403, "no Origin");
+    assert_eq!(post_status(&bridge, "Origin: http://evil.example\r\nContent-Type: application/json\r\n"), 403, "another site");
+    assert_eq!(post_status(&bridge, "Origin: null\r\nContent-Type: application/json\r\n"), 403, "a sandboxed page");
+    assert_eq!(post_status(&bridge, &format!("{own}Content-Type: text/plain\r\n")), 415, "a form can send text/plain");
+    assert_eq!(post_status(&bridge, &format!("{own}Content-Type: application/x-www-form-urlencoded\r\n")), 415);
+    assert_eq!(post_status(&bridge, &own), 415, "no type");
 }
 
 #[test]

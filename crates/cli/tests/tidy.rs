@@ -75,3 +75,15 @@ fn every_source_file_opens_with_a_doc_line() {
         .collect();
     assert!(missing.is_empty(), "files without a //! line:\n{}", missing.join("\n"));
 }
+
+#[test]
+fn the_page_and_the_app_config_carry_the_same_strict_csp() {
+    let root = workspace_root();
+    let config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("src-tauri/tauri.conf.json")).expect("config")).expect("JSON");
+    let csp = config["app"]["security"]["csp"].as_str().expect("a CSP string").to_string();
+    let page = std::fs::read_to_string(root.join("ui/index.html")).expect("page");
+    assert!(page.contains(&format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">")), "ui/index.html carries exactly {csp}");
+    for directive in ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'"] {
+        assert!(csp.split(';').any(|d| d.trim() == directive), "{directive} in {csp}");
+    }
+}

@@ -227,13 +227,17 @@ export async function render(main, { arg, params }) {
 
     const guidance = h('textarea', { id: 'quote-guidance', rows: '8', class: 'guidance' });
     guidance.value = composeGuidance(request, answer);
+    answerBox.append(h('h3', {}, h('label', { for: 'quote-guidance' }, 'お客様へのご案内')), guidance);
+    // A quote with a secret (a password to check) is never offered for saving.
+    if (controls.some((c) => c.field.type === 'secret')) {
+      answerBox.append(h('p', { class: 'hint', id: 'quote-not-saved' }, 'パスワードなど秘密の項目を含む見積りは、履歴に保存しません。'));
+      return;
+    }
     const saveButton = h('button', { type: 'button', class: 'primary', id: 'quote-save', disabled: !customer }, 'お客様の履歴に保存');
     const saveError = h('div', { class: 'field-error', hidden: true, role: 'alert' });
     const saved = h('span', { class: 'hint', 'aria-live': 'polite', id: 'quote-saved' });
     saveButton.addEventListener('click', () => save(saveButton, saveError, saved));
     answerBox.append(
-      h('h3', {}, h('label', { for: 'quote-guidance' }, 'お客様へのご案内')),
-      guidance,
       h('div', { class: 'actions' }, saveButton, saved, customer ? h('span', { class: 'hint' }, 'Alt+S') : h('span', { class: 'hint' }, 'お客様を選ぶと保存できます')),
       saveError,
     );
