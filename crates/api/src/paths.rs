@@ -195,12 +195,15 @@ fn place(staging: &Path, data: &Path) -> Result<(), ApiError> {
 /// database inside the old data folder to the same file in the new one.
 fn move_config(old: &Folders, new: &Folders) -> Result<(), ApiError> {
     let (from, to) = (old.config.join("config.json"), new.config.join("config.json"));
-    if !from.is_file() || to.exists() {
+    // Where data and config share a folder (Windows, macOS) the copy already brought it:
+    // its remembered database is rewritten all the same.
+    let source = if to.is_file() { to.clone() } else { from };
+    if !source.is_file() {
         return Ok(());
     }
-    let text = std::fs::read_to_string(&from).map_err(|e| failed(&from, e))?;
+    let text = std::fs::read_to_string(&source).map_err(|e| failed(&source, e))?;
     let mut config: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| ApiError::Failed(format!("{}: not a madoguchi config file ({e}); it was not moved", from.display())))?;
+        serde_json::from_str(&text).map_err(|e| ApiError::Failed(format!("{}: not a madoguchi config file ({e}); it was not moved", source.display())))?;
     if let Some(db) = config.get("db_path").and_then(|v| v.as_str()).map(PathBuf::from)
         && let Ok(inside) = db.strip_prefix(&old.data)
     {

@@ -138,3 +138,13 @@ fn a_file_written_durably_is_whole_and_leaves_no_temporary() {
     assert_eq!(std::fs::read(&file).expect("read"), b"{\"a\": 2}\n");
     assert_eq!(std::fs::read_dir(file.parent().expect("dir")).expect("dir").count(), 1, "no temporary file left");
 }
+
+#[test]
+fn where_data_and_config_share_a_folder_the_remembered_database_follows_too() {
+    let (root, _, _) = home("shared");
+    let (old, new) = (Folders { data: root.join(paths::OLD_APP_ID), config: root.join(paths::OLD_APP_ID) }, Folders { data: root.join(paths::APP_ID), config: root.join(paths::APP_ID) });
+    old_installation(&old);
+    assert!(matches!(paths::move_old_data(&old, &new, now()).expect("moves"), Moved::Moved { .. }));
+    let config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(new.config.join("config.json")).expect("config")).expect("json");
+    assert_eq!(config["db_path"], serde_json::json!(new.data.join("madoguchi.sqlite3")), "not the old folder's database");
+}
