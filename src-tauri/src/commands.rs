@@ -45,6 +45,7 @@ adapters!(
     set_setting(SetSettingArgs),
     set_issuer(SetIssuerArgs),
     open_database(OpenDatabaseArgs),
+    restore_backup(RestoreBackupArgs),
     choose_folder(ChooseFolderArgs),
     set_seal(ServiceArgs),
     start_job(StartJobArgs),
@@ -54,5 +55,7 @@ adapters!(
     quote_kinds,
     document_types,
     request_types,
-    settings
+    settings,
+    backups,
+    backup_now
 );

@@ -13,7 +13,7 @@ mod dialogs;
 use std::path::Path;
 use std::process::ExitCode;
 
-use madoguchi_api::{clock, paths, pop};
+use madoguchi_api::{backup, clock, paths, pop};
 use madoguchi_app::{Options, Session, default_config_file, print, startup_db_path};
 use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
 use tauri_plugin_deep_link::DeepLinkExt;
@@ -52,6 +52,7 @@ fn main() -> ExitCode {
     let moved = paths::prepare(clock::now());
     let config_file = default_config_file();
     let (db_path, config_notice) = startup_db_path(config_file.as_deref());
+    let backups_dir = backup::default_dir().ok();
     let log_targets = if cfg!(debug_assertions) {
         vec![Target::new(TargetKind::LogDir { file_name: Some("madoguchi".into()) }), Target::new(TargetKind::Stdout)]
     } else {
@@ -99,6 +100,9 @@ fn main() -> ExitCode {
             commands::set_setting,
             commands::set_issuer,
             commands::open_database,
+            commands::backups,
+            commands::backup_now,
+            commands::restore_backup,
             commands::choose_folder,
             commands::set_seal,
             commands::start_job,
@@ -128,10 +132,21 @@ fn main() -> ExitCode {
                 dialogs: Some(Box::new(dialogs::Native::new(handle.clone()))),
                 log_dir: log_dir.clone(),
                 notice: (!notices.is_empty()).then(|| notices.join(" ")),
+                backups_dir: backups_dir.clone(),
                 ..Options::default()
             };
             let session = Session::new(&db_path, options).inspect_err(|e| log::error!("cannot open {}: {}", db_path.display(), e.message))?;
             app.manage(session);
+            // The daily backup (and its rotation) on its own connection, so the window never
+            // waits for it; a failure is logged and shown nowhere else.
+            if let Some(dir) = backups_dir {
+                let db = db_path.clone();
+                std::thread::spawn(move || match backup::daily(&db, &dir, clock::now()) {
+                    Ok(Some(made)) => log::info!("backup made: {}", made.display()),
+                    Ok(None) => {}
+                    Err(e) => log::warn!("the daily backup failed: {e}"),
+                });
+            }
             let start_phone = app.deep_link().get_current()?.and_then(|urls| urls.first().and_then(phone_of));
             let start_page = match &start_phone {
                 Some(phone) => format!("index.html?pop={}", pop::encode(phone)),

@@ -5,7 +5,7 @@
 //   2. a cold start to a focused search box (measured), a search by full-width phone, a customer, every screen;
 //      with the app running, `xdg-open 'madoguchi://lookup?phone=…'` and `madoguchi pop` bring callers up in the
 //      running window and leave no second process; a plain second launch exits and leaves one window, focused;
-//      the log file in the platform's log folder has the start line;
+//      the log file in the platform's log folder has the start line; the daily backup is made at start;
 //   3. a cold start from a link opens on the caller.
 // Screenshots go to target/app-screenshots/. Builds nothing: it expects the app (default target/debug/madoguchi-app)
 // and the CLI. On Windows (the release workflow) there is no Xvfb, D-Bus or xdg-open: only steps 2's search and
@@ -153,6 +153,9 @@ test('the installed app: data folder moved, cold start, search, screen-pops thro
     const coldStart = performance.now() - app.started;
     console.log(`cold start to a focused search box (through the WebDriver session): ${coldStart.toFixed(0)} ms`);
     assert.ok(!(await app.text()).includes('データフォルダを'), 'the second start moves nothing');
+    // The daily backup is made at start, in the data folder's backups/.
+    const backups = path.join(data, 'jp.madoguchi.desktop', 'backups');
+    await until('the backup at start', async () => existsSync(backups) && (await readdir(backups)).some((f) => /^madoguchi-\d{8}-\d{6}\.sqlite3$/.test(f)), 20000);
     await app.shot('01-search-empty');
 
     // Search by the caller's number in full-width digits, as a phone system may print it.

@@ -107,6 +107,12 @@ export const setSeal = (service) => call('set_seal', { service });
 export const chooseFolder = (purpose) => call('choose_folder', { purpose });
 /** An open dialog (create = false) or a save dialog for a new file (create = true): as status, or {cancelled: true}. */
 export const openDatabase = (create) => call('open_database', { create: Boolean(create) });
+/** The backups folder, the newest backup's time and every backup: {dir, last, backups: [{path, at, bytes}]}. */
+export const backups = () => call('backups');
+/** Backs the open database up now; answers as backups. */
+export const backupNow = () => call('backup_now');
+/** Restores one listed backup (the current database is kept aside): as status, plus restored_from and replaced. */
+export const restoreBackup = (path) => call('restore_backup', { path });
 /** Starts a long job; an import or export first asks for its file: {job} or {cancelled: true}. */
 export const startJob = (args) => call('start_job', args);
 export const job = (id) => call('job', { job: id });

@@ -1,17 +1,14 @@
 //! The customer use cases: open the database, search the one box, show a customer, add a
-//! call note (card numbers refused), edit or delete a customer, seed synthetic data, check
-//! integrity.
+//! call note (capped, card numbers refused: `FreeText`), edit or delete a customer, seed
+//! synthetic data, check integrity.
 
 use std::path::Path;
 
 use madoguchi_domain::prefecture::Prefecture;
-use madoguchi_domain::text::{self, contains_card_number, format_postal};
+use madoguchi_domain::text::{self, FreeText, TextError, caps, format_postal};
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::{CustomerView, LookupHit, Store, StoreError, synth::SeedReport};
 use serde_json::{Value, json};
-
-/// The longest call note accepted.
-const MAX_NOTE_CHARS: usize = 2000;
 
 /// A failed use case: bad input the user can fix (naming the field), something not found,
 /// or a failure of the database or file system.
@@ -43,6 +40,13 @@ impl ApiError {
 impl From<madoguchi_domain::quote::QuoteError> for ApiError {
     fn from(e: madoguchi_domain::quote::QuoteError) -> Self {
         ApiError::Invalid { field: e.field.to_string(), reason: e.reason }
+    }
+}
+
+/// A refused text names its field: too long, or holding a card number.
+impl From<TextError> for ApiError {
+    fn from(e: TextError) -> Self {
+        ApiError::Invalid { reason: e.reason(), field: e.field }
     }
 }
 
@@ -148,16 +152,10 @@ fn customer_json(v: &CustomerView) -> Value {
     })
 }
 
-/// Refuses free text that holds a payment-card number (card data lives with the payment
-/// processor: seeds 000 and 001), naming the field.
-pub fn refuse_card_number(field: &str, text: &str) -> Result<(), ApiError> {
-    if contains_card_number(text) {
-        return Err(ApiError::invalid(
-            field,
-            "looks like a payment-card number; card data is never stored here (the customer registers it with the payment processor)",
-        ));
-    }
-    Ok(())
+/// Checks free text for `field` (at most `max_chars`, no payment-card number: card data lives
+/// with the payment processor, seeds 000 and 001), naming the field when it is refused.
+pub fn free_text(field: &str, text: &str, max_chars: usize) -> Result<FreeText, ApiError> {
+    Ok(FreeText::new(field, text, max_chars)?)
 }
 
 /// Adds a call note to a customer; returns the note's id.
@@ -166,15 +164,13 @@ pub fn add_note(store: &mut Store, customer_id: &str, author: &str, body: &str, 
     if body.is_empty() {
         return Err(ApiError::invalid("note", "is empty"));
     }
-    if body.chars().count() > MAX_NOTE_CHARS {
-        return Err(ApiError::invalid("note", format!("is longer than {MAX_NOTE_CHARS} characters")));
-    }
-    refuse_card_number("note", body)?;
+    let body = free_text("note", body, caps::NOTE)?;
     if author.trim().is_empty() {
         return Err(ApiError::invalid("agent", "is empty"));
     }
+    let author = free_text("agent", author, caps::LINE)?;
     let at = stamp(now);
-    Ok(store.write(|tx| madoguchi_store::customers::add_note(tx, customer_id, author, body, &at))?)
+    Ok(store.write(|tx| madoguchi_store::customers::add_note(tx, customer_id, author.as_str(), &body, &at))?)
 }
 
 /// Adds `count` synthetic customers (all or nothing); `progress(done)` may return false to cancel.
@@ -200,14 +196,16 @@ pub fn check(store: &Store) -> Result<Vec<String>, ApiError> {
 }
 
 /// Changes a customer's own fields, given as (field, value): name, name_kana, address,
-/// postal_code, prefecture, birth_date (empty clears it). Each value is checked as the import
-/// checks it; the first bad one is refused, naming its field, and nothing is written.
+/// postal_code, prefecture, birth_date (empty clears it). Each value is a `FreeText` (at most
+/// 200 characters, no card number) and is checked as the import checks it; the first bad one
+/// is refused, naming its field, and nothing is written.
 pub fn edit(store: &mut Store, id: &str, given: &[(String, String)], actor: &str, now: Moment) -> Result<usize, ApiError> {
-    let mut fields: Vec<(&'static str, Option<String>)> = Vec::new();
+    let mut fields: Vec<(&'static str, Option<FreeText>)> = Vec::new();
     for (key, value) in given {
         let value = value.trim();
+        free_text(key, value, caps::LINE)?;
         let checked = match key.as_str() {
-            "name" | "address" if value.is_empty() || value.chars().count() > 200 => Err("must be 1–200 characters".to_string()),
+            "name" | "address" if value.is_empty() => Err(format!("must be 1–{} characters", caps::LINE)),
             "name" => Ok(("name", Some(value.to_string()))),
             "address" => Ok(("address", Some(value.to_string()))),
             "name_kana" if !value.is_empty() && text::is_kana(value) => Ok(("name_kana", Some(value.to_string()))),
@@ -223,9 +221,8 @@ pub fn edit(store: &mut Store, id: &str, given: &[(String, String)], actor: &str
                 .ok_or_else(|| format!("'{value}' is not a date YYYY-MM-DD from 1900 to today")),
             _ => return Err(ApiError::invalid("field", format!("'{key}' is not a field that can be changed (name, name_kana, address, postal_code, prefecture, birth_date)"))),
         };
-        let pair = checked.map_err(|reason| ApiError::invalid(key.clone(), reason))?;
-        refuse_card_number(key, value)?;
-        fields.push(pair);
+        let (column, stored) = checked.map_err(|reason| ApiError::invalid(key.clone(), reason))?;
+        fields.push((column, stored.map(|s| free_text(key, &s, caps::LINE)).transpose()?));
     }
     if fields.is_empty() {
         return Err(ApiError::invalid("field", "give at least one field=value"));

@@ -1,6 +1,7 @@
 //! Issuing documents: a JSON document (or an order in the database) is checked against the
 //! seeds' issue rules, numbered, rendered with the bundled font, and recorded with the data
-//! snapshot it was issued with and the PDF's SHA-256 — all in one transaction.
+//! snapshot it was issued with and the PDF's SHA-256 — all in one transaction. Every string
+//! of the JSON, and every issuer field, is a `FreeText` first (capped, no card number).
 
 use std::sync::OnceLock;
 
@@ -10,7 +11,7 @@ use madoguchi_domain::money::{PriceBasis, TaxCategory, Yen, stamp_duty};
 use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::quote::{Context, allwatch, alwater};
 use madoguchi_domain::tariff::{Rules, Service, Tariff};
-use madoguchi_domain::text::{format_postal, postal_digits, valid_registration_number};
+use madoguchi_domain::text::{caps, format_postal, postal_digits, valid_registration_number};
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_pdf::{Body, Document, FontData, Issuer, ItemLine, Party, Totals};
 use madoguchi_store::Store;
@@ -20,7 +21,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::customers::{ApiError, refuse_card_number, stamp};
+use crate::customers::{ApiError, free_text, stamp};
 use crate::quote::parse_month;
 use crate::tariffs::Tariffs;
 
@@ -98,8 +99,21 @@ const COMMON_FIELDS: [&str; 4] = ["service", "issued_on", "issuer", "recipient"]
 /// Bounds that keep every total far inside exact decimal range (18-digit yen × these).
 const MAX_QUANTITY: u32 = 10_000;
 const MAX_LINES: usize = 1_000;
-/// The longest item name: two printed lines of a table row.
-const MAX_ITEM_NAME: usize = 100;
+
+/// Checks every string of a document JSON as free text before anything else reads it, named
+/// by its path (`recipient.name`, `lines[0].name`): item names and お品物名 at most
+/// `caps::ITEM_NAME` characters, every other string `caps::LINE`; none may hold a card number.
+fn check_strings(path: &str, value: &Value) -> Result<(), ApiError> {
+    match value {
+        Value::String(text) => {
+            let item_name = path == "item_name" || (path.starts_with("lines[") && path.ends_with("].name"));
+            free_text(path, text, if item_name { caps::ITEM_NAME } else { caps::LINE }).map(drop)
+        }
+        Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| check_strings(&format!("{path}[{i}]"), item)),
+        Value::Object(fields) => fields.iter().try_for_each(|(key, item)| check_strings(&if path.is_empty() { key.clone() } else { format!("{path}.{key}") }, item)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
+    }
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -186,7 +200,7 @@ fn yen(field: &str, text: &str) -> Result<Yen, ApiError> {
 
 fn text(field: &str, value: &str, font: &FontData) -> Result<String, ApiError> {
     let value = value.trim();
-    refuse_card_number(field, value)?;
+    free_text(field, value, caps::LINE)?;
     let missing = font.missing_glyphs(value);
     if !missing.is_empty() {
         let shown: String = missing.iter().collect();
@@ -237,8 +251,22 @@ fn issuer_from(record: IssuerRecord) -> Issuer {
     }
 }
 
-/// Checks issuer data (the registration number above all) before it is stored or printed.
+/// Checks issuer data (the registration number above all) before it is stored or printed;
+/// every text field is a `FreeText` first (at most 200 characters, no card number).
 pub fn check_issuer(issuer: &IssuerRecord) -> Result<(), ApiError> {
+    let texts = [
+        ("issuer.name", Some(&issuer.name)),
+        ("issuer.postal_code", Some(&issuer.postal_code)),
+        ("issuer.address", Some(&issuer.address)),
+        ("issuer.phone", Some(&issuer.phone)),
+        ("issuer.fax", issuer.fax.as_ref()),
+        ("issuer.registration_number", issuer.registration_number.as_ref()),
+    ];
+    for (field, value) in texts {
+        if let Some(value) = value {
+            free_text(field, value, caps::LINE)?;
+        }
+    }
     for (field, value) in [("issuer.name", &issuer.name), ("issuer.address", &issuer.address), ("issuer.phone", &issuer.phone)] {
         if value.trim().is_empty() {
             return Err(invalid(field, "is empty"));
@@ -293,9 +321,7 @@ fn lines(input: &Option<Vec<LineInput>>, font: &FontData) -> Result<Vec<(ItemLin
             if l.quantity > MAX_QUANTITY {
                 return Err(invalid(&field("quantity"), format!("must be at most {MAX_QUANTITY}")));
             }
-            if l.name.chars().count() > MAX_ITEM_NAME {
-                return Err(invalid(&field("name"), format!("is longer than {MAX_ITEM_NAME} characters")));
-            }
+            free_text(&field("name"), &l.name, caps::ITEM_NAME)?;
             let unit = yen(&field("unit"), &l.unit)?;
             let tax = TaxCategory::from_code(&l.tax).ok_or_else(|| invalid(&field("tax"), "must be standard, reduced or non_taxable"))?;
             Ok((ItemLine { name: text(&field("name"), &l.name, font)?, quantity: l.quantity, unit, amount: unit.times(l.quantity), tax }, l.delivery_note))
@@ -534,14 +560,23 @@ pub fn installation_code(store: &Store) -> Result<String, ApiError> {
     Ok(store.installation_id()?.chars().filter(char::is_ascii_hexdigit).take(4).collect::<String>().to_uppercase())
 }
 
-fn prefix(store: &Store, doc_type: &str) -> Result<String, ApiError> {
+/// The number prefix in force for a type: its `numbering.prefix.<type>` setting, else the default.
+pub(crate) fn prefix(store: &Store, doc_type: &str) -> Result<String, ApiError> {
     let default = TYPES.iter().find(|(t, _)| *t == doc_type).map_or("DOC", |(_, p)| p);
     Ok(store.setting(&format!("numbering.prefix.{doc_type}"))?.unwrap_or_else(|| default.to_string()))
 }
 
-/// Where an issued PDF goes (a file, the app's viewer). It runs before the document is
-/// committed: if it fails, nothing is recorded and the number is not used.
-pub type Deliver<'a> = &'a mut dyn FnMut(&[u8]) -> Result<(), String>;
+/// An issued PDF on its way out: its number and bytes.
+pub struct Delivery<'a> {
+    pub number: &'a str,
+    pub pdf: &'a [u8],
+}
+
+/// Where an issued PDF goes (a file, the app's viewer). It runs inside the issue's
+/// transaction, after the document's row is written and before the commit: if it fails,
+/// nothing is recorded and the number is not used. A file it writes should be durable when
+/// it returns (`paths::write_durably`), and removed by the caller if the issue then fails.
+pub type Deliver<'a> = &'a mut dyn FnMut(&Delivery) -> Result<(), String>;
 
 /// Whose a document is: the customer, and the account and order it concerns.
 #[derive(Debug, Clone, Default)]
@@ -603,6 +638,7 @@ fn issue_for(
     if let Some(key) = object.keys().find(|k| !COMMON_FIELDS.contains(&k.as_str()) && !type_fields(doc_type).contains(&k.as_str())) {
         return Err(invalid(key, format!("is not a field of a {doc_type} document")));
     }
+    check_strings("", request)?;
     let input: DocInput = serde_path_to_error::deserialize(request.clone()).map_err(|e| {
         let (path, message) = (e.path().to_string(), e.inner().to_string());
         // A missing key is reported at its parent ("." at the top): name the key itself.
@@ -633,7 +669,6 @@ fn issue_for(
         let (doc, _service) = model(doc_type, &input, issuer, issued_on, today, number.clone(), tariffs, font).map_err(to_store)?;
         let pdf = madoguchi_pdf::render(&doc, font).map_err(|e| madoguchi_store::StoreError::invalid("pdf", e.to_string()))?;
         let sha256 = sha256_hex(&pdf);
-        deliver(&pdf).map_err(|e| madoguchi_store::StoreError::invalid("out", e))?;
         let mut snapshot = object.clone();
         snapshot.insert("type".into(), json!(doc_type));
         snapshot.insert("number".into(), json!(number));
@@ -655,6 +690,7 @@ fn issue_for(
             snapshot: &Value::Object(snapshot).to_string(),
             pdf_sha256: &sha256,
         }, actor)?;
+        deliver(&Delivery { number: &number, pdf: &pdf }).map_err(|e| madoguchi_store::StoreError::invalid("out", e))?;
         Ok(Issued { number, pdf, sha256 })
     }).map_err(ApiError::from)
 }
@@ -692,7 +728,6 @@ pub fn reissue(store: &mut Store, doc_type: &str, number: &str, tariffs: &Tariff
     let sha256 = sha256_hex(&pdf);
     let at = stamp(now);
     store.write(|tx| {
-        deliver(&pdf).map_err(|e| madoguchi_store::StoreError::invalid("out", e))?;
         insert_document(tx, &NewDocument {
             customer_id: original.customer_id.as_deref(),
             account_id: original.account_id.as_deref(),
@@ -703,7 +738,8 @@ pub fn reissue(store: &mut Store, doc_type: &str, number: &str, tariffs: &Tariff
             reissue_of: Some(&original.id),
             snapshot: &original.snapshot,
             pdf_sha256: &sha256,
-        }, actor)
+        }, actor)?;
+        deliver(&Delivery { number, pdf: &pdf }).map_err(|e| madoguchi_store::StoreError::invalid("out", e))
     })?;
     Ok(Issued { number: number.to_string(), pdf, sha256 })
 }

@@ -1,7 +1,8 @@
 //! `import customers`: an office's customer list as CSV (UTF-8, or Shift_JIS/CP932 as Excel
 //! writes it), one row per account. Every row is checked and every bad row reported with its
 //! line and field; nothing is written unless all rows are good (or `skip_bad`, which writes
-//! the good ones). Importing the same file again changes nothing.
+//! the good ones). Every cell is a `FreeText` first (capped, no card number). Importing the
+//! same file again changes nothing.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -10,12 +11,12 @@ use chrono::{Datelike, NaiveDate};
 use madoguchi_domain::money::Yen;
 use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::tariff::{Rules, Service};
-use madoguchi_domain::text::{is_kana, postal_digits, valid_phone};
+use madoguchi_domain::text::{FreeText, caps, is_kana, postal_digits, valid_phone};
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::{AccountRecord, CustomerRecord, ImportOutcome, PhoneRecord, Store};
 use serde_json::{Value, json};
 
-use crate::customers::{ApiError, refuse_card_number, stamp};
+use crate::customers::{ApiError, stamp};
 use crate::tariffs::Tariffs;
 
 /// The columns, with the Japanese header each may also have. The README documents them.
@@ -61,8 +62,8 @@ const SERVICE_COLUMNS: [(&str, &[&str]); 11] = [
     ("np_terms", &["amano-shop"]),
 ];
 
-/// The longest text a name, address or number may have.
-const MAX_TEXT: usize = 200;
+/// The longest email address (RFC 5321); every other cell is at most `caps::LINE`.
+const MAX_EMAIL: usize = 254;
 
 /// The file's text encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,12 +164,23 @@ impl Row<'_> {
         self.errors.push(RowError { line: self.line, field: field.to_string(), message: message.into() });
     }
 
+    /// Checks every cell of the row as free text, in column order: at most its cap (checked
+    /// before anything reads it further), no card number. False when any is refused.
+    fn free_text_cells(&mut self) -> bool {
+        let mut good = true;
+        for (column, _, _) in COLUMNS {
+            let Some(value) = self.get(column) else { continue };
+            let cap = if column == "email" { MAX_EMAIL } else { caps::LINE };
+            if let Err(e) = FreeText::new(column, value, cap) {
+                self.error(column, e.reason());
+                good = false;
+            }
+        }
+        good
+    }
+
     fn required(&mut self, column: &str) -> String {
         match self.get(column).map(str::to_string) {
-            Some(value) if value.chars().count() > MAX_TEXT => {
-                self.error(column, format!("longer than {MAX_TEXT} characters"));
-                value
-            }
             Some(value) => value,
             None => {
                 self.error(column, "is empty");
@@ -225,13 +237,6 @@ impl Row<'_> {
             None
         }
     }
-
-    fn free_text(&mut self, column: &str, value: &str) {
-        if let Err(e) = refuse_card_number(column, value) {
-            let message = e.to_string();
-            self.error(column, message.trim_start_matches(&format!("{column}: ")).to_string());
-        }
-    }
 }
 
 /// The choices of a service's tariff for a column (plans, models, cycles, NP terms).
@@ -246,8 +251,12 @@ fn tariff_choices(tariffs: &Tariffs, service: Service, column: &str) -> Vec<Stri
     }
 }
 
-/// Checks one row and builds its record; `None` when any field is bad (all reported).
+/// Checks one row and builds its record; `None` when any field is bad (all reported; a cell
+/// too long or holding a card number stops the row's other checks).
 fn parse_row(row: &mut Row, tariffs: &Tariffs, today: NaiveDate) -> Option<CustomerRecord> {
+    if !row.free_text_cells() {
+        return None;
+    }
     let service_text = row.required("service");
     let service = Service::from_id(&service_text);
     if service.is_none() && !service_text.is_empty() {
@@ -268,7 +277,6 @@ fn parse_row(row: &mut Row, tariffs: &Tariffs, today: NaiveDate) -> Option<Custo
         }
     };
     let name = row.required("name");
-    row.free_text("name", &name);
     let name_kana = row.required("name_kana");
     if !name_kana.is_empty() && !is_kana(&name_kana) {
         row.error("name_kana", format!("'{name_kana}' is not kana (カタカナ or ひらがな)"));
@@ -287,7 +295,6 @@ fn parse_row(row: &mut Row, tariffs: &Tariffs, today: NaiveDate) -> Option<Custo
         row.error("postal_code", format!("'{postal_text}' is not a postal code of 7 digits"));
     }
     let address = row.required("address");
-    row.free_text("address", &address);
     let mut phones = Vec::new();
     for (column, label) in [("phone1", "電話番号1"), ("phone2", "電話番号2")] {
         let Some(number) = row.get(column).map(str::to_string) else {
@@ -340,9 +347,6 @@ fn parse_row(row: &mut Row, tariffs: &Tariffs, today: NaiveDate) -> Option<Custo
     account.first_delivery = row.date("first_delivery", 1970..=2099);
     account.last_shipment = row.date("last_shipment", 1970..=2099);
     account.dealer = row.get("dealer").map(str::to_string);
-    if let Some(dealer) = account.dealer.clone() {
-        row.free_text("dealer", &dealer);
-    }
     if let Some(limit) = row.get("monthly_limit").map(str::to_string) {
         match Yen::parse(&limit) {
             Ok(yen) if !yen.is_negative() => account.monthly_limit = Some(yen.to_string()),

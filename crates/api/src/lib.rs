@@ -1,6 +1,7 @@
 //! The one facade: tariffs and quotes, the customer store, lookup and import, as use cases
 //! that take and give plain data and JSON. The CLI and the desktop shell are thin adapters.
 
+pub mod backup;
 pub mod clock;
 pub mod customers;
 pub mod documents;

@@ -215,9 +215,16 @@ fn move_config(old: &Folders, new: &Folders) -> Result<(), ApiError> {
 
 /// Writes a whole file or nothing: a temporary file beside it, fsynced, renamed over it, and
 /// the folder fsynced (where the platform allows), so a power loss leaves the old or the new.
+/// The folder is created if missing.
 pub fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
+    replace_durably(path, bytes)
+}
+
+/// `write_durably` into a folder that must exist already (a missing one is an error).
+pub fn replace_durably(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = File::create(&temporary).and_then(|mut f| {

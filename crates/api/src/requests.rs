@@ -4,13 +4,14 @@
 
 use madoguchi_domain::money::Yen;
 use madoguchi_domain::request::{FieldKind, RequestType, TYPES, find};
+use madoguchi_domain::text::caps;
 use madoguchi_domain::tariff::Service;
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::Store;
 use madoguchi_store::requests::{RequestRecord, insert_request, move_request};
 use serde_json::{Map, Value, json};
 
-use crate::customers::{ApiError, refuse_card_number, stamp};
+use crate::customers::{ApiError, free_text, stamp};
 use crate::quote::{parse_date, parse_month, quote};
 use crate::tariffs::Tariffs;
 
@@ -62,7 +63,8 @@ pub fn types() -> Value {
     )
 }
 
-/// Checks `key=value` fields against the type; values keep their text form in JSON.
+/// Checks `key=value` fields against the type; values keep their text form in JSON. Every
+/// value is a `FreeText` first (at most 200 characters, no card number), whatever its kind.
 fn check_fields(rt: &RequestType, given: &[(String, String)]) -> Result<Map<String, Value>, ApiError> {
     let mut fields = Map::new();
     for (key, value) in given {
@@ -71,6 +73,7 @@ fn check_fields(rt: &RequestType, given: &[(String, String)]) -> Result<Map<Stri
             invalid(key, format!("is not a field of a {} request (fields: {})", rt.id, if known.is_empty() { "none".into() } else { known.join(", ") }))
         })?;
         let value = value.trim();
+        free_text(key, value, caps::LINE)?;
         let parsed = match def.kind {
             FieldKind::Date => json!(parse_date(value).map_err(|r| invalid(key, r))?.to_string()),
             FieldKind::Month => json!(parse_month(value).map_err(|r| invalid(key, r))?.to_string()),
@@ -83,10 +86,9 @@ fn check_fields(rt: &RequestType, given: &[(String, String)]) -> Result<Map<Stri
                 json!(value)
             }
             FieldKind::Text => {
-                if value.is_empty() || value.chars().count() > 200 {
-                    return Err(invalid(key, "must be 1–200 characters"));
+                if value.is_empty() {
+                    return Err(invalid(key, format!("must be 1–{} characters", caps::LINE)));
                 }
-                refuse_card_number(key, value)?;
                 json!(value)
             }
         };
@@ -278,7 +280,7 @@ pub fn move_to(store: &mut Store, tariffs: &Tariffs, id: &str, to: &str, note: &
     let at = stamp(now);
     let from = request.status.clone();
     let note = if note.trim().is_empty() { machine.label(to).unwrap_or(to).to_string() } else { note.trim().to_string() };
-    refuse_card_number("note", &note)?;
+    let note = free_text("note", &note, caps::NOTE)?;
     store.write(|tx| move_request(tx, id, &from, to, &body.to_string(), due_on.as_deref(), actor, &at, &note))?;
     show(store, id, now)
 }

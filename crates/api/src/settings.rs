@@ -1,11 +1,13 @@
 //! Installation settings: the numbering code of this installation, the number prefix of each
 //! document type, the agent's name, the folder the app writes issued PDFs to, the shared
-//! folder it syncs through. Each key is checked before it is stored.
+//! folder it syncs through. Each key is checked before it is stored, its value a `FreeText`
+//! (capped, no card number) first.
 
+use madoguchi_domain::text::caps;
 use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
 
-use crate::customers::{ApiError, stamp};
+use crate::customers::{ApiError, free_text, stamp};
 use crate::documents::TYPES;
 
 /// Checks a setting's key and value; the reason names what is wrong.
@@ -31,9 +33,25 @@ fn check(key: &str, value: &str) -> Result<(), ApiError> {
     }
 }
 
+/// Refuses a number prefix that another document type has in force (its setting, or its
+/// default when it has none): two types with one prefix would print look-alike numbers.
+fn unique_prefix(store: &Store, key: &str, value: &str) -> Result<(), ApiError> {
+    let Some(doc_type) = key.strip_prefix("numbering.prefix.") else { return Ok(()) };
+    for (other, _) in TYPES.iter().filter(|(t, _)| *t != doc_type) {
+        if crate::documents::prefix(store, other)? == value {
+            return Err(ApiError::invalid(key, format!("{value} is already the prefix of {other} (numbering.prefix.{other}); each document type needs its own")));
+        }
+    }
+    Ok(())
+}
+
+/// Sets a setting after checking its value: a `FreeText` of at most 1000 characters, then the
+/// key's own rule.
 pub fn set(store: &mut Store, key: &str, value: &str, actor: &str, now: Moment) -> Result<(), ApiError> {
-    check(key, value)?;
-    Ok(store.set_setting(key, value, actor, &stamp(now))?)
+    let value = free_text(key, value, caps::SETTING)?;
+    check(key, value.as_str())?;
+    unique_prefix(store, key, value.as_str())?;
+    Ok(store.set_setting(key, &value, actor, &stamp(now))?)
 }
 
 pub fn get(store: &Store, key: &str) -> Result<Option<String>, ApiError> {

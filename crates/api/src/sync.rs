@@ -1,6 +1,7 @@
 //! Sync by export bundles (format: docs/bundle-format.md): write this installation's changes to
 //! a file, check and apply another installation's file in one transaction, and `sync --dir`
-//! for a shared folder.
+//! for a shared folder. Every text a bundle row brings is a `FreeText` first (capped, no card
+//! number), so a bundle cannot store what the entry points refuse.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -8,9 +9,11 @@ use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use madoguchi_domain::text::{FreeText, caps};
 use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
-use madoguchi_store::sync::{ApplyReport, Change, LoggedChange, TABLES, check_data, table_index};
+use madoguchi_store::audit::{AuditHead, Witnessed};
+use madoguchi_store::sync::{ApplyReport, Change, LoggedChange, TABLES, Table, check_data, table_index};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -50,6 +53,9 @@ pub struct Manifest {
     pub tombstones: u64,
     pub tables: BTreeMap<String, u64>,
     pub sha256: String,
+    /// The head of the writer's audit log (its hash chain) when the bundle was written; none
+    /// while its log was empty, or from a writer before the chain.
+    pub audit_head: Option<AuditHead>,
 }
 
 impl Manifest {
@@ -65,6 +71,7 @@ impl Manifest {
             "origins": self.origins,
             "counts": { "changes": self.changes, "tombstones": self.tombstones, "tables": self.tables },
             "content_sha256": self.sha256,
+            "audit_head": self.audit_head.as_ref().map(|h| json!({ "seq": h.seq, "hash": h.hash })),
         })
     }
 }
@@ -160,6 +167,7 @@ fn write_bundle(
         tombstones,
         tables: tables.into_iter().map(|(t, n)| (t.to_string(), n)).collect(),
         sha256: format!("{:x}", hash.finalize()),
+        audit_head: store.audit_head()?,
     };
     let final_tmp = temporary(out, "tmp");
     let written = (|| {
@@ -247,6 +255,19 @@ fn manifest_from(reader: &mut impl BufRead) -> Result<Manifest, ApiError> {
         .as_str()
         .filter(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()))
         .ok_or_else(|| bad("manifest.content_sha256: not a SHA-256"))?;
+    let audit_head = match m.get("audit_head") {
+        None | Some(Value::Null) => None,
+        Some(head) => {
+            let head = head.as_object().ok_or_else(|| bad("manifest.audit_head: must be an object {seq, hash}"))?;
+            let seq = head.get("seq").and_then(Value::as_i64).filter(|n| *n > 0).ok_or_else(|| bad("manifest.audit_head.seq: must be a positive whole number"))?;
+            let hash = head
+                .get("hash")
+                .and_then(Value::as_str)
+                .filter(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+                .ok_or_else(|| bad("manifest.audit_head.hash: not a SHA-256"))?;
+            Some(AuditHead { seq, hash: hash.to_ascii_lowercase() })
+        }
+    };
     Ok(Manifest {
         source: source.to_string(),
         schema: whole(field(m, "schema")?, "schema")?,
@@ -259,6 +280,7 @@ fn manifest_from(reader: &mut impl BufRead) -> Result<Manifest, ApiError> {
         tombstones: count(counts.get("tombstones").unwrap_or(&Value::Null), "counts.tombstones")?,
         tables,
         sha256: sha256.to_ascii_lowercase(),
+        audit_head,
     })
 }
 
@@ -292,6 +314,45 @@ fn verify_content(reader: &mut impl BufRead, manifest: &Manifest) -> Result<(), 
     }
     if format!("{:x}", hash.finalize()) != manifest.sha256 {
         return Err(bad("damaged: the content does not match its SHA-256"));
+    }
+    Ok(())
+}
+
+/// Columns that hold JSON text made of strings an agent typed: each string inside is checked.
+const JSON_COLUMNS: [(&str, &str); 2] = [("documents", "snapshot"), ("requests", "fields")];
+
+/// Columns that hold what madoguchi makes, never what is typed: row references (UUIDs, whose
+/// hex digit runs joined by hyphens could pass for a card now and then) and the PDF's hash.
+fn generated(table: &Table, column: &str) -> bool {
+    table.parents.iter().any(|(c, _)| *c == column) || table.blobs.contains(&column) || column == "pdf_sha256"
+}
+
+/// Checks every string of a change's row as free text, naming `table.column` (and the path
+/// inside a JSON column): at most `caps::SYNCED` characters, no card number.
+fn check_texts(table: &Table, data: &Map<String, Value>) -> Result<(), String> {
+    fn walk(field: &str, value: &Value) -> Result<(), String> {
+        match value {
+            Value::String(text) => FreeText::new(field, text, caps::SYNCED).map(drop).map_err(|e| e.to_string()),
+            Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| walk(&format!("{field}[{i}]"), item)),
+            Value::Object(fields) => fields.iter().try_for_each(|(key, item)| walk(&format!("{field}.{key}"), item)),
+            Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
+        }
+    }
+    for (column, value) in data {
+        let Value::String(text) = value else { continue };
+        if generated(table, column) {
+            continue;
+        }
+        let field = format!("{}.{column}", table.name);
+        if JSON_COLUMNS.contains(&(table.name, column.as_str())) {
+            // The JSON text as a whole is bounded by the line (16 MiB); its strings by the cap.
+            match serde_json::from_str::<Value>(text) {
+                Ok(json) => walk(&field, &json)?,
+                Err(_) => FreeText::new(&field, text, MAX_LINE as usize).map(drop).map_err(|e| e.to_string())?,
+            }
+        } else {
+            walk(&field, value)?;
+        }
     }
     Ok(())
 }
@@ -334,6 +395,7 @@ impl<R: BufRead> Lines<'_, R> {
         }
         if let Some(d) = &line.d {
             check_data(&TABLES[table], d).map_err(at)?;
+            check_texts(&TABLES[table], d).map_err(at)?;
         }
         Ok(Change { hlc: line.c, origin: origin.clone(), table, id: line.i, data: line.d })
     }
@@ -379,8 +441,9 @@ impl<R: BufRead> Iterator for Lines<'_, R> {
     }
 }
 
-/// What an import did, as the JSON the CLI prints.
-fn report_json(manifest: &Manifest, report: &ApplyReport) -> Value {
+/// What an import did, as the JSON the CLI prints; `witnessed` says what the sender's audit
+/// chain head told (new, same, or rewritten: known before with another hash).
+fn report_json(manifest: &Manifest, report: &ApplyReport, witnessed: Option<Witnessed>) -> Value {
     let side = |s: &madoguchi_store::sync::Side| json!({ "value": s.value, "origin": s.origin, "clock": s.hlc });
     json!({
         "bundle": manifest.sha256,
@@ -393,6 +456,9 @@ fn report_json(manifest: &Manifest, report: &ApplyReport) -> Value {
         "conflicts": report.conflicts.iter().map(|c| json!({
             "table": c.table, "id": c.id, "field": c.field, "kept": side(&c.kept), "discarded": side(&c.discarded),
         })).collect::<Vec<_>>(),
+        "audit_head": manifest.audit_head.as_ref().map(|h| json!({
+            "seq": h.seq, "hash": h.hash, "witnessed": witnessed.map(Witnessed::code),
+        })),
     })
 }
 
@@ -415,7 +481,12 @@ pub fn import(store: &mut Store, path: &Path, now: Moment, progress: &mut dyn Fn
     let total = manifest.changes;
     let report = store.apply_changes(&mut lines, &manifest.known, &mut |done| progress(done, total))?;
     store.record_bundle(&manifest.sha256, &manifest.source, "import", manifest.clock_to, manifest.changes, &stamp(now))?;
-    Ok(report_json(&manifest, &report))
+    // The sender's audit chain head, kept as a witness of its log (not for one's own bundle).
+    let witnessed = match &manifest.audit_head {
+        Some(head) if manifest.source != store.installation_id()? => Some(store.witness(&manifest.source, head, &manifest.sha256, &stamp(now))?),
+        _ => None,
+    };
+    Ok(report_json(&manifest, &report, witnessed))
 }
 
 /// The office setup: writes this installation's changes not yet in `dir` as one new bundle,

@@ -3,11 +3,10 @@
 //! API crate as the CLI does, so that both give the same JSON.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 
-use madoguchi_api::documents::{self, Issued, IssuerRecord};
+use madoguchi_api::documents::{self, Delivery, Issued, IssuerRecord};
 use madoguchi_api::import::{self, Encoding};
-use madoguchi_api::{customers, drafts, paths, quote, requests, settings, sync};
+use madoguchi_api::{backup, customers, drafts, paths, quote, requests, settings, sync};
 use madoguchi_domain::tariff::Service;
 use madoguchi_domain::time::Moment;
 use serde::Deserialize;
@@ -156,6 +155,13 @@ pub struct OpenDatabaseArgs {
     pub create: bool,
 }
 
+/// `path`: one of the backups `backups` lists.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreBackupArgs {
+    pub path: PathBuf,
+}
+
 /// `purpose`: `documents` (where issued PDFs go) or `sync` (the shared folder).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -294,25 +300,32 @@ impl Session {
         Ok(drafts::document(&self.db().store, &args.doc_type, &args.customer_id, order.as_deref(), &self.tariffs, self.now())?)
     }
 
-    /// Writes an issued PDF (through a temporary file, before the document is recorded) and
-    /// answers `{number, path, pages, bytes}`.
-    fn write_issued(&self, db: &mut Db, file_name: impl Fn(&str) -> String, issue: impl FnOnce(&mut Db, &mut dyn FnMut(&[u8]) -> Result<(), String>) -> Result<Issued, madoguchi_api::ApiError>) -> Result<Value, CommandError> {
+    /// Writes an issued PDF as `<documents_dir>/<file_name(number)>` and answers `{number, path,
+    /// pages, bytes}`. The file is made durable in place (temporary file, fsync, rename, folder
+    /// fsync) inside the issue's transaction, before the commit; if the issue then fails, the
+    /// file is removed, so a PDF on disk is always one the database recorded.
+    fn write_issued(&self, db: &mut Db, file_name: impl Fn(&str) -> String, issue: impl FnOnce(&mut Db, documents::Deliver) -> Result<Issued, madoguchi_api::ApiError>) -> Result<Value, CommandError> {
         let dir = self.documents_dir(&db.store)?;
         std::fs::create_dir_all(&dir).map_err(|e| io_failed(&dir, e))?;
-        let temporary = dir.join(format!(".issuing-{}-{}.pdf", std::process::id(), self.issuing.fetch_add(1, Ordering::Relaxed)));
-        let mut deliver = |pdf: &[u8]| std::fs::write(&temporary, pdf).map_err(|e| format!("{}: {e}", temporary.display()));
+        let mut placed: Option<PathBuf> = None;
+        let mut deliver = |d: &Delivery| {
+            let path = dir.join(file_name(d.number));
+            paths::write_durably(&path, d.pdf).map_err(|e| e.to_string())?;
+            placed = Some(path);
+            Ok(())
+        };
         let issued = issue(db, &mut deliver);
         let issued = match issued {
             Ok(issued) => issued,
             Err(e) => {
-                // Nothing was recorded; the file is not the agent's either. A failed removal
-                // leaves a hidden temporary file, which the next issue does not reuse.
-                let _ = std::fs::remove_file(&temporary);
+                // Nothing was recorded: the file (if it was written) is not a document.
+                if let Some(path) = &placed {
+                    let _ = std::fs::remove_file(path);
+                }
                 return Err(e.into());
             }
         };
-        let path = dir.join(file_name(&issued.number));
-        std::fs::rename(&temporary, &path).map_err(|e| CommandError::failed(format!("{} was issued, but its PDF could not be saved as {} ({e}); re-issue it", issued.number, path.display())))?;
+        let path = placed.unwrap_or_else(|| dir.join(file_name(&issued.number)));
         Ok(json!({"number": issued.number, "path": path, "pages": documents::page_count(&issued.pdf), "bytes": issued.pdf.len()}))
     }
 
@@ -499,6 +512,57 @@ impl Session {
             config::remember_db_path(file, &db.path)?;
         }
         self.status_of(&db)
+    }
+
+    /// `{dir, last, backups: [{path, at, bytes}]}`: the backups folder (null when the session
+    /// has none), the newest backup's time (null when there is none) and every backup, newest
+    /// first.
+    pub fn backups(&self) -> Result<Value, CommandError> {
+        let Some(dir) = &self.backups_dir else { return Ok(json!({"dir": null, "last": null, "backups": []})) };
+        let listed = backup::list(dir)?;
+        Ok(json!({
+            "dir": dir,
+            "last": listed.first().map(backup::Backup::at_text),
+            "backups": listed.iter().map(|b| json!({"path": b.path, "at": b.at_text(), "bytes": b.bytes})).collect::<Vec<_>>(),
+        }))
+    }
+
+    /// Backs the open database up now, into the backups folder (named by the time, rotated as
+    /// the daily backup is); answers as `backups`.
+    pub fn backup_now(&self) -> Result<Value, CommandError> {
+        let dir = self.backups_dir.as_ref().ok_or_else(|| CommandError::invalid("path", "this session has no backups folder"))?;
+        {
+            let db = self.db();
+            backup::backup(&db.store, &db.path, &dir.join(backup::file_name(self.now())))?;
+        }
+        backup::rotate(dir)?;
+        self.backups()
+    }
+
+    /// Restores one of the listed backups (no other path is accepted): checked as `db check`
+    /// checks, the open database closed and kept aside as `<db>.replaced-YYYYMMDD-HHMMSS`, the
+    /// backup put in place and opened. Answers as `status`, with `restored_from` and `replaced`.
+    /// Refused while a job runs; a backup that fails its checks changes nothing.
+    pub fn restore_backup(&self, args: RestoreBackupArgs) -> Result<Value, CommandError> {
+        let dir = self.backups_dir.as_ref().ok_or_else(|| CommandError::invalid("path", "this session has no backups folder"))?;
+        let listed = backup::list(dir)?;
+        let chosen = listed.iter().find(|b| b.path == args.path).ok_or_else(|| CommandError::invalid("path", format!("{} is not one of the backups in {}", args.path.display(), dir.display())))?;
+        if self.jobs.running() {
+            return Err(CommandError::invalid("path", "a job is running; restore when it has finished"));
+        }
+        let now = self.now();
+        let mut db = self.db();
+        // Close the database (an in-memory one stands in) so that its files can be moved.
+        let standin = madoguchi_api::Store::open_in_memory(&customers::stamp(now)).map_err(madoguchi_api::ApiError::from)?;
+        drop(std::mem::replace(&mut db.store, standin));
+        let restored = backup::restore(&db.path, &chosen.path, now);
+        // Reopen whatever is in place now: the restored backup, or the database as it was.
+        db.store = customers::open(&db.path, now).map_err(|e| CommandError::failed(format!("{} could not be opened again ({e}); restart madoguchi", db.path.display())))?;
+        let restored = restored.map_err(|e| CommandError::from(e).renamed("backup", "path"))?;
+        let mut answer = self.status_of(&db)?;
+        answer["restored_from"] = json!(chosen.path);
+        answer["replaced"] = json!(restored.replaced);
+        Ok(answer)
     }
 
     /// Chooses a folder in a dialog: where issued PDFs go (`documents`) or the shared sync

@@ -99,6 +99,11 @@ impl Jobs {
         }))
     }
 
+    /// Whether a job is still running (a restore waits for none).
+    pub fn running(&self) -> bool {
+        self.jobs.lock().unwrap_or_else(PoisonError::into_inner).values().any(|job| job.outcome.lock().unwrap_or_else(PoisonError::into_inner).is_none())
+    }
+
     /// Asks a job to stop at its next progress report (a finished job is left as it is).
     pub fn cancel(&self, id: &str) -> Result<(), CommandError> {
         self.get(id)?.cancel.store(true, Ordering::Relaxed);

@@ -11,7 +11,6 @@ mod jobs;
 pub mod print;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use madoguchi_api::tariffs::Tariffs;
@@ -53,6 +52,9 @@ pub struct Options {
     pub log_dir: Option<PathBuf>,
     /// A message for the agent from the start (the data folder moved, a config file unreadable).
     pub notice: Option<String>,
+    /// Where the backups live (the shell passes `madoguchi_api::backup::default_dir()`, where its
+    /// backup at start writes); none: `backups` answers no folder and nothing can be restored.
+    pub backups_dir: Option<PathBuf>,
 }
 
 /// The open database and where it is.
@@ -74,9 +76,8 @@ pub struct Session {
     dialogs: Box<dyn Dialogs>,
     log_dir: Option<PathBuf>,
     notice: Option<String>,
+    backups_dir: Option<PathBuf>,
     jobs: jobs::Jobs,
-    /// Numbers the temporary files of PDFs being issued.
-    issuing: AtomicU64,
 }
 
 impl Session {
@@ -104,8 +105,8 @@ impl Session {
             dialogs: options.dialogs.unwrap_or_else(|| Box::new(NoDialogs)),
             log_dir: options.log_dir,
             notice: options.notice,
+            backups_dir: options.backups_dir,
             jobs: jobs::Jobs::default(),
-            issuing: AtomicU64::new(0),
         })
     }
 
@@ -141,6 +142,9 @@ impl Session {
             "set_setting" => self.set_setting(parse(args)?),
             "set_issuer" => self.set_issuer(parse(args)?),
             "open_database" => self.open_database(parse(args)?),
+            "backups" => none(args).and_then(|()| self.backups()),
+            "backup_now" => none(args).and_then(|()| self.backup_now()),
+            "restore_backup" => self.restore_backup(parse(args)?),
             "choose_folder" => self.choose_folder(parse(args)?),
             "set_seal" => self.set_seal(parse(args)?),
             "start_job" => self.start_job(parse(args)?),

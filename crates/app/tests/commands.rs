@@ -87,6 +87,7 @@ impl Fixture {
             dialogs: Some(Box::new(Shared(Arc::clone(&dialogs)))),
             log_dir: Some(dir.join("logs")),
             notice: None,
+            backups_dir: None,
         };
         let session = Session::new(&dir.join("app.sqlite3"), options).expect("session opens");
         Fixture { dir, session, opened, printed, dialogs }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use madoguchi_api::backup;
 use madoguchi_api::customers::{self, ApiError};
 use madoguchi_api::documents;
 use madoguchi_api::requests;
@@ -244,8 +245,18 @@ enum DbCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Check the database's integrity.
+    /// Check a database file as it is (never created or migrated): integrity, foreign keys,
+    /// search index, audit chain.
     Check,
+    /// Back the database up with SQLite's online backup (consistent while the app writes).
+    Backup {
+        /// Where to write it (default: <data folder>/backups/madoguchi-YYYYMMDD-HHMMSS.sqlite3).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Replace the database with a backup, checked first as `db check` does (the replaced
+    /// database is kept aside as <db>.replaced-YYYYMMDD-HHMMSS). Close the app first.
+    Restore { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -343,15 +354,14 @@ fn run(cli: Cli) -> Result<String, Failure> {
         }
         Command::Db { command } => {
             let path = db()?;
-            let mut store = customers::open(&path, now)?;
+            let open = || customers::open(&path, now);
             match command {
-                DbCommand::Init => Ok(format!(
-                    "{}: schema {}, installation {}",
-                    path.display(),
-                    store.schema_version().map_err(ApiError::from)?,
-                    store.installation_id().map_err(ApiError::from)?
-                )),
+                DbCommand::Init => {
+                    let store = open()?;
+                    Ok(format!("{}: schema {}, installation {}", path.display(), store.schema_version().map_err(ApiError::from)?, store.installation_id().map_err(ApiError::from)?))
+                }
                 DbCommand::Seed { customers: count, seed } => {
+                    let mut store = open()?;
                     let started = clock::stopwatch();
                     let report = customers::seed(&mut store, count, seed, now, &mut progress("seed", count))?;
                     Ok(format!(
@@ -366,12 +376,27 @@ fn run(cli: Cli) -> Result<String, Failure> {
                     ))
                 }
                 DbCommand::Check => {
-                    let problems = customers::check(&store)?;
+                    let problems = backup::check_file(&path)?;
                     if problems.is_empty() {
                         Ok(format!("{}: ok", path.display()))
                     } else {
                         Err(Failure::Setup(format!("{}:\n{}", path.display(), problems.join("\n"))))
                     }
+                }
+                DbCommand::Backup { out } => {
+                    let out = match out {
+                        Some(out) => out,
+                        None => backup::default_dir()?.join(backup::file_name(now)),
+                    };
+                    let made = backup::backup(&open()?, &path, &out)?;
+                    Ok(format!("{} → {} ({} bytes, sha256 {})", path.display(), made.path.display(), made.bytes, made.sha256))
+                }
+                // The database stays closed until the checked backup is in place.
+                DbCommand::Restore { file } => {
+                    let restored = backup::restore(&path, &file, now)?;
+                    let customers = customers::customer_count(&open()?)?;
+                    let aside = restored.replaced.map_or_else(|| "there was no database before".to_string(), |p| format!("the replaced database is kept as {}", p.display()));
+                    Ok(format!("{}: restored from {} ({customers} customers); {aside}", path.display(), file.display()))
                 }
             }
         }
@@ -487,17 +512,29 @@ fn run(cli: Cli) -> Result<String, Failure> {
         }
         Command::Doc { r#type, input, order, reissue, item_name, out } => {
             let mut store = customers::open(&db()?, now)?;
-            let mut write = |pdf: &[u8]| std::fs::write(&out, pdf).map_err(|e| format!("{}: {e}", out.display()));
+            // The PDF is made durable in place (temporary file, fsync, rename, folder fsync)
+            // before the document is committed; if the commit then fails, the file goes.
+            let mut written = false;
+            let mut write = |d: &documents::Delivery| {
+                paths::replace_durably(&out, d.pdf).map_err(|e| e.to_string())?;
+                written = true;
+                Ok(())
+            };
             let issued = match (input, order, reissue) {
                 (Some(path), None, None) => {
                     let text = std::fs::read_to_string(&path).map_err(|e| Failure::Request(format!("input: {}: {e}", path.display())))?;
                     let request: Value = serde_json::from_str(&text).map_err(|e| Failure::Request(format!("input: not valid JSON ({e})")))?;
-                    documents::issue(&mut store, &r#type, &request, &tariffs, &agent, now, &mut write)?
+                    documents::issue(&mut store, &r#type, &request, &tariffs, &agent, now, &mut write)
                 }
-                (None, Some(order), None) => documents::issue_for_order(&mut store, &r#type, &order, item_name.as_deref(), &tariffs, &agent, now, &mut write)?,
-                (None, None, Some(number)) => documents::reissue(&mut store, &r#type, &number, &tariffs, &agent, now, &mut write)?,
+                (None, Some(order), None) => documents::issue_for_order(&mut store, &r#type, &order, item_name.as_deref(), &tariffs, &agent, now, &mut write),
+                (None, None, Some(number)) => documents::reissue(&mut store, &r#type, &number, &tariffs, &agent, now, &mut write),
                 _ => return Err(Failure::Request("input: give one of --input FILE, --order NUMBER or --reissue NUMBER".into())),
             };
+            let issued = issued.inspect_err(|_| {
+                if written {
+                    let _ = std::fs::remove_file(&out);
+                }
+            })?;
             Ok(format!("{} → {} ({} bytes, sha256 {})", issued.number, out.display(), issued.pdf.len(), issued.sha256))
         }
         Command::Request { command } => {

@@ -1,5 +1,6 @@
 //! Japanese text as agents type it: search keys (NFKC, kana folded), phone numbers and
-//! postal codes in any format, kana checks, and payment-card numbers that must never be stored.
+//! postal codes in any format, kana checks, and `FreeText`: text capped in length and holding
+//! no payment-card number, the only text the entry points store.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -85,73 +86,257 @@ pub fn format_postal(digits: &str) -> String {
     }
 }
 
-/// The Luhn check of a string of ASCII digits.
-fn luhn_valid(digits: &[u8]) -> bool {
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| {
-            let n = u32::from(d - b'0');
-            if i % 2 == 1 { if n * 2 > 9 { n * 2 - 9 } else { n * 2 } } else { n }
-        })
-        .sum();
-    sum.is_multiple_of(10)
+/// The most characters of each kind of free text, checked before any scan (`FreeText::new`).
+/// Defined here once; the entry points pick the kind.
+pub mod caps {
+    /// A call note or a request's move comment.
+    pub const NOTE: usize = 2000;
+    /// A name, address, dealer, request text field, CSV text column, issuer field or any text
+    /// of a document JSON other than an item name.
+    pub const LINE: usize = 200;
+    /// A document line's item name or a receipt's お品物名: two printed lines of a table row.
+    pub const ITEM_NAME: usize = 100;
+    /// A setting's value (a folder path at most).
+    pub const SETTING: usize = 1000;
+    /// The longest text a synced row may hold in one value: the longest of the kinds above
+    /// that is synced (notes). Every string of a bundle row is held to it.
+    pub const SYNCED: usize = NOTE;
 }
 
-/// True when the text holds what looks like a payment-card number: 13–19 digits starting
-/// with an issuer digit (2–6: Mastercard, Amex, JCB, Diners, Visa, UnionPay…), written
-/// together or in groups split by single spaces or hyphens (any width), passing the Luhn
-/// check. Japanese phone numbers start with 0, so they never match. Card data lives with the
-/// payment processor (seeds 000, 001), never in this database.
-pub fn contains_card_number(text: &str) -> bool {
-    digit_runs(&nfkc(text)).iter().any(|groups| {
-        (0..groups.len()).filter(|s| matches!(groups[*s].first(), Some(b'2'..=b'6'))).any(|start| {
-            let mut digits: Vec<u8> = Vec::new();
-            groups[start..].iter().any(|group| {
-                digits.extend_from_slice(group);
-                (13..=19).contains(&digits.len()) && luhn_valid(&digits)
-            })
-        })
-    })
+/// Why a text was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextRefusal {
+    /// Longer than the field's cap (in characters); the text was not scanned.
+    TooLong { max_chars: usize },
+    /// It holds what looks like a payment-card number (`contains_card_number`).
+    CardNumber,
 }
 
-/// Runs of digit groups joined by single spaces or hyphens: "a 4111-1111 b" → [[4111, 1111]].
-/// A run right after "EC" is an amano-shop order or estimate number (seed 001: EC で始まる番号),
-/// not a card, and is dropped; a brand glued to a card number (JCB3530…) is still a card.
-fn digit_runs(text: &str) -> Vec<Vec<Vec<u8>>> {
-    let mut runs: Vec<Vec<Vec<u8>>> = Vec::new();
-    let mut run: Vec<Vec<u8>> = Vec::new();
-    let mut group: Vec<u8> = Vec::new();
-    let mut order_number = false;
-    let mut previous = [' ', ' '];
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            if group.is_empty() && run.is_empty() {
-                order_number = previous[0].eq_ignore_ascii_case(&'e') && previous[1].eq_ignore_ascii_case(&'c');
+/// A refused text: the field it was given for, and why. Displays as `field: reason`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {}", self.reason())]
+pub struct TextError {
+    pub field: String,
+    pub refusal: TextRefusal,
+}
+
+impl TextError {
+    /// The reason without the field, as the API's `field: reason` errors carry it.
+    pub fn reason(&self) -> String {
+        match self.refusal {
+            TextRefusal::TooLong { max_chars } => format!("is longer than {max_chars} characters"),
+            TextRefusal::CardNumber => {
+                "looks like a payment-card number; card data stays with the payment processor and is never stored here (seeds 000, 001)".to_string()
             }
-            group.push(c as u8);
-        } else if matches!(c, ' ' | '-') && !group.is_empty() {
-            // One separator continues the run; a second in a row ends it (the group is empty).
-            run.push(std::mem::take(&mut group));
-        } else {
-            if !group.is_empty() {
-                run.push(std::mem::take(&mut group));
-            }
-            if !run.is_empty() && !order_number {
-                runs.push(std::mem::take(&mut run));
-            }
-            run.clear();
         }
-        previous = [previous[1], c];
     }
-    if !group.is_empty() {
-        run.push(group);
+}
+
+/// Free text that may be stored: at most its field's number of characters, and holding no
+/// payment-card number. `FreeText::new` is the only way to make one, so a store function
+/// that takes `&FreeText` cannot be handed unchecked text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FreeText(String);
+
+impl FreeText {
+    /// Checks `text` for `field`: its length first (so an oversized text is never scanned),
+    /// then `contains_card_number`. The text is kept as given (callers trim).
+    pub fn new(field: &str, text: &str, max_chars: usize) -> Result<FreeText, TextError> {
+        let refuse = |refusal| Err(TextError { field: field.to_string(), refusal });
+        // A char is at most 4 bytes and at least 1: the byte length bounds the count both ways.
+        if text.len() > max_chars && (text.len() > max_chars.saturating_mul(4) || text.chars().count() > max_chars) {
+            return refuse(TextRefusal::TooLong { max_chars });
+        }
+        if contains_card_number(text) {
+            return refuse(TextRefusal::CardNumber);
+        }
+        Ok(FreeText(text.to_string()))
     }
-    if !run.is_empty() && !order_number {
-        runs.push(run);
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
-    runs
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl AsRef<str> for FreeText {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for FreeText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The value of a digit as agents type it: ASCII or full-width (０–９).
+#[inline]
+fn card_digit(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => Some(c as u8 - b'0'),
+        '０'..='９' => u8::try_from(c as u32 - '０' as u32).ok(),
+        _ => None,
+    }
+}
+
+/// What may stand between the digit groups of a card number as an agent types it, in either
+/// input mode: spaces of every width (and the invisible ones a paste brings), every hyphen,
+/// dash and minus, the prolonged sound mark (ー ｰ, the IME's "-" key), slashes, dots, commas
+/// and the middle dot (the IME's "/" key), each in ASCII, full and half width. A line break
+/// is not one: it ends the number.
+#[inline]
+pub fn is_card_separator(c: char) -> bool {
+    if c.is_ascii() {
+        return matches!(c, ' ' | '\t' | '-' | '/' | '.' | ',');
+    }
+    matches!(
+        c,
+        '\u{00A0}' | '\u{2000}'..='\u{200D}' | '\u{202F}' | '\u{205F}' | '\u{2060}' | '\u{3000}' | '\u{FEFF}'
+            | '\u{00AD}' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' | 'ー' | 'ｰ'
+            | '／' | '．' | '。' | '｡' | '，' | '、' | '､' | '・' | '･'
+    )
+}
+
+fn is_latin_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || matches!(c, 'Ａ'..='Ｚ' | 'ａ'..='ｚ')
+}
+
+/// The doubled digit of the Luhn check.
+const LUHN_DOUBLE: [u8; 10] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
+
+/// The window the scanner remembers, in digits: more than the longest card (19) plus one.
+const RING: usize = 32;
+
+/// What a candidate's first digit group is glued to (no separator between).
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum Glued {
+    #[default]
+    Nothing,
+    /// `EC` (any case and width) not inside a word: an amano-shop order or estimate number.
+    OrderNumber,
+    /// `T` (either width) not inside a word: a registration number (適格請求書発行事業者登録番号)
+    /// when it is 13 digits with a valid check digit.
+    RegistrationNumber,
+}
+
+/// The card scanner's state: the digit groups of the current candidate (groups joined by
+/// runs of separators), remembered only as far back as the longest card reaches.
+#[derive(Default)]
+struct CardScan {
+    /// Digits in the current candidate so far.
+    digits: usize,
+    /// Luhn prefix sums (mod 10) of the candidate's digits, at digit index `k & (RING - 1)`:
+    /// `odd` doubles the digits at odd indexes, `even` those at even ones.
+    odd: [u8; RING],
+    even: [u8; RING],
+    /// Whether the digit at an index starts a group with an issuer digit (2–6).
+    start: [bool; RING],
+    /// The previous char was a digit.
+    in_group: bool,
+    /// The digits, at `k & (RING - 1)` (for the registration-number check).
+    values: [u8; RING],
+    /// What the candidate's first group is glued to, and where that group ended.
+    glued: Glued,
+    first_group_end: Option<usize>,
+    /// The last two chars before the current one, and the one before them.
+    previous: [char; 3],
+}
+
+impl CardScan {
+    fn digit(&mut self, d: u8) {
+        let k = self.digits;
+        if !self.in_group {
+            if k == 0 {
+                let [before, e, c] = self.previous;
+                self.glued = if matches!(e, 'E' | 'e' | 'Ｅ' | 'ｅ') && matches!(c, 'C' | 'c' | 'Ｃ' | 'ｃ') && !is_latin_letter(before) {
+                    Glued::OrderNumber
+                } else if matches!(c, 'T' | 'Ｔ') && !is_latin_letter(e) {
+                    Glued::RegistrationNumber
+                } else {
+                    Glued::Nothing
+                };
+                self.first_group_end = None;
+            }
+            self.start[k % RING] = (2..=6).contains(&d);
+        } else {
+            self.start[k % RING] = false;
+        }
+        self.values[k % RING] = d;
+        let doubled = LUHN_DOUBLE[usize::from(d)];
+        let (odd, even) = if k % 2 == 1 { (doubled, d) } else { (d, doubled) };
+        let add = |sum: u8, d: u8| if sum + d >= 10 { sum + d - 10 } else { sum + d };
+        self.odd[(k + 1) % RING] = add(self.odd[k % RING], odd);
+        self.even[(k + 1) % RING] = add(self.even[k % RING], even);
+        self.digits = k + 1;
+        self.in_group = true;
+    }
+
+    /// A group ended: is any run of whole groups ending here, 13–19 digits long and starting
+    /// with an issuer digit, a Luhn-valid number? At most 7 windows, each O(1).
+    fn group_end(&mut self) -> bool {
+        self.in_group = false;
+        let end = self.digits;
+        let first = *self.first_group_end.get_or_insert(end);
+        // The last digit is never doubled: with it at an even index, odd indexes are.
+        let sums = if end % 2 == 1 { &self.odd } else { &self.even };
+        let exempt = end == first
+            && match self.glued {
+                Glued::Nothing => false,
+                Glued::OrderNumber => true,
+                Glued::RegistrationNumber => end == 13 && registration_check_digit_holds(&self.values[..13]),
+            };
+        // Both prefix sums are digits mod 10: the window's sum is 0 mod 10 when they are equal.
+        let last = sums[end % RING];
+        (13..=19.min(end)).any(|len| {
+            let start = end - len;
+            self.start[start % RING] && sums[start % RING] == last && !(exempt && start == 0)
+        })
+    }
+
+    /// Feeds one char; true when a card number has just ended.
+    #[inline]
+    fn push(&mut self, c: char) -> bool {
+        let found = match card_digit(c) {
+            Some(d) => {
+                self.digit(d);
+                false
+            }
+            None => {
+                let found = self.in_group && self.group_end();
+                if !is_card_separator(c) {
+                    self.digits = 0;
+                }
+                found
+            }
+        };
+        self.previous = [self.previous[1], self.previous[2], c];
+        found
+    }
+
+    fn finish(&mut self) -> bool {
+        self.in_group && self.group_end()
+    }
+}
+
+/// True when the text holds what looks like a payment-card number: 13–19 digits (ASCII or
+/// full width) starting with an issuer digit (2–6: Mastercard, Amex, JCB, Diners, Visa,
+/// UnionPay…) and passing the Luhn check, written together or in groups joined by runs of
+/// separators (`is_card_separator`), made of whole groups: a number glued to more digits is
+/// not a card. Japanese phone numbers start with 0, so they never start one. An amano-shop
+/// order number (seed 001: EC で始まる番号) is `EC` and digits with no separator; that one
+/// group is not a card, but digits joined to it by a separator, or after an `EC` and a
+/// space, are checked as any others. So is a registration number: `T` and 13 digits with
+/// the 法人番号 check digit (`valid_registration_number`), glued. Linear in the text: one pass, at most 7 checks of O(1)
+/// per digit group. Card data lives with the payment processor (seeds 000, 001), never in
+/// this database.
+pub fn contains_card_number(text: &str) -> bool {
+    let mut scan = CardScan { previous: [' '; 3], ..CardScan::default() };
+    text.chars().any(|c| scan.push(c)) || scan.finish()
 }
 
 /// A qualified-invoice registration number (適格請求書発行事業者登録番号): `T` and 13 digits
@@ -162,7 +347,13 @@ pub fn valid_registration_number(text: &str) -> bool {
     if digits.len() != 13 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    let bytes = digits.as_bytes();
-    let sum: u32 = bytes[1..].iter().rev().enumerate().map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 2 }).sum();
-    u32::from(bytes[0] - b'0') == 9 - sum % 9
+    let values: Vec<u8> = digits.bytes().map(|b| b - b'0').collect();
+    registration_check_digit_holds(&values)
+}
+
+/// The 法人番号 check of 13 digit values: the first is 9 − (Σ Pn × Qn mod 9).
+fn registration_check_digit_holds(values: &[u8]) -> bool {
+    let Some((check, rest)) = values.split_first() else { return false };
+    let sum: u32 = rest.iter().rev().enumerate().map(|(i, d)| u32::from(*d) * if i % 2 == 0 { 1 } else { 2 }).sum();
+    u32::from(*check) == 9 - sum % 9
 }

@@ -1,6 +1,8 @@
-//! Tables of search keys, phone and postal normalization, kana checks and card detection.
+//! Tables of search keys, phone and postal normalization, kana checks and card detection
+//! (with a slow reference scanner the fast one is checked against), and `FreeText`.
 
-use madoguchi_domain::text::{contains_card_number, is_kana, phone_digits, postal_digits, search_key, valid_phone};
+use madoguchi_domain::text::{FreeText, TextRefusal, caps, contains_card_number, is_kana, phone_digits, postal_digits, search_key, valid_phone, valid_registration_number};
+use proptest::prelude::*;
 
 #[test]
 fn names_in_any_script_and_width_share_one_key() {
@@ -63,40 +65,246 @@ fn postal_codes() {
     }
 }
 
+/// Card spellings an agent could type: every separator, both widths, inside Japanese text,
+/// behind brand names and `EC`-prefixed tokens; Visa 13 and 16, Amex 15, Diners 14, 19 digits.
+const CARDS: [&str; 46] = [
+    "4111111111111111",
+    "4111 1111 1111 1111",
+    "4111-1111-1111-1111",
+    "カード番号は４１１１ １１１１ １１１１ １１１１です",
+    "3782 822463 10005",
+    "3530111333300000",
+    "5555555555554444 を控えました",
+    "card:4242424242424242.",
+    "JCB3530111333300000",
+    "VISA4111111111111111",
+    "４１１１ー１１１１ー１１１１ー１１１１",
+    "4111ｰ1111ｰ1111ｰ1111",
+    "4111−1111−1111−1111",
+    "4111‐1111‐1111‐1111",
+    "4111‒1111‒1111‒1111",
+    "4111–1111–1111–1111",
+    "4111—1111—1111—1111",
+    "4111―1111―1111―1111",
+    "5555－5555－5555－4444",
+    "4111/1111/1111/1111",
+    "４１１１／１１１１／１１１１／１１１１",
+    "4111.1111.1111.1111",
+    "6011。1111。1111。1117",
+    "4111、1111、1111、1111",
+    "4012，8888，8888，1881",
+    "４０１２・８８８８・８８８８・１８８１",
+    "ｶｰﾄﾞ 4111･1111･1111･1111",
+    "４１１１　１１１１　１１１１　１１１１",
+    "4111  1111  1111  1111",
+    "4111 - 1111 - 1111 - 1111",
+    "4111 ー1111/1111.1111",
+    "4111\u{200B}1111\u{200B}1111\u{200B}1111",
+    "お客様のカードは 5105 1051 0510 5100、有効期限は12/28とのこと",
+    "電話は03-1234-5678、カードは4111111111111111です",
+    "EC 4111-1111-1111-1111",
+    "注文 EC0000000002 4111 1111 1111 1111 で決済",
+    "EC4111-1111-1111-1111",
+    "ＥＣ０００００１２３４５　４２４２　４２４２　４２４２　４２４２",
+    "Ｔ4111111111111111",
+    "Amex 3714 496353 98431",
+    "13桁 4222 2222 2222 2",
+    "19桁 6217 0000 0000 0000 004",
+    "JCB ３５６６／００２０／２０３６／０５０５",
+    "Diners 3622 720627 1667",
+    "MC 2223 0031 2200 3222",
+    "T 5163879988799",
+];
+
+/// Texts that must pass: phone numbers in every format, postal codes, dates, order, customer
+/// and registration numbers, amounts, masked cards.
+const NOT_CARDS: [&str; 30] = [
+    "4111 1111 1111 1112",
+    "03-1234-5678 と 090-1234-5678 に連絡",
+    "090 1234 5678 03 1234 5678",
+    "０３ー１２３４ー５６７８",
+    "（０３）１２３４−５６７８",
+    "+81 90 1234 5678",
+    "0120-123-456",
+    "電話 03-1234-5678 FAX 03-1234-5679",
+    "〒100-0001 東京都千代田区1-1-1",
+    "〒１００ー０００１",
+    "2026/12/02 に配送",
+    "２０２６／１２／０２",
+    "2026-12-02T10:00:00+09:00",
+    "令和8年12月2日",
+    "注文番号 EC20261121000123",
+    "EC0000000002",
+    "ご注文EC0000012345の件",
+    "ec20261121000123",
+    "AW00000001",
+    "お客様番号 KN00000001",
+    "M2M0000001",
+    "15,000円",
+    "1,234,567円（税込）",
+    "T7000012050002",
+    "T5163879988799",
+    "Ｔ5163879988799 の登録番号",
+    "4111-****-****-1111",
+    "下4桁 1111",
+    "411111111111",
+    "",
+];
+
 #[test]
 fn card_numbers_are_detected_however_written() {
-    let cards = [
-        "4111111111111111",
-        "4111 1111 1111 1111",
-        "4111-1111-1111-1111",
-        "カード番号は４１１１ １１１１ １１１１ １１１１です",
-        "3782 822463 10005",
-        "3530111333300000",
-        "5555555555554444 を控えました",
-        "card:4242424242424242.",
-        "JCB3530111333300000",
-        "VISA4111111111111111",
-    ];
-    for text in cards {
+    for text in CARDS {
         assert!(contains_card_number(text), "{text}");
+        assert!(reference(text), "the reference agrees: {text}");
     }
-    let not_cards = [
-        "4111 1111 1111 1112",
-        "03-1234-5678 と 090-1234-5678 に連絡",
-        "090 1234 5678 03 1234 5678",
-        "注文番号 EC20261121000123",
-        "〒100-0001 東京都千代田区1-1-1",
-        "411111111111",
-        "",
-    ];
-    for text in not_cards {
+    for text in NOT_CARDS {
         assert!(!contains_card_number(text), "{text}");
+        assert!(!reference(text), "the reference agrees: {text}");
+    }
+}
+
+#[test]
+fn free_text_is_capped_before_it_is_scanned_and_names_its_field() {
+    let note = FreeText::new("note", "配送日の変更を受付。", caps::NOTE).expect("a note");
+    assert_eq!(note.as_str(), "配送日の変更を受付。");
+    assert_eq!(note.into_string(), "配送日の変更を受付。");
+    let card = FreeText::new("lines[0].name", "４１１１ー１１１１ー１１１１ー１１１１", caps::ITEM_NAME).expect_err("a card");
+    assert_eq!(card.refusal, TextRefusal::CardNumber);
+    assert!(card.to_string().starts_with("lines[0].name: looks like a payment-card number"), "{card}");
+    // Too long is said first, without a scan: the oversized text holds a card too.
+    let long = "4111 1111 1111 1111 ".repeat(200);
+    let error = FreeText::new("note", &long, caps::NOTE).expect_err("too long");
+    assert_eq!(error.refusal, TextRefusal::TooLong { max_chars: caps::NOTE });
+    assert_eq!(error.to_string(), "note: is longer than 2000 characters");
+    // The cap counts characters, not bytes: 200 kanji are 600 bytes and fit a line.
+    assert!(FreeText::new("address", &"東".repeat(caps::LINE), caps::LINE).is_ok());
+    assert!(FreeText::new("address", &"東".repeat(caps::LINE + 1), caps::LINE).is_err());
+}
+
+/// The separators of the spec, written out again: what the scanner must join groups across.
+const SEPARATORS: [char; 37] = [
+    ' ', '\t', '\u{00A0}', '\u{2002}', '\u{2003}', '\u{2009}', '\u{200B}', '\u{3000}', '\u{FEFF}', '-', '\u{00AD}', '‐', '‑', '‒', '–', '—', '―', '−', '﹣', '－',
+    'ー', 'ｰ', '/', '／', '.', '．', '。', '｡', ',', '，', '、', '､', '・', '･', '\u{202F}', '\u{205F}', '\u{2060}',
+];
+
+fn digit(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => Some(c as u8 - b'0'),
+        '０'..='９' => Some((c as u32 - '０' as u32) as u8),
+        _ => None,
+    }
+}
+
+fn luhn(digits: &[u8]) -> bool {
+    let sum: u32 = digits.iter().rev().enumerate().map(|(i, d)| u32::from(if i % 2 == 1 { [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][usize::from(*d)] } else { *d })).sum();
+    sum.is_multiple_of(10)
+}
+
+fn latin(c: char) -> bool {
+    c.is_ascii_alphabetic() || ('Ａ'..='Ｚ').contains(&c) || ('ａ'..='ｚ').contains(&c)
+}
+
+/// The slow, obvious definition: some substring, made of digits and separators only, begins
+/// and ends with a digit that no digit touches from outside, holds 13–19 digits starting
+/// with 2–6 that pass the Luhn check, and is not an order number (EC and digits, glued, no
+/// separator) or a registration number (T and 13 digits with a valid check digit, glued).
+fn reference(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let n = chars.len();
+    let is_digit = |i: usize| digit(chars[i]).is_some();
+    for i in 0..n {
+        for j in i + 1..=n {
+            let sub = &chars[i..j];
+            if !is_digit(i) || !is_digit(j - 1) || (i > 0 && is_digit(i - 1)) || (j < n && is_digit(j)) {
+                continue;
+            }
+            if !sub.iter().all(|c| digit(*c).is_some() || SEPARATORS.contains(c)) {
+                continue;
+            }
+            let digits: Vec<u8> = sub.iter().filter_map(|c| digit(*c)).collect();
+            if !(13..=19).contains(&digits.len()) || !(2..=6).contains(&digits[0]) || !luhn(&digits) {
+                continue;
+            }
+            let glued = digits.len() == sub.len();
+            let before = |k: usize| (i >= k).then(|| chars[i - k]);
+            let outside_word = |k: usize| before(k).is_none_or(|c| !latin(c));
+            let order_number = glued && matches!(before(2), Some('E' | 'e' | 'Ｅ' | 'ｅ')) && matches!(before(1), Some('C' | 'c' | 'Ｃ' | 'ｃ')) && outside_word(3);
+            let ascii: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
+            let registration = glued && matches!(before(1), Some('T' | 'Ｔ')) && outside_word(2) && valid_registration_number(&format!("T{ascii}"));
+            if !order_number && !registration {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// A Luhn-valid number of 13–19 digits starting with an issuer digit, from proptest's draws.
+fn luhn_number(first: u8, body: &[u8]) -> Vec<u8> {
+    let mut digits = vec![first];
+    digits.extend_from_slice(body);
+    let check = (0..10).find(|d| luhn(&[digits.as_slice(), &[*d]].concat())).expect("one check digit fits");
+    digits.push(check);
+    digits
+}
+
+/// Writes digits with a run of separators (or none) after each, each digit in either width.
+fn spelled(digits: &[u8], wide: &[bool], gaps: &[Vec<char>]) -> String {
+    let mut text = String::new();
+    for (i, d) in digits.iter().enumerate() {
+        text.push(if wide[i % wide.len()] { char::from_u32('０' as u32 + u32::from(*d)).expect("digit") } else { char::from(b'0' + d) });
+        if i + 1 < digits.len() {
+            text.extend(&gaps[i % gaps.len()]);
+        }
+    }
+    text
+}
+
+const AROUND: [(&str, &str); 6] = [("", ""), ("カード番号は", "です"), ("お客様より ", " を伺いました。"), ("控え：", "（有効期限12/28）"), ("ＶＩＳＡ", "、折り返し希望"), ("注文EC0000000002 ", "")];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_scanner_agrees_with_the_reference(text in proptest::collection::vec(prop_oneof![
+        4 => proptest::sample::select(vec!['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']),
+        2 => proptest::sample::select(vec!['０', '３', '４', '５', '９']),
+        3 => proptest::sample::select(SEPARATORS.to_vec()),
+        1 => proptest::sample::select(vec!['あ', 'カ', '番', 'E', 'C', 'c', 'T', 'Ｔ', 'x', '\n', '円']),
+    ], 0..48)) {
+        let text: String = text.into_iter().collect();
+        prop_assert_eq!(contains_card_number(&text), reference(&text), "{:?}", text);
+    }
+
+    #[test]
+    fn the_scanner_agrees_with_the_reference_around_real_numbers(
+        first in 2u8..=6,
+        body in proptest::collection::vec(0u8..10, 11..=17),
+        wide in proptest::collection::vec(any::<bool>(), 1..8),
+        gaps in proptest::collection::vec(proptest::collection::vec(proptest::sample::select(SEPARATORS.to_vec()), 0..3), 1..8),
+        before in proptest::collection::vec(proptest::sample::select(vec!['1', '0', 'E', 'C', 'T', ' ', 'ー', 'あ']), 0..6),
+        after in proptest::collection::vec(proptest::sample::select(vec!['1', '7', ' ', '-', 'x', '円']), 0..6),
+    ) {
+        let text = format!("{}{}{}", before.iter().collect::<String>(), spelled(&luhn_number(first, &body), &wide, &gaps), after.iter().collect::<String>());
+        prop_assert_eq!(contains_card_number(&text), reference(&text), "{:?}", text);
+    }
+
+    #[test]
+    fn any_luhn_valid_number_with_any_mix_of_separators_is_refused(
+        first in 2u8..=6,
+        body in proptest::collection::vec(0u8..10, 11..=17),
+        wide in proptest::collection::vec(any::<bool>(), 1..8),
+        gaps in proptest::collection::vec(proptest::collection::vec(proptest::sample::select(SEPARATORS.to_vec()), 0..4), 1..8),
+        around in proptest::sample::select(AROUND.to_vec()),
+    ) {
+        let text = format!("{}{}{}", around.0, spelled(&luhn_number(first, &body), &wide, &gaps), around.1);
+        prop_assert!(contains_card_number(&text), "{:?}", text);
+        prop_assert!(FreeText::new("note", &text, caps::NOTE).is_err());
     }
 }
 
 #[test]
 fn registration_numbers_carry_the_corporate_number_check_digit() {
-    use madoguchi_domain::text::valid_registration_number;
     // 7000012050002 is the 法人番号 of 国税庁.
     assert!(valid_registration_number("T7000012050002"));
     for bad in ["T8000012050002", "7000012050002", "T700001205000", "T70000120500020", "T700001205000X", "t7000012050002"] {

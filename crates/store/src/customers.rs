@@ -1,10 +1,11 @@
 //! Writing customers: insert with phones, emails and accounts; the import's upsert keyed by
 //! (service, customer number), audited field by field; call notes; the name search index.
 
-use madoguchi_domain::text::{nfkc, phone_digits, search_key};
+use madoguchi_domain::text::{FreeText, nfkc, phone_digits, search_key};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use crate::Result;
+use crate::audit;
 
 /// A phone number as written, with an optional label (自宅, 携帯…).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,26 +103,6 @@ pub(crate) fn index_name(tx: &Transaction, rowid: i64, name: &str, kana: &str) -
     Ok(())
 }
 
-/// Appends one row to the audit log.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn audit(
-    tx: &Transaction,
-    now: &str,
-    actor: &str,
-    entity: &str,
-    entity_id: &str,
-    action: &str,
-    field: Option<&str>,
-    old: Option<&str>,
-    new: Option<&str>,
-) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO audit_log (at, actor, entity, entity_id, action, field, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![now, actor, entity, entity_id, action, field, old, new])?;
-    Ok(())
-}
-
 fn insert_phones(tx: &Transaction, customer_id: &str, phones: &[PhoneRecord], ids: &mut dyn FnMut() -> String, now: &str) -> Result<()> {
     let mut insert = tx.prepare_cached(
         "INSERT INTO customer_phones (id, customer_id, number, digits, digits_reversed, label, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -192,7 +173,7 @@ pub fn insert_customer(tx: &Transaction, record: &CustomerRecord, ids: &mut dyn 
         insert_account(tx, &account_id, &id, account, now)?;
         account_ids.push(account_id);
     }
-    audit(tx, now, actor, "customers", &id, "insert", None, None, Some(&record.name))?;
+    audit::append(tx, now, actor, "customers", &id, "insert", None, None, Some(&record.name))?;
     Ok((id, account_ids))
 }
 
@@ -237,7 +218,7 @@ fn update_changed(tx: &Transaction, table: &str, id: &str, fields: &[(&'static s
             tx.query_row(&format!("SELECT CAST({column} AS TEXT) FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?;
         if old != *new {
             tx.execute(&format!("UPDATE {table} SET {column} = ?1, updated_at = ?2 WHERE id = ?3"), params![new, now, id])?;
-            audit(tx, now, actor, table, id, "update", Some(column), old.as_deref(), new.as_deref())?;
+            audit::append(tx, now, actor, table, id, "update", Some(column), old.as_deref(), new.as_deref())?;
             changed += 1;
         }
     }
@@ -269,7 +250,7 @@ fn replace_contacts(
         tx.execute("DELETE FROM customer_phones WHERE customer_id = ?1", [customer_id])?;
         insert_phones(tx, customer_id, &wanted, ids, now)?;
         let show = |p: &[PhoneRecord]| p.iter().map(|p| p.number.as_str()).collect::<Vec<_>>().join(", ");
-        audit(tx, now, actor, "customers", customer_id, "update", Some("phones"), Some(&show(&phones)), Some(&show(&wanted)))?;
+        audit::append(tx, now, actor, "customers", customer_id, "update", Some("phones"), Some(&show(&phones)), Some(&show(&wanted)))?;
         changed += 1;
     }
     let mut stmt = tx.prepare_cached("SELECT address FROM customer_emails WHERE customer_id = ?1 ORDER BY rowid")?;
@@ -277,7 +258,7 @@ fn replace_contacts(
     if carried("email") && emails != record.emails {
         tx.execute("DELETE FROM customer_emails WHERE customer_id = ?1", [customer_id])?;
         insert_emails(tx, customer_id, &record.emails, ids, now)?;
-        audit(tx, now, actor, "customers", customer_id, "update", Some("emails"), Some(&emails.join(", ")), Some(&record.emails.join(", ")))?;
+        audit::append(tx, now, actor, "customers", customer_id, "update", Some("emails"), Some(&emails.join(", ")), Some(&record.emails.join(", ")))?;
         changed += 1;
     }
     Ok(changed)
@@ -318,8 +299,10 @@ pub fn import_row(
     Ok(ImportOutcome::Updated(changed))
 }
 
-/// Adds a call note (the API has refused card numbers and empty text already).
-pub fn add_note(tx: &Transaction, customer_id: &str, author: &str, body: &str, now: &str) -> Result<String> {
+/// Adds a call note (its body checked for length and card numbers: a `FreeText`; the API
+/// refuses empty text).
+pub fn add_note(tx: &Transaction, customer_id: &str, author: &str, body: &FreeText, now: &str) -> Result<String> {
+    let body = body.as_str();
     let exists: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM customers WHERE id = ?1)", [customer_id], |r| r.get(0))?;
     if !exists {
         return Err(crate::StoreError::NotFound(format!("customer {customer_id} not found")));
@@ -329,18 +312,19 @@ pub fn add_note(tx: &Transaction, customer_id: &str, author: &str, body: &str, n
         "INSERT INTO call_notes (id, customer_id, author, at, body, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?4)",
         params![id, customer_id, author, now, body],
     )?;
-    audit(tx, now, author, "call_notes", &id, "insert", None, None, Some(body))?;
+    audit::append(tx, now, author, "call_notes", &id, "insert", None, None, Some(body))?;
     Ok(id)
 }
 
-/// Changes some of a customer's own fields (the API has checked the values); audits each
-/// change and keeps the name index. Returns how many fields changed.
-pub fn update_customer(tx: &Transaction, id: &str, fields: &[(&'static str, Option<String>)], actor: &str, now: &str) -> Result<usize> {
+/// Changes some of a customer's own fields (the API has checked the values, each a
+/// `FreeText`); audits each change and keeps the name index. Returns how many fields changed.
+pub fn update_customer(tx: &Transaction, id: &str, fields: &[(&'static str, Option<FreeText>)], actor: &str, now: &str) -> Result<usize> {
+    let fields: Vec<(&'static str, Option<String>)> = fields.iter().map(|(column, value)| (*column, value.as_ref().map(|v| v.as_str().to_string()))).collect();
     let found: Option<i64> = tx.query_row("SELECT rowid FROM customers WHERE id = ?1", [id], |r| r.get(0)).optional()?;
     let Some(rowid) = found else {
         return Err(crate::StoreError::NotFound(format!("customer {id} not found")));
     };
-    let changed = update_changed(tx, "customers", id, fields, actor, now)?;
+    let changed = update_changed(tx, "customers", id, &fields, actor, now)?;
     if changed > 0 {
         let (name, kana): (String, String) = tx.query_row("SELECT name, name_kana FROM customers WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         index_name(tx, rowid, &name, &kana)?;
@@ -361,6 +345,6 @@ pub fn delete_customer(tx: &Transaction, id: &str, actor: &str, now: &str) -> Re
         return Err(crate::StoreError::invalid("customer", format!("{documents} documents were issued to this customer; they must be kept, so the customer is kept too")));
     }
     crate::sync::remove(tx, &crate::sync::TABLES[0], id)?;
-    audit(tx, now, actor, "customers", id, "delete", None, Some(&name), None)?;
+    audit::append(tx, now, actor, "customers", id, "delete", None, Some(&name), None)?;
     Ok(())
 }

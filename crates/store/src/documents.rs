@@ -1,9 +1,10 @@
 //! Issued documents: numbering counters, issuer settings, the rows that keep each document's
 //! data snapshot and PDF hash, and the order data a document is built from.
 
+use madoguchi_domain::text::FreeText;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::customers::audit;
+use crate::audit;
 use crate::{Result, Store};
 
 /// The issuer of one service's documents.
@@ -61,7 +62,7 @@ pub fn insert_document(tx: &Transaction, d: &NewDocument, actor: &str) -> Result
         params![id, d.customer_id, d.account_id, d.order_id, d.doc_type, d.number, d.issued_at, d.reissue_of, d.snapshot, d.pdf_sha256],
     )?;
     let what = format!("{} {}{}", d.doc_type, d.number, if d.reissue_of.is_some() { " 再発行" } else { "" });
-    audit(tx, d.issued_at, actor, "documents", &id, "insert", None, None, Some(&what))?;
+    audit::append(tx, d.issued_at, actor, "documents", &id, "insert", None, None, Some(&what))?;
     Ok(id)
 }
 
@@ -96,7 +97,7 @@ impl Store {
                      registration_number = ?7, seal_png = ?8, updated_at = ?9",
                 params![service, issuer.name, issuer.postal_code, issuer.address, issuer.phone, issuer.fax, issuer.registration_number, issuer.seal_png, now],
             )?;
-            audit(tx, now, actor, "issuers", service, "update", None, None, Some(&issuer.name))
+            audit::append(tx, now, actor, "issuers", service, "update", None, None, Some(&issuer.name))
         })
     }
 
@@ -104,14 +105,16 @@ impl Store {
         Ok(self.conn().query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
-    pub fn set_setting(&mut self, key: &str, value: &str, actor: &str, now: &str) -> Result<()> {
+    /// Sets a setting (its value checked for length and card numbers: a `FreeText`).
+    pub fn set_setting(&mut self, key: &str, value: &FreeText, actor: &str, now: &str) -> Result<()> {
+        let value = value.as_str();
         self.write(|tx| {
             let old: Option<String> = tx.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?;
             tx.execute(
                 "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT (key) DO UPDATE SET value = ?2, updated_at = ?3",
                 params![key, value, now],
             )?;
-            audit(tx, now, actor, "settings", key, "update", None, old.as_deref(), Some(value))
+            audit::append(tx, now, actor, "settings", key, "update", None, old.as_deref(), Some(value))
         })
     }
 

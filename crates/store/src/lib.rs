@@ -1,6 +1,7 @@
 //! The customer store: a real SQLite file (bundled SQLite, FTS5 trigram), forward-only
 //! migrations, and every read and write the API needs. The only crate that speaks SQL.
 
+pub mod audit;
 pub mod customers;
 pub mod documents;
 pub mod requests;
@@ -11,7 +12,8 @@ mod view;
 
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
 pub use customers::{AccountRecord, CustomerRecord, ImportOutcome, PhoneRecord};
 pub use lookup::{LookupHit, MatchedField};
@@ -20,11 +22,20 @@ pub use view::{AccountView, CustomerView, DocumentView, NoteView, OrderLineView,
 /// The page cache of a bulk load, in KiB (negative: SQLite's unit for KiB): 256 MiB.
 const BULK_CACHE_KIB: i64 = -262_144;
 
+/// A migration's step in Rust, run after its SQL in the same transaction (for what SQL cannot
+/// compute, such as SHA-256).
+type Step = fn(&Transaction) -> Result<()>;
+
 /// Forward-only migrations, applied in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: [(&str, &str); 2] = [
-    ("0001_initial", include_str!("migrations/0001_initial.sql")),
-    ("0002_sync", include_str!("migrations/0002_sync.sql")),
+const MIGRATIONS: [(&str, &str, Option<Step>); 3] = [
+    ("0001_initial", include_str!("migrations/0001_initial.sql"), None),
+    ("0002_sync", include_str!("migrations/0002_sync.sql"), None),
+    ("0003_audit_chain", include_str!("migrations/0003_audit_chain.sql"), Some(audit::chain_existing)),
 ];
+
+/// How long a backup waits for a moment when the database is not being written, in steps of
+/// 50 ms (in WAL mode a backup's read never waits for writers; this covers a checkpoint).
+const BACKUP_TRIES: u32 = 200;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -72,7 +83,7 @@ impl Store {
         if mode != "wal" && mode != "memory" {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
         sync::register_wall_clock(&conn, || 0)?;
         let mut store = Store { conn, wall_clock: None };
         store.migrate(now)?;
@@ -85,9 +96,12 @@ impl Store {
         if applied > known {
             return Err(StoreError::NewerSchema { found: applied, known });
         }
-        for (index, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(applied as usize) {
+        for (index, (_name, sql, step)) in MIGRATIONS.iter().enumerate().skip(applied as usize) {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
+            if let Some(step) = step {
+                step(&tx)?;
+            }
             tx.pragma_update(None, "user_version", index as i64 + 1)?;
             tx.commit()?;
         }
@@ -103,13 +117,19 @@ impl Store {
         Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// This connection's `PRAGMA synchronous`: 2 (FULL) for every madoguchi connection, so a
+    /// commit is on disk, write-ahead log included, when it returns.
+    pub fn synchronous(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?)
+    }
+
     /// This database's installation id, generated once when it was created.
     pub fn installation_id(&self) -> Result<String> {
         Ok(self.conn.query_row("SELECT id FROM installation", [], |r| r.get(0))?)
     }
 
-    /// SQLite's integrity and foreign-key checks plus the search index's own check; the
-    /// problems found, or an empty list.
+    /// SQLite's integrity and foreign-key checks, the search index's own check and the audit
+    /// log's hash chain (naming its first broken row); the problems found, or an empty list.
     pub fn check(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
@@ -134,7 +154,62 @@ impl Store {
         if orphans > 0 {
             problems.push(format!("name index: {orphans} customers have no name tokens"));
         }
+        problems.extend(audit::check(&self.conn)?);
         Ok(problems)
+    }
+
+    /// Checks a database file as `check` does, without migrating or otherwise changing what it
+    /// holds: first that it is a madoguchi database (its tables, a schema this madoguchi knows
+    /// or an older one). The problems found; an unreadable file is one.
+    pub fn inspect(path: &Path) -> Result<Vec<String>> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let known = MIGRATIONS.len() as i64;
+        let version = match conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)) {
+            Ok(version) => version,
+            Err(e) => return Ok(vec![format!("not a SQLite database ({e})")]),
+        };
+        let tables: i64 = match conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('installation', 'customers', 'audit_log')",
+            [],
+            |r| r.get(0),
+        ) {
+            Ok(n) => n,
+            Err(e) => return Ok(vec![format!("not a SQLite database ({e})")]),
+        };
+        if version < 1 || tables != 3 {
+            return Ok(vec!["not a madoguchi database (no madoguchi tables)".into()]);
+        }
+        if version > known {
+            return Ok(vec![format!("its schema {version} is newer than this madoguchi knows ({known}); update madoguchi")]);
+        }
+        sync::register_wall_clock(&conn, || 0)?;
+        let store = Store { conn, wall_clock: None };
+        Ok(store.check().unwrap_or_else(|e| vec![e.to_string()]))
+    }
+
+    /// Copies the whole database to a new file at `dest` with SQLite's online backup: one read
+    /// transaction, so the copy is of one moment while other connections go on writing (WAL).
+    /// The copy is a single file (rollback journal, no `-wal`); the caller makes it durable.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        let mut target = Connection::open(dest)?;
+        {
+            let backup = Backup::new(&self.conn, &mut target)?;
+            let mut tries = 0;
+            loop {
+                match backup.step(-1)? {
+                    StepResult::Done => break,
+                    StepResult::More => {}
+                    _ if tries < BACKUP_TRIES => {
+                        tries += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                    _ => return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY), Some("the database stayed busy during the backup".into())))),
+                }
+            }
+        }
+        let _mode: String = target.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        target.close().map_err(|(_, e)| StoreError::Sqlite(e))?;
+        Ok(())
     }
 
     /// Counts of the main tables, for reports.

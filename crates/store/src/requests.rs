@@ -2,9 +2,10 @@
 //! the date the next step is due; every change of status appends a history row in the same
 //! transaction. Nothing is overwritten but the current status and due date.
 
+use madoguchi_domain::text::FreeText;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::customers::audit;
+use crate::audit;
 use crate::{Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,14 +81,14 @@ pub fn insert_request(
         params![id, customer_id, account_id, request_type, status, fields, due_on, at],
     )?;
     append_history(tx, &id, None, status, actor, at, comment)?;
-    audit(tx, at, actor, "requests", &id, "insert", None, None, Some(request_type))?;
+    audit::append(tx, at, actor, "requests", &id, "insert", None, None, Some(request_type))?;
     Ok(id)
 }
 
 /// Moves a request from `from` to `to` (refused if another change got there first), with its
-/// new fields and due date; appends the history row.
+/// new fields and due date; appends the history row (its comment a checked `FreeText`).
 #[allow(clippy::too_many_arguments)]
-pub fn move_request(tx: &Transaction, id: &str, from: &str, to: &str, fields: &str, due_on: Option<&str>, actor: &str, at: &str, comment: &str) -> Result<i64> {
+pub fn move_request(tx: &Transaction, id: &str, from: &str, to: &str, fields: &str, due_on: Option<&str>, actor: &str, at: &str, comment: &FreeText) -> Result<i64> {
     let changed = tx.execute(
         "UPDATE requests SET status = ?3, fields = ?4, due_on = ?5, updated_at = ?6 WHERE id = ?1 AND status = ?2",
         params![id, from, to, fields, due_on, at],
@@ -95,8 +96,8 @@ pub fn move_request(tx: &Transaction, id: &str, from: &str, to: &str, fields: &s
     if changed != 1 {
         return Err(StoreError::invalid("status", format!("request {id} is no longer {from}")));
     }
-    audit(tx, at, actor, "requests", id, "update", Some("status"), Some(from), Some(to))?;
-    append_history(tx, id, Some(from), to, actor, at, comment)
+    audit::append(tx, at, actor, "requests", id, "update", Some("status"), Some(from), Some(to))?;
+    append_history(tx, id, Some(from), to, actor, at, comment.as_str())
 }
 
 impl Store {

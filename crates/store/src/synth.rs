@@ -5,7 +5,8 @@
 
 use rusqlite::{Transaction, params};
 
-use crate::customers::{AccountRecord, CustomerRecord, PhoneRecord, audit, insert_customer};
+use crate::audit;
+use crate::customers::{AccountRecord, CustomerRecord, PhoneRecord, insert_customer};
 use crate::{Result, Store};
 
 /// SplitMix64: small, fast and the same on every platform.
@@ -322,7 +323,7 @@ impl Store {
                     let note_id = next_id();
                     tx.prepare_cached("INSERT INTO call_notes (id, customer_id, author, at, body, updated_at) VALUES (?1, ?2, 'seed', ?3, ?4, ?3)")?
                         .execute(params![note_id, customer_id, now, body])?;
-                    audit(tx, now, "seed", "call_notes", &note_id, "insert", None, None, Some(body))?;
+                    audit::append(tx, now, "seed", "call_notes", &note_id, "insert", None, None, Some(body))?;
                     report.notes += 1;
                 }
                 report.customers += 1;

@@ -176,7 +176,9 @@ export async function render(main, { arg, params }) {
     function act(button, command, done) {
       button.addEventListener('click', async () => {
         await busy(button, async () => {
+          // The last outcome goes as the new command starts: what shows after is this one's.
           hideError(errorBox);
+          message.textContent = '';
           message.classList.remove('muted');
           try {
             const answer = await command();

@@ -1,4 +1,4 @@
-// 設定: the agent's name, the numbering code, the documents folder and database file (chosen in dialogs), the log folder, sync, the issuer of each service with its seal, data tools.
+// 設定: the agent's name, the numbering code, the documents folder and database file (chosen in dialogs), the log folder, backups and restore, sync, the issuer of each service with its seal, data tools.
 
 import * as api from '../api.js';
 import { h, section, fieldRow, errorSlotOf, showError, hideError, busy, toast, badge } from '../dom.js';
@@ -11,7 +11,7 @@ import { syncSection } from './sync.js';
 export const help = [['Enter'], '保存'];
 
 export async function render(main) {
-  const [settings, status] = await Promise.all([loadSettings(), loadStatus()]);
+  const [settings, status, backups] = await Promise.all([loadSettings(), loadStatus(), api.backups()]);
 
   /** One setting: a labelled input and its own 保存 button (Enter saves); unsaved typing counts as dirty. */
   function settingForm(key, label, value, hint, id) {
@@ -130,6 +130,73 @@ export async function render(main) {
   const logDir = settings.log_dir || status.log_dir || null;
   const log = pathBlock({ id: 'log-dir', label: 'ログの保存先', value: logDir, unset: '（記録しません）', hint: 'エラーはここに記録されます' });
 
+  // Backups: the newest, the folder, one now, and a restore that asks once more first.
+  const backupList = h('ul', { class: 'backup-list', id: 'backup-list' });
+  const backupNow = h('button', { type: 'button', id: 'backup-now' }, '今すぐバックアップ');
+  const backupBlock = pathBlock({ id: 'backup-dir', label: 'バックアップ', value: backups.dir, unset: '（バックアップしません）', hint: '起動時に1日1回自動で作成（7日分と4週分を保管）', buttons: backups.dir ? [backupNow] : [] });
+  const lastBackup = h('p', { class: 'muted', id: 'backup-last', 'aria-live': 'polite' });
+  backupBlock.el.insertBefore(lastBackup, backupBlock.el.querySelector('.hint'));
+  backupBlock.el.append(backupList);
+  const when = (at) => new Date(at).toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo', dateStyle: 'medium', timeStyle: 'short' });
+  function drawBackups(answer) {
+    lastBackup.textContent = `最新のバックアップ: ${answer.last ? when(answer.last) : 'まだありません'}`;
+    backupList.replaceChildren(
+      ...answer.backups.slice(0, 11).map((b, i) => {
+        const restore = h('button', { type: 'button', class: 'small', id: `backup-restore-${i}` }, 'このバックアップに戻す');
+        const row = h('li', {}, h('span', { class: 'mono' }, `${when(b.at)}（${(b.bytes / 1048576).toFixed(1)} MB）`), restore);
+        restore.addEventListener('click', () => confirmRestore(row, restore, b));
+        return row;
+      }),
+    );
+  }
+  /** The first press asks; only 「戻す」 restores (the current database is kept aside, never deleted). */
+  function confirmRestore(row, restore, b) {
+    restore.hidden = true;
+    const yes = h('button', { type: 'button', class: 'danger small', id: 'backup-restore-yes' }, '戻す');
+    const no = h('button', { type: 'button', class: 'small ghost', id: 'backup-restore-no' }, 'やめる');
+    const ask = h('span', { class: 'backup-confirm', role: 'alert' }, `${when(b.at)} の状態に戻します。今のデータベースは別名で保管されます。`, yes, no);
+    row.append(ask);
+    no.addEventListener('click', () => {
+      ask.remove();
+      restore.hidden = false;
+      restore.focus();
+    });
+    yes.addEventListener('click', async () => {
+      await busy(yes, async () => {
+        hideError(backupBlock.errorBox);
+        try {
+          const fresh = await api.restoreBackup(b.path);
+          state.status = fresh;
+          state.customerId = null;
+          state.customer = null;
+          state.docTypes = null;
+          await loadSettings();
+          dbCount.textContent = `お客様 ${Number(fresh.customers).toLocaleString('ja-JP')}件`;
+          backupBlock.note.textContent = `${when(b.at)} のバックアップに戻しました。以前のデータベース: ${fresh.replaced}`;
+          toast('バックアップに戻しました', 'ok');
+          drawBackups(await api.backups());
+        } catch (error) {
+          showError(backupBlock.errorBox, error, { path: 'バックアップ' });
+          ask.remove();
+          restore.hidden = false;
+        }
+      });
+    });
+    no.focus();
+  }
+  drawBackups(backups);
+  backupNow.addEventListener('click', async () => {
+    await busy(backupNow, async () => {
+      hideError(backupBlock.errorBox);
+      try {
+        drawBackups(await api.backupNow());
+        toast('バックアップを作成しました', 'ok');
+      } catch (error) {
+        showError(backupBlock.errorBox, error, { path: 'バックアップ' });
+      }
+    });
+  });
+
   // Issuers, one form per service.
   const issuerForms = SERVICE_ORDER.map((service) => issuerForm(service, (settings.issuers || {})[service]));
 
@@ -142,7 +209,7 @@ export async function render(main) {
     h(
       'div',
       { class: 'columns' },
-      h('div', { class: 'col' }, section('担当者・書類', agent.form, installation.form, docsDir.el), section('データベース・ログ', db.el, log.el), syncSection()),
+      h('div', { class: 'col' }, section('担当者・書類', agent.form, installation.form, docsDir.el), section('データベース・ログ', db.el, backupBlock.el, log.el), syncSection()),
       h('div', { class: 'col' }, section('発行者（サービスごと）', h('p', { class: 'muted' }, '書類に印字される会社名・住所・電話番号・登録番号・印影です。'), ...issuerForms)),
     ),
     h('h2', { class: 'screen-subtitle' }, 'データ'),
