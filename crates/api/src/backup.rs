@@ -324,10 +324,7 @@ pub fn restore(db_path: &Path, backup: &Path, now: Moment) -> Result<Restored, A
     })?;
     if !problems.is_empty() {
         let _ = std::fs::remove_file(&staging);
-        return Err(ApiError::invalid(
-            "backup",
-            format!("{} cannot be restored, nothing was changed: {}", backup.display(), problems.join("; ")),
-        ));
+        return Err(ApiError::invalid("backup", format!("{} cannot be restored, nothing was changed: {}", backup.display(), problems.join("; "))));
     }
     let replaced = if db_path.exists() { Some(aside_path(db_path, now)) } else { None };
     let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();

@@ -219,7 +219,12 @@ pub fn edit(store: &mut Store, id: &str, given: &[(String, String)], actor: &str
                 .filter(|d| d.format("%Y").to_string().as_str() >= "1900" && *d <= time::japan_date(now))
                 .map(|d| ("birth_date", Some(d.to_string())))
                 .ok_or_else(|| format!("'{value}' is not a date YYYY-MM-DD from 1900 to today")),
-            _ => return Err(ApiError::invalid("field", format!("'{key}' is not a field that can be changed (name, name_kana, address, postal_code, prefecture, birth_date)"))),
+            _ => {
+                return Err(ApiError::invalid(
+                    "field",
+                    format!("'{key}' is not a field that can be changed (name, name_kana, address, postal_code, prefecture, birth_date)"),
+                ));
+            }
         };
         let (column, stored) = checked.map_err(|reason| ApiError::invalid(key.clone(), reason))?;
         fields.push((column, stored.map(|s| free_text(key, &s, caps::LINE)).transpose()?));

@@ -110,7 +110,9 @@ fn check_strings(path: &str, value: &Value) -> Result<(), ApiError> {
             free_text(path, text, if item_name { caps::ITEM_NAME } else { caps::LINE }).map(drop)
         }
         Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| check_strings(&format!("{path}[{i}]"), item)),
-        Value::Object(fields) => fields.iter().try_for_each(|(key, item)| check_strings(&if path.is_empty() { key.clone() } else { format!("{path}.{key}") }, item)),
+        Value::Object(fields) => {
+            fields.iter().try_for_each(|(key, item)| check_strings(&if path.is_empty() { key.clone() } else { format!("{path}.{key}") }, item))
+        }
         Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
     }
 }
@@ -215,7 +217,9 @@ fn party(field: &str, p: &PartyInput, default_honorific: &str, font: &FontData) 
         return Err(invalid(&format!("{field}.name"), "is empty (宛名 is required)"));
     }
     let postal_code = match &p.postal_code {
-        Some(code) => Some(format_postal(&postal_digits(code).ok_or_else(|| invalid(&format!("{field}.postal_code"), format!("'{code}' is not a postal code of 7 digits")))?)),
+        Some(code) => Some(format_postal(
+            &postal_digits(code).ok_or_else(|| invalid(&format!("{field}.postal_code"), format!("'{code}' is not a postal code of 7 digits")))?,
+        )),
         None => None,
     };
     Ok(Party {
@@ -336,7 +340,11 @@ fn totals(tariff: &Tariff, lines: &[ItemLine]) -> Totals {
 
 /// Refuses a shipment date missing or after the issue date (seed 001: 発送が完了した後).
 fn shipped(input: &DocInput, issued_on: NaiveDate, what: &str) -> Result<NaiveDate, ApiError> {
-    let shipped = date("shipped_on", required("shipped_on", &input.shipped_on).map_err(|_| invalid("shipped_on", format!("missing: a {what} is issued only after the order has shipped (seed 001)")))?)?;
+    let shipped = date(
+        "shipped_on",
+        required("shipped_on", &input.shipped_on)
+            .map_err(|_| invalid("shipped_on", format!("missing: a {what} is issued only after the order has shipped (seed 001)")))?,
+    )?;
     if shipped > issued_on {
         return Err(invalid("shipped_on", format!("{shipped} is after the issue date: a {what} is issued only after shipment (seed 001)")));
     }
@@ -441,7 +449,13 @@ fn model(
                 other => return Err(invalid("payment", format!("'{other}' is not credit_card, cash or bank_transfer"))),
             };
             let item_name = text("item_name", input.item_name.as_deref().unwrap_or("お品代"), font)?;
-            Body::Receipt { order_number: text("order_number", required("order_number", &input.order_number)?, font)?, item_name, totals, payment_statement, stamp_duty: duty }
+            Body::Receipt {
+                order_number: text("order_number", required("order_number", &input.order_number)?, font)?,
+                item_name,
+                totals,
+                payment_statement,
+                stamp_duty: duty,
+            }
         }
         "cooling_off" => {
             expect_service(service, Service::Alwater, "cooling-off notice", "seed 000")?;
@@ -478,17 +492,25 @@ fn model(
             let as_of = time::japan_moment(issued_on, chrono::NaiveTime::MIN).ok_or_else(|| invalid("issued_on", "out of range"))?;
             let ctx = Context { as_of, prefecture: Prefecture::TOKYO, tariff };
             let quote = allwatch::cancellation(&ctx, &allwatch::CancellationInput { received, paid_through, monthly_fee: Some(monthly_fee), terminals: 1 })?;
-            let months: Vec<YearMonth> = quote.extras.iter().find_map(|(k, e)| match (k, e) {
-                (&"refund_months", madoguchi_domain::quote::Extra::Months(m)) => Some(m.clone()),
-                _ => None,
-            }).unwrap_or_default();
+            let months: Vec<YearMonth> = quote
+                .extras
+                .iter()
+                .find_map(|(k, e)| match (k, e) {
+                    (&"refund_months", madoguchi_domain::quote::Extra::Months(m)) => Some(m.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
             if months.is_empty() {
                 return Err(invalid("paid_through", "no prepaid month falls after the service end: there is nothing to refund"));
             }
-            let service_end = quote.dates.iter().find_map(|(k, w)| match (k, w) {
-                (&"service_end", madoguchi_domain::quote::When::Date(d)) => Some(*d),
-                _ => None,
-            }).ok_or_else(|| ApiError::Failed("no service end".into()))?;
+            let service_end = quote
+                .dates
+                .iter()
+                .find_map(|(k, w)| match (k, w) {
+                    (&"service_end", madoguchi_domain::quote::When::Date(d)) => Some(*d),
+                    _ => None,
+                })
+                .ok_or_else(|| ApiError::Failed("no service end".into()))?;
             Body::RefundClaim {
                 service_name: tariff.name.clone(),
                 customer_number: text("customer_number", required("customer_number", &input.customer_number)?, font)?,
@@ -656,43 +678,54 @@ fn issue_for(
     }
     let issuer_record = match &input.issuer {
         Some(i) => issuer_record(i, font)?,
-        None => store.issuer(&input.service)?.ok_or_else(|| invalid("issuer", format!("no issuer is set for {} (madoguchi issuer set {} …) and the document names none", input.service, input.service)))?,
+        None => store.issuer(&input.service)?.ok_or_else(|| {
+            invalid("issuer", format!("no issuer is set for {} (madoguchi issuer set {} …) and the document names none", input.service, input.service))
+        })?,
     };
     check_issuer(&issuer_record)?;
     let issuer = issuer_from(issuer_record);
     let code = installation_code(store)?;
     let prefix = prefix(store, doc_type)?;
     let at = stamp(now);
-    store.write(|tx| {
-        let sequence = next_number(tx, doc_type)?;
-        let number = format!("{prefix}-{code}-{sequence:06}");
-        let (doc, _service) = model(doc_type, &input, issuer, issued_on, today, number.clone(), tariffs, font).map_err(to_store)?;
-        let pdf = madoguchi_pdf::render(&doc, font).map_err(|e| madoguchi_store::StoreError::invalid("pdf", e.to_string()))?;
-        let sha256 = sha256_hex(&pdf);
-        let mut snapshot = object.clone();
-        snapshot.insert("type".into(), json!(doc_type));
-        snapshot.insert("number".into(), json!(number));
-        snapshot.insert("issued_on".into(), json!(issued_on.to_string()));
-        if input.issuer.is_none() {
-            snapshot.insert("issuer".into(), json!({
-                "name": doc.issuer.name, "postal_code": doc.issuer.postal_code, "address": doc.issuer.address,
-                "phone": doc.issuer.phone, "fax": doc.issuer.fax, "registration_number": doc.issuer.registration_number,
-            }));
-        }
-        insert_document(tx, &NewDocument {
-            customer_id: owner.customer_id.as_deref(),
-            account_id: owner.account_id.as_deref(),
-            order_id: owner.order_id.as_deref(),
-            doc_type,
-            number: &number,
-            issued_at: &at,
-            reissue_of: None,
-            snapshot: &Value::Object(snapshot).to_string(),
-            pdf_sha256: &sha256,
-        }, actor)?;
-        deliver(&Delivery { number: &number, pdf: &pdf }).map_err(|e| madoguchi_store::StoreError::invalid("out", e))?;
-        Ok(Issued { number, pdf, sha256 })
-    }).map_err(ApiError::from)
+    store
+        .write(|tx| {
+            let sequence = next_number(tx, doc_type)?;
+            let number = format!("{prefix}-{code}-{sequence:06}");
+            let (doc, _service) = model(doc_type, &input, issuer, issued_on, today, number.clone(), tariffs, font).map_err(to_store)?;
+            let pdf = madoguchi_pdf::render(&doc, font).map_err(|e| madoguchi_store::StoreError::invalid("pdf", e.to_string()))?;
+            let sha256 = sha256_hex(&pdf);
+            let mut snapshot = object.clone();
+            snapshot.insert("type".into(), json!(doc_type));
+            snapshot.insert("number".into(), json!(number));
+            snapshot.insert("issued_on".into(), json!(issued_on.to_string()));
+            if input.issuer.is_none() {
+                snapshot.insert(
+                    "issuer".into(),
+                    json!({
+                        "name": doc.issuer.name, "postal_code": doc.issuer.postal_code, "address": doc.issuer.address,
+                        "phone": doc.issuer.phone, "fax": doc.issuer.fax, "registration_number": doc.issuer.registration_number,
+                    }),
+                );
+            }
+            insert_document(
+                tx,
+                &NewDocument {
+                    customer_id: owner.customer_id.as_deref(),
+                    account_id: owner.account_id.as_deref(),
+                    order_id: owner.order_id.as_deref(),
+                    doc_type,
+                    number: &number,
+                    issued_at: &at,
+                    reissue_of: None,
+                    snapshot: &Value::Object(snapshot).to_string(),
+                    pdf_sha256: &sha256,
+                },
+                actor,
+            )?;
+            deliver(&Delivery { number: &number, pdf: &pdf }).map_err(|e| madoguchi_store::StoreError::invalid("out", e))?;
+            Ok(Issued { number, pdf, sha256 })
+        })
+        .map_err(ApiError::from)
 }
 
 /// A use-case error carried through the store's transaction (so that it rolls back).
@@ -728,17 +761,21 @@ pub fn reissue(store: &mut Store, doc_type: &str, number: &str, tariffs: &Tariff
     let sha256 = sha256_hex(&pdf);
     let at = stamp(now);
     store.write(|tx| {
-        insert_document(tx, &NewDocument {
-            customer_id: original.customer_id.as_deref(),
-            account_id: original.account_id.as_deref(),
-            order_id: original.order_id.as_deref(),
-            doc_type,
-            number,
-            issued_at: &at,
-            reissue_of: Some(&original.id),
-            snapshot: &original.snapshot,
-            pdf_sha256: &sha256,
-        }, actor)?;
+        insert_document(
+            tx,
+            &NewDocument {
+                customer_id: original.customer_id.as_deref(),
+                account_id: original.account_id.as_deref(),
+                order_id: original.order_id.as_deref(),
+                doc_type,
+                number,
+                issued_at: &at,
+                reissue_of: Some(&original.id),
+                snapshot: &original.snapshot,
+                pdf_sha256: &sha256,
+            },
+            actor,
+        )?;
         deliver(&Delivery { number, pdf: &pdf }).map_err(|e| madoguchi_store::StoreError::invalid("out", e))
     })?;
     Ok(Issued { number: number.to_string(), pdf, sha256 })

@@ -71,12 +71,9 @@ fn document_service(doc_type: &str, customer: &CustomerView) -> &'static str {
         "cooling_off" => Service::Alwater,
         "refund_claim" => Service::Allwatch,
         "dealer_change_fax" => Service::Kaunet,
-        "receipt" => customer
-            .accounts
-            .iter()
-            .filter_map(|a| Service::from_id(&a.record.service))
-            .find(|s| *s != Service::PlusAqua)
-            .unwrap_or(Service::AmanoShop),
+        "receipt" => {
+            customer.accounts.iter().filter_map(|a| Service::from_id(&a.record.service)).find(|s| *s != Service::PlusAqua).unwrap_or(Service::AmanoShop)
+        }
         _ => Service::AmanoShop,
     };
     service.id()

@@ -312,7 +312,9 @@ fn parse_row(row: &mut Row, tariffs: &Tariffs, today: NaiveDate) -> Option<Custo
     if let Some(email) = row.get("email").map(str::to_string) {
         let shaped = email.len() <= 254
             && !email.chars().any(char::is_whitespace)
-            && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.contains('@') && !domain.starts_with('.') && !domain.ends_with('.'));
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty() && domain.contains('.') && !domain.contains('@') && !domain.starts_with('.') && !domain.ends_with('.')
+            });
         if !shaped {
             row.error("email", format!("'{email}' is not an email address"));
         }

@@ -144,7 +144,8 @@ fn stage(old: &Folders, staging: &Path, now: Moment) -> Result<usize, ApiError> 
     let files = copy_tree(&old.data, staging)?;
     let db = staging.join(DB_FILE);
     if db.exists() {
-        let refused = |reason: String| ApiError::Failed(format!("the copy of {} fails db check ({reason}); nothing was moved", old.data.join(DB_FILE).display()));
+        let refused =
+            |reason: String| ApiError::Failed(format!("the copy of {} fails db check ({reason}); nothing was moved", old.data.join(DB_FILE).display()));
         let store = customers::open(&db, now).map_err(|e| refused(e.to_string()))?;
         let problems = customers::check(&store).map_err(|e| refused(e.to_string()))?;
         if !problems.is_empty() {

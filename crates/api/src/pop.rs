@@ -25,10 +25,7 @@ pub fn phone_of_link(link: &str) -> Result<String, ApiError> {
         .strip_prefix(&format!("{SCHEME}://lookup?"))
         .or_else(|| link.strip_prefix(&format!("{SCHEME}://lookup/?")))
         .ok_or_else(|| ApiError::invalid("link", format!("'{link}' is not a {SCHEME}://lookup?phone=… link")))?;
-    let value = rest
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("phone="))
-        .ok_or_else(|| ApiError::invalid("link", "the link has no phone="))?;
+    let value = rest.split('&').find_map(|pair| pair.strip_prefix("phone=")).ok_or_else(|| ApiError::invalid("link", "the link has no phone="))?;
     checked_phone(&percent_decode(value)?)
 }
 
@@ -82,7 +79,13 @@ mod tests {
             assert_eq!(phone_of_link(link).expect(link), phone);
             assert_eq!(phone_of_link(&link_of_phone(phone)).expect(phone), phone);
         }
-        for bad in ["madoguchi://lookup?name=x", "https://lookup?phone=03", "madoguchi://lookup?phone=abc", "madoguchi://lookup?phone=%ZZ", "madoguchi://lookup?phone="] {
+        for bad in [
+            "madoguchi://lookup?name=x",
+            "https://lookup?phone=03",
+            "madoguchi://lookup?phone=abc",
+            "madoguchi://lookup?phone=%ZZ",
+            "madoguchi://lookup?phone=",
+        ] {
             assert!(phone_of_link(bad).is_err(), "{bad}");
         }
     }

@@ -4,8 +4,8 @@
 
 use madoguchi_domain::money::Yen;
 use madoguchi_domain::request::{FieldKind, RequestType, TYPES, find};
-use madoguchi_domain::text::caps;
 use madoguchi_domain::tariff::Service;
+use madoguchi_domain::text::caps;
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::Store;
 use madoguchi_store::requests::{RequestRecord, insert_request, move_request};
@@ -77,8 +77,12 @@ fn check_fields(rt: &RequestType, given: &[(String, String)]) -> Result<Map<Stri
         let parsed = match def.kind {
             FieldKind::Date => json!(parse_date(value).map_err(|r| invalid(key, r))?.to_string()),
             FieldKind::Month => json!(parse_month(value).map_err(|r| invalid(key, r))?.to_string()),
-            FieldKind::Count => json!(value.parse::<u32>().ok().filter(|n| (1..=10_000).contains(n)).ok_or_else(|| invalid(key, "must be a whole number from 1 to 10000"))?),
-            FieldKind::Yen => json!(Yen::parse(value).ok().filter(|y| !y.is_negative()).ok_or_else(|| invalid(key, "must be whole yen, e.g. 3300"))?.to_string()),
+            FieldKind::Count => {
+                json!(value.parse::<u32>().ok().filter(|n| (1..=10_000).contains(n)).ok_or_else(|| invalid(key, "must be a whole number from 1 to 10000"))?)
+            }
+            FieldKind::Yen => {
+                json!(Yen::parse(value).ok().filter(|y| !y.is_negative()).ok_or_else(|| invalid(key, "must be whole yen, e.g. 3300"))?.to_string())
+            }
             FieldKind::Choice(values) => {
                 if !values.contains(&value) {
                     return Err(invalid(key, format!("'{value}' is not one of {}", values.join(", "))));
@@ -120,7 +124,14 @@ fn need(fields: &Map<String, Value>, key: &str, why: &str) -> Result<(), ApiErro
 }
 
 /// The dates and money the rules give for this request, as of its filing.
-fn compute(rt: &RequestType, service: Service, fields: &Map<String, Value>, prefecture: &str, tariffs: &Tariffs, now: Moment) -> Result<Map<String, Value>, ApiError> {
+fn compute(
+    rt: &RequestType,
+    service: Service,
+    fields: &Map<String, Value>,
+    prefecture: &str,
+    tariffs: &Tariffs,
+    now: Moment,
+) -> Result<Map<String, Value>, ApiError> {
     let base = json!({"service": service.id(), "as_of": stamp(now), "prefecture": prefecture});
     let mut computed = Map::new();
     let mut take = |answer: &Value, keys: &[&str]| {
@@ -204,7 +215,15 @@ fn due(rt: &RequestType, status: &str, computed: &Map<String, Value>) -> Option<
 }
 
 /// Files a request for a customer: returns its JSON view.
-pub fn create(store: &mut Store, tariffs: &Tariffs, type_id: &str, customer_id: &str, given: &[(String, String)], actor: &str, now: Moment) -> Result<Value, ApiError> {
+pub fn create(
+    store: &mut Store,
+    tariffs: &Tariffs,
+    type_id: &str,
+    customer_id: &str,
+    given: &[(String, String)],
+    actor: &str,
+    now: Moment,
+) -> Result<Value, ApiError> {
     let rt = request_type(type_id)?;
     let customer = store.customer(customer_id)?.ok_or_else(|| ApiError::NotFound(format!("customer {customer_id} not found")))?;
     let account = customer.accounts.iter().find(|a| rt.services.iter().any(|s| s.id() == a.record.service)).ok_or_else(|| {
@@ -254,7 +273,13 @@ pub fn move_to(store: &mut Store, tariffs: &Tariffs, id: &str, to: &str, note: &
         let next = machine.next(&request.status);
         return Err(invalid(
             "to",
-            format!("a {} request cannot go from {} to {} (next: {})", rt.id, request.status, to, if next.is_empty() { "none, it is closed".into() } else { next.join(", ") }),
+            format!(
+                "a {} request cannot go from {} to {} (next: {})",
+                rt.id,
+                request.status,
+                to,
+                if next.is_empty() { "none, it is closed".into() } else { next.join(", ") }
+            ),
         ));
     }
     let mut body: Value = serde_json::from_str(&request.fields).map_err(|e| ApiError::Failed(format!("request {id}: {e}")))?;
@@ -262,9 +287,16 @@ pub fn move_to(store: &mut Store, tariffs: &Tariffs, id: &str, to: &str, note: &
     match (rt.id, to) {
         ("dealer_change", "returned") => {
             let deadline = body["computed"]["fax_deadline"].as_str().unwrap_or("").to_string();
-            let answer = ask(tariffs, now, json!({"service": "kaunet", "kind": "dealer_change", "as_of": stamp(now), "fax_deadline": deadline, "fax_returned": today.to_string()}))?;
+            let answer = ask(
+                tariffs,
+                now,
+                json!({"service": "kaunet", "kind": "dealer_change", "as_of": stamp(now), "fax_deadline": deadline, "fax_returned": today.to_string()}),
+            )?;
             if answer["flags"]["accepted"] != true {
-                return Err(invalid("to", format!("the FAX came back on {today}, after its deadline {deadline}: nothing changes (seed 002); move it to expired")));
+                return Err(invalid(
+                    "to",
+                    format!("the FAX came back on {today}, after its deadline {deadline}: nothing changes (seed 002); move it to expired"),
+                ));
             }
             body["computed"]["fax_returned"] = json!(today.to_string());
             body["computed"]["effective_earliest"] = answer["dates"]["effective_earliest"].clone();
@@ -321,7 +353,12 @@ pub fn show(store: &Store, id: &str, now: Moment) -> Result<Value, ApiError> {
         view["next"] = json!(rt.machine.next(&request.status).iter().map(|s| json!({"status": s, "label": rt.machine.label(s)})).collect::<Vec<_>>());
         view["warning"] = json!(rt.warning);
     }
-    view["history"] = json!(history.iter().map(|h| json!({"seq": h.seq, "from": h.from_status, "to": h.to_status, "actor": h.actor, "at": h.at, "comment": h.comment})).collect::<Vec<_>>());
+    view["history"] = json!(
+        history
+            .iter()
+            .map(|h| json!({"seq": h.seq, "from": h.from_status, "to": h.to_status, "actor": h.actor, "at": h.at, "comment": h.comment}))
+            .collect::<Vec<_>>()
+    );
     Ok(view)
 }
 
@@ -331,10 +368,7 @@ pub fn list(store: &Store, open_only: bool, overdue_only: bool, due_before: Opti
     let finals: Vec<(&str, &str)> = TYPES.iter().flat_map(|t| t.machine.statuses.iter().filter(|s| s.2).map(move |s| (t.id, s.0))).collect();
     let today = time::japan_date(now).to_string();
     let rows = store.requests(&finals, open_only || overdue_only, due_before.as_deref())?;
-    let items: Vec<Value> = rows
-        .iter()
-        .filter(|r| !overdue_only || find(&r.request_type).is_some_and(|t| overdue(t, r, &today)))
-        .map(|r| summary(r, &today))
-        .collect();
+    let items: Vec<Value> =
+        rows.iter().filter(|r| !overdue_only || find(&r.request_type).is_some_and(|t| overdue(t, r, &today))).map(|r| summary(r, &today)).collect();
     Ok(json!({"as_of": today, "requests": items}))
 }

@@ -28,7 +28,10 @@ fn check(key: &str, value: &str) -> Result<(), ApiError> {
                     Err(ApiError::invalid(key, "must be 1–4 capital letters or digits, starting with a letter"))
                 }
             }
-            _ => Err(ApiError::invalid("key", format!("'{key}' is not a setting (numbering.installation, numbering.prefix.<type>, agent.name, documents.dir, sync.dir)"))),
+            _ => Err(ApiError::invalid(
+                "key",
+                format!("'{key}' is not a setting (numbering.installation, numbering.prefix.<type>, agent.name, documents.dir, sync.dir)"),
+            )),
         },
     }
 }
@@ -39,7 +42,10 @@ fn unique_prefix(store: &Store, key: &str, value: &str) -> Result<(), ApiError> 
     let Some(doc_type) = key.strip_prefix("numbering.prefix.") else { return Ok(()) };
     for (other, _) in TYPES.iter().filter(|(t, _)| *t != doc_type) {
         if crate::documents::prefix(store, other)? == value {
-            return Err(ApiError::invalid(key, format!("{value} is already the prefix of {other} (numbering.prefix.{other}); each document type needs its own")));
+            return Err(ApiError::invalid(
+                key,
+                format!("{value} is already the prefix of {other} (numbering.prefix.{other}); each document type needs its own"),
+            ));
         }
     }
     Ok(())

@@ -4,8 +4,8 @@
 //! number), so a bundle cannot store what the entry points refuse.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File};
 use std::fmt::Write as _;
+use std::fs::{self, File};
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -140,7 +140,8 @@ fn write_bundle(
         // The data is the JSON text the log holds (written by SQLite's json functions or by
         // an import from a checked object): copied as it is.
         line.clear();
-        writeln!(line, "{{\"c\":{},\"o\":{o},\"t\":\"{}\",\"i\":{},\"d\":{}}}", c.hlc, c.table, Value::from(c.id), c.data.unwrap_or("null")).map_err(|e| e.to_string())?;
+        writeln!(line, "{{\"c\":{},\"o\":{o},\"t\":\"{}\",\"i\":{},\"d\":{}}}", c.hlc, c.table, Value::from(c.id), c.data.unwrap_or("null"))
+            .map_err(|e| e.to_string())?;
         hash.update(line.as_bytes());
         body.write_all(line.as_bytes()).map_err(|e| e.to_string())?;
         if done.is_multiple_of(10_000) && !progress(done) {
@@ -212,7 +213,11 @@ fn manifest_from(reader: &mut impl BufRead) -> Result<Manifest, ApiError> {
     let mut first = Vec::new();
     reader.take(MAX_MANIFEST + 1).read_until(b'\n', &mut first).map_err(|e| bad(format!("cannot read the manifest ({e})")))?;
     if first.last() != Some(&b'\n') {
-        return Err(bad(if first.len() as u64 > MAX_MANIFEST { "manifest: longer than 1 MiB" } else { "not a madoguchi bundle, or truncated before its first line ends" }));
+        return Err(bad(if first.len() as u64 > MAX_MANIFEST {
+            "manifest: longer than 1 MiB"
+        } else {
+            "not a madoguchi bundle, or truncated before its first line ends"
+        }));
     }
     let value: Value = serde_json::from_slice(&first).map_err(|e| bad(format!("not a madoguchi bundle: the first line is not a JSON manifest ({e})")))?;
     let m = value.as_object().ok_or_else(|| bad("manifest: must be a JSON object"))?;
@@ -259,7 +264,8 @@ fn manifest_from(reader: &mut impl BufRead) -> Result<Manifest, ApiError> {
         None | Some(Value::Null) => None,
         Some(head) => {
             let head = head.as_object().ok_or_else(|| bad("manifest.audit_head: must be an object {seq, hash}"))?;
-            let seq = head.get("seq").and_then(Value::as_i64).filter(|n| *n > 0).ok_or_else(|| bad("manifest.audit_head.seq: must be a positive whole number"))?;
+            let seq =
+                head.get("seq").and_then(Value::as_i64).filter(|n| *n > 0).ok_or_else(|| bad("manifest.audit_head.seq: must be a positive whole number"))?;
             let hash = head
                 .get("hash")
                 .and_then(Value::as_str)
@@ -310,7 +316,12 @@ fn verify_content(reader: &mut impl BufRead, manifest: &Manifest) -> Result<(), 
         }
     }
     if lines != manifest.changes {
-        return Err(bad(format!("the manifest counts {} changes, the file holds {}{}: truncated or damaged", manifest.changes, if lines > manifest.changes { "more" } else { "" }, if lines > manifest.changes { String::new() } else { lines.to_string() })));
+        return Err(bad(format!(
+            "the manifest counts {} changes, the file holds {}{}: truncated or damaged",
+            manifest.changes,
+            if lines > manifest.changes { "more" } else { "" },
+            if lines > manifest.changes { String::new() } else { lines.to_string() }
+        )));
     }
     if format!("{:x}", hash.finalize()) != manifest.sha256 {
         return Err(bad("damaged: the content does not match its SHA-256"));
@@ -388,7 +399,8 @@ impl<R: BufRead> Lines<'_, R> {
         if line.c <= 0 {
             return Err(at("c: must be a positive clock".into()));
         }
-        let origin = usize::try_from(line.o).ok().and_then(|i| self.manifest.origins.get(i)).ok_or_else(|| at("o: not an index into manifest.origins".into()))?;
+        let origin =
+            usize::try_from(line.o).ok().and_then(|i| self.manifest.origins.get(i)).ok_or_else(|| at("o: not an index into manifest.origins".into()))?;
         let table = table_index(&line.t).ok_or_else(|| at(format!("t: no table '{}'", line.t)))?;
         if !(1..=100).contains(&line.i.len()) || line.i.chars().any(char::is_control) {
             return Err(at("i: must be a row id (1–100 characters)".into()));
@@ -477,7 +489,8 @@ pub fn import(store: &mut Store, path: &Path, now: Moment, progress: &mut dyn Fn
     verify_content(&mut reader, &manifest)?;
     let mut reader = BufReader::with_capacity(1 << 20, File::open(path).map_err(|e| io(path, e))?);
     reader.skip_until(b'\n').map_err(|e| io(path, e))?;
-    let mut lines = Lines { reader, manifest: &manifest, hash: Sha256::new(), line: 0, tables: BTreeMap::new(), tombstones: 0, buffer: Vec::new(), failed: false };
+    let mut lines =
+        Lines { reader, manifest: &manifest, hash: Sha256::new(), line: 0, tables: BTreeMap::new(), tombstones: 0, buffer: Vec::new(), failed: false };
     let total = manifest.changes;
     let report = store.apply_changes(&mut lines, &manifest.known, &mut |done| progress(done, total))?;
     store.record_bundle(&manifest.sha256, &manifest.source, "import", manifest.clock_to, manifest.changes, &stamp(now))?;

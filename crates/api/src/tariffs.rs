@@ -7,8 +7,8 @@ use chrono::{NaiveDate, NaiveTime};
 use madoguchi_domain::calendar::{BusinessCalendar, Closure, MonthDay};
 use madoguchi_domain::money::{Rounding, TaxCategory, TaxPolicy, Yen};
 use madoguchi_domain::tariff::{
-    AllwatchRules, AlwaterRules, AmanoShopRules, BillingCycle, Closing, ExchangeModel, ExcludedPrefecture, Fee,
-    KaunetRules, LeadTime, NpTerm, PauseRules, Plan, PlusAquaRules, Rules, ServerModel, Service, Tariff, TariffError,
+    AllwatchRules, AlwaterRules, AmanoShopRules, BillingCycle, Closing, ExchangeModel, ExcludedPrefecture, Fee, KaunetRules, LeadTime, NpTerm, PauseRules,
+    Plan, PlusAquaRules, Rules, ServerModel, Service, Tariff, TariffError,
 };
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -70,11 +70,7 @@ impl Tariffs {
             tariffs.push(tariff);
         }
         if let Some(missing) = Service::ALL.into_iter().find(|s| !tariffs.iter().any(|t| t.service == *s)) {
-            return Err(TariffLoadError {
-                file: format!("{}.toml", missing.id()),
-                key: "(file)".into(),
-                reason: "no tariff for this service".into(),
-            });
+            return Err(TariffLoadError { file: format!("{}.toml", missing.id()), key: "(file)".into(), reason: "no tariff for this service".into() });
         }
         Ok(Tariffs { tariffs })
     }
@@ -440,12 +436,8 @@ impl TariffFile {
                 let cooling_off = section("cooling_off", self.cooling_off)?;
                 let mut models = Vec::new();
                 for (i, m) in exchange.models.into_iter().enumerate() {
-                    let fees = m
-                        .fee_by_years
-                        .iter()
-                        .enumerate()
-                        .map(|(j, f)| yen(&format!("exchange.models[{i}].fee_by_years[{j}]"), f))
-                        .collect::<Result<_, _>>()?;
+                    let fees =
+                        m.fee_by_years.iter().enumerate().map(|(j, f)| yen(&format!("exchange.models[{i}].fee_by_years[{j}]"), f)).collect::<Result<_, _>>()?;
                     models.push(ExchangeModel { id: m.id, label: m.label, fee_by_years: fees });
                 }
                 Rules::Alwater(AlwaterRules {
@@ -543,11 +535,7 @@ impl TariffFile {
                     no_shipping_on_last_business_day: shipping.no_shipping_on_last_business_day,
                     invoice_business_day: billing.invoice_business_day,
                     cancellation_cutoff_day: cancellation.cutoff_day,
-                    cycles: billing
-                        .cycles
-                        .into_iter()
-                        .map(|c| BillingCycle { id: c.id, label: c.label, billing_months: c.billing_months })
-                        .collect(),
+                    cycles: billing.cycles.into_iter().map(|c| BillingCycle { id: c.id, label: c.label, billing_months: c.billing_months }).collect(),
                     terminal: fee("prices.terminal", prices.terminal)?,
                     registration_fee: fee("prices.registration_fee", prices.registration_fee)?,
                     monthly_fee: fee("prices.monthly_fee", prices.monthly_fee)?,

@@ -58,9 +58,17 @@ fn fingerprint(store: &Store) -> String {
 
 /// The separators of the issue: spaces (ASCII, full width, runs), every hyphen and dash form,
 /// the prolonged sound mark in both widths, slash, dot, 、 and ・ (and their IME variants).
-const SEPARATORS: [char; 24] = [' ', '　', '-', '－', 'ー', 'ｰ', '−', '‐', '‑', '‒', '–', '—', '―', '/', '／', '.', '．', '。', '、', '､', '・', '･', ',', '，'];
+const SEPARATORS: [char; 24] =
+    [' ', '　', '-', '－', 'ー', 'ｰ', '−', '‐', '‑', '‒', '–', '—', '―', '/', '／', '.', '．', '。', '、', '､', '・', '･', ',', '，'];
 
-const AROUND: [(&str, &str); 6] = [("", ""), ("カード番号は", "です"), ("お客様より ", " を伺いました。"), ("控え：", "（有効期限12/28）"), ("ＶＩＳＡ", "、折り返し希望"), ("注文EC0000000002 ", "")];
+const AROUND: [(&str, &str); 6] = [
+    ("", ""),
+    ("カード番号は", "です"),
+    ("お客様より ", " を伺いました。"),
+    ("控え：", "（有効期限12/28）"),
+    ("ＶＩＳＡ", "、折り返し希望"),
+    ("注文EC0000000002 ", ""),
+];
 
 fn luhn(digits: &[u8]) -> bool {
     let sum: u32 = digits.iter().rev().enumerate().map(|(i, d)| u32::from(if i % 2 == 1 { [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][usize::from(*d)] } else { *d })).sum();
@@ -132,7 +140,8 @@ impl Fixture {
         sync::import(&mut store, &base, now(), &mut |_, _| true).expect("imports");
         let customer = customer_id(&store, "AW00000001");
         let kaunet = customer_id(&store, "KN00000001");
-        let request = requests::create(&mut store, &tariffs, "catalog_stop", &kaunet, &[], "test", now()).expect("filed")["id"].as_str().expect("id").to_string();
+        let request =
+            requests::create(&mut store, &tariffs, "catalog_stop", &kaunet, &[], "test", now()).expect("filed")["id"].as_str().expect("id").to_string();
         let z = customer_id(&other, "PA00000001");
         customers::add_note(&mut other, &z, "A", "折り返し希望", now()).expect("note");
         let bundle = dir.join("a.mdgb");
@@ -161,26 +170,42 @@ impl Fixture {
             "new_address",
             err(requests::create(store, &self.tariffs, "contact_change", &self.kaunet, &[("new_address".into(), text.into())], "山本", now()).map(drop)),
         ));
-        outcomes.push(("request move comment", "note", err(requests::move_to(store, &self.tariffs, &self.request, "forwarded", text, "山本", now()).map(drop))));
+        outcomes.push((
+            "request move comment",
+            "note",
+            err(requests::move_to(store, &self.tariffs, &self.request, "forwarded", text, "山本", now()).map(drop)),
+        ));
         // A CSV row (a new customer) whose address holds the card, quoted as Excel would.
         let header = std::str::from_utf8(CSV).expect("utf-8").lines().next().expect("header");
-        let csv = format!("{header}\nkaunet,KN00000099,company,株式会社テスト,テスト,,大阪府,5300001,\"{text}\",06-6000-9999,,,active,,,,,,KDDIまとめてオフィス,300000,,,,\n");
+        let csv = format!(
+            "{header}\nkaunet,KN00000099,company,株式会社テスト,テスト,,大阪府,5300001,\"{text}\",06-6000-9999,,,active,,,,,,KDDIまとめてオフィス,300000,,,,\n"
+        );
         let imported = import_customers(store, csv.as_bytes(), Encoding::Auto, false, &self.tariffs, "test", now(), &mut |_| true);
         outcomes.push((
             "CSV import",
             "address",
             match imported {
-                Ok(report) if !report.written && report.errors.len() == 1 && report.errors[0].line == 2 => Err((report.errors[0].field.clone(), report.errors[0].message.clone())),
+                Ok(report) if !report.written && report.errors.len() == 1 && report.errors[0].line == 2 => {
+                    Err((report.errors[0].field.clone(), report.errors[0].message.clone()))
+                }
                 Ok(report) => Err((String::new(), format!("{}", report.to_json()))),
                 Err(e) => Err((String::new(), e.to_string())),
             },
         ));
         let mut receipt: Value = serde_json::from_str(include_str!("../../../assets/samples/documents/receipt.json")).expect("sample");
         receipt["lines"][0]["name"] = json!(text);
-        outcomes.push(("document item name", "lines[0].name", err(documents::issue(store, "receipt", &receipt, &self.tariffs, "test", now(), &mut |_| Ok(())).map(drop))));
+        outcomes.push((
+            "document item name",
+            "lines[0].name",
+            err(documents::issue(store, "receipt", &receipt, &self.tariffs, "test", now(), &mut |_| Ok(())).map(drop)),
+        ));
         let mut receipt: Value = serde_json::from_str(include_str!("../../../assets/samples/documents/receipt.json")).expect("sample");
         receipt["item_name"] = json!(text);
-        outcomes.push(("document お品物名", "item_name", err(documents::issue(store, "receipt", &receipt, &self.tariffs, "test", now(), &mut |_| Ok(())).map(drop))));
+        outcomes.push((
+            "document お品物名",
+            "item_name",
+            err(documents::issue(store, "receipt", &receipt, &self.tariffs, "test", now(), &mut |_| Ok(())).map(drop)),
+        ));
         let issuer = issuer_at(text);
         outcomes.push(("issuer set", "issuer.address", err(documents::set_issuer(store, "amano-shop", issuer, "test", now()))));
         outcomes.push(("customer edit", "address", err(customers::edit(store, &self.customer, &[("address".into(), text.into())], "test", now()).map(drop))));

@@ -2,10 +2,10 @@
 //! order's lines go in; the seed's rules refuse a receipt for a non-card payment and any
 //! document before shipment; the issued document is recorded with its PDF's hash.
 
+use madoguchi_api::ApiError;
 use madoguchi_api::customers;
 use madoguchi_api::documents::{self, IssuerRecord};
 use madoguchi_api::tariffs::Tariffs;
-use madoguchi_api::ApiError;
 use madoguchi_domain::time::Moment;
 use sha2::Digest;
 
@@ -38,19 +38,25 @@ fn orders_become_documents_under_the_seed_rules() {
     let card = pick("SELECT order_number FROM orders WHERE payment_method = 'credit_card' AND shipped_on IS NOT NULL LIMIT 1");
     let transfer = pick("SELECT order_number FROM orders WHERE payment_method = 'bank_transfer' AND shipped_on IS NOT NULL LIMIT 1");
     let unshipped = pick("SELECT order_number FROM orders WHERE shipped_on IS NULL LIMIT 1");
-    let with_ticket = pick("SELECT o.order_number FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE l.delivery_note = 1 AND o.shipped_on IS NOT NULL LIMIT 1");
+    let with_ticket =
+        pick("SELECT o.order_number FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE l.delivery_note = 1 AND o.shipped_on IS NOT NULL LIMIT 1");
 
-    let receipt = documents::issue_for_order(&mut store, "receipt", &card, Some("事務用品"), &tariffs, "test", now(), &mut |_| Ok(())).expect("a card order's receipt");
+    let receipt =
+        documents::issue_for_order(&mut store, "receipt", &card, Some("事務用品"), &tariffs, "test", now(), &mut |_| Ok(())).expect("a card order's receipt");
     assert!(receipt.number.starts_with("RC-"));
-    let stored: (String, String) = raw
-        .query_row("SELECT pdf_sha256, snapshot FROM documents WHERE number = ?1", [&receipt.number], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("recorded");
+    let stored: (String, String) =
+        raw.query_row("SELECT pdf_sha256, snapshot FROM documents WHERE number = ?1", [&receipt.number], |r| Ok((r.get(0)?, r.get(1)?))).expect("recorded");
     let hash: String = sha2::Sha256::digest(&receipt.pdf).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(stored.0, hash, "the stored hash is the PDF's");
     assert!(stored.1.contains(&card) && stored.1.contains("事務用品"), "the snapshot keeps the data it was issued with");
     assert!(receipt.pdf.len() < 80_000, "{} bytes", receipt.pdf.len());
 
-    for (doc_type, order, field) in [("receipt", &transfer, "payment"), ("receipt", &unshipped, "shipped_on"), ("invoice", &unshipped, "shipped_on"), ("delivery_note", &unshipped, "shipped_on")] {
+    for (doc_type, order, field) in [
+        ("receipt", &transfer, "payment"),
+        ("receipt", &unshipped, "shipped_on"),
+        ("invoice", &unshipped, "shipped_on"),
+        ("delivery_note", &unshipped, "shipped_on"),
+    ] {
         match documents::issue_for_order(&mut store, doc_type, order, None, &tariffs, "test", now(), &mut |_| Ok(())) {
             Err(ApiError::Invalid { field: f, .. }) => assert_eq!(f, field, "{doc_type} for {order}"),
             other => panic!("{doc_type} for {order} must be refused on {field}, got {:?}", other.map(|i| i.number)),
@@ -58,7 +64,11 @@ fn orders_become_documents_under_the_seed_rules() {
     }
     documents::issue_for_order(&mut store, "invoice", &card, None, &tariffs, "test", now(), &mut |_| Ok(())).expect("an invoice after shipment");
     documents::issue_for_order(&mut store, "delivery_note", &with_ticket, None, &tariffs, "test", now(), &mut |_| Ok(())).expect("a delivery note for tickets");
-    let shown = customers::customer(&store, &pick(&format!("SELECT a.customer_id FROM orders o JOIN accounts a ON a.id = o.account_id WHERE o.order_number = '{card}'"))).expect("view");
+    let shown = customers::customer(
+        &store,
+        &pick(&format!("SELECT a.customer_id FROM orders o JOIN accounts a ON a.id = o.account_id WHERE o.order_number = '{card}'")),
+    )
+    .expect("view");
     assert!(shown["documents"].as_array().expect("documents").iter().any(|d| d["number"] == receipt.number.as_str()), "the customer sees the document");
 }
 

@@ -72,7 +72,8 @@ fn every_audit_row_is_chained_and_a_row_changed_by_hand_is_named() {
     let conn = raw(&path);
     assert!(conn.execute("UPDATE audit_log SET actor = 'x' WHERE seq = 3", []).is_err(), "the trigger still refuses updates");
     assert!(
-        conn.execute("INSERT INTO audit_log (at, actor, entity, entity_id, action) VALUES ('2026-11-30T12:00:00+09:00', 'x', 'customers', 'y', 'insert')", []).is_err(),
+        conn.execute("INSERT INTO audit_log (at, actor, entity, entity_id, action) VALUES ('2026-11-30T12:00:00+09:00', 'x', 'customers', 'y', 'insert')", [])
+            .is_err(),
         "a row without its hash is refused"
     );
     conn.execute_batch(&format!("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET new_value = '改ざん' WHERE seq = 3; {NO_UPDATE}")).expect("tampered");
@@ -145,7 +146,10 @@ fn the_chain_head_travels_in_every_bundle_and_importers_witness_it() {
     let head = a.audit_head().expect("head").expect("rows");
     assert_eq!(manifest.audit_head.as_ref(), Some(&head));
     let (json, rest) = split_bundle(&bundle);
-    assert_eq!((json["version"].as_i64(), json["audit_head"]["seq"].as_i64(), json["audit_head"]["hash"].as_str()), (Some(1), Some(head.seq), Some(head.hash.as_str())));
+    assert_eq!(
+        (json["version"].as_i64(), json["audit_head"]["seq"].as_i64(), json["audit_head"]["hash"].as_str()),
+        (Some(1), Some(head.seq), Some(head.hash.as_str()))
+    );
 
     let report = sync::import(&mut b, &bundle, at(NOW), &mut |_, _| true).expect("imports");
     assert_eq!(report["audit_head"]["witnessed"], "new", "{report}");
@@ -217,10 +221,19 @@ fn rotation_keeps_seven_daily_and_four_weekly_backups() {
     assert_eq!(deleted.len(), 92 - 11);
     let kept: Vec<String> = [
         // The newest of each of the 7 latest days that have a backup (27 November has none).
-        "20261130-030000", "20261129-180000", "20261128-030000", "20261126-030000", "20261125-030000", "20261124-030000", "20261123-030000",
+        "20261130-030000",
+        "20261129-180000",
+        "20261128-030000",
+        "20261126-030000",
+        "20261125-030000",
+        "20261124-030000",
+        "20261123-030000",
         // Before those, the newest of each of the 4 latest ISO weeks: 47 (the 22nd is a
         // Sunday), 46, 45, 44.
-        "20261122-030000", "20261115-030000", "20261108-030000", "20261101-030000",
+        "20261122-030000",
+        "20261115-030000",
+        "20261108-030000",
+        "20261101-030000",
     ]
     .iter()
     .flat_map(|s| [format!("madoguchi-{s}.sqlite3"), format!("madoguchi-{s}.sqlite3.sha256")])

@@ -128,7 +128,8 @@ fn importing_the_same_file_again_changes_nothing() {
 fn a_shift_jis_file_from_excel_imports() {
     let path = temp_db("sjis");
     let text = "サービス,お客様番号,氏名,フリガナ,生年月日,都道府県,郵便番号,住所,電話番号1\r\n\
-         alwater,AW00000100,髙橋　美咲,ﾀｶﾊｼ ﾐｻｷ,1990/2/28,北海道,060-0001,札幌市中央区北1条西2丁目,011-222-3333\r\n".to_string();
+         alwater,AW00000100,髙橋　美咲,ﾀｶﾊｼ ﾐｻｷ,1990/2/28,北海道,060-0001,札幌市中央区北1条西2丁目,011-222-3333\r\n"
+        .to_string();
     let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&text);
     assert!(!unmappable, "CP932 has 髙 and half-width kana");
     assert!(std::str::from_utf8(&bytes).is_err(), "the test file really is Shift_JIS");
@@ -144,7 +145,9 @@ fn a_shift_jis_file_from_excel_imports() {
 #[test]
 fn empty_and_headerless_files_are_refused_naming_the_problem() {
     let path = temp_db("empty");
-    for (bytes, field) in [(&b""[..], "file"), (b"\n\n", "file"), (HEADER.as_bytes(), "file"), (b"name,phone\nx,y\n", "header"), (b"service,customer_number\n", "header")] {
+    for (bytes, field) in
+        [(&b""[..], "file"), (b"\n\n", "file"), (HEADER.as_bytes(), "file"), (b"name,phone\nx,y\n", "header"), (b"service,customer_number\n", "header")]
+    {
         match import(&path, bytes, false) {
             Err(ApiError::Invalid { field: f, .. }) => assert_eq!(f, field, "{:?}", String::from_utf8_lossy(bytes)),
             other => panic!("{:?} must be refused, got {other:?}", String::from_utf8_lossy(bytes)),
@@ -196,7 +199,9 @@ fn columns_the_file_does_not_have_never_change_what_is_stored() {
         .expect("account");
     assert_eq!((points, member, status.as_str()), (500, 1, "cancelled"));
     let phones: i64 = conn
-        .query_row("SELECT count(*) FROM customer_phones p JOIN accounts a ON a.customer_id = p.customer_id WHERE a.customer_number = 'AW00000001'", [], |r| r.get(0))
+        .query_row("SELECT count(*) FROM customer_phones p JOIN accounts a ON a.customer_id = p.customer_id WHERE a.customer_number = 'AW00000001'", [], |r| {
+            r.get(0)
+        })
         .expect("phones");
     assert_eq!(phones, 2, "the second phone is kept");
 }

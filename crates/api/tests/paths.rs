@@ -142,7 +142,10 @@ fn a_file_written_durably_is_whole_and_leaves_no_temporary() {
 #[test]
 fn where_data_and_config_share_a_folder_the_remembered_database_follows_too() {
     let (root, _, _) = home("shared");
-    let (old, new) = (Folders { data: root.join(paths::OLD_APP_ID), config: root.join(paths::OLD_APP_ID) }, Folders { data: root.join(paths::APP_ID), config: root.join(paths::APP_ID) });
+    let (old, new) = (
+        Folders { data: root.join(paths::OLD_APP_ID), config: root.join(paths::OLD_APP_ID) },
+        Folders { data: root.join(paths::APP_ID), config: root.join(paths::APP_ID) },
+    );
     old_installation(&old);
     assert!(matches!(paths::move_old_data(&old, &new, now()).expect("moves"), Moved::Moved { .. }));
     let config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(new.config.join("config.json")).expect("config")).expect("json");

@@ -2,11 +2,11 @@
 //! rules compute (holidays, month ends), overdue detection as the clock moves, a complete and
 //! ordered history, and the seed rules on late FAXes and late pauses.
 
+use madoguchi_api::ApiError;
 use madoguchi_api::customers;
 use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::requests;
 use madoguchi_api::tariffs::Tariffs;
-use madoguchi_api::ApiError;
 use madoguchi_domain::request::find;
 use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
@@ -49,7 +49,9 @@ fn field_error(result: Result<Value, ApiError>) -> String {
 fn a_dealer_change_runs_its_course_with_dates_and_history() {
     let (mut store, tariffs) = setup("dealer");
     let kaunet = customer(&store, "KN00000001");
-    let r = requests::create(&mut store, &tariffs, "dealer_change", &kaunet, &fields(&[("fax_deadline", "2026-12-04")]), "山本", at("2026-11-20T10:00:00+09:00")).expect("filed");
+    let r =
+        requests::create(&mut store, &tariffs, "dealer_change", &kaunet, &fields(&[("fax_deadline", "2026-12-04")]), "山本", at("2026-11-20T10:00:00+09:00"))
+            .expect("filed");
     assert_eq!(r["status"], "received");
     assert_eq!(r["fields"]["current_dealer"], "KDDIまとめてオフィス", "the account's dealer fills the field");
     assert_eq!(r["due_on"], "2026-12-04");
@@ -61,7 +63,8 @@ fn a_dealer_change_runs_its_course_with_dates_and_history() {
     let row = listed["requests"].as_array().expect("rows").iter().find(|r| r["id"] == id.as_str()).expect("listed").clone();
     assert_eq!(row["customer_name"], customers::customer(&store, &kaunet).expect("customer")["name"], "the list names the customer");
     requests::move_to(&mut store, &tariffs, &id, "fax_sent", "", "山本", at("2026-11-20T11:00:00+09:00")).expect("sent");
-    let returned = requests::move_to(&mut store, &tariffs, &id, "returned", "FAX受領", "佐々木", at("2026-12-04T17:00:00+09:00")).expect("returned on the deadline");
+    let returned =
+        requests::move_to(&mut store, &tariffs, &id, "returned", "FAX受領", "佐々木", at("2026-12-04T17:00:00+09:00")).expect("returned on the deadline");
     // Returned in December: the switch comes in January or February (seed 002).
     assert_eq!(returned["computed"]["effective_earliest"], "2027-01-01");
     assert_eq!(returned["computed"]["effective_latest"], "2027-02-01");
@@ -69,7 +72,11 @@ fn a_dealer_change_runs_its_course_with_dates_and_history() {
     requests::move_to(&mut store, &tariffs, &id, "switching", "", "佐々木", at("2026-12-05T10:00:00+09:00")).expect("switching");
     let done = requests::move_to(&mut store, &tariffs, &id, "completed", "メールで切替通知", "佐々木", at("2027-01-10T10:00:00+09:00")).expect("done");
     assert_eq!(done["open"], false);
-    assert_eq!(field_error(requests::move_to(&mut store, &tariffs, &id, "cancelled", "", "佐々木", at("2027-01-11T10:00:00+09:00"))), "to", "a closed request stays closed");
+    assert_eq!(
+        field_error(requests::move_to(&mut store, &tariffs, &id, "cancelled", "", "佐々木", at("2027-01-11T10:00:00+09:00"))),
+        "to",
+        "a closed request stays closed"
+    );
     let history = done["history"].as_array().expect("history");
     let steps: Vec<(&str, &str)> = history.iter().map(|h| (h["to"].as_str().unwrap_or(""), h["actor"].as_str().unwrap_or(""))).collect();
     assert_eq!(steps, [("received", "山本"), ("fax_sent", "山本"), ("returned", "佐々木"), ("switching", "佐々木"), ("completed", "佐々木")]);
@@ -82,7 +89,9 @@ fn a_dealer_change_runs_its_course_with_dates_and_history() {
 fn a_fax_returned_after_its_deadline_changes_nothing() {
     let (mut store, tariffs) = setup("late-fax");
     let kaunet = customer(&store, "KN00000001");
-    let r = requests::create(&mut store, &tariffs, "dealer_change", &kaunet, &fields(&[("fax_deadline", "2026-12-04")]), "山本", at("2026-11-20T10:00:00+09:00")).expect("filed");
+    let r =
+        requests::create(&mut store, &tariffs, "dealer_change", &kaunet, &fields(&[("fax_deadline", "2026-12-04")]), "山本", at("2026-11-20T10:00:00+09:00"))
+            .expect("filed");
     let id = r["id"].as_str().expect("id").to_string();
     requests::move_to(&mut store, &tariffs, &id, "fax_sent", "", "山本", at("2026-11-20T11:00:00+09:00")).expect("sent");
     assert_eq!(field_error(requests::move_to(&mut store, &tariffs, &id, "returned", "", "山本", at("2026-12-05T09:00:00+09:00"))), "to");
@@ -105,7 +114,12 @@ fn a_pause_knows_its_deadline_and_becomes_overdue_as_the_clock_moves() {
     assert_eq!(r["due_on"], "2026-11-19");
     let id = r["id"].as_str().expect("id").to_string();
     let overdue = |store: &Store, when: &str| -> Vec<String> {
-        requests::list(store, false, true, None, at(when)).expect("list")["requests"].as_array().expect("list").iter().map(|r| r["id"].as_str().unwrap_or("").to_string()).collect()
+        requests::list(store, false, true, None, at(when)).expect("list")["requests"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|r| r["id"].as_str().unwrap_or("").to_string())
+            .collect()
     };
     assert!(overdue(&store, "2026-11-19T20:00:00+09:00").is_empty(), "due on the 19th: not overdue that day");
     assert_eq!(overdue(&store, "2026-11-20T09:00:00+09:00"), vec![id.clone()], "overdue the next day");
@@ -219,7 +233,8 @@ fn every_type_allows_exactly_its_transitions_through_the_api() {
                 let id = r["id"].as_str().expect("id").to_string();
                 let path = path_to(machine, from);
                 for step in path.windows(2) {
-                    requests::move_to(&mut store, &tariffs, &id, step[1], "", "山本", now).unwrap_or_else(|e| panic!("{type_id}: {} → {}: {e}", step[0], step[1]));
+                    requests::move_to(&mut store, &tariffs, &id, step[1], "", "山本", now)
+                        .unwrap_or_else(|e| panic!("{type_id}: {} → {}: {e}", step[0], step[1]));
                 }
                 let result = requests::move_to(&mut store, &tariffs, &id, to, "", "山本", now);
                 if machine.allows(from, to) {

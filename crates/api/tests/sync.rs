@@ -150,7 +150,10 @@ fn three_installations_converge_whatever_order_bundles_travel_in() {
     let zv = customers::customer(&store, &z).expect("z");
     assert_eq!(zv["name_kana"], "タナカ ハナコ");
     assert_eq!(zv["notes"].as_array().expect("notes").len(), 1, "{zv}");
-    assert!(customers::lookup(&store, "タナカハナコ", 5).expect("lookup")["results"].as_array().expect("r").iter().any(|r| r["customer_id"] == z.as_str()), "the name index follows an imported edit");
+    assert!(
+        customers::lookup(&store, "タナカハナコ", 5).expect("lookup")["results"].as_array().expect("r").iter().any(|r| r["customer_id"] == z.as_str()),
+        "the name index follows an imported edit"
+    );
     let shown = requests::show(&store, &request, at(NOW));
     assert!(shown.is_err(), "the request of the deleted customer goes with it");
 

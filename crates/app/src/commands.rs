@@ -261,7 +261,8 @@ impl Session {
     pub fn add_note(&self, args: AddNoteArgs) -> Result<Value, CommandError> {
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
-        let id = customers::add_note(&mut db.store, &args.customer_id, &agent, &args.body, self.now()).map_err(|e| CommandError::from(e).renamed("note", "body"))?;
+        let id =
+            customers::add_note(&mut db.store, &args.customer_id, &agent, &args.body, self.now()).map_err(|e| CommandError::from(e).renamed("note", "body"))?;
         Ok(json!({"id": id}))
     }
 
@@ -285,7 +286,8 @@ impl Session {
         let body = quote::summary(&args.request, &args.answer, &self.tariffs)?;
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
-        let id = customers::add_note(&mut db.store, &args.customer_id, &agent, &body, self.now()).map_err(|e| CommandError::from(e).renamed("note", "answer"))?;
+        let id =
+            customers::add_note(&mut db.store, &args.customer_id, &agent, &body, self.now()).map_err(|e| CommandError::from(e).renamed("note", "answer"))?;
         Ok(json!({"id": id}))
     }
 
@@ -304,7 +306,12 @@ impl Session {
     /// pages, bytes}`. The file is made durable in place (temporary file, fsync, rename, folder
     /// fsync) inside the issue's transaction, before the commit; if the issue then fails, the
     /// file is removed, so a PDF on disk is always one the database recorded.
-    fn write_issued(&self, db: &mut Db, file_name: impl Fn(&str) -> String, issue: impl FnOnce(&mut Db, documents::Deliver) -> Result<Issued, madoguchi_api::ApiError>) -> Result<Value, CommandError> {
+    fn write_issued(
+        &self,
+        db: &mut Db,
+        file_name: impl Fn(&str) -> String,
+        issue: impl FnOnce(&mut Db, documents::Deliver) -> Result<Issued, madoguchi_api::ApiError>,
+    ) -> Result<Value, CommandError> {
         let dir = self.documents_dir(&db.store)?;
         std::fs::create_dir_all(&dir).map_err(|e| io_failed(&dir, e))?;
         let mut placed: Option<PathBuf> = None;
@@ -339,10 +346,24 @@ impl Session {
         if order.is_some() && customer.is_none() {
             return Err(CommandError::invalid("customer_id", "missing: an order_id is given with its customer"));
         }
-        self.write_issued(&mut db, |number| format!("{number}.pdf"), |db, deliver| match &customer {
-            Some(customer) => documents::issue_for_customer(&mut db.store, &args.doc_type, &args.document, customer, order.as_deref(), &self.tariffs, &agent, now, deliver),
-            None => documents::issue(&mut db.store, &args.doc_type, &args.document, &self.tariffs, &agent, now, deliver),
-        })
+        self.write_issued(
+            &mut db,
+            |number| format!("{number}.pdf"),
+            |db, deliver| match &customer {
+                Some(customer) => documents::issue_for_customer(
+                    &mut db.store,
+                    &args.doc_type,
+                    &args.document,
+                    customer,
+                    order.as_deref(),
+                    &self.tariffs,
+                    &agent,
+                    now,
+                    deliver,
+                ),
+                None => documents::issue(&mut db.store, &args.doc_type, &args.document, &self.tariffs, &agent, now, deliver),
+            },
+        )
         .map_err(|e| e.renamed("type", "doc_type"))
     }
 
@@ -353,9 +374,11 @@ impl Session {
         let now = self.now();
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
-        self.write_issued(&mut db, |number| format!("{number}-reissue.pdf"), |db, deliver| {
-            documents::reissue(&mut db.store, &args.doc_type, &args.number, &self.tariffs, &agent, now, deliver)
-        })
+        self.write_issued(
+            &mut db,
+            |number| format!("{number}-reissue.pdf"),
+            |db, deliver| documents::reissue(&mut db.store, &args.doc_type, &args.number, &self.tariffs, &agent, now, deliver),
+        )
     }
 
     /// The latest print of a document number in the documents folder: its re-issue (再発行)
@@ -498,7 +521,10 @@ impl Session {
             let Some(chosen) = self.dialogs.choose(&FileDialog::new_database()) else { return Ok(cancelled()) };
             let path = std::path::absolute(&chosen.path).map_err(|e| CommandError::invalid("path", e))?;
             if path.exists() {
-                return Err(CommandError::invalid("path", format!("{} already exists; open it with 「データベースを開く」 or choose a new name", path.display())));
+                return Err(CommandError::invalid(
+                    "path",
+                    format!("{} already exists; open it with 「データベースを開く」 or choose a new name", path.display()),
+                ));
             }
             path
         } else {
@@ -546,7 +572,10 @@ impl Session {
     pub fn restore_backup(&self, args: RestoreBackupArgs) -> Result<Value, CommandError> {
         let dir = self.backups_dir.as_ref().ok_or_else(|| CommandError::invalid("path", "this session has no backups folder"))?;
         let listed = backup::list(dir)?;
-        let chosen = listed.iter().find(|b| b.path == args.path).ok_or_else(|| CommandError::invalid("path", format!("{} is not one of the backups in {}", args.path.display(), dir.display())))?;
+        let chosen = listed
+            .iter()
+            .find(|b| b.path == args.path)
+            .ok_or_else(|| CommandError::invalid("path", format!("{} is not one of the backups in {}", args.path.display(), dir.display())))?;
         if self.jobs.running() {
             return Err(CommandError::invalid("path", "a job is running; restore when it has finished"));
         }
@@ -557,7 +586,8 @@ impl Session {
         drop(std::mem::replace(&mut db.store, standin));
         let restored = backup::restore(&db.path, &chosen.path, now);
         // Reopen whatever is in place now: the restored backup, or the database as it was.
-        db.store = customers::open(&db.path, now).map_err(|e| CommandError::failed(format!("{} could not be opened again ({e}); restart madoguchi", db.path.display())))?;
+        db.store = customers::open(&db.path, now)
+            .map_err(|e| CommandError::failed(format!("{} could not be opened again ({e}); restart madoguchi", db.path.display())))?;
         let restored = restored.map_err(|e| CommandError::from(e).renamed("backup", "path"))?;
         let mut answer = self.status_of(&db)?;
         answer["restored_from"] = json!(chosen.path);
@@ -608,7 +638,9 @@ impl Session {
         let now = self.now();
         let job = match args.kind.as_str() {
             "seed" => {
-                if let Some(key) = [("since", args.since), ("encoding", args.encoding.is_some()), ("skip_bad", args.skip_bad)].iter().find(|(_, set)| *set).map(|(k, _)| *k) {
+                if let Some(key) =
+                    [("since", args.since), ("encoding", args.encoding.is_some()), ("skip_bad", args.skip_bad)].iter().find(|(_, set)| *set).map(|(k, _)| *k)
+                {
                     return Err(CommandError::invalid(key, "is not an argument of a seed job"));
                 }
                 let count = args.count.ok_or_else(|| CommandError::invalid("count", "missing"))?;
@@ -624,7 +656,9 @@ impl Session {
                 })?
             }
             "import_customers" => {
-                if let Some(key) = [("count", args.count.is_some()), ("seed", args.seed.is_some()), ("since", args.since)].iter().find(|(_, set)| *set).map(|(k, _)| *k) {
+                if let Some(key) =
+                    [("count", args.count.is_some()), ("seed", args.seed.is_some()), ("since", args.since)].iter().find(|(_, set)| *set).map(|(k, _)| *k)
+                {
                     return Err(CommandError::invalid(key, "is not an argument of an import job"));
                 }
                 let encoding = match args.encoding.as_deref() {
@@ -650,10 +684,11 @@ impl Session {
                 })?
             }
             "export_bundle" | "import_bundle" | "sync_folder" => {
-                if let Some(key) = [("count", args.count.is_some()), ("seed", args.seed.is_some()), ("encoding", args.encoding.is_some()), ("skip_bad", args.skip_bad)]
-                    .iter()
-                    .find(|(_, set)| *set)
-                    .map(|(k, _)| *k)
+                if let Some(key) =
+                    [("count", args.count.is_some()), ("seed", args.seed.is_some()), ("encoding", args.encoding.is_some()), ("skip_bad", args.skip_bad)]
+                        .iter()
+                        .find(|(_, set)| *set)
+                        .map(|(k, _)| *k)
                 {
                     return Err(CommandError::invalid(key, format!("is not an argument of a {} job", args.kind)));
                 }
@@ -665,7 +700,12 @@ impl Session {
                     None => return Ok(cancelled()),
                 }
             }
-            other => return Err(CommandError::invalid("kind", format!("'{other}' is not a job (seed, import_customers, export_bundle, import_bundle, sync_folder)"))),
+            other => {
+                return Err(CommandError::invalid(
+                    "kind",
+                    format!("'{other}' is not a job (seed, import_customers, export_bundle, import_bundle, sync_folder)"),
+                ));
+            }
         };
         Ok(json!({"job": job}))
     }

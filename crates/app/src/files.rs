@@ -165,7 +165,8 @@ pub fn save_target(dialogs: &dyn Dialogs, dialog: &FileDialog, db: &Path) -> Res
     if path.is_dir() {
         return Err(CommandError::invalid("path", format!("{} is a folder", path.display())));
     }
-    if path.exists() && !chosen.overwrite_confirmed && !dialogs.confirm("上書きの確認", &format!("{} は既にあります。置き換えますか？", path.display())) {
+    if path.exists() && !chosen.overwrite_confirmed && !dialogs.confirm("上書きの確認", &format!("{} は既にあります。置き換えますか？", path.display()))
+    {
         return Ok(None);
     }
     Ok(Some(path))

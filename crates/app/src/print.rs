@@ -45,5 +45,9 @@ fn shell_print(path: &Path) -> Result<(), String> {
     // arguments are documented as optional (null).
     let result = unsafe { ShellExecuteW(std::ptr::null_mut(), verb.as_ptr(), file.as_ptr(), std::ptr::null(), std::ptr::null(), SW_HIDE) };
     // Values above 32 mean success (the Win32 documentation of ShellExecute).
-    if result as isize > 32 { Ok(()) } else { Err(format!("the shell could not print this file (ShellExecute error {}); is a PDF viewer installed?", result as isize)) }
+    if result as isize > 32 {
+        Ok(())
+    } else {
+        Err(format!("the shell could not print this file (ShellExecute error {}); is a PDF viewer installed?", result as isize))
+    }
 }

@@ -24,7 +24,8 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn session(dir: &Path, backups_dir: Option<PathBuf>) -> Session {
-    let options = Options { agent: Some("テスト担当".into()), now: Some(now()), documents_dir: Some(dir.join("documents")), backups_dir, ..Options::default() };
+    let options =
+        Options { agent: Some("テスト担当".into()), now: Some(now()), documents_dir: Some(dir.join("documents")), backups_dir, ..Options::default() };
     Session::new(&dir.join("app.sqlite3"), options).expect("session opens")
 }
 
@@ -37,7 +38,8 @@ fn filled(dir: &Path) -> String {
     let mut store = customers::open(&dir.join("app.sqlite3"), now()).expect("opens");
     let tariffs = madoguchi_api::tariffs::Tariffs::embedded().expect("tariffs");
     let csv = include_bytes!("../../api/tests/fixtures/customers.csv");
-    madoguchi_api::import::import_customers(&mut store, csv, madoguchi_api::import::Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true).expect("imports");
+    madoguchi_api::import::import_customers(&mut store, csv, madoguchi_api::import::Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true)
+        .expect("imports");
     customers::lookup(&store, "AW00000001", 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("a customer").to_string()
 }
 
@@ -121,7 +123,8 @@ fn an_issued_pdf_is_in_place_with_no_temporary_file_beside_it() {
     let document: Value = serde_json::from_str(include_str!("../../../assets/samples/documents/receipt.json")).expect("sample");
     let issued = ok(&session, "issue_document", json!({"doc_type": "receipt", "document": document}));
     let number = issued["number"].as_str().expect("number");
-    let names: Vec<String> = std::fs::read_dir(dir.join("documents")).expect("documents").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> =
+        std::fs::read_dir(dir.join("documents")).expect("documents").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(names, [format!("{number}.pdf")]);
     // A refused document leaves no file and takes no number.
     let mut bad = document.clone();

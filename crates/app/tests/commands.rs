@@ -399,7 +399,8 @@ fn an_order_is_drafted_into_its_document() {
     for query in ["田", "藤", "山", "木", "川", "子"] {
         for hit in f.ok("lookup", json!({"query": query, "limit": 100}))["results"].as_array().expect("results") {
             let customer = f.ok("customer", hit.clone().as_object().map(|h| json!({"id": h["customer_id"]})).expect("hit"));
-            let orders: Vec<Value> = customer["accounts"].as_array().expect("accounts").iter().flat_map(|a| a["orders"].as_array().cloned().unwrap_or_default()).collect();
+            let orders: Vec<Value> =
+                customer["accounts"].as_array().expect("accounts").iter().flat_map(|a| a["orders"].as_array().cloned().unwrap_or_default()).collect();
             if let Some(order) = orders.into_iter().next() {
                 found = Some((customer, order));
                 break;
@@ -500,7 +501,17 @@ fn settings_issuers_and_the_database_switch() {
     assert_eq!((opened["db_path"].clone(), opened["customers"].clone()), (json!(other), json!(0)));
     assert_eq!(opened["agent"], "テスト担当", "the new database has no agent.name");
     assert_eq!(remembered_db_path(&f.dir.join("config").join("config.json")), Some(other.clone()), "remembered for the next start");
-    assert_eq!(f.asked(), ["folder: 発行した書類の保存先フォルダ", "folder: 発行した書類の保存先フォルダ", "folder: 同期に使う共有フォルダ", "open: 印影画像（PNG）", "open: 印影画像（PNG）", "save: 新しいデータベース"]);
+    assert_eq!(
+        f.asked(),
+        [
+            "folder: 発行した書類の保存先フォルダ",
+            "folder: 発行した書類の保存先フォルダ",
+            "folder: 同期に使う共有フォルダ",
+            "open: 印影画像（PNG）",
+            "open: 印影画像（PNG）",
+            "save: 新しいデータベース"
+        ]
+    );
     f.answer(&[Answer::Path(f.dir.join("app.sqlite3"))]);
     let back = f.ok("open_database", json!({"create": false}));
     assert_eq!(back["agent"], "山本");

@@ -3,11 +3,11 @@
 //! browser tests drive the same `Session` as the desktop shell, and answers the session's file
 //! dialogs with a test double (`/test/dialogs`). Never part of the release app.
 
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use madoguchi_app::{Chosen, CommandError, Dialogs, ErrorCode, FileDialog, Options, Session};
@@ -20,7 +20,8 @@ const MAX_HEAD: u64 = 64 * 1024;
 /// The only address the bridge listens on.
 const HOST: &str = "127.0.0.1";
 
-const USAGE: &str = "usage: madoguchi-bridge --db FILE --ui DIR [--port N] [--host 127.0.0.1] [--as-of RFC3339] [--documents DIR] [--backups DIR] [--agent NAME]";
+const USAGE: &str =
+    "usage: madoguchi-bridge --db FILE --ui DIR [--port N] [--host 127.0.0.1] [--as-of RFC3339] [--documents DIR] [--backups DIR] [--agent NAME]";
 
 /// The dialogs' test double: answers queued by `POST /test/dialogs` (a path, null for
 /// cancelled, a boolean for a question), taken in order; every dialog asked is listed.
@@ -169,7 +170,9 @@ fn read_request(stream: &TcpStream) -> Result<Request, Answer> {
     }
     let mut first = lines.first().map(|l| l.split(' ')).ok_or_else(|| bad("no request line"))?;
     let (method, target) = (first.next().unwrap_or_default().to_string(), first.next().unwrap_or_default().to_string());
-    let header = |name: &str| lines.iter().skip(1).find_map(|l| l.split_once(':').filter(|(n, _)| n.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_string()));
+    let header = |name: &str| {
+        lines.iter().skip(1).find_map(|l| l.split_once(':').filter(|(n, _)| n.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_string()))
+    };
     let length: usize = header("Content-Length").map_or(Ok(0), |v| v.parse()).map_err(|_| bad("bad Content-Length"))?;
     if length > MAX_BODY {
         return Err(error_response(&CommandError::invalid("body", "larger than 16 MiB")));

@@ -130,7 +130,8 @@ fn it_serves_the_ui_folder_and_nothing_outside_it() {
 fn post_status(bridge: &Bridge, headers: &str) -> u16 {
     let mut stream = TcpStream::connect(&bridge.address).expect("connects");
     let body = "{}";
-    write!(stream, "POST /invoke/status HTTP/1.1\r\nHost: {}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}", bridge.address, body.len()).expect("sends");
+    write!(stream, "POST /invoke/status HTTP/1.1\r\nHost: {}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}", bridge.address, body.len())
+        .expect("sends");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("reads");
     response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)

@@ -18,21 +18,14 @@ fn now() -> madoguchi_domain::time::Moment {
 
 fn in_process(c: &mut Criterion) {
     let tariffs = Tariffs::embedded().expect("tariffs");
-    c.bench_function("quote in process (plus-aqua cancellation)", |b| {
-        b.iter(|| quote_json(black_box(REQUEST), now(), &tariffs).expect("answers"))
-    });
+    c.bench_function("quote in process (plus-aqua cancellation)", |b| b.iter(|| quote_json(black_box(REQUEST), now(), &tariffs).expect("answers")));
     c.bench_function("tariffs load and validate", |b| b.iter(|| Tariffs::embedded().expect("tariffs")));
 }
 
 fn whole_process(c: &mut Criterion) {
     c.bench_function("madoguchi quote process", |b| {
         b.iter(|| {
-            let mut child = Command::new(env!("CARGO_BIN_EXE_madoguchi"))
-                .arg("quote")
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .spawn()
-                .expect("starts");
+            let mut child = Command::new(env!("CARGO_BIN_EXE_madoguchi")).arg("quote").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("starts");
             child.stdin.take().expect("stdin").write_all(REQUEST.as_bytes()).expect("writes");
             let output = child.wait_with_output().expect("ends");
             assert!(output.status.success());

@@ -6,19 +6,18 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use madoguchi_api::backup;
+use madoguchi_api::clock;
 use madoguchi_api::customers::{self, ApiError};
 use madoguchi_api::documents;
-use madoguchi_api::requests;
-use madoguchi_api::pop;
+use madoguchi_api::import::{self, Encoding};
 use madoguchi_api::paths;
+use madoguchi_api::pop;
+use madoguchi_api::quote::{kinds, quote_json};
+use madoguchi_api::requests;
 use madoguchi_api::settings;
 use madoguchi_api::sync;
-use madoguchi_api::import::{self, Encoding};
-use madoguchi_api::quote::{kinds, quote_json};
 use madoguchi_api::tariffs::Tariffs;
-use madoguchi_api::clock;
 use serde_json::Value;
-
 
 /// A request the user can fix (exit 2), or a failure of the installation (exit 1).
 enum Failure {
@@ -358,7 +357,12 @@ fn run(cli: Cli) -> Result<String, Failure> {
             match command {
                 DbCommand::Init => {
                     let store = open()?;
-                    Ok(format!("{}: schema {}, installation {}", path.display(), store.schema_version().map_err(ApiError::from)?, store.installation_id().map_err(ApiError::from)?))
+                    Ok(format!(
+                        "{}: schema {}, installation {}",
+                        path.display(),
+                        store.schema_version().map_err(ApiError::from)?,
+                        store.installation_id().map_err(ApiError::from)?
+                    ))
                 }
                 DbCommand::Seed { customers: count, seed } => {
                     let mut store = open()?;
@@ -395,7 +399,9 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 DbCommand::Restore { file } => {
                     let restored = backup::restore(&path, &file, now)?;
                     let customers = customers::customer_count(&open()?)?;
-                    let aside = restored.replaced.map_or_else(|| "there was no database before".to_string(), |p| format!("the replaced database is kept as {}", p.display()));
+                    let aside = restored
+                        .replaced
+                        .map_or_else(|| "there was no database before".to_string(), |p| format!("the replaced database is kept as {}", p.display()));
                     Ok(format!("{}: restored from {} ({customers} customers); {aside}", path.display(), file.display()))
                 }
             }
@@ -496,7 +502,17 @@ fn run(cli: Cli) -> Result<String, Failure> {
             }
             Ok(results
                 .iter()
-                .map(|r| format!("{}  {}（{}）{}  [{}: {}]", r["customer_id"].as_str().unwrap_or(""), text(&r["name"]), text(&r["name_kana"]), text(&r["prefecture"]), text(&r["matched_label"]), text(&r["matched"])))
+                .map(|r| {
+                    format!(
+                        "{}  {}（{}）{}  [{}: {}]",
+                        r["customer_id"].as_str().unwrap_or(""),
+                        text(&r["name"]),
+                        text(&r["name_kana"]),
+                        text(&r["prefecture"]),
+                        text(&r["matched_label"]),
+                        text(&r["matched"])
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("\n"))
         }
@@ -554,7 +570,16 @@ fn run(cli: Cli) -> Result<String, Failure> {
                         .as_array()
                         .into_iter()
                         .flatten()
-                        .map(|r| format!("{}  {}  {}  期限 {}{}", text(&r["id"]), text(&r["type_label"]), text(&r["status_label"]), r["due_on"].as_str().unwrap_or("—"), if r["overdue"] == true { "  【期限超過】" } else { "" }))
+                        .map(|r| {
+                            format!(
+                                "{}  {}  {}  期限 {}{}",
+                                text(&r["id"]),
+                                text(&r["type_label"]),
+                                text(&r["status_label"]),
+                                r["due_on"].as_str().unwrap_or("—"),
+                                if r["overdue"] == true { "  【期限超過】" } else { "" }
+                            )
+                        })
                         .collect();
                     return Ok(if rows.is_empty() { "該当する依頼はありません".into() } else { rows.join("\n") });
                 }
@@ -574,7 +599,14 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 lines.push(format!("注意: {warning}"));
             }
             for h in view["history"].as_array().into_iter().flatten() {
-                lines.push(format!("  {} {} → {} {} {}", text(&h["at"]), h["from"].as_str().unwrap_or("—"), text(&h["to"]), text(&h["actor"]), text(&h["comment"])));
+                lines.push(format!(
+                    "  {} {} → {} {} {}",
+                    text(&h["at"]),
+                    h["from"].as_str().unwrap_or("—"),
+                    text(&h["to"]),
+                    text(&h["actor"]),
+                    text(&h["comment"])
+                ));
             }
             Ok(lines.join("\n"))
         }
@@ -663,12 +695,23 @@ fn counted(what: &'static str) -> impl FnMut(u64, u64) -> bool {
 fn import_summary(r: &Value) -> String {
     let mut line = format!(
         "{} changes from {}: {} applied, {} already known, {} conflicts, {} waiting for their parent row",
-        r["changes"], text(&r["source"]), r["applied"], r["already_known"], r["conflicts"].as_array().map_or(0, Vec::len), r["pending"]
+        r["changes"],
+        text(&r["source"]),
+        r["applied"],
+        r["already_known"],
+        r["conflicts"].as_array().map_or(0, Vec::len),
+        r["pending"]
     );
     for c in r["conflicts"].as_array().into_iter().flatten() {
         line.push_str(&format!(
             "\n  conflict {} {} {}: kept {} (from {}), discarded {} (from {})",
-            text(&c["table"]), text(&c["id"]), text(&c["field"]), c["kept"]["value"], text(&c["kept"]["origin"]), c["discarded"]["value"], text(&c["discarded"]["origin"])
+            text(&c["table"]),
+            text(&c["id"]),
+            text(&c["field"]),
+            c["kept"]["value"],
+            text(&c["kept"]["origin"]),
+            c["discarded"]["value"],
+            text(&c["discarded"]["origin"])
         ));
     }
     line

@@ -189,7 +189,9 @@ fn an_audit_row_changed_by_hand_is_named_by_db_check() {
     filled(&db);
     assert!(ok(run(&db, &["db", "check"])).ends_with("ok\n"));
     let conn = rusqlite::Connection::open(&db).expect("raw");
-    let (seq, name): (i64, String) = conn.query_row("SELECT seq, new_value FROM audit_log WHERE entity = 'customers' ORDER BY seq LIMIT 1 OFFSET 2", [], |r| Ok((r.get(0)?, r.get(1)?))).expect("a row");
+    let (seq, name): (i64, String) = conn
+        .query_row("SELECT seq, new_value FROM audit_log WHERE entity = 'customers' ORDER BY seq LIMIT 1 OFFSET 2", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("a row");
     conn.execute_batch(&format!(
         "DROP TRIGGER audit_log_no_update;
          UPDATE audit_log SET new_value = '{name}様' WHERE seq = {seq};

@@ -24,7 +24,12 @@ fn madoguchi(dir: &Path, args: &[&str]) -> Output {
     let db = dir.join("docs.sqlite3");
     if !db.exists() {
         // A fixed installation code, so numbers (and their right-aligned layout) are stable.
-        let set = Command::new(env!("CARGO_BIN_EXE_madoguchi")).arg("--db").arg(&db).args(["settings", "set", "numbering.installation", "TEST"]).output().expect("runs");
+        let set = Command::new(env!("CARGO_BIN_EXE_madoguchi"))
+            .arg("--db")
+            .arg(&db)
+            .args(["settings", "set", "numbering.installation", "TEST"])
+            .output()
+            .expect("runs");
         assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
     }
     Command::new(env!("CARGO_BIN_EXE_madoguchi"))
@@ -95,7 +100,8 @@ fn every_document_matches_its_golden_text_pages_and_fonts() {
 #[test]
 fn a_long_order_breaks_over_pages_with_headers_repeated() {
     let dir = temp_dir("long");
-    let mut request: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root().join("assets/samples/documents/invoice.json")).expect("sample")).expect("json");
+    let mut request: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("assets/samples/documents/invoice.json")).expect("sample")).expect("json");
     let lines: Vec<serde_json::Value> = (1..=75)
         .map(|i| serde_json::json!({"name": format!("タイムカード 品番TC-{i:03}"), "quantity": 1 + i % 3, "unit": "1650", "tax": if i % 5 == 0 { "reduced" } else { "standard" }}))
         .collect();
@@ -142,7 +148,12 @@ fn the_issue_rules_refuse_what_may_not_be_printed_and_nothing_is_written() {
         ("estimate", "member", serde_json::Value::Null, "member"),
         ("receipt", "issued_on", serde_json::json!("2026-11-22"), "issued_on"),
         ("cooling_off", "contract_date", serde_json::json!("2026-11-25"), "contract_date"),
-        ("estimate", "lines", serde_json::json!([{"name": "タイムカード", "quantity": 4294967295u32, "unit": "999999999999999999", "tax": "standard"}]), "lines[0].quantity"),
+        (
+            "estimate",
+            "lines",
+            serde_json::json!([{"name": "タイムカード", "quantity": 4294967295u32, "unit": "999999999999999999", "tax": "standard"}]),
+            "lines[0].quantity",
+        ),
         ("receipt", "payment", serde_json::json!("bank_transfer"), "payment"),
         ("receipt", "shipped_on", serde_json::Value::Null, "shipped_on"),
         ("receipt", "shipped_on", serde_json::json!("2026-11-22"), "shipped_on"),
@@ -155,7 +166,8 @@ fn the_issue_rules_refuse_what_may_not_be_printed_and_nothing_is_written() {
         ("refund_claim", "paid_through", serde_json::json!("2026-11"), "paid_through"),
     ];
     for (doc_type, key, value, field) in cases {
-        let mut request: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root().join(format!("assets/samples/documents/{doc_type}.json"))).expect("sample")).expect("json");
+        let mut request: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root().join(format!("assets/samples/documents/{doc_type}.json"))).expect("sample")).expect("json");
         if value.is_null() {
             request.as_object_mut().expect("object").remove(key);
         } else {
@@ -171,9 +183,13 @@ fn the_issue_rules_refuse_what_may_not_be_printed_and_nothing_is_written() {
         assert!(!pdf.exists(), "nothing is printed");
     }
     // A bad registration number, a card number in the addressee, a plus-aqua receipt.
-    let request: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root().join("assets/samples/documents/receipt.json")).expect("sample")).expect("json");
+    let request: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("assets/samples/documents/receipt.json")).expect("sample")).expect("json");
     for (change, field) in [
-        (serde_json::json!({"issuer": {"name": "アマノ株式会社", "postal_code": "222-8558", "address": "横浜市", "phone": "045", "registration_number": "T1234567890123"}}), "issuer.registration_number"),
+        (
+            serde_json::json!({"issuer": {"name": "アマノ株式会社", "postal_code": "222-8558", "address": "横浜市", "phone": "045", "registration_number": "T1234567890123"}}),
+            "issuer.registration_number",
+        ),
         (serde_json::json!({"recipient": {"name": "4111 1111 1111 1111"}}), "recipient.name"),
         (serde_json::json!({"service": "plus-aqua"}), "service"),
     ] {
@@ -188,7 +204,8 @@ fn the_issue_rules_refuse_what_may_not_be_printed_and_nothing_is_written() {
         assert!(output.status.code() == Some(2) && stderr.starts_with(&format!("{field}: ")), "{field}: {stderr}");
     }
     // An invoice is a qualified invoice: no T-number, no invoice.
-    let mut invoice: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root().join("assets/samples/documents/invoice.json")).expect("sample")).expect("json");
+    let mut invoice: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("assets/samples/documents/invoice.json")).expect("sample")).expect("json");
     invoice["issuer"].as_object_mut().expect("issuer").remove("registration_number");
     std::fs::write(dir.join("case.json"), invoice.to_string()).expect("input");
     let output = issue(&dir, "invoice", &dir.join("case.json"), &dir.join("refused.pdf"));
@@ -206,7 +223,8 @@ fn the_issue_rules_refuse_what_may_not_be_printed_and_nothing_is_written() {
 #[test]
 fn a_cash_receipt_of_50000_yen_or_more_shows_the_stamp_box_and_a_card_receipt_never_does() {
     let dir = temp_dir("stamp");
-    let mut request: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root().join("assets/samples/documents/receipt.json")).expect("sample")).expect("json");
+    let mut request: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("assets/samples/documents/receipt.json")).expect("sample")).expect("json");
     request["service"] = serde_json::json!("alwater");
     request["payment"] = serde_json::json!("cash");
     request["lines"] = serde_json::json!([{"name": "ウォーターサーバー設置一式", "quantity": 1, "unit": "55000", "tax": "standard"}]);

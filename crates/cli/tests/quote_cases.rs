@@ -75,11 +75,7 @@ fn run_quote(request: &Value) -> (i32, String, String) {
         .expect("madoguchi starts");
     child.stdin.take().expect("stdin").write_all(request.to_string().as_bytes()).expect("request written");
     let output = child.wait_with_output().expect("madoguchi ends");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 #[test]

@@ -102,7 +102,8 @@ fn a_request_is_filed_moved_and_listed_through_the_binary() {
         all.extend_from_slice(args);
         run(&db, &all)
     };
-    let filed = json(&when("2026-11-20T10:00:00+09:00", &["request", "new", "dealer_change", "--customer", &id, "--field", "fax_deadline=2026-12-04", "--json"]));
+    let filed =
+        json(&when("2026-11-20T10:00:00+09:00", &["request", "new", "dealer_change", "--customer", &id, "--field", "fax_deadline=2026-12-04", "--json"]));
     let request = filed["id"].as_str().expect("request id").to_string();
     assert!(when("2026-11-20T11:00:00+09:00", &["request", "move", &request, "--to", "fax_sent"]).status.success());
     let refused = when("2026-11-20T11:00:00+09:00", &["request", "move", &request, "--to", "completed"]);
@@ -122,7 +123,13 @@ fn without_db_the_cli_uses_the_data_folder_and_moves_the_old_one_once() {
     let old = data.join("jp.madoguchi.app").join("madoguchi.sqlite3");
     assert!(run(&old, &["db", "seed", "--customers", "10"]).status.success());
     let default = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_madoguchi")).args(args).env("HOME", &home).env("XDG_DATA_HOME", &data).env("XDG_CONFIG_HOME", &config).output().expect("runs")
+        Command::new(env!("CARGO_BIN_EXE_madoguchi"))
+            .args(args)
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", &data)
+            .env("XDG_CONFIG_HOME", &config)
+            .output()
+            .expect("runs")
     };
     let first = default(&["db", "check"]);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));

@@ -131,7 +131,10 @@ fn two_agents_syncing_one_folder_at_once_converge() {
     let (a, b) = (dump(&dbs[0]), dump(&dbs[1]));
     assert_eq!(a.len(), 300);
     assert!(a == b, "the two databases differ");
-    let notes: i64 = rusqlite::Connection::open(&dbs[1]).expect("opens").query_row("SELECT count(*) FROM call_notes WHERE body LIKE '%回目のメモ'", [], |r| r.get(0)).expect("count");
+    let notes: i64 = rusqlite::Connection::open(&dbs[1])
+        .expect("opens")
+        .query_row("SELECT count(*) FROM call_notes WHERE body LIKE '%回目のメモ'", [], |r| r.get(0))
+        .expect("count");
     assert_eq!(notes, 2 * 3 * 6, "every note of both agents");
     for db in &dbs {
         ok(madoguchi(db, &["db", "check"]).output().expect("checks"));

@@ -12,7 +12,8 @@ const MB: usize = 1 << 20;
 /// Random text of about `bytes` bytes drawn from what agents type around numbers (SplitMix64,
 /// fixed seed, so every run scans the same text).
 fn mixed(bytes: usize) -> String {
-    const CHARS: [char; 24] = ['1', '4', '7', '0', '３', '８', ' ', '　', '-', 'ー', 'ｰ', '−', '/', '.', '、', '・', 'あ', 'カ', '番', 'E', 'C', 'x', '円', '\n'];
+    const CHARS: [char; 24] =
+        ['1', '4', '7', '0', '３', '８', ' ', '　', '-', 'ー', 'ｰ', '−', '/', '.', '、', '・', 'あ', 'カ', '番', 'E', 'C', 'x', '円', '\n'];
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
     let mut text = String::with_capacity(bytes + 4);
     while text.len() < bytes {

@@ -19,8 +19,7 @@ pub enum Service {
 }
 
 impl Service {
-    pub const ALL: [Service; 5] =
-        [Service::Alwater, Service::AmanoShop, Service::Kaunet, Service::Allwatch, Service::PlusAqua];
+    pub const ALL: [Service; 5] = [Service::Alwater, Service::AmanoShop, Service::Kaunet, Service::Allwatch, Service::PlusAqua];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -304,12 +303,8 @@ impl PauseRules {
         check_not_negative("pause.fee.yen", self.fee.amount)?;
         check_range("pause.forced_after_month", self.forced_after_month, 1, 24)?;
         let ends = &self.fee_after_month_ends;
-        if ends.is_empty() || ends.windows(2).any(|w| w[0] >= w[1]) || ends.iter().any(|m| *m == 0 || *m > self.forced_after_month)
-        {
-            return Err(TariffError::new(
-                "pause.fee_after_month_ends",
-                "must be increasing months from 1 up to pause.forced_after_month",
-            ));
+        if ends.is_empty() || ends.windows(2).any(|w| w[0] >= w[1]) || ends.iter().any(|m| *m == 0 || *m > self.forced_after_month) {
+            return Err(TariffError::new("pause.fee_after_month_ends", "must be increasing months from 1 up to pause.forced_after_month"));
         }
         Ok(())
     }
@@ -396,13 +391,11 @@ impl AllwatchRules {
         for cycle in &self.cycles {
             let months = &cycle.billing_months;
             if months.is_empty() || months.windows(2).any(|w| w[0] >= w[1]) || months.iter().any(|m| !(1..=12).contains(m)) {
-                return Err(TariffError::new(
-                    format!("cycles.{}.billing_months", cycle.id),
-                    "must be increasing months between 1 and 12",
-                ));
+                return Err(TariffError::new(format!("cycles.{}.billing_months", cycle.id), "must be increasing months between 1 and 12"));
             }
         }
-        for (key, fee) in [("prices.terminal", &self.terminal), ("prices.registration_fee", &self.registration_fee), ("prices.monthly_fee", &self.monthly_fee)] {
+        for (key, fee) in [("prices.terminal", &self.terminal), ("prices.registration_fee", &self.registration_fee), ("prices.monthly_fee", &self.monthly_fee)]
+        {
             check_not_negative(&format!("{key}.yen"), fee.amount)?;
         }
         Ok(())

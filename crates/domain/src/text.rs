@@ -21,11 +21,7 @@ fn fold_kana(c: char) -> char {
 /// The search key of a name: NFKC, ASCII lowercased, katakana folded to hiragana, spaces
 /// and middle dots removed. 「サトウ　タロウ」, 「さとうたろう」 and 「ｻﾄｳ ﾀﾛｳ」 share one key.
 pub fn search_key(text: &str) -> String {
-    nfkc(text)
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '・' | '･'))
-        .map(|c| fold_kana(c.to_ascii_lowercase()))
-        .collect()
+    nfkc(text).chars().filter(|c| !c.is_whitespace() && !matches!(c, '・' | '･')).map(|c| fold_kana(c.to_ascii_lowercase())).collect()
 }
 
 /// True when the text is made of kana (either script, either width), the prolonged sound

@@ -9,7 +9,14 @@ fn policy(rounding: Rounding) -> TaxPolicy {
 
 #[test]
 fn yen_parsing_accepts_only_whole_yen_digits() {
-    let good = [("0", "0"), ("15000", "15000"), ("-3300", "-3300"), ("007", "7"), ("999999999999999999", "999999999999999999"), ("9007199254740993", "9007199254740993")];
+    let good = [
+        ("0", "0"),
+        ("15000", "15000"),
+        ("-3300", "-3300"),
+        ("007", "7"),
+        ("999999999999999999", "999999999999999999"),
+        ("9007199254740993", "9007199254740993"),
+    ];
     for (text, shown) in good {
         assert_eq!(Yen::parse(text).map(|y| y.to_string()).as_deref(), Ok(shown), "{text}");
     }
@@ -35,8 +42,7 @@ fn tax_is_computed_once_per_rate_and_rounded_down() {
         (TaxCategory::Reduced, Yen::new(1)),
     ];
     let totals = policy(Rounding::Down).totals(lines, PriceBasis::TaxIncluded);
-    let summary: Vec<(TaxCategory, String, String)> =
-        totals.iter().map(|t| (t.category, t.amount.to_string(), t.tax.to_string())).collect();
+    let summary: Vec<(TaxCategory, String, String)> = totals.iter().map(|t| (t.category, t.amount.to_string(), t.tax.to_string())).collect();
     assert_eq!(
         summary,
         vec![

@@ -1,7 +1,9 @@
 //! Tables of search keys, phone and postal normalization, kana checks and card detection
 //! (with a slow reference scanner the fast one is checked against), and `FreeText`.
 
-use madoguchi_domain::text::{FreeText, TextRefusal, caps, contains_card_number, is_kana, phone_digits, postal_digits, search_key, valid_phone, valid_registration_number};
+use madoguchi_domain::text::{
+    FreeText, TextRefusal, caps, contains_card_number, is_kana, phone_digits, postal_digits, search_key, valid_phone, valid_registration_number,
+};
 use proptest::prelude::*;
 
 #[test]
@@ -60,7 +62,14 @@ fn phone_numbers_in_every_format() {
 
 #[test]
 fn postal_codes() {
-    for (text, digits) in [("100-0001", Some("1000001")), ("〒100-0001", Some("1000001")), ("１００００１", None), ("１００００１１", Some("1000011")), ("1000001", Some("1000001")), ("100-001", None)] {
+    for (text, digits) in [
+        ("100-0001", Some("1000001")),
+        ("〒100-0001", Some("1000001")),
+        ("１００００１", None),
+        ("１００００１１", Some("1000011")),
+        ("1000001", Some("1000001")),
+        ("100-001", None),
+    ] {
         assert_eq!(postal_digits(text).as_deref(), digits, "{text}");
     }
 }
@@ -183,8 +192,8 @@ fn free_text_is_capped_before_it_is_scanned_and_names_its_field() {
 
 /// The separators of the spec, written out again: what the scanner must join groups across.
 const SEPARATORS: [char; 37] = [
-    ' ', '\t', '\u{00A0}', '\u{2002}', '\u{2003}', '\u{2009}', '\u{200B}', '\u{3000}', '\u{FEFF}', '-', '\u{00AD}', '‐', '‑', '‒', '–', '—', '―', '−', '﹣', '－',
-    'ー', 'ｰ', '/', '／', '.', '．', '。', '｡', ',', '，', '、', '､', '・', '･', '\u{202F}', '\u{205F}', '\u{2060}',
+    ' ', '\t', '\u{00A0}', '\u{2002}', '\u{2003}', '\u{2009}', '\u{200B}', '\u{3000}', '\u{FEFF}', '-', '\u{00AD}', '‐', '‑', '‒', '–', '—', '―', '−', '﹣',
+    '－', 'ー', 'ｰ', '/', '／', '.', '．', '。', '｡', ',', '，', '、', '､', '・', '･', '\u{202F}', '\u{205F}', '\u{2060}',
 ];
 
 fn digit(c: char) -> Option<u8> {
@@ -228,7 +237,8 @@ fn reference(text: &str) -> bool {
             let glued = digits.len() == sub.len();
             let before = |k: usize| (i >= k).then(|| chars[i - k]);
             let outside_word = |k: usize| before(k).is_none_or(|c| !latin(c));
-            let order_number = glued && matches!(before(2), Some('E' | 'e' | 'Ｅ' | 'ｅ')) && matches!(before(1), Some('C' | 'c' | 'Ｃ' | 'ｃ')) && outside_word(3);
+            let order_number =
+                glued && matches!(before(2), Some('E' | 'e' | 'Ｅ' | 'ｅ')) && matches!(before(1), Some('C' | 'c' | 'Ｃ' | 'ｃ')) && outside_word(3);
             let ascii: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
             let registration = glued && matches!(before(1), Some('T' | 'Ｔ')) && outside_word(2) && valid_registration_number(&format!("T{ascii}"));
             if !order_number && !registration {
@@ -260,7 +270,14 @@ fn spelled(digits: &[u8], wide: &[bool], gaps: &[Vec<char>]) -> String {
     text
 }
 
-const AROUND: [(&str, &str); 6] = [("", ""), ("カード番号は", "です"), ("お客様より ", " を伺いました。"), ("控え：", "（有効期限12/28）"), ("ＶＩＳＡ", "、折り返し希望"), ("注文EC0000000002 ", "")];
+const AROUND: [(&str, &str); 6] = [
+    ("", ""),
+    ("カード番号は", "です"),
+    ("お客様より ", " を伺いました。"),
+    ("控え：", "（有効期限12/28）"),
+    ("ＶＩＳＡ", "、折り返し希望"),
+    ("注文EC0000000002 ", ""),
+];
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]

@@ -18,14 +18,32 @@ fn document(lines: usize, receipt: bool) -> Document {
     let items: Vec<ItemLine> = (0..lines)
         .map(|i| {
             let unit = Yen::new(1650 + i as i64);
-            ItemLine { name: format!("タイムカード（100枚入）品番{i:03}"), quantity: 2, unit, amount: unit.times(2), tax: if i % 4 == 0 { TaxCategory::Reduced } else { TaxCategory::Standard } }
+            ItemLine {
+                name: format!("タイムカード（100枚入）品番{i:03}"),
+                quantity: 2,
+                unit,
+                amount: unit.times(2),
+                tax: if i % 4 == 0 { TaxCategory::Reduced } else { TaxCategory::Standard },
+            }
         })
         .collect();
     let day = NaiveDate::from_ymd_opt(2026, 11, 21).expect("date");
     let body = if receipt {
-        Body::Receipt { order_number: "EC0000012347".into(), item_name: "事務用品".into(), totals: totals(&items), payment_statement: "クレジットカード決済".into(), stamp_duty: None }
+        Body::Receipt {
+            order_number: "EC0000012347".into(),
+            item_name: "事務用品".into(),
+            totals: totals(&items),
+            payment_statement: "クレジットカード決済".into(),
+            stamp_duty: None,
+        }
     } else {
-        Body::Invoice { order_number: "EC0000012346".into(), transaction_date: day, totals: totals(&items), lines: items, notes: vec!["本請求書は簡易版のため、振込先銀行口座の記載はございません。".into()] }
+        Body::Invoice {
+            order_number: "EC0000012346".into(),
+            transaction_date: day,
+            totals: totals(&items),
+            lines: items,
+            notes: vec!["本請求書は簡易版のため、振込先銀行口座の記載はございません。".into()],
+        }
     };
     Document {
         number: "RC-TEST-000001".into(),
@@ -40,7 +58,12 @@ fn document(lines: usize, receipt: bool) -> Document {
             registration_number: Some("T7000012050002".into()),
             seal_png: None,
         },
-        recipient: Party { name: "髙橋　美咲".into(), honorific: "様".into(), postal_code: Some("060-0001".into()), address: Some("北海道札幌市中央区北1条西2丁目".into()) },
+        recipient: Party {
+            name: "髙橋　美咲".into(),
+            honorific: "様".into(),
+            postal_code: Some("060-0001".into()),
+            address: Some("北海道札幌市中央区北1条西2丁目".into()),
+        },
         body,
     }
 }

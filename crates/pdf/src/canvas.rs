@@ -1,10 +1,7 @@
 //! Drawing in millimetres from the top-left corner of a page: text (measured, aligned,
 //! wrapped), lines, boxes, an image; collected into printpdf pages.
 
-use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, ParsedFont, PdfFontHandle, PdfPage, Point, Pt, TextItem, XObjectId,
-    XObjectTransform,
-};
+use printpdf::{Color, FontId, Greyscale, Line, LinePoint, Mm, Op, ParsedFont, PdfFontHandle, PdfPage, Point, Pt, TextItem, XObjectId, XObjectTransform};
 
 /// Characters that may not begin a line (行頭禁則).
 const NO_LINE_START: &str = "）)」』】〕〉》、。，．,.・：；:;！？!?ーぁぃぅぇぉっゃゅょァィゥェォッャュョ々";
@@ -22,10 +19,8 @@ impl Font<'_> {
     /// The advance width of `text` at `size` points, in millimetres.
     pub fn width(&self, text: &str, size: f32) -> f32 {
         let upem = f32::from(self.parsed.font_metrics.units_per_em.max(1));
-        let units: u32 = text
-            .chars()
-            .map(|c| self.parsed.lookup_glyph_index(c as u32).map_or(upem as u32, |g| u32::from(self.parsed.get_horizontal_advance(g))))
-            .sum();
+        let units: u32 =
+            text.chars().map(|c| self.parsed.lookup_glyph_index(c as u32).map_or(upem as u32, |g| u32::from(self.parsed.get_horizontal_advance(g)))).sum();
         units as f32 / upem * size / PT_PER_MM
     }
 

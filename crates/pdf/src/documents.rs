@@ -365,7 +365,13 @@ fn cooling_off(doc: &Document, font: &Font) -> Vec<printpdf::PdfPage> {
     m.text(10.0, y, 9.0, &format!("発信日　{}", both_calendars(*sent_on)));
     y += 8.0;
     m.text(10.0, y, 9.0, "住所");
-    y = m.paragraph(22.0, y, 9.0, 68.0, &format!("{}{}", customer.postal_code.as_deref().map(|p| format!("〒{p} ")).unwrap_or_default(), customer.address.as_deref().unwrap_or("")));
+    y = m.paragraph(
+        22.0,
+        y,
+        9.0,
+        68.0,
+        &format!("{}{}", customer.postal_code.as_deref().map(|p| format!("〒{p} ")).unwrap_or_default(), customer.address.as_deref().unwrap_or("")),
+    );
     m.text(10.0, y + 2.0, 9.0, "氏名");
     m.text(22.0, y + 2.0, 11.0, &customer.name);
     vec![a.finish(), m.finish()]

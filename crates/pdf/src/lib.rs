@@ -32,8 +32,7 @@ impl FontData {
     /// Whether the font has a glyph for every character of `text` (the API refuses text the
     /// bundled font cannot show rather than print blanks).
     pub fn missing_glyphs(&self, text: &str) -> Vec<char> {
-        let mut missing: Vec<char> =
-            text.chars().filter(|c| !c.is_control() && self.parsed.lookup_glyph_index(*c as u32).is_none()).collect();
+        let mut missing: Vec<char> = text.chars().filter(|c| !c.is_control() && self.parsed.lookup_glyph_index(*c as u32).is_none()).collect();
         missing.dedup();
         missing
     }

@@ -48,9 +48,24 @@ pub struct Totals {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
-    Estimate { valid_until: NaiveDate, lines: Vec<ItemLine>, totals: Totals, notes: Vec<String> },
-    DeliveryNote { order_number: String, ship_date: NaiveDate, lines: Vec<ItemLine> },
-    Invoice { order_number: String, transaction_date: NaiveDate, lines: Vec<ItemLine>, totals: Totals, notes: Vec<String> },
+    Estimate {
+        valid_until: NaiveDate,
+        lines: Vec<ItemLine>,
+        totals: Totals,
+        notes: Vec<String>,
+    },
+    DeliveryNote {
+        order_number: String,
+        ship_date: NaiveDate,
+        lines: Vec<ItemLine>,
+    },
+    Invoice {
+        order_number: String,
+        transaction_date: NaiveDate,
+        lines: Vec<ItemLine>,
+        totals: Totals,
+        notes: Vec<String>,
+    },
     Receipt {
         order_number: String,
         /// お品物名.

@@ -23,7 +23,13 @@ fn chain(n: usize) -> Vec<Change> {
             let reissue_of = (i + 1 < n).then(|| format!("doc-{:06}", i + 1));
             let doc = serde_json::json!({"customer_id": "c1", "account_id": null, "order_id": null, "doc_type": "receipt", "number": format!("RC-T-{i:06}"),
                 "issued_at": NOW, "reissue_of": reissue_of, "snapshot": "{}", "pdf_sha256": "00", "updated_at": NOW});
-            Change { hlc: 10 + i as i64, origin: ORIGIN.into(), table: table_index("documents").expect("documents"), id: format!("doc-{i:06}"), data: data(doc) }
+            Change {
+                hlc: 10 + i as i64,
+                origin: ORIGIN.into(),
+                table: table_index("documents").expect("documents"),
+                id: format!("doc-{i:06}"),
+                data: data(doc),
+            }
         })
         .collect();
     changes.push(Change { hlc: 1, origin: ORIGIN.into(), table: table_index("customers").expect("customers"), id: "c1".into(), data: data(customer) });

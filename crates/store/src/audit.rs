@@ -104,9 +104,20 @@ fn first_broken(conn: &Connection) -> Result<Option<i64>> {
     let mut rows = stmt.query([])?;
     let mut previous = String::new();
     while let Some(r) = rows.next()? {
-        let (seq, at, actor, entity, entity_id, action): (i64, String, String, String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+        let (seq, at, actor, entity, entity_id, action): (i64, String, String, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
         let (field, old, new, stored): (Option<String>, Option<String>, Option<String>, Option<String>) = (r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?);
-        let row = Row { seq, at: &at, actor: &actor, entity: &entity, entity_id: &entity_id, action: &action, field: field.as_deref(), old: old.as_deref(), new: new.as_deref() };
+        let row = Row {
+            seq,
+            at: &at,
+            actor: &actor,
+            entity: &entity,
+            entity_id: &entity_id,
+            action: &action,
+            field: field.as_deref(),
+            old: old.as_deref(),
+            new: new.as_deref(),
+        };
         let hash = row_hash(&previous, &row);
         if stored.as_deref() != Some(hash.as_str()) {
             return Ok(Some(seq));
@@ -124,9 +135,20 @@ pub(crate) fn chain_existing(tx: &Transaction) -> Result<()> {
     let mut rows = stmt.query([])?;
     let mut previous = String::new();
     while let Some(r) = rows.next()? {
-        let (seq, at, actor, entity, entity_id, action): (i64, String, String, String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+        let (seq, at, actor, entity, entity_id, action): (i64, String, String, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
         let (field, old, new): (Option<String>, Option<String>, Option<String>) = (r.get(6)?, r.get(7)?, r.get(8)?);
-        let row = Row { seq, at: &at, actor: &actor, entity: &entity, entity_id: &entity_id, action: &action, field: field.as_deref(), old: old.as_deref(), new: new.as_deref() };
+        let row = Row {
+            seq,
+            at: &at,
+            actor: &actor,
+            entity: &entity,
+            entity_id: &entity_id,
+            action: &action,
+            field: field.as_deref(),
+            old: old.as_deref(),
+            new: new.as_deref(),
+        };
         previous = row_hash(&previous, &row);
         update.execute(params![seq, previous])?;
     }
@@ -159,10 +181,8 @@ impl Store {
     /// Records the chain head another installation's bundle brought (kept per origin and row);
     /// a head already known with another hash is reported and the first one kept.
     pub fn witness(&mut self, origin: &str, head: &AuditHead, bundle: &str, now: &str) -> Result<Witnessed> {
-        let known: Option<String> = self
-            .conn()
-            .query_row("SELECT hash FROM audit_witness WHERE origin = ?1 AND seq = ?2", params![origin, head.seq], |r| r.get(0))
-            .optional()?;
+        let known: Option<String> =
+            self.conn().query_row("SELECT hash FROM audit_witness WHERE origin = ?1 AND seq = ?2", params![origin, head.seq], |r| r.get(0)).optional()?;
         Ok(match known {
             Some(hash) if hash == head.hash => Witnessed::Same,
             Some(_) => Witnessed::Rewritten,

@@ -214,8 +214,7 @@ fn account_fields(a: &AccountRecord) -> [(&'static str, Option<String>); 14] {
 fn update_changed(tx: &Transaction, table: &str, id: &str, fields: &[(&'static str, Option<String>)], actor: &str, now: &str) -> Result<usize> {
     let mut changed = 0;
     for (column, new) in fields {
-        let old: Option<String> =
-            tx.query_row(&format!("SELECT CAST({column} AS TEXT) FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?;
+        let old: Option<String> = tx.query_row(&format!("SELECT CAST({column} AS TEXT) FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?;
         if old != *new {
             tx.execute(&format!("UPDATE {table} SET {column} = ?1, updated_at = ?2 WHERE id = ?3"), params![new, now, id])?;
             audit::append(tx, now, actor, table, id, "update", Some(column), old.as_deref(), new.as_deref())?;
@@ -241,11 +240,8 @@ fn replace_contacts(
     let mut stmt = tx.prepare_cached("SELECT number, label FROM customer_phones WHERE customer_id = ?1 ORDER BY rowid")?;
     let phones: Vec<PhoneRecord> =
         stmt.query_map([customer_id], |r| Ok(PhoneRecord { number: r.get(0)?, label: r.get(1)? }))?.collect::<rusqlite::Result<_>>()?;
-    let wanted: Vec<PhoneRecord> = if carried("phone2") {
-        record.phones.clone()
-    } else {
-        record.phones.iter().take(1).chain(phones.iter().skip(1)).cloned().collect()
-    };
+    let wanted: Vec<PhoneRecord> =
+        if carried("phone2") { record.phones.clone() } else { record.phones.iter().take(1).chain(phones.iter().skip(1)).cloned().collect() };
     if phones != wanted {
         tx.execute("DELETE FROM customer_phones WHERE customer_id = ?1", [customer_id])?;
         insert_phones(tx, customer_id, &wanted, ids, now)?;
@@ -280,7 +276,9 @@ pub fn import_row(
         return Err(crate::StoreError::invalid("accounts", "an imported row has one account"));
     };
     let existing: Option<(String, String, i64)> = tx
-        .prepare_cached("SELECT a.id, a.customer_id, c.rowid FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.service = ?1 AND a.customer_number = ?2")?
+        .prepare_cached(
+            "SELECT a.id, a.customer_id, c.rowid FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.service = ?1 AND a.customer_number = ?2",
+        )?
         .query_row(params![account.service, account.customer_number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((account_id, customer_id, rowid)) = existing else {
@@ -342,7 +340,10 @@ pub fn delete_customer(tx: &Transaction, id: &str, actor: &str, now: &str) -> Re
     };
     let documents: i64 = tx.query_row("SELECT count(*) FROM documents WHERE customer_id = ?1", [id], |r| r.get(0))?;
     if documents > 0 {
-        return Err(crate::StoreError::invalid("customer", format!("{documents} documents were issued to this customer; they must be kept, so the customer is kept too")));
+        return Err(crate::StoreError::invalid(
+            "customer",
+            format!("{documents} documents were issued to this customer; they must be kept, so the customer is kept too"),
+        ));
     }
     crate::sync::remove(tx, &crate::sync::TABLES[0], id)?;
     audit::append(tx, now, actor, "customers", id, "delete", None, Some(&name), None)?;

@@ -47,10 +47,7 @@ pub struct StoredDocument {
 
 /// The next number of a document type (1, 2, …), taken inside the caller's transaction.
 pub fn next_number(tx: &Transaction, doc_type: &str) -> Result<i64> {
-    tx.execute(
-        "INSERT INTO document_counters (doc_type, last) VALUES (?1, 1) ON CONFLICT (doc_type) DO UPDATE SET last = last + 1",
-        [doc_type],
-    )?;
+    tx.execute("INSERT INTO document_counters (doc_type, last) VALUES (?1, 1) ON CONFLICT (doc_type) DO UPDATE SET last = last + 1", [doc_type])?;
     Ok(tx.query_row("SELECT last FROM document_counters WHERE doc_type = ?1", [doc_type], |r| r.get(0))?)
 }
 
@@ -70,21 +67,17 @@ impl Store {
     pub fn issuer(&self, service: &str) -> Result<Option<IssuerRecord>> {
         Ok(self
             .conn()
-            .query_row(
-                "SELECT name, postal_code, address, phone, fax, registration_number, seal_png FROM issuers WHERE service = ?1",
-                [service],
-                |r| {
-                    Ok(IssuerRecord {
-                        name: r.get(0)?,
-                        postal_code: r.get(1)?,
-                        address: r.get(2)?,
-                        phone: r.get(3)?,
-                        fax: r.get(4)?,
-                        registration_number: r.get(5)?,
-                        seal_png: r.get(6)?,
-                    })
-                },
-            )
+            .query_row("SELECT name, postal_code, address, phone, fax, registration_number, seal_png FROM issuers WHERE service = ?1", [service], |r| {
+                Ok(IssuerRecord {
+                    name: r.get(0)?,
+                    postal_code: r.get(1)?,
+                    address: r.get(2)?,
+                    phone: r.get(3)?,
+                    fax: r.get(4)?,
+                    registration_number: r.get(5)?,
+                    seal_png: r.get(6)?,
+                })
+            })
             .optional()?)
     }
 
@@ -144,11 +137,9 @@ impl Store {
     pub fn order_owner(&self, order_number: &str) -> Result<Option<(String, String, String)>> {
         Ok(self
             .conn()
-            .query_row(
-                "SELECT a.customer_id, a.id, o.id FROM orders o JOIN accounts a ON a.id = o.account_id WHERE o.order_number = ?1",
-                [order_number],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            .query_row("SELECT a.customer_id, a.id, o.id FROM orders o JOIN accounts a ON a.id = o.account_id WHERE o.order_number = ?1", [order_number], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()?)
     }
 }

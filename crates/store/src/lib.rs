@@ -4,8 +4,8 @@
 pub mod audit;
 pub mod customers;
 pub mod documents;
-pub mod requests;
 mod lookup;
+pub mod requests;
 pub mod sync;
 pub mod synth;
 mod view;
@@ -168,14 +168,13 @@ impl Store {
             Ok(version) => version,
             Err(e) => return Ok(vec![format!("not a SQLite database ({e})")]),
         };
-        let tables: i64 = match conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('installation', 'customers', 'audit_log')",
-            [],
-            |r| r.get(0),
-        ) {
-            Ok(n) => n,
-            Err(e) => return Ok(vec![format!("not a SQLite database ({e})")]),
-        };
+        let tables: i64 =
+            match conn
+                .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('installation', 'customers', 'audit_log')", [], |r| r.get(0))
+            {
+                Ok(n) => n,
+                Err(e) => return Ok(vec![format!("not a SQLite database ({e})")]),
+            };
         if version < 1 || tables != 3 {
             return Ok(vec!["not a madoguchi database (no madoguchi tables)".into()]);
         }
@@ -203,7 +202,12 @@ impl Store {
                         tries += 1;
                         std::thread::sleep(std::time::Duration::from_millis(50));
                     }
-                    _ => return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY), Some("the database stayed busy during the backup".into())))),
+                    _ => {
+                        return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                            Some("the database stayed busy during the backup".into()),
+                        )));
+                    }
                 }
             }
         }
@@ -214,11 +218,9 @@ impl Store {
 
     /// Counts of the main tables, for reports.
     pub fn counts(&self) -> Result<Vec<(&'static str, i64)>> {
-        let tables = ["customers", "customer_phones", "customer_emails", "accounts", "orders", "order_lines", "documents", "requests", "call_notes", "audit_log"];
-        tables
-            .into_iter()
-            .map(|t| Ok((t, self.conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)))
-            .collect()
+        let tables =
+            ["customers", "customer_phones", "customer_emails", "accounts", "orders", "order_lines", "documents", "requests", "call_notes", "audit_log"];
+        tables.into_iter().map(|t| Ok((t, self.conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?))).collect()
     }
 
     /// Runs `work` in one immediate transaction: all of it is written, or none.

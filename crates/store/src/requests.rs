@@ -49,8 +49,7 @@ fn record(r: &rusqlite::Row) -> rusqlite::Result<RequestRecord> {
     })
 }
 
-const COLUMNS: &str =
-    "id, customer_id, account_id, request_type, status, fields, due_on, created_at, updated_at, (SELECT name FROM customers c WHERE c.id = requests.customer_id)";
+const COLUMNS: &str = "id, customer_id, account_id, request_type, status, fields, due_on, created_at, updated_at, (SELECT name FROM customers c WHERE c.id = requests.customer_id)";
 
 fn append_history(tx: &Transaction, request_id: &str, from: Option<&str>, to: &str, actor: &str, at: &str, comment: &str) -> Result<i64> {
     let seq: i64 = tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM request_history WHERE request_id = ?1", [request_id], |r| r.get(0))?;
@@ -88,7 +87,17 @@ pub fn insert_request(
 /// Moves a request from `from` to `to` (refused if another change got there first), with its
 /// new fields and due date; appends the history row (its comment a checked `FreeText`).
 #[allow(clippy::too_many_arguments)]
-pub fn move_request(tx: &Transaction, id: &str, from: &str, to: &str, fields: &str, due_on: Option<&str>, actor: &str, at: &str, comment: &FreeText) -> Result<i64> {
+pub fn move_request(
+    tx: &Transaction,
+    id: &str,
+    from: &str,
+    to: &str,
+    fields: &str,
+    due_on: Option<&str>,
+    actor: &str,
+    at: &str,
+    comment: &FreeText,
+) -> Result<i64> {
     let changed = tx.execute(
         "UPDATE requests SET status = ?3, fields = ?4, due_on = ?5, updated_at = ?6 WHERE id = ?1 AND status = ?2",
         params![id, from, to, fields, due_on, at],
@@ -108,7 +117,9 @@ impl Store {
         };
         let history = conn
             .prepare_cached("SELECT seq, from_status, to_status, actor, at, comment FROM request_history WHERE request_id = ?1 ORDER BY seq")?
-            .query_map([id], |r| Ok(HistoryRecord { seq: r.get(0)?, from_status: r.get(1)?, to_status: r.get(2)?, actor: r.get(3)?, at: r.get(4)?, comment: r.get(5)? }))?
+            .query_map([id], |r| {
+                Ok(HistoryRecord { seq: r.get(0)?, from_status: r.get(1)?, to_status: r.get(2)?, actor: r.get(3)?, at: r.get(4)?, comment: r.get(5)? })
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Some((request, history)))
     }

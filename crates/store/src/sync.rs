@@ -260,8 +260,7 @@ fn sql_value(table: &Table, column: &str, value: &Value) -> SqlValue {
 }
 
 fn parse_data(text: Option<String>) -> Result<Option<Map<String, Value>>> {
-    text.map(|t| serde_json::from_str::<Map<String, Value>>(&t).map_err(|e| StoreError::invalid("changes.data", e.to_string())))
-        .transpose()
+    text.map(|t| serde_json::from_str::<Map<String, Value>>(&t).map_err(|e| StoreError::invalid("changes.data", e.to_string()))).transpose()
 }
 
 /// The newest change of a set, by (clock, origin).
@@ -338,7 +337,10 @@ impl Store {
                 if let Some(read) = wall
                     && change.hlc > clock_of_millis(read()) + clock_of_millis(MAX_CLOCK_AHEAD_MS)
                 {
-                    return Err(StoreError::invalid("bundle", format!("a change is stamped more than 30 days ahead of this computer's clock ({}); check the clocks", change.hlc)));
+                    return Err(StoreError::invalid(
+                        "bundle",
+                        format!("a change is stamped more than 30 days ahead of this computer's clock ({}); check the clocks", change.hlc),
+                    ));
                 }
                 let table = &TABLES[change.table];
                 let data = change.data.as_ref().map(serde_json::to_string).transpose().map_err(|e| StoreError::invalid("bundle", e.to_string()))?;
@@ -410,8 +412,10 @@ impl Store {
     pub fn canonical_dump(&self) -> Result<String> {
         let mut out = String::new();
         for table in &TABLES {
-            let columns: Vec<String> =
-                std::iter::once(table.key).chain(table.columns.iter().copied()).map(|c| if table.blobs.contains(&c) { format!("hex({c})") } else { c.to_string() }).collect();
+            let columns: Vec<String> = std::iter::once(table.key)
+                .chain(table.columns.iter().copied())
+                .map(|c| if table.blobs.contains(&c) { format!("hex({c})") } else { c.to_string() })
+                .collect();
             let mut stmt = self.conn.prepare(&format!("SELECT {} FROM {} ORDER BY {}", columns.join(", "), table.name, table.key))?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
@@ -425,7 +429,16 @@ impl Store {
     /// The change log itself as sorted `(origin, clock, table, id, data)` lines.
     pub fn change_log_dump(&self) -> Result<String> {
         let mut stmt = self.conn.prepare("SELECT origin, hlc, tbl, row_id, coalesce(data, 'tombstone') FROM changes ORDER BY origin, hlc")?;
-        let rows = stmt.query_map([], |r| Ok(format!("{}\t{}\t{}\t{}\t{}\n", r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok(format!(
+                "{}\t{}\t{}\t{}\t{}\n",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?
+            ))
+        })?;
         rows.collect::<rusqlite::Result<String>>().map_err(Into::into)
     }
 
@@ -445,11 +458,9 @@ impl Store {
 
     /// The newest clock of this installation's own changes already written to a shared folder.
     pub fn last_exported_own(&self) -> Result<Option<i64>> {
-        Ok(self.conn.query_row(
-            "SELECT max(clock_to) FROM sync_bundles WHERE direction = 'export' AND source = (SELECT origin FROM sync_clock)",
-            [],
-            |r| r.get(0),
-        )?)
+        Ok(self
+            .conn
+            .query_row("SELECT max(clock_to) FROM sync_bundles WHERE direction = 'export' AND source = (SELECT origin FROM sync_clock)", [], |r| r.get(0))?)
     }
 }
 
@@ -479,9 +490,7 @@ fn insert_fresh(tx: &Transaction, table: &Table, change: &Change) -> Result<bool
 }
 
 fn row_exists(tx: &Transaction, table: &Table, id: &str) -> Result<bool> {
-    Ok(tx
-        .prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM {} WHERE {} = ?1)", table.name, table.key))?
-        .query_row([id], |r| r.get(0))?)
+    Ok(tx.prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM {} WHERE {} = ?1)", table.name, table.key))?.query_row([id], |r| r.get(0))?)
 }
 
 fn tombstoned(tx: &Transaction, table: &Table, id: &str) -> Result<bool> {
@@ -533,11 +542,7 @@ fn unique_clash(table: &Table, data: &Map<String, Value>, e: rusqlite::Error) ->
         let what = match table.name {
             "accounts" => format!("customer number {} at {}", show("customer_number"), show("service")),
             "orders" => format!("order number {}", show("order_number")),
-            "documents" => format!(
-                "document number {} ({}); give each installation its own numbering.installation",
-                show("number"),
-                show("doc_type")
-            ),
+            "documents" => format!("document number {} ({}); give each installation its own numbering.installation", show("number"), show("doc_type")),
             _ => format!("a unique value of {}", table.name),
         };
         return StoreError::invalid(table.name, format!("{what} belongs to a different record here; nothing was imported"));
@@ -699,11 +704,8 @@ mod tests {
     /// The triggers of migration 0002 for one table, as generated from its spec.
     fn triggers(table: &Table) -> String {
         let object = |row: &str| {
-            let pairs: Vec<String> = table
-                .columns
-                .iter()
-                .map(|c| if table.blobs.contains(c) { format!("'{c}', hex({row}.{c})") } else { format!("'{c}', {row}.{c}") })
-                .collect();
+            let pairs: Vec<String> =
+                table.columns.iter().map(|c| if table.blobs.contains(c) { format!("'{c}', hex({row}.{c})") } else { format!("'{c}', {row}.{c}") }).collect();
             format!("json_object({})", pairs.join(", "))
         };
         let changed: Vec<String> = table
@@ -766,7 +768,11 @@ mod tests {
         };
         let customer = serde_json::json!({"kind": "person", "name": "山田　花子", "name_kana": "ヤマダ ハナコ", "birth_date": null, "prefecture": "東京都",
             "postal_code": "1000001", "address": "千代田区1-1", "created_at": "2026-11-22T10:00:00+09:00", "updated_at": "2026-11-22T10:00:00+09:00"});
-        let changes = vec![change(3, "documents", "a-reissue", doc(Some("b-original"))), change(2, "documents", "b-original", doc(None)), change(1, "customers", "c1", customer)];
+        let changes = vec![
+            change(3, "documents", "a-reissue", doc(Some("b-original"))),
+            change(2, "documents", "b-original", doc(None)),
+            change(1, "customers", "c1", customer),
+        ];
         let report = store.apply_changes(&mut changes.into_iter(), &BTreeMap::new(), &mut |_| true).unwrap();
         assert_eq!((report.applied, report.pending), (3, 0), "{report:?}");
         let documents: i64 = store.conn.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).unwrap();

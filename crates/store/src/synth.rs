@@ -57,40 +57,115 @@ impl Rng {
 /// (kanji, katakana, romaji). 髙橋, 山﨑 and 𠮷田 are here on purpose: lesser fonts and
 /// search code break on them.
 const FAMILY: [(&str, &str, &str); 48] = [
-    ("佐藤", "サトウ", "sato"), ("鈴木", "スズキ", "suzuki"), ("高橋", "タカハシ", "takahashi"), ("田中", "タナカ", "tanaka"),
-    ("伊藤", "イトウ", "ito"), ("渡辺", "ワタナベ", "watanabe"), ("山本", "ヤマモト", "yamamoto"), ("中村", "ナカムラ", "nakamura"),
-    ("小林", "コバヤシ", "kobayashi"), ("加藤", "カトウ", "kato"), ("吉田", "ヨシダ", "yoshida"), ("山田", "ヤマダ", "yamada"),
-    ("佐々木", "ササキ", "sasaki"), ("山口", "ヤマグチ", "yamaguchi"), ("松本", "マツモト", "matsumoto"), ("井上", "イノウエ", "inoue"),
-    ("木村", "キムラ", "kimura"), ("林", "ハヤシ", "hayashi"), ("斎藤", "サイトウ", "saito"), ("清水", "シミズ", "shimizu"),
-    ("山崎", "ヤマザキ", "yamazaki"), ("森", "モリ", "mori"), ("池田", "イケダ", "ikeda"), ("橋本", "ハシモト", "hashimoto"),
-    ("阿部", "アベ", "abe"), ("石川", "イシカワ", "ishikawa"), ("山下", "ヤマシタ", "yamashita"), ("中島", "ナカジマ", "nakajima"),
-    ("石井", "イシイ", "ishii"), ("小川", "オガワ", "ogawa"), ("前田", "マエダ", "maeda"), ("岡田", "オカダ", "okada"),
-    ("長谷川", "ハセガワ", "hasegawa"), ("藤田", "フジタ", "fujita"), ("後藤", "ゴトウ", "goto"), ("近藤", "コンドウ", "kondo"),
-    ("村上", "ムラカミ", "murakami"), ("遠藤", "エンドウ", "endo"), ("青木", "アオキ", "aoki"), ("坂本", "サカモト", "sakamoto"),
-    ("髙橋", "タカハシ", "takahashi"), ("山﨑", "ヤマサキ", "yamasaki"), ("𠮷田", "ヨシダ", "yoshida"), ("比嘉", "ヒガ", "higa"),
-    ("金城", "キンジョウ", "kinjo"), ("工藤", "クドウ", "kudo"), ("菊地", "キクチ", "kikuchi"), ("大城", "オオシロ", "oshiro"),
+    ("佐藤", "サトウ", "sato"),
+    ("鈴木", "スズキ", "suzuki"),
+    ("高橋", "タカハシ", "takahashi"),
+    ("田中", "タナカ", "tanaka"),
+    ("伊藤", "イトウ", "ito"),
+    ("渡辺", "ワタナベ", "watanabe"),
+    ("山本", "ヤマモト", "yamamoto"),
+    ("中村", "ナカムラ", "nakamura"),
+    ("小林", "コバヤシ", "kobayashi"),
+    ("加藤", "カトウ", "kato"),
+    ("吉田", "ヨシダ", "yoshida"),
+    ("山田", "ヤマダ", "yamada"),
+    ("佐々木", "ササキ", "sasaki"),
+    ("山口", "ヤマグチ", "yamaguchi"),
+    ("松本", "マツモト", "matsumoto"),
+    ("井上", "イノウエ", "inoue"),
+    ("木村", "キムラ", "kimura"),
+    ("林", "ハヤシ", "hayashi"),
+    ("斎藤", "サイトウ", "saito"),
+    ("清水", "シミズ", "shimizu"),
+    ("山崎", "ヤマザキ", "yamazaki"),
+    ("森", "モリ", "mori"),
+    ("池田", "イケダ", "ikeda"),
+    ("橋本", "ハシモト", "hashimoto"),
+    ("阿部", "アベ", "abe"),
+    ("石川", "イシカワ", "ishikawa"),
+    ("山下", "ヤマシタ", "yamashita"),
+    ("中島", "ナカジマ", "nakajima"),
+    ("石井", "イシイ", "ishii"),
+    ("小川", "オガワ", "ogawa"),
+    ("前田", "マエダ", "maeda"),
+    ("岡田", "オカダ", "okada"),
+    ("長谷川", "ハセガワ", "hasegawa"),
+    ("藤田", "フジタ", "fujita"),
+    ("後藤", "ゴトウ", "goto"),
+    ("近藤", "コンドウ", "kondo"),
+    ("村上", "ムラカミ", "murakami"),
+    ("遠藤", "エンドウ", "endo"),
+    ("青木", "アオキ", "aoki"),
+    ("坂本", "サカモト", "sakamoto"),
+    ("髙橋", "タカハシ", "takahashi"),
+    ("山﨑", "ヤマサキ", "yamasaki"),
+    ("𠮷田", "ヨシダ", "yoshida"),
+    ("比嘉", "ヒガ", "higa"),
+    ("金城", "キンジョウ", "kinjo"),
+    ("工藤", "クドウ", "kudo"),
+    ("菊地", "キクチ", "kikuchi"),
+    ("大城", "オオシロ", "oshiro"),
 ];
 
 const GIVEN: [(&str, &str, &str); 32] = [
-    ("太郎", "タロウ", "taro"), ("花子", "ハナコ", "hanako"), ("翔太", "ショウタ", "shota"), ("美咲", "ミサキ", "misaki"),
-    ("大輔", "ダイスケ", "daisuke"), ("陽子", "ヨウコ", "yoko"), ("健一", "ケンイチ", "kenichi"), ("由美子", "ユミコ", "yumiko"),
-    ("蓮", "レン", "ren"), ("結衣", "ユイ", "yui"), ("浩", "ヒロシ", "hiroshi"), ("恵子", "ケイコ", "keiko"),
-    ("誠", "マコト", "makoto"), ("愛", "アイ", "ai"), ("拓也", "タクヤ", "takuya"), ("さくら", "サクラ", "sakura"),
-    ("直樹", "ナオキ", "naoki"), ("真由美", "マユミ", "mayumi"), ("和夫", "カズオ", "kazuo"), ("幸子", "サチコ", "sachiko"),
-    ("優斗", "ユウト", "yuto"), ("陽菜", "ヒナ", "hina"), ("修", "オサム", "osamu"), ("千尋", "チヒロ", "chihiro"),
-    ("一郎", "イチロウ", "ichiro"), ("明美", "アケミ", "akemi"), ("隆", "タカシ", "takashi"), ("智子", "トモコ", "tomoko"),
-    ("悠真", "ユウマ", "yuma"), ("彩", "アヤ", "aya"), ("勝", "マサル", "masaru"), ("久美子", "クミコ", "kumiko"),
+    ("太郎", "タロウ", "taro"),
+    ("花子", "ハナコ", "hanako"),
+    ("翔太", "ショウタ", "shota"),
+    ("美咲", "ミサキ", "misaki"),
+    ("大輔", "ダイスケ", "daisuke"),
+    ("陽子", "ヨウコ", "yoko"),
+    ("健一", "ケンイチ", "kenichi"),
+    ("由美子", "ユミコ", "yumiko"),
+    ("蓮", "レン", "ren"),
+    ("結衣", "ユイ", "yui"),
+    ("浩", "ヒロシ", "hiroshi"),
+    ("恵子", "ケイコ", "keiko"),
+    ("誠", "マコト", "makoto"),
+    ("愛", "アイ", "ai"),
+    ("拓也", "タクヤ", "takuya"),
+    ("さくら", "サクラ", "sakura"),
+    ("直樹", "ナオキ", "naoki"),
+    ("真由美", "マユミ", "mayumi"),
+    ("和夫", "カズオ", "kazuo"),
+    ("幸子", "サチコ", "sachiko"),
+    ("優斗", "ユウト", "yuto"),
+    ("陽菜", "ヒナ", "hina"),
+    ("修", "オサム", "osamu"),
+    ("千尋", "チヒロ", "chihiro"),
+    ("一郎", "イチロウ", "ichiro"),
+    ("明美", "アケミ", "akemi"),
+    ("隆", "タカシ", "takashi"),
+    ("智子", "トモコ", "tomoko"),
+    ("悠真", "ユウマ", "yuma"),
+    ("彩", "アヤ", "aya"),
+    ("勝", "マサル", "masaru"),
+    ("久美子", "クミコ", "kumiko"),
 ];
 
 const COMPANY_CORE: [(&str, &str, &str); 12] = [
-    ("東洋", "トウヨウ", "toyo"), ("日本", "ニホン", "nihon"), ("北海", "ホッカイ", "hokkai"), ("大和", "ヤマト", "yamato"),
-    ("三和", "サンワ", "sanwa"), ("富士", "フジ", "fuji"), ("中央", "チュウオウ", "chuo"), ("みらい", "ミライ", "mirai"),
-    ("琉球", "リュウキュウ", "ryukyu"), ("あおば", "アオバ", "aoba"), ("丸山", "マルヤマ", "maruyama"), ("さくら", "サクラ", "sakura"),
+    ("東洋", "トウヨウ", "toyo"),
+    ("日本", "ニホン", "nihon"),
+    ("北海", "ホッカイ", "hokkai"),
+    ("大和", "ヤマト", "yamato"),
+    ("三和", "サンワ", "sanwa"),
+    ("富士", "フジ", "fuji"),
+    ("中央", "チュウオウ", "chuo"),
+    ("みらい", "ミライ", "mirai"),
+    ("琉球", "リュウキュウ", "ryukyu"),
+    ("あおば", "アオバ", "aoba"),
+    ("丸山", "マルヤマ", "maruyama"),
+    ("さくら", "サクラ", "sakura"),
 ];
 
 const COMPANY_KIND: [(&str, &str); 8] = [
-    ("商事", "ショウジ"), ("工業", "コウギョウ"), ("物産", "ブッサン"), ("運輸", "ウンユ"),
-    ("建設", "ケンセツ"), ("電機", "デンキ"), ("食品", "ショクヒン"), ("不動産", "フドウサン"),
+    ("商事", "ショウジ"),
+    ("工業", "コウギョウ"),
+    ("物産", "ブッサン"),
+    ("運輸", "ウンユ"),
+    ("建設", "ケンセツ"),
+    ("電機", "デンキ"),
+    ("食品", "ショクヒン"),
+    ("不動産", "フドウサン"),
 ];
 
 /// (prefecture, weight, [(city, postal prefix)], area code).
@@ -221,7 +296,14 @@ fn account(rng: &mut Rng, service_index: usize, numbers: &mut Numbers, today: i6
             a.customer_number = format!("AM{n:08}");
             let member = rng.chance(85);
             a.member = Some(member);
-            a.np_terms = Some(if member { rng.pick(&["month_end/next_month_end", "day20/next_month_end", "month_end/month_after_next_end"]) } else { &"month_end/next_month_end" }.to_string());
+            a.np_terms = Some(
+                if member {
+                    rng.pick(&["month_end/next_month_end", "day20/next_month_end", "month_end/month_after_next_end"])
+                } else {
+                    &"month_end/next_month_end"
+                }
+                .to_string(),
+            );
             a.points = Some(if member { rng.below(5000) as i64 } else { 0 });
         }
     }
@@ -319,7 +401,12 @@ impl Store {
                     }
                 }
                 if rng.chance(10) {
-                    let body = rng.pick(&["配送日の変更について問い合わせ。次回分から変更済み。", "請求書の宛名変更を希望。マイページでの手続きを案内。", "休止の手数料について説明。了承済み。", "解約の申出。契約更新月を案内し、再度連絡するとのこと。"]);
+                    let body = rng.pick(&[
+                        "配送日の変更について問い合わせ。次回分から変更済み。",
+                        "請求書の宛名変更を希望。マイページでの手続きを案内。",
+                        "休止の手数料について説明。了承済み。",
+                        "解約の申出。契約更新月を案内し、再度連絡するとのこと。",
+                    ]);
                     let note_id = next_id();
                     tx.prepare_cached("INSERT INTO call_notes (id, customer_id, author, at, body, updated_at) VALUES (?1, ?2, 'seed', ?3, ?4, ?3)")?
                         .execute(params![note_id, customer_id, now, body])?;
@@ -379,10 +466,8 @@ fn seed_orders(
         report.orders += 1;
         if shipped.is_some() && payment == "credit_card" && rng.chance(20) {
             numbers.documents += 1;
-            let snapshot = format!(
-                "{{\"type\":\"receipt\",\"order\":\"EC{:010}\",\"total\":\"{total}\",\"payment\":\"クレジットカード決済\"}}",
-                numbers.orders
-            );
+            let snapshot =
+                format!("{{\"type\":\"receipt\",\"order\":\"EC{:010}\",\"total\":\"{total}\",\"payment\":\"クレジットカード決済\"}}", numbers.orders);
             let hash: String = (0..4).map(|_| format!("{:016x}", rng.next_u64())).collect();
             tx.prepare_cached(
                 "INSERT INTO documents (id, customer_id, account_id, order_id, doc_type, number, issued_at, snapshot, pdf_sha256, updated_at)

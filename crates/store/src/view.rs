@@ -156,7 +156,9 @@ impl Store {
             account.orders = self.orders(&account.id)?;
         }
         view.documents = conn
-            .prepare_cached("SELECT id, doc_type, number, issued_at, reissue_of, pdf_sha256 FROM documents WHERE customer_id = ?1 ORDER BY issued_at DESC, number DESC")?
+            .prepare_cached(
+                "SELECT id, doc_type, number, issued_at, reissue_of, pdf_sha256 FROM documents WHERE customer_id = ?1 ORDER BY issued_at DESC, number DESC",
+            )?
             .query_map([id], |r| {
                 Ok(DocumentView { id: r.get(0)?, doc_type: r.get(1)?, number: r.get(2)?, issued_at: r.get(3)?, reissue_of: r.get(4)?, pdf_sha256: r.get(5)? })
             })?
@@ -175,7 +177,9 @@ impl Store {
     fn orders(&self, account_id: &str) -> Result<Vec<OrderView>> {
         let conn = self.conn();
         let mut orders: Vec<OrderView> = conn
-            .prepare_cached("SELECT id, order_number, ordered_at, payment_method, shipped_on, status FROM orders WHERE account_id = ?1 ORDER BY ordered_at DESC")?
+            .prepare_cached(
+                "SELECT id, order_number, ordered_at, payment_method, shipped_on, status FROM orders WHERE account_id = ?1 ORDER BY ordered_at DESC",
+            )?
             .query_map([account_id], |r| {
                 Ok(OrderView {
                     id: r.get(0)?,

@@ -24,9 +24,17 @@ pub const KINDS: &[KindDef] = &[
     KindDef { service: Service::Alwater, kind: "cooling_off", label: "クーリング・オフ", fields: cooling_off_fields, run: cooling_off },
     KindDef { service: Service::PlusAqua, kind: "pause", label: "休止", fields: plus_aqua_pause_fields, run: plus_aqua_pause },
     KindDef { service: Service::PlusAqua, kind: "pause_deadline", label: "休止の申出期日", fields: pause_deadline_fields, run: pause_deadline },
-    KindDef { service: Service::PlusAqua, kind: "registration", label: "お申込み（資格・初回登録事務手数料）", fields: registration_fields, run: registration },
+    KindDef {
+        service: Service::PlusAqua, kind: "registration", label: "お申込み（資格・初回登録事務手数料）", fields: registration_fields, run: registration
+    },
     KindDef { service: Service::PlusAqua, kind: "cancellation", label: "解約", fields: cancellation_fields, run: plus_aqua_cancellation },
-    KindDef { service: Service::PlusAqua, kind: "pre_start_cancellation", label: "利用開始前キャンセル", fields: cancellation_fields, run: pre_start_cancellation },
+    KindDef {
+        service: Service::PlusAqua,
+        kind: "pre_start_cancellation",
+        label: "利用開始前キャンセル",
+        fields: cancellation_fields,
+        run: pre_start_cancellation,
+    },
     KindDef { service: Service::PlusAqua, kind: "product_change", label: "製品変更", fields: product_change_fields, run: product_change },
     KindDef { service: Service::PlusAqua, kind: "product_exchange", label: "製品交換", fields: product_exchange_fields, run: product_exchange },
     KindDef { service: Service::PlusAqua, kind: "returned_delivery", label: "受取未了の返送", fields: returned_delivery_fields, run: returned_delivery },
@@ -35,7 +43,9 @@ pub const KINDS: &[KindDef] = &[
     KindDef { service: Service::AmanoShop, kind: "np_terms", label: "NP掛け払いの締め日・支払期限", fields: np_terms_fields, run: np_terms },
     KindDef { service: Service::AmanoShop, kind: "points_expiry", label: "ポイント有効期限", fields: points_fields, run: points_expiry },
     KindDef { service: Service::Kaunet, kind: "purchase_limit", label: "月間購入上限金額", fields: purchase_limit_fields, run: purchase_limit },
-    KindDef { service: Service::Kaunet, kind: "invoice_timing", label: "請求・購入履歴の反映時期", fields: invoice_timing_fields, run: invoice_timing },
+    KindDef {
+        service: Service::Kaunet, kind: "invoice_timing", label: "請求・購入履歴の反映時期", fields: invoice_timing_fields, run: invoice_timing
+    },
     KindDef { service: Service::Kaunet, kind: "dealer_change", label: "担当販売店変更", fields: dealer_change_fields, run: dealer_change },
     KindDef { service: Service::Allwatch, kind: "shipping", label: "端末の出荷日", fields: shipping_fields, run: shipping },
     KindDef { service: Service::Allwatch, kind: "billing", label: "請求スケジュール", fields: billing_fields, run: billing },
@@ -99,11 +109,7 @@ fn alwater_exchange_fields(t: &Tariff) -> Vec<Field> {
 }
 
 fn alwater_exchange(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {
-    let input = alwater::ExchangeInput {
-        model: a.text("model", None)?,
-        first_delivery: a.date("first_delivery")?,
-        received: a.optional_date("received")?,
-    };
+    let input = alwater::ExchangeInput { model: a.text("model", None)?, first_delivery: a.date("first_delivery")?, received: a.optional_date("received")? };
     Ok(alwater::exchange(ctx, &input)?)
 }
 
@@ -138,7 +144,11 @@ fn plus_aqua_pause(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {
 }
 
 fn registration_fields(_: &Tariff) -> Vec<Field> {
-    vec![count("servers", "サーバー台数"), Field::required("birth_date", FieldType::BirthDate, "生年月日"), Field::optional("country", FieldType::Country, "国（ISOコード）", "JP")]
+    vec![
+        count("servers", "サーバー台数"),
+        Field::required("birth_date", FieldType::BirthDate, "生年月日"),
+        Field::optional("country", FieldType::Country, "国（ISOコード）", "JP"),
+    ]
 }
 
 fn registration(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {
@@ -167,7 +177,8 @@ fn product_change_fields(t: &Tariff) -> Vec<Field> {
 }
 
 fn product_change(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {
-    let input = plus_aqua::ProductChangeInput { model: a.text("model", None)?, scheduled_delivery: a.date("scheduled_delivery")?, servers: a.count("servers")? };
+    let input =
+        plus_aqua::ProductChangeInput { model: a.text("model", None)?, scheduled_delivery: a.date("scheduled_delivery")?, servers: a.count("servers")? };
     Ok(plus_aqua::product_change(ctx, &input)?)
 }
 
@@ -200,11 +211,8 @@ fn non_return_fields(_: &Tariff) -> Vec<Field> {
 }
 
 fn non_return(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {
-    let input = plus_aqua::NonReturnInput {
-        servers: a.count("servers")?,
-        cancellation_date: a.date("cancellation_date")?,
-        returned: a.optional_date("returned")?,
-    };
+    let input =
+        plus_aqua::NonReturnInput { servers: a.count("servers")?, cancellation_date: a.date("cancellation_date")?, returned: a.optional_date("returned")? };
     Ok(plus_aqua::non_return(ctx, &input)?)
 }
 
@@ -221,7 +229,11 @@ fn np_terms_fields(t: &Tariff) -> Vec<Field> {
         Rules::AmanoShop(r) => r.np_terms.iter().map(|t| t.id.clone()).collect(),
         _ => Vec::new(),
     };
-    vec![Field::choice("terms", terms, "支払条件"), date("billing_date", "ご購入（請求対象）日"), Field::optional("guest", FieldType::Bool, "ゲスト購入", "false")]
+    vec![
+        Field::choice("terms", terms, "支払条件"),
+        date("billing_date", "ご購入（請求対象）日"),
+        Field::optional("guest", FieldType::Bool, "ゲスト購入", "false"),
+    ]
 }
 
 fn np_terms(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {

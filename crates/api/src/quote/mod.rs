@@ -5,9 +5,9 @@ mod answer;
 mod kinds;
 mod request;
 
+use madoguchi_domain::money::Yen;
 use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::quote::{Context, QuoteError};
-use madoguchi_domain::money::Yen;
 use madoguchi_domain::tariff::{Service, Tariff};
 use madoguchi_domain::time::{self, Moment};
 use serde_json::{Map, Value, json};
@@ -117,7 +117,13 @@ pub fn summary(request: &Value, answer: &Value, tariffs: &Tariffs) -> Result<Str
         .into_iter()
         .flatten()
         .filter(|(k, _)| !COMMON_KEYS.contains(&k.as_str()))
-        .map(|(k, v)| if secret(k) { format!("{k} （秘密のため記録しません）") } else { format!("{k} {}", v.as_str().map_or_else(|| v.to_string(), str::to_string)) })
+        .map(|(k, v)| {
+            if secret(k) {
+                format!("{k} （秘密のため記録しません）")
+            } else {
+                format!("{k} {}", v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            }
+        })
         .collect();
     if !asked.is_empty() {
         lines.push(format!("条件: {}", asked.join("、")));
@@ -139,10 +145,7 @@ fn required_str<'a>(request: &'a Map<String, Value>, key: &'static str) -> Resul
 /// A kind other services have is a rule this service's seed does not give; anything else is unknown.
 fn unknown_kind(service: Service, kind: &str) -> RequestError {
     if kinds::KINDS.iter().any(|k| k.kind == kind) {
-        return RequestError::new(
-            "kind",
-            format!("the {} terms (seed {}) give no rule for '{kind}'", service.id(), service.seed()),
-        );
+        return RequestError::new("kind", format!("the {} terms (seed {}) give no rule for '{kind}'", service.id(), service.seed()));
     }
     let own: Vec<&str> = kinds::KINDS.iter().filter(|k| k.service == service).map(|k| k.kind).collect();
     RequestError::new("kind", format!("unknown kind '{kind}' (for {}: {})", service.id(), own.join(", ")))

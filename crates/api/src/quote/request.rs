@@ -291,8 +291,7 @@ fn parse_date_from(text: &str, first_year: i32) -> Result<NaiveDate, String> {
 
 /// RFC 3339 with an explicit offset, seen in Japan time, within the supported years.
 pub fn parse_moment(text: &str) -> Result<Moment, String> {
-    let moment = DateTime::parse_from_rfc3339(text)
-        .map_err(|_| format!("'{text}' is not an RFC 3339 moment such as 2026-11-20T17:00:00+09:00"))?;
+    let moment = DateTime::parse_from_rfc3339(text).map_err(|_| format!("'{text}' is not an RFC 3339 moment such as 2026-11-20T17:00:00+09:00"))?;
     let moment = time::in_japan(moment);
     in_range(chrono::Datelike::year(&moment), FIRST_YEAR)?;
     Ok(moment)

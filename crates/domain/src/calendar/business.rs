@@ -33,11 +33,7 @@ pub struct Closure {
 impl Closure {
     pub fn contains(&self, date: NaiveDate) -> bool {
         let day = MonthDay::of(date);
-        if self.from <= self.to {
-            self.from <= day && day <= self.to
-        } else {
-            day >= self.from || day <= self.to
-        }
+        if self.from <= self.to { self.from <= day && day <= self.to } else { day >= self.from || day <= self.to }
     }
 
     /// Days in the closure in a common year (used to bound it when a tariff is loaded).
@@ -67,9 +63,7 @@ impl BusinessCalendar {
     }
 
     pub fn is_business_day(&self, date: NaiveDate) -> bool {
-        !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
-            && !is_holiday(date)
-            && !self.closure.is_some_and(|c| c.contains(date))
+        !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !is_holiday(date) && !self.closure.is_some_and(|c| c.contains(date))
     }
 
     /// The first business day strictly after `date` (翌営業日).
@@ -112,11 +106,7 @@ impl BusinessCalendar {
         if n == 0 {
             return None;
         }
-        first
-            .iter_days()
-            .take_while(|d| YearMonth::of(*d) == month)
-            .filter(|d| self.is_business_day(*d))
-            .nth((n - 1) as usize)
+        first.iter_days().take_while(|d| YearMonth::of(*d) == month).filter(|d| self.is_business_day(*d)).nth((n - 1) as usize)
     }
 
     /// The last business day of a month (月末最終営業日).

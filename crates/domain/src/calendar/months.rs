@@ -86,8 +86,7 @@ pub fn add_days(date: NaiveDate, days: u32) -> Option<NaiveDate> {
 /// in common years, as 年齢計算ニ関スル法律 gives for ages.
 pub fn anniversary(start: NaiveDate, years: u32) -> Option<NaiveDate> {
     let year = start.year().checked_add(i32::try_from(years).ok()?)?;
-    NaiveDate::from_ymd_opt(year, start.month(), start.day())
-        .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
+    NaiveDate::from_ymd_opt(year, start.month(), start.day()).or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
 }
 
 /// Whole years passed from `start` to `on`: N years have passed when `on` ≥ the Nth

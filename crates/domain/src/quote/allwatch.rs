@@ -43,10 +43,11 @@ pub fn shipping(ctx: &Context, received_at: Moment) -> Result<Quote, QuoteError>
         ship = calendar.next_business_day(ship).ok_or_else(range)?;
         moved = true;
     }
-    let mut quote = Quote::default()
-        .date("accepted", When::Date(accepted))
-        .date("ship_date", When::Date(ship))
-        .note(format!("{}受領扱い、{}出荷予定です（在庫状況により遅れる場合があります）。", japanese_date(accepted), japanese_date(ship)));
+    let mut quote = Quote::default().date("accepted", When::Date(accepted)).date("ship_date", When::Date(ship)).note(format!(
+        "{}受領扱い、{}出荷予定です（在庫状況により遅れる場合があります）。",
+        japanese_date(accepted),
+        japanese_date(ship)
+    ));
     if moved {
         quote = quote.note("月末最終営業日は出荷停止のため、翌営業日の出荷となります。");
     }
@@ -159,14 +160,9 @@ pub fn cancellation(ctx: &Context, input: &CancellationInput) -> Result<Quote, Q
         let label = format!("{}（{}〜{}）", r.refund_label, japanese_year_month(*first), japanese_year_month(*last));
         let mut line = Line::priced("refund", &label, -monthly, r.monthly_fee.tax, count);
         line.period = Some((*first, *last));
-        quote = quote.line(line).note(format!(
-            "{}か月分を返金します。「返金請求書」を送付しますので、記入・押印のうえ返信用封筒でご返送ください。",
-            count
-        ));
+        quote = quote.line(line).note(format!("{}か月分を返金します。「返金請求書」を送付しますので、記入・押印のうえ返信用封筒でご返送ください。", count));
     }
-    quote = quote
-        .note(format!("{}でのサービス終了となります。", japanese_date(service_end)))
-        .extra("refund_months", Extra::Months(refund_months));
+    quote = quote.note(format!("{}でのサービス終了となります。", japanese_date(service_end))).extra("refund_months", Extra::Months(refund_months));
     if input.monthly_fee.is_none()
         && let Some(note) = sample_note(ctx)
     {

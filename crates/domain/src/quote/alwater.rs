@@ -52,11 +52,7 @@ pub struct ExchangeInput {
 /// (not yet received but late: the "< 1 year" column).
 pub fn exchange(ctx: &Context, input: &ExchangeInput) -> Result<Quote, QuoteError> {
     let r = rules(ctx)?;
-    let model = r
-        .exchange_models
-        .iter()
-        .find(|m| m.id == input.model)
-        .ok_or_else(|| QuoteError::new("model", format!("unknown model '{}'", input.model)))?;
+    let model = r.exchange_models.iter().find(|m| m.id == input.model).ok_or_else(|| QuoteError::new("model", format!("unknown model '{}'", input.model)))?;
     if let Some(received) = input.received {
         not_after_as_of(ctx, "received", received)?;
     }
@@ -91,19 +87,14 @@ pub struct CoolingOffInput {
 pub fn cooling_off(ctx: &Context, input: &CoolingOffInput) -> Result<Quote, QuoteError> {
     let r = rules(ctx)?;
     not_after_as_of(ctx, "application_date", input.application_date)?;
-    let last_day = add_days(input.application_date, r.cooling_off_days.saturating_sub(1))
-        .ok_or_else(|| out_of_range("application_date"))?;
+    let last_day = add_days(input.application_date, r.cooling_off_days.saturating_sub(1)).ok_or_else(|| out_of_range("application_date"))?;
     let eligible = r.cooling_off_channels.contains(&input.channel);
     let within = ctx.as_of_date() <= last_day;
-    let mut quote = Quote::default()
-        .date("last_day", When::Date(last_day))
-        .flag("eligible", eligible)
-        .flag("within_period", within);
+    let mut quote = Quote::default().date("last_day", When::Date(last_day)).flag("eligible", eligible).flag("within_period", within);
     quote = match (eligible, within) {
-        (true, true) => quote.note(format!(
-            "ハガキ等に必要事項を記入し、{}までに郵送してください（消印日で有効。簡易書留が確実です）。",
-            japanese_date(last_day)
-        )),
+        (true, true) => {
+            quote.note(format!("ハガキ等に必要事項を記入し、{}までに郵送してください（消印日で有効。簡易書留が確実です）。", japanese_date(last_day)))
+        }
         (true, false) => quote.note(format!("クーリング・オフ期間（お申込み日を含む{}日間）を過ぎています。", r.cooling_off_days)),
         (false, _) => quote.note("クーリング・オフは店頭またはお電話でお申込みのお客様が対象です。"),
     };

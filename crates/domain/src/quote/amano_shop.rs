@@ -107,8 +107,9 @@ pub fn points_expiry(ctx: &Context, last_purchase: NaiveDate) -> Result<Quote, Q
     let r = rules(ctx)?;
     let expires = add_days(last_purchase, r.points_valid_days).ok_or_else(|| out_of_range("last_purchase"))?;
     let expired = ctx.as_of_date() > expires;
-    Ok(Quote::default()
-        .date("expires", When::Date(expires))
-        .flag("expired", expired)
-        .note(format!("ポイントの有効期限は{}までです（最終購入日から{}日間。ゲスト購入は対象外）。", japanese_date(expires), r.points_valid_days)))
+    Ok(Quote::default().date("expires", When::Date(expires)).flag("expired", expired).note(format!(
+        "ポイントの有効期限は{}までです（最終購入日から{}日間。ゲスト購入は対象外）。",
+        japanese_date(expires),
+        r.points_valid_days
+    )))
 }

@@ -59,7 +59,10 @@ pub fn invoice_timing(ctx: &Context, shipped: NaiveDate) -> Result<Quote, QuoteE
         .extra("invoice_month", Extra::Month(invoice_month))
         .date("history_visible", When::Date(history))
         .note(format!("{}年{}月送付のKDDI請求書に記載されます。", invoice_month.year(), invoice_month.month()))
-        .note(format!("My KDDI Biz の購入履歴には{}の午後に反映されます（カウネットのページでカード払いにした注文は反映されません）。", japanese_date(history))))
+        .note(format!(
+            "My KDDI Biz の購入履歴には{}の午後に反映されます（カウネットのページでカード払いにした注文は反映されません）。",
+            japanese_date(history)
+        )))
 }
 
 pub struct DealerChangeInput {
@@ -77,10 +80,7 @@ pub fn dealer_change(ctx: &Context, input: &DealerChangeInput) -> Result<Quote, 
     let month = YearMonth::of(input.fax_returned);
     let first_of = |months: u32| month.plus(i64::from(months)).and_then(YearMonth::first_day).ok_or_else(|| out_of_range("fax_returned"));
     let (earliest, latest) = (first_of(earliest)?, first_of(latest)?);
-    let quote = Quote::default()
-        .flag("accepted", accepted)
-        .date("effective_earliest", When::Date(earliest))
-        .date("effective_latest", When::Date(latest));
+    let quote = Quote::default().flag("accepted", accepted).date("effective_earliest", When::Date(earliest)).date("effective_latest", When::Date(latest));
     Ok(if accepted {
         quote
             .note(format!("{}または{}から担当販売店が切り替わります。切替後にメールでお知らせします。", japanese_month(earliest), japanese_month(latest)))

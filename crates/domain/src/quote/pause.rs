@@ -22,19 +22,12 @@ pub(crate) struct PauseSchedule {
 /// due for each listed month-end that passes with no delivery (a delivery on the month-end
 /// itself is in time), and past the end of `forced_after_month` the contract is cancelled by
 /// force from the next day.
-pub(crate) fn schedule(
-    rules: &PauseRules,
-    last_shipment: NaiveDate,
-    next_delivery: NaiveDate,
-    servers: u32,
-) -> Result<PauseSchedule, QuoteError> {
+pub(crate) fn schedule(rules: &PauseRules, last_shipment: NaiveDate, next_delivery: NaiveDate, servers: u32) -> Result<PauseSchedule, QuoteError> {
     if next_delivery <= last_shipment {
         return Err(QuoteError::new("next_delivery", "must be after last_shipment"));
     }
     let start = YearMonth::of(last_shipment);
-    let month_end = |month: u32| {
-        start.plus(i64::from(month)).and_then(YearMonth::last_day).ok_or_else(|| out_of_range("last_shipment"))
-    };
+    let month_end = |month: u32| start.plus(i64::from(month)).and_then(YearMonth::last_day).ok_or_else(|| out_of_range("last_shipment"));
     let mut fee_lines = Vec::new();
     for month in &rules.fee_after_month_ends {
         let end = month_end(*month)?;
@@ -63,11 +56,11 @@ pub fn deadline(ctx: &Context, scheduled_delivery: NaiveDate) -> Result<Quote, Q
         .flag("on_time", on_time)
         .note(format!("休止のご連絡は{}までにお願いします。", japanese_moment(deadline)));
     if ctx.tariff.service == Service::Alwater {
-        quote = quote.note("アルウォーターの規約には休止の申出期日の記載がないため、サーバー変更と同じ「5営業日（北海道6営業日）前の18時」を社内基準としています。");
+        quote = quote
+            .note("アルウォーターの規約には休止の申出期日の記載がないため、サーバー変更と同じ「5営業日（北海道6営業日）前の18時」を社内基準としています。");
     }
     if !on_time {
         quote = quote.note("申出期日を過ぎているため、次回配送分は休止できません。");
     }
     Ok(quote)
 }
-

@@ -102,10 +102,7 @@ pub fn cancellation(ctx: &Context, input: &CancellationInput) -> Result<Quote, Q
     let plan = plan(r, &input.plan)?;
     let today = ctx.as_of_date();
     if input.first_delivery > today {
-        return Err(QuoteError::new(
-            "first_delivery",
-            "is after the cancellation date (as_of); before the first delivery quote pre_start_cancellation",
-        ));
+        return Err(QuoteError::new("first_delivery", "is after the cancellation date (as_of); before the first delivery quote pre_start_cancellation"));
     }
     let month = contract_month(input.first_delivery, today);
     let term = (month + i64::from(plan.term_months) - 1) / i64::from(plan.term_months);
