@@ -46,6 +46,8 @@ adapters!(
     set_issuer(SetIssuerArgs),
     open_database(OpenDatabaseArgs),
     restore_backup(RestoreBackupArgs),
+    trust_sender(FingerprintArgs),
+    revoke_sender(FingerprintArgs),
     choose_folder(ChooseFolderArgs),
     set_seal(ServiceArgs),
     start_job(StartJobArgs),
@@ -57,5 +59,6 @@ adapters!(
     request_types,
     settings,
     backups,
-    backup_now
+    backup_now,
+    senders
 );

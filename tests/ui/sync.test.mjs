@@ -1,12 +1,13 @@
 // Browser test, keyboard only: two installations (two bridges) exchange their data in 設定 → 同期, every file and folder
-// chosen in the (test double's) dialogs — A writes a bundle, B takes it in with progress (once), a closed dialog changes
+// chosen in the (test double's) dialogs — A writes a bundle, B refuses it until the agent trusts A's fingerprint in 送り主,
+// then takes it in with progress (once), a closed dialog changes
 // nothing, an incremental export asks for the earlier bundle first, and both sync through a shared folder.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startBridge, launch, openUi, screenshot, tabTo, withDialogs } from './helpers.mjs';
+import { startBridge, launch, openUi, screenshot, tabTo, withDialogs, expectFocus } from './helpers.mjs';
 
 let a;
 let b;
@@ -54,6 +55,28 @@ test('a bundle written on one installation is taken in on another, once', async 
   const written = await runSync(page, a, 'sync-export', [file]);
   assert.match(written.text, /完了/, written.text);
   assert.deepEqual(written.asked.map((d) => d.kind), ['save']);
+
+  // B does not know A's key yet: refused, nothing written; 送り主 lists A with the fingerprint
+  // to compare, and two presses trust it.
+  const unknown = await runSync(page, b, 'sync-import', [file]);
+  assert.match(unknown.text, /失敗/, unknown.text);
+  assert.match(unknown.text, /not a trusted sender/, unknown.text);
+  assert.equal((await b.call('status')).customers, 0);
+  const own = (await a.call('senders')).own;
+  await page.waitForFunction((fp) => document.querySelector(`#sender-list li[data-fingerprint="${fp}"]`), own.fingerprint);
+  const row = await page.locator('#sender-list li').first().innerText();
+  assert.ok(row.includes(own.fingerprint) && row.includes('未確認') && row.includes(own.name), row);
+  assert.match(await page.locator('#sender-note').innerText(), /未確認の送り主/);
+  await tabTo(page, '#sender-0');
+  await page.keyboard.press('Enter');
+  await expectFocus(page, 'sender-yes');
+  assert.match(await page.locator('#senders .backup-confirm').innerText(), new RegExp(own.fingerprint));
+  await screenshot(page, '21-sync-sender-ask');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('sender-note').textContent.includes('信頼しました'));
+  assert.match(await page.locator('#sender-list li').first().innerText(), /信頼済み/);
+  assert.deepEqual((await b.call('senders')).senders.map((x) => [x.fingerprint, x.status]), [[own.fingerprint, 'trusted']]);
+
   const imported = await runSync(page, b, 'sync-import', [file]);
   assert.match(imported.text, /完了/, imported.text);
   assert.deepEqual(imported.asked.map((d) => d.kind), ['open']);

@@ -113,6 +113,12 @@ export const backups = () => call('backups');
 export const backupNow = () => call('backup_now');
 /** Restores one listed backup (the current database is kept aside): as status, plus restored_from and replaced. */
 export const restoreBackup = (path) => call('restore_backup', { path });
+/** This installation's signing fingerprint and every sender trusted, revoked or not yet trusted: {own: {fingerprint, name}, senders: [{fingerprint, name, installation, status, trusted_at, trusted_by, revoked_at, revoked_by}]}. */
+export const senders = () => call('senders');
+/** Trusts a listed sender (after comparing its fingerprint); answers as senders. */
+export const trustSender = (fingerprint) => call('trust_sender', { fingerprint });
+/** Revokes a trusted sender: its bundles are refused from now on; answers as senders. */
+export const revokeSender = (fingerprint) => call('revoke_sender', { fingerprint });
 /** Starts a long job; an import or export first asks for its file: {job} or {cancelled: true}. */
 export const startJob = (args) => call('start_job', args);
 export const job = (id) => call('job', { job: id });

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use madoguchi_api::keys::{self, Signer};
 use madoguchi_api::{customers, sync};
 use madoguchi_domain::time::Moment;
 
@@ -22,9 +23,14 @@ fn bench(c: &mut Criterion) {
     let mut a = customers::open(&a_path, now()).expect("opens");
     customers::seed(&mut a, 20_000, 1, now(), &mut |_| true).expect("seeds");
     let base = dir.join("base.mdgb");
-    sync::export(&a, &base, &BTreeMap::new(), None, now(), &mut |_| true).expect("exports");
+    let keys_dir = dir.join("keys");
+    let signer_a = Signer::of(&a, &keys_dir, "bench").expect("key");
+    sync::export(&a, &base, &BTreeMap::new(), None, &signer_a, now(), &mut |_| true).expect("exports");
     let mut b = customers::open(&b_path, now()).expect("opens");
-    sync::import(&mut b, &base, now(), &mut |_, _| true).expect("imports");
+    // B trusts A; its copies below are B (the same installation id, so the same key).
+    let own_b = Signer::of(&b, &keys_dir, "bench").expect("key").public();
+    keys::trust(&mut b, &signer_a.sender(), &own_b, "bench", now()).expect("trusts");
+    sync::import(&mut b, &base, &own_b, now(), &mut |_, _| true).expect("imports");
     drop(b);
 
     let ids: Vec<String> = {
@@ -37,12 +43,12 @@ fn bench(c: &mut Criterion) {
     }
     let since = sync::since(Some(&base)).expect("since");
     let out = dir.join("inc.mdgb");
-    let manifest = sync::export(&a, &out, &since, None, now(), &mut |_| true).expect("exports");
+    let manifest = sync::export(&a, &out, &since, None, &signer_a, now(), &mut |_| true).expect("exports");
     assert_eq!(manifest.changes, 10_000);
     println!("incremental bundle: {} changes, {} bytes", manifest.changes, std::fs::metadata(&out).expect("size").len());
 
     c.bench_function("export 10,000 changes since a bundle", |bench| {
-        bench.iter(|| sync::export(&a, &dir.join("inc-bench.mdgb"), &since, None, now(), &mut |_| true).expect("exports"))
+        bench.iter(|| sync::export(&a, &dir.join("inc-bench.mdgb"), &since, None, &signer_a, now(), &mut |_| true).expect("exports"))
     });
     let copy = dir.join("b-copy.sqlite3");
     c.bench_function("import 10,000 changes into 20,000 customers", |bench| {
@@ -53,7 +59,7 @@ fn bench(c: &mut Criterion) {
                 customers::open(Path::new(&copy), now()).expect("opens")
             },
             |mut store| {
-                let report = sync::import(&mut store, &out, now(), &mut |_, _| true).expect("imports");
+                let report = sync::import(&mut store, &out, &own_b, now(), &mut |_, _| true).expect("imports");
                 assert_eq!(report["applied"], 10_000);
             },
             BatchSize::PerIteration,

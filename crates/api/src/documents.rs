@@ -11,7 +11,7 @@ use madoguchi_domain::money::{PriceBasis, TaxCategory, Yen, stamp_duty};
 use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::quote::{Context, allwatch, alwater};
 use madoguchi_domain::tariff::{Rules, Service, Tariff};
-use madoguchi_domain::text::{caps, format_postal, postal_digits, valid_registration_number};
+use madoguchi_domain::text::{caps, format_postal, postal_digits, valid_phone, valid_registration_number};
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_pdf::{Body, Document, FontData, Issuer, ItemLine, Party, Totals};
 use madoguchi_store::Store;
@@ -278,6 +278,14 @@ pub fn check_issuer(issuer: &IssuerRecord) -> Result<(), ApiError> {
     }
     if postal_digits(&issuer.postal_code).is_none() {
         return Err(invalid("issuer.postal_code", format!("'{}' is not a postal code of 7 digits", issuer.postal_code)));
+    }
+    if valid_phone(&issuer.phone).is_none() {
+        return Err(invalid("issuer.phone", format!("'{}' is not a Japanese phone number of 10 or 11 digits", issuer.phone)));
+    }
+    if let Some(fax) = issuer.fax.as_ref().filter(|f| !f.is_empty())
+        && valid_phone(fax).is_none()
+    {
+        return Err(invalid("issuer.fax", format!("'{fax}' is not a Japanese phone number of 10 or 11 digits")));
     }
     if let Some(number) = &issuer.registration_number
         && !valid_registration_number(number)

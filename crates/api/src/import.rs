@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use madoguchi_domain::money::Yen;
 use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::tariff::{Rules, Service};
-use madoguchi_domain::text::{FreeText, caps, is_kana, postal_digits, valid_phone};
+use madoguchi_domain::text::{FreeText, caps, is_kana, postal_digits, valid_email, valid_phone};
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::{AccountRecord, CustomerRecord, ImportOutcome, PhoneRecord, Store};
 use serde_json::{Value, json};
@@ -251,6 +251,32 @@ fn tariff_choices(tariffs: &Tariffs, service: Service, column: &str) -> Vec<Stri
     }
 }
 
+/// The line a record starts on, as an editor numbers lines: a line ends at LF, CRLF or a lone
+/// CR (old Mac files and some exports end lines with CR only, which the csv crate's own line
+/// count, LF only, would put all on line 1). Fed the records' byte offsets in file order.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    breaks: u64,
+    after_cr: bool,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, text: &[u8], byte: usize) -> u64 {
+        let end = byte.min(text.len());
+        for &b in text.get(self.offset..end).unwrap_or_default() {
+            match b {
+                b'\r' => self.breaks += 1,
+                b'\n' if !self.after_cr => self.breaks += 1,
+                _ => {}
+            }
+            self.after_cr = b == b'\r';
+        }
+        self.offset = self.offset.max(end);
+        self.breaks + 1
+    }
+}
+
 /// Checks one row and builds its record; `None` when any field is bad (all reported; a cell
 /// too long or holding a card number stops the row's other checks).
 fn parse_row(row: &mut Row, tariffs: &Tariffs, today: NaiveDate) -> Option<CustomerRecord> {
@@ -310,12 +336,7 @@ fn parse_row(row: &mut Row, tariffs: &Tariffs, today: NaiveDate) -> Option<Custo
     }
     let mut emails = Vec::new();
     if let Some(email) = row.get("email").map(str::to_string) {
-        let shaped = email.len() <= 254
-            && !email.chars().any(char::is_whitespace)
-            && email.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty() && domain.contains('.') && !domain.contains('@') && !domain.starts_with('.') && !domain.ends_with('.')
-            });
-        if !shaped {
+        if !valid_email(&email) {
             row.error("email", format!("'{email}' is not an email address"));
         }
         emails.push(email);
@@ -406,9 +427,10 @@ pub fn import_customers(
     let columns = header_map(&headers)?;
     let mut seen: HashMap<(String, String), u64> = HashMap::new();
     let mut good: Vec<bool> = Vec::new();
+    let mut lines = LineCounter::default();
     for result in reader.records() {
         let record = result.map_err(|e| ApiError::invalid("file", format!("not valid CSV ({e})")))?;
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = lines.line_at(text.as_bytes(), record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX)));
         let mut row = Row { record: &record, columns: &columns, line, errors: Vec::new() };
         if record.len() != headers.len() {
             row.error("row", format!("has {} fields, the header {}", record.len(), headers.len()));

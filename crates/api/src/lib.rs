@@ -7,6 +7,7 @@ pub mod customers;
 pub mod documents;
 pub mod drafts;
 pub mod import;
+pub mod keys;
 pub mod paths;
 pub mod pop;
 pub mod quote;

@@ -1,7 +1,9 @@
 //! Sync by export bundles (format: docs/bundle-format.md): write this installation's changes to
 //! a file, check and apply another installation's file in one transaction, and `sync --dir`
-//! for a shared folder. Every text a bundle row brings is a `FreeText` first (capped, no card
-//! number), so a bundle cannot store what the entry points refuse.
+//! for a shared folder. A bundle is signed by its installation's key and imported only from
+//! a trusted sender (`keys`); every row it brings is checked as a local write is (texts are
+//! `FreeText`: capped, no card number; kana, postal codes, phones, T-numbers, seal images), so
+//! a bundle cannot store what the entry points refuse.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -9,7 +11,10 @@ use std::fs::{self, File};
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use madoguchi_domain::text::{FreeText, caps};
+use ed25519_dalek::{Signature, VerifyingKey};
+use madoguchi_domain::prefecture::Prefecture;
+use madoguchi_domain::tariff::Service;
+use madoguchi_domain::text::{self, FreeText, caps};
 use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
 use madoguchi_store::audit::{AuditHead, Witnessed};
@@ -18,10 +23,16 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::customers::{ApiError, stamp};
+use crate::keys::{self, Sender, Signer, Standing, hex, unhex};
 
 /// The bundle format this madoguchi writes and reads.
 pub const FORMAT: &str = "madoguchi-bundle";
-pub const VERSION: i64 = 1;
+pub const VERSION: i64 = 2;
+/// What a bundle's signature signs: this, then the manifest line without its newline (which
+/// holds the content's SHA-256, so the signature covers every byte).
+const SIGNED_PREFIX: &[u8] = b"madoguchi-bundle-2\n";
+/// The signature line is at most this long.
+const MAX_SIGNATURE_LINE: u64 = 1 << 10;
 /// The file extension of bundles in a shared folder.
 pub const EXTENSION: &str = "mdgb";
 /// The manifest line is at most this long (1 MiB); a change line at most 16 MiB.
@@ -56,6 +67,8 @@ pub struct Manifest {
     /// The head of the writer's audit log (its hash chain) when the bundle was written; none
     /// while its log was empty, or from a writer before the chain.
     pub audit_head: Option<AuditHead>,
+    /// Who signed it (the signature itself was checked when the manifest was read).
+    pub signer: Sender,
 }
 
 impl Manifest {
@@ -72,6 +85,7 @@ impl Manifest {
             "counts": { "changes": self.changes, "tombstones": self.tombstones, "tables": self.tables },
             "content_sha256": self.sha256,
             "audit_head": self.audit_head.as_ref().map(|h| json!({ "seq": h.seq, "hash": h.hash })),
+            "signer": { "key": hex(self.signer.key.as_bytes()), "name": self.signer.name },
         })
     }
 }
@@ -97,24 +111,20 @@ pub fn export(
     out: &Path,
     after: &BTreeMap<String, i64>,
     only_origin: Option<&str>,
+    signer: &Signer,
     now: Moment,
     progress: &mut dyn FnMut(u64) -> bool,
 ) -> Result<Manifest, ApiError> {
-    let body_path = temporary(out, "body");
-    let result = write_bundle(store, out, &body_path, after, only_origin, now, progress);
-    let _ = fs::remove_file(&body_path);
-    result
-}
-
-fn write_bundle(
-    store: &Store,
-    out: &Path,
-    body_path: &Path,
-    after: &BTreeMap<String, i64>,
-    only_origin: Option<&str>,
-    now: Moment,
-    progress: &mut dyn FnMut(u64) -> bool,
-) -> Result<Manifest, ApiError> {
+    /// The changes are written to a temporary file first (the manifest, which counts and
+    /// hashes them, goes before them); it is removed however the export ends.
+    struct Removed(PathBuf);
+    impl Drop for Removed {
+        fn drop(&mut self) {
+            let _ = fs::remove_file(&self.0);
+        }
+    }
+    let body_file = Removed(temporary(out, "body"));
+    let body_path = body_file.0.as_path();
     let mut body = BufWriter::with_capacity(1 << 20, File::create(body_path).map_err(|e| io(body_path, e))?);
     let mut hash = Sha256::new();
     let mut origins: Vec<String> = Vec::new();
@@ -169,12 +179,13 @@ fn write_bundle(
         tables: tables.into_iter().map(|(t, n)| (t.to_string(), n)).collect(),
         sha256: format!("{:x}", hash.finalize()),
         audit_head: store.audit_head()?,
+        signer: signer.sender(),
     };
+    let header = signed_header(&manifest.to_json(), signer);
     let final_tmp = temporary(out, "tmp");
     let written = (|| {
         let mut file = File::create(&final_tmp)?;
-        serde_json::to_writer(&mut file, &manifest.to_json())?;
-        file.write_all(b"\n")?;
+        file.write_all(&header)?;
         std::io::copy(&mut File::open(body_path)?, &mut file)?;
         file.sync_all()?;
         fs::rename(&final_tmp, out)
@@ -185,6 +196,17 @@ fn write_bundle(
     }
     progress(changes);
     Ok(manifest)
+}
+
+/// A bundle's first two lines: the manifest, and its signature by `signer` (the manifest
+/// must name `signer` as its signer for a reader to accept it).
+pub fn signed_header(manifest: &Value, signer: &Signer) -> Vec<u8> {
+    let mut header = manifest.to_string().into_bytes();
+    let signature = signer.sign(&[SIGNED_PREFIX, &header].concat());
+    header.push(b'\n');
+    header.extend_from_slice(json!({ "signature": hex(&signature.to_bytes()) }).to_string().as_bytes());
+    header.push(b'\n');
+    header
 }
 
 fn field<'a>(object: &'a Map<String, Value>, name: &str) -> Result<&'a Value, ApiError> {
@@ -228,9 +250,16 @@ fn manifest_from(reader: &mut impl BufRead) -> Result<Manifest, ApiError> {
     if version > VERSION {
         return Err(bad(format!("the bundle is format version {version}; this madoguchi reads version {VERSION}: update madoguchi first")));
     }
+    if version == 1 {
+        return Err(bad(
+            "the bundle is format version 1, which is not signed; this madoguchi takes signed bundles only (version 2): update madoguchi on the sending installation and export again",
+        ));
+    }
     if version < 1 {
         return Err(bad(format!("manifest.version: {version} is not a version")));
     }
+    let signer = signer_of(field(m, "signer")?)?;
+    verify_signature(reader, &first[..first.len() - 1], &signer)?;
     let source = field(m, "source")?.as_str().filter(|s| installation_id(s)).ok_or_else(|| bad("manifest.source: not an installation id"))?;
     let clock = field(m, "clock")?.as_object().ok_or_else(|| bad("manifest.clock: must be an object"))?;
     let counts = field(m, "counts")?.as_object().ok_or_else(|| bad("manifest.counts: must be an object"))?;
@@ -287,7 +316,67 @@ fn manifest_from(reader: &mut impl BufRead) -> Result<Manifest, ApiError> {
         tables,
         sha256: sha256.to_ascii_lowercase(),
         audit_head,
+        signer,
     })
+}
+
+/// The manifest's `signer`: a public key and a name, checked like a name typed here.
+fn signer_of(value: &Value) -> Result<Sender, ApiError> {
+    let signer = value.as_object().ok_or_else(|| bad("manifest.signer: must be an object {key, name}"))?;
+    let key = signer
+        .get("key")
+        .and_then(Value::as_str)
+        .and_then(unhex::<32>)
+        .and_then(|b| VerifyingKey::from_bytes(&b).ok())
+        .ok_or_else(|| bad("manifest.signer.key: not an Ed25519 public key (64 hex digits)"))?;
+    let name = signer.get("name").and_then(Value::as_str).filter(|n| !n.trim().is_empty()).ok_or_else(|| bad("manifest.signer.name: is empty"))?;
+    let name = FreeText::new("manifest.signer.name", name, caps::LINE).map_err(|e| bad(e.to_string()))?;
+    Ok(Sender { key, name: name.into_string() })
+}
+
+/// Reads the signature line and checks it against the manifest line, before any content is read.
+fn verify_signature(reader: &mut impl BufRead, manifest_line: &[u8], signer: &Sender) -> Result<(), ApiError> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct SignatureLine {
+        signature: String,
+    }
+    let mut line = Vec::new();
+    reader.take(MAX_SIGNATURE_LINE + 1).read_until(b'\n', &mut line).map_err(|e| bad(format!("cannot read the signature ({e})")))?;
+    let signature = serde_json::from_slice::<SignatureLine>(&line)
+        .ok()
+        .filter(|_| line.last() == Some(&b'\n'))
+        .and_then(|l| unhex::<64>(&l.signature))
+        .map(|b| Signature::from_bytes(&b))
+        .ok_or_else(|| bad("unsigned: the second line is not the signature {\"signature\": 128 hex digits}"))?;
+    signer.key.verify_strict(&[SIGNED_PREFIX, manifest_line].concat(), &signature).map_err(|_| {
+        bad(format!(
+            "the signature does not match (claimed signer {}, {}): the bundle was changed after it was signed, or forged; nothing was imported",
+            signer.name,
+            signer.fingerprint()
+        ))
+    })
+}
+
+/// Whether this installation takes a bundle from its signer: its own key (for its own
+/// installation id only) or a trusted one (for another installation's id).
+fn check_sender(store: &Store, own: &VerifyingKey, manifest: &Manifest) -> Result<(), ApiError> {
+    let own_id = store.installation_id()?;
+    let (name, fingerprint) = (&manifest.signer.name, manifest.signer.fingerprint());
+    match keys::standing(store, own, &manifest.signer.key)? {
+        Standing::Own if manifest.source == own_id => Ok(()),
+        Standing::Own => Err(bad(format!("signed with this installation's own key but names installation {}: refused", manifest.source))),
+        Standing::Trusted if manifest.source == own_id => {
+            Err(bad(format!("claims to come from this installation ({own_id}) but is signed by {name} ({fingerprint}): refused")))
+        }
+        Standing::Trusted => Ok(()),
+        Standing::Revoked => Err(bad(format!(
+            "signed by {name} ({fingerprint}), whose trust was revoked here: refused; trust the sender again in 設定 → 同期 if that was a mistake"
+        ))),
+        Standing::Unknown => Err(bad(format!(
+            "signed by {name} ({fingerprint}), not a trusted sender here: compare the fingerprint with {name}, trust the sender in 設定 → 同期 (or `madoguchi trust add FILE`), then import again"
+        ))),
+    }
 }
 
 /// Reads the content once, before anything is written: its hash and its number of lines
@@ -368,6 +457,48 @@ fn check_texts(table: &Table, data: &Map<String, Value>) -> Result<(), String> {
     Ok(())
 }
 
+/// The PNG signature a seal image starts with, as the hex text it travels in.
+const PNG_HEX: &str = "89504e470d0a1a0a";
+
+/// Checks the columns a local write checks, as they are stored (customers: kind, kana, birth
+/// date, prefecture, postal code; phones; email addresses; the service of an account;
+/// issuers: service, name, address, postal code, phone, fax, T-number, seal image). Only the
+/// columns a change sets are checked: an update carries those that changed.
+fn check_columns(table: &Table, id: &str, data: &Map<String, Value>) -> Result<(), String> {
+    let refuse = |column: &str, reason: String| Err(format!("{}.{column}: {reason}", table.name));
+    for (column, value) in data {
+        let column = column.as_str();
+        let text = value.as_str().unwrap_or_default();
+        let blank = value.is_null() || text.is_empty();
+        let ok = match (table.name, column) {
+            ("customers", "kind") => matches!(text, "person" | "company"),
+            ("customers", "name") | ("issuers", "name" | "address" | "phone") => !text.trim().is_empty(),
+            ("customers", "name_kana") => text.is_empty() || text::is_kana(text),
+            ("customers", "birth_date") => blank || chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok_and(|d| chrono::Datelike::year(&d) >= 1900),
+            ("customers", "prefecture") => blank || Prefecture::from_name(text).is_some(),
+            ("customers", "postal_code") => blank || (text.len() == 7 && text.bytes().all(|b| b.is_ascii_digit())),
+            ("customer_phones", "number") => text::valid_phone(text).is_some(),
+            ("customer_emails", "address") => text::valid_email(text),
+            ("accounts", "service") => Service::from_id(text).is_some(),
+            ("issuers", "postal_code") => text::postal_digits(text).is_some(),
+            ("issuers", "fax") => blank || text::valid_phone(text).is_some(),
+            ("issuers", "registration_number") => blank || text::valid_registration_number(text),
+            ("issuers", "seal_png") => blank || text.to_ascii_lowercase().starts_with(PNG_HEX),
+            _ => true,
+        };
+        if !ok {
+            return refuse(column, format!("{value} is refused, as it would be if typed here"));
+        }
+        if table.name == "issuers" && column == "phone" && text::valid_phone(text).is_none() {
+            return refuse(column, format!("{value} is not a Japanese phone number of 10 or 11 digits"));
+        }
+    }
+    if table.name == "issuers" && Service::from_id(id).is_none() {
+        return Err(format!("issuers: '{id}' is not a service"));
+    }
+    Ok(())
+}
+
 /// One change line as written: clock, origin index, table, row id, data (null: deleted).
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -408,6 +539,7 @@ impl<R: BufRead> Lines<'_, R> {
         if let Some(d) = &line.d {
             check_data(&TABLES[table], d).map_err(at)?;
             check_texts(&TABLES[table], d).map_err(at)?;
+            check_columns(&TABLES[table], &line.i, d).map_err(at)?;
         }
         Ok(Change { hlc: line.c, origin: origin.clone(), table, id: line.i, data: line.d })
     }
@@ -476,9 +608,10 @@ fn report_json(manifest: &Manifest, report: &ApplyReport, witnessed: Option<Witn
 
 /// Checks a bundle whole (format, version, schema, size, hash) and then applies it in one
 /// transaction; a bundle that fails any check writes nothing.
-pub fn import(store: &mut Store, path: &Path, now: Moment, progress: &mut dyn FnMut(u64, u64) -> bool) -> Result<Value, ApiError> {
+pub fn import(store: &mut Store, path: &Path, own: &VerifyingKey, now: Moment, progress: &mut dyn FnMut(u64, u64) -> bool) -> Result<Value, ApiError> {
     let mut reader = BufReader::with_capacity(1 << 20, File::open(path).map_err(|e| io(path, e))?);
     let manifest = manifest_from(&mut reader)?;
+    check_sender(store, own, &manifest)?;
     let schema = store.schema_version()?;
     if manifest.schema > schema {
         return Err(bad(format!(
@@ -488,11 +621,14 @@ pub fn import(store: &mut Store, path: &Path, now: Moment, progress: &mut dyn Fn
     }
     verify_content(&mut reader, &manifest)?;
     let mut reader = BufReader::with_capacity(1 << 20, File::open(path).map_err(|e| io(path, e))?);
-    reader.skip_until(b'\n').map_err(|e| io(path, e))?;
+    // Past the manifest and the signature.
+    for _ in 0..2 {
+        reader.skip_until(b'\n').map_err(|e| io(path, e))?;
+    }
     let mut lines =
         Lines { reader, manifest: &manifest, hash: Sha256::new(), line: 0, tables: BTreeMap::new(), tombstones: 0, buffer: Vec::new(), failed: false };
     let total = manifest.changes;
-    let report = store.apply_changes(&mut lines, &manifest.known, &mut |done| progress(done, total))?;
+    let report = store.apply_changes(&mut lines, &manifest.known, &stamp(now), &mut |done| progress(done, total))?;
     store.record_bundle(&manifest.sha256, &manifest.source, "import", manifest.clock_to, manifest.changes, &stamp(now))?;
     // The sender's audit chain head, kept as a witness of its log (not for one's own bundle).
     let witnessed = match &manifest.audit_head {
@@ -506,14 +642,14 @@ pub fn import(store: &mut Store, path: &Path, now: Moment, progress: &mut dyn Fn
 /// then imports every other installation's bundle it has not read yet. Each file is written
 /// under a hidden temporary name and renamed when whole, so two agents may run it at once; a
 /// bad file is reported and skipped, the others still apply (each one whole or not at all).
-pub fn sync_dir(store: &mut Store, dir: &Path, now: Moment, progress: &mut dyn FnMut(&str, u64, u64) -> bool) -> Result<Value, ApiError> {
+pub fn sync_dir(store: &mut Store, dir: &Path, signer: &Signer, now: Moment, progress: &mut dyn FnMut(&str, u64, u64) -> bool) -> Result<Value, ApiError> {
     if !dir.is_dir() {
         return Err(ApiError::invalid("dir", format!("{} is not a folder", dir.display())));
     }
     let own = store.installation_id()?;
     let after: BTreeMap<String, i64> = store.last_exported_own()?.map(|c| (own.clone(), c)).into_iter().collect();
     let staging = dir.join(format!(".{own}-{}.{EXTENSION}", madoguchi_store::new_id()));
-    let manifest = export(store, &staging, &after, Some(&own), now, &mut |done| progress("export", done, 0))?;
+    let manifest = export(store, &staging, &after, Some(&own), signer, now, &mut |done| progress("export", done, 0))?;
     let exported = if manifest.changes == 0 {
         let _ = fs::remove_file(&staging);
         Value::Null
@@ -537,7 +673,7 @@ pub fn sync_dir(store: &mut Store, dir: &Path, now: Moment, progress: &mut dyn F
             if m.source == own || store.bundle_seen(&m.sha256)? {
                 return Ok(None);
             }
-            import(store, &path, now, &mut |done, total| progress(&name, done, total)).map(Some)
+            import(store, &path, &signer.public(), now, &mut |done, total| progress(&name, done, total)).map(Some)
         });
         match outcome {
             Ok(Some(report)) => imported.push(json!({ "file": name, "report": report })),
@@ -546,4 +682,28 @@ pub fn sync_dir(store: &mut Store, dir: &Path, now: Moment, progress: &mut dyn F
         }
     }
     Ok(json!({ "exported": exported, "imported": imported, "failed": failed }))
+}
+
+/// The senders of the bundles in a shared folder other than this installation's, each once
+/// (by key), with the installation their bundles name; a file that is not a well-signed bundle
+/// is passed over (`sync_dir` reports it).
+pub fn senders_in(store: &Store, dir: &Path) -> Result<Vec<(Sender, String)>, ApiError> {
+    let own = store.installation_id()?;
+    let mut found: Vec<(Sender, String)> = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else { return Ok(found) };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.starts_with('.') || !name.ends_with(&format!(".{EXTENSION}")) {
+            continue;
+        }
+        if let Ok(m) = read_manifest(&path)
+            && m.source != own
+            && !found.iter().any(|(s, _)| s.key == m.signer.key)
+        {
+            found.push((m.signer, m.source));
+        }
+    }
+    Ok(found)
 }

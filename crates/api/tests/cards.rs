@@ -3,12 +3,15 @@
 //! fields and move comments, a CSV text column, a document JSON's item name, the issuer, a
 //! customer edit, a setting and a bundle row; each refusal names its field and writes nothing.
 
+mod common;
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use madoguchi_api::documents::{self, IssuerRecord};
 use madoguchi_api::import::{Encoding, import_customers};
+use madoguchi_api::keys::Signer;
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_api::{ApiError, customers, requests, settings, sync};
 use madoguchi_domain::time::Moment;
@@ -102,13 +105,12 @@ fn card_text() -> impl Strategy<Value = String> {
 }
 
 /// The bundle's manifest and lines rebuilt with a hash and count that match.
-fn rebuild(manifest: &Value, lines: &[String]) -> Vec<u8> {
+fn rebuild(signer: &Signer, manifest: &Value, lines: &[String]) -> Vec<u8> {
     let mut m = manifest.clone();
     let content: String = lines.iter().map(|l| format!("{l}\n")).collect();
     m["content_sha256"] = json!(format!("{:x}", Sha256::digest(content.as_bytes())));
     m["counts"]["changes"] = json!(lines.len());
-    let mut out = serde_json::to_vec(&m).expect("json");
-    out.push(b'\n');
+    let mut out = sync::signed_header(&m, signer);
     out.extend_from_slice(content.as_bytes());
     out
 }
@@ -126,6 +128,8 @@ struct Fixture {
     /// Another installation's bundle (its manifest and lines) with one call note in it.
     manifest: Value,
     lines: Vec<String>,
+    /// A's key, trusted by B: the bundles below are A's as far as B can tell.
+    signer: Signer,
 }
 
 impl Fixture {
@@ -135,9 +139,12 @@ impl Fixture {
         let tariffs = Tariffs::embedded().expect("tariffs");
         let mut other = fixture(&dir.join("a.sqlite3"));
         let base = dir.join("base.mdgb");
-        sync::export(&other, &base, &BTreeMap::new(), None, now(), &mut |_| true).expect("exports");
+        let signer = common::signer(&other);
+        sync::export(&other, &base, &BTreeMap::new(), None, &signer, now(), &mut |_| true).expect("exports");
         let mut store = customers::open(&dir.join("b.sqlite3"), now()).expect("opens");
-        sync::import(&mut store, &base, now(), &mut |_, _| true).expect("imports");
+        common::trust_sender_of(&mut store, &base, now());
+        let own = common::signer(&store).public();
+        sync::import(&mut store, &base, &own, now(), &mut |_, _| true).expect("imports");
         let customer = customer_id(&store, "AW00000001");
         let kaunet = customer_id(&store, "KN00000001");
         let request =
@@ -145,13 +152,14 @@ impl Fixture {
         let z = customer_id(&other, "PA00000001");
         customers::add_note(&mut other, &z, "A", "折り返し希望", now()).expect("note");
         let bundle = dir.join("a.mdgb");
-        sync::export(&other, &bundle, &BTreeMap::new(), None, now(), &mut |_| true).expect("exports");
+        sync::export(&other, &bundle, &BTreeMap::new(), None, &signer, now(), &mut |_| true).expect("exports");
         let text = std::fs::read_to_string(&bundle).expect("bundle");
         let mut all = text.lines();
         let manifest: Value = serde_json::from_str(all.next().expect("manifest")).expect("manifest json");
+        all.next().expect("the signature");
         let lines: Vec<String> = all.map(str::to_string).collect();
         assert!(lines.iter().any(|l| l.contains("\"call_notes\"")), "the bundle carries the note");
-        Fixture { dir, store, tariffs, customer, kaunet, request, manifest, lines }
+        Fixture { dir, store, tariffs, customer, kaunet, request, manifest, lines, signer }
     }
 
     /// Tries `text` at every entry point: (entry point, the field it must name, the error).
@@ -224,8 +232,9 @@ impl Fixture {
             })
             .collect();
         let path = self.dir.join("hostile.mdgb");
-        std::fs::write(&path, rebuild(&self.manifest, &lines)).expect("write");
-        let bundle = sync::import(store, &path, now(), &mut |_, _| true).map(drop);
+        std::fs::write(&path, rebuild(&self.signer, &self.manifest, &lines)).expect("write");
+        let own = common::signer(store).public();
+        let bundle = sync::import(store, &path, &own, now(), &mut |_, _| true).map(drop);
         outcomes.push((
             "bundle row",
             "bundle",
@@ -295,8 +304,9 @@ fn the_same_texts_without_a_card_are_stored() {
     let issuer = issuer_at(text);
     documents::set_issuer(&mut f.store, "amano-shop", issuer, "test", now()).expect("an issuer");
     let bundle = f.dir.join("clean.mdgb");
-    std::fs::write(&bundle, rebuild(&f.manifest, &f.lines)).expect("write");
-    sync::import(&mut f.store, &bundle, now(), &mut |_, _| true).expect("the clean bundle applies");
+    std::fs::write(&bundle, rebuild(&f.signer, &f.manifest, &f.lines)).expect("write");
+    let own = common::signer(&f.store).public();
+    sync::import(&mut f.store, &bundle, &own, now(), &mut |_, _| true).expect("the clean bundle applies");
 }
 
 #[test]

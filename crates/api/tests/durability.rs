@@ -4,12 +4,15 @@
 //! series, the daily backup, restore refusing what fails its checks, number prefixes unique
 //! per document type, synchronous=FULL.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use madoguchi_api::backup;
 use madoguchi_api::customers;
 use madoguchi_api::import::{Encoding, import_customers};
+use madoguchi_api::keys::Signer;
 use madoguchi_api::settings;
 use madoguchi_api::sync;
 use madoguchi_api::tariffs::Tariffs;
@@ -115,7 +118,7 @@ fn migration_0003_chains_the_rows_an_older_database_holds() {
     drop(conn);
     assert_eq!(backup::check_file(&path).expect("check"), Vec::<String>::new(), "an older database checks as it stands");
     let mut store = open(&path);
-    assert_eq!(store.schema_version().expect("schema"), 3);
+    assert_eq!(store.schema_version().expect("schema"), 4);
     assert_eq!(customers::check(&store).expect("check"), Vec::<String>::new(), "the old rows are chained");
     settings::set(&mut store, "agent.name", "鈴木", "a", at(NOW)).expect("a new row");
     let head = store.audit_head().expect("head").expect("rows");
@@ -129,11 +132,14 @@ fn migration_0003_chains_the_rows_an_older_database_holds() {
 fn split_bundle(path: &Path) -> (Value, String) {
     let text = std::fs::read_to_string(path).expect("bundle");
     let (manifest, rest) = text.split_once('\n').expect("manifest line");
+    let (_signature, rest) = rest.split_once('\n').expect("signature line");
     (serde_json::from_str(manifest).expect("manifest"), rest.to_string())
 }
 
-fn write_bundle(path: &Path, manifest: &Value, rest: &str) {
-    std::fs::write(path, format!("{manifest}\n{rest}")).expect("bundle written");
+/// A bundle with an edited manifest, signed again by its sender (as a sender rewriting its
+/// own log would).
+fn write_bundle(path: &Path, signer: &Signer, manifest: &Value, rest: &str) {
+    std::fs::write(path, [sync::signed_header(manifest, signer), rest.as_bytes().to_vec()].concat()).expect("bundle written");
 }
 
 #[test]
@@ -142,18 +148,21 @@ fn the_chain_head_travels_in_every_bundle_and_importers_witness_it() {
     let a = filled(&dir.join("a.sqlite3"));
     let mut b = open(&dir.join("b.sqlite3"));
     let bundle = dir.join("a.mdgb");
-    let manifest = sync::export(&a, &bundle, &BTreeMap::new(), None, at(NOW), &mut |_| true).expect("exports");
+    let signer = common::signer(&a);
+    let manifest = sync::export(&a, &bundle, &BTreeMap::new(), None, &signer, at(NOW), &mut |_| true).expect("exports");
     let head = a.audit_head().expect("head").expect("rows");
     assert_eq!(manifest.audit_head.as_ref(), Some(&head));
     let (json, rest) = split_bundle(&bundle);
     assert_eq!(
         (json["version"].as_i64(), json["audit_head"]["seq"].as_i64(), json["audit_head"]["hash"].as_str()),
-        (Some(1), Some(head.seq), Some(head.hash.as_str()))
+        (Some(2), Some(head.seq), Some(head.hash.as_str()))
     );
 
-    let report = sync::import(&mut b, &bundle, at(NOW), &mut |_, _| true).expect("imports");
+    common::trust_sender_of(&mut b, &bundle, at(NOW));
+    let own_b = common::signer(&b).public();
+    let report = sync::import(&mut b, &bundle, &own_b, at(NOW), &mut |_, _| true).expect("imports");
     assert_eq!(report["audit_head"]["witnessed"], "new", "{report}");
-    let again = sync::import(&mut b, &bundle, at(NOW), &mut |_, _| true).expect("imports again");
+    let again = sync::import(&mut b, &bundle, &own_b, at(NOW), &mut |_, _| true).expect("imports again");
     assert_eq!(again["audit_head"]["witnessed"], "same");
     let source = a.installation_id().expect("id");
     let witnessed = b.witnessed_heads().expect("heads");
@@ -163,23 +172,23 @@ fn the_chain_head_travels_in_every_bundle_and_importers_witness_it() {
     // The same row with another hash: the sender's log was rewritten; the first hash stays.
     let mut rewritten = json.clone();
     rewritten["audit_head"]["hash"] = Value::from("0".repeat(64));
-    write_bundle(&dir.join("rewritten.mdgb"), &rewritten, &rest);
-    let report = sync::import(&mut b, &dir.join("rewritten.mdgb"), at(NOW), &mut |_, _| true).expect("imports");
+    write_bundle(&dir.join("rewritten.mdgb"), &signer, &rewritten, &rest);
+    let report = sync::import(&mut b, &dir.join("rewritten.mdgb"), &own_b, at(NOW), &mut |_, _| true).expect("imports");
     assert_eq!(report["audit_head"]["witnessed"], "rewritten", "{report}");
     assert_eq!(b.witnessed_heads().expect("heads")[0].1, head);
 
-    // A version 1 bundle from before the chain has no audit_head: still read.
+    // A bundle without audit_head (an empty log) is still read.
     let mut older = json.clone();
     older.as_object_mut().expect("object").remove("audit_head");
-    write_bundle(&dir.join("older.mdgb"), &older, &rest);
-    let report = sync::import(&mut b, &dir.join("older.mdgb"), at(NOW), &mut |_, _| true).expect("an older bundle imports");
+    write_bundle(&dir.join("older.mdgb"), &signer, &older, &rest);
+    let report = sync::import(&mut b, &dir.join("older.mdgb"), &own_b, at(NOW), &mut |_, _| true).expect("a bundle without a head imports");
     assert_eq!(report["audit_head"], Value::Null);
 
     // A malformed one is refused like any bad manifest field, naming it.
     let mut bad = json;
     bad["audit_head"] = serde_json::json!({"seq": 0, "hash": "x"});
-    write_bundle(&dir.join("bad.mdgb"), &bad, &rest);
-    let error = sync::import(&mut b, &dir.join("bad.mdgb"), at(NOW), &mut |_, _| true).expect_err("refused");
+    write_bundle(&dir.join("bad.mdgb"), &signer, &bad, &rest);
+    let error = sync::import(&mut b, &dir.join("bad.mdgb"), &own_b, at(NOW), &mut |_, _| true).expect_err("refused");
     assert!(error.to_string().contains("manifest.audit_head"), "{error}");
 }
 

@@ -104,6 +104,20 @@ fn skip_bad_writes_the_good_rows_and_reports_the_rest() {
 }
 
 #[test]
+fn bad_rows_are_reported_on_their_own_lines_whatever_ends_the_lines() {
+    // Found by the fuzzer's CSV property (fuzz/corpus/csv_import/cr_only): with lines ended by
+    // CR alone, as old Mac files are, every row was reported on line 1.
+    let bad = "alwater,AW00000009,x,サトウ,,東京都,1,a,03-1,,,";
+    for (i, end) in ["\n", "\r\n", "\r"].into_iter().enumerate() {
+        let path = temp_db(&format!("line-ends-{i}"));
+        let csv = [HEADER, &good_row(1), bad, "alwater,AW00000010,\"複数\r\n行\",サトウ,,東京都,1,a,03-1,,,", bad].join(end);
+        let report = import(&path, csv.as_bytes(), true).expect("imports");
+        let lines: std::collections::BTreeSet<u64> = report.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines.into_iter().collect::<Vec<_>>(), [3, 4, 6], "lines ended by {end:?}: {:?}", report.errors);
+    }
+}
+
+#[test]
 fn importing_the_same_file_again_changes_nothing() {
     let path = temp_db("again");
     let csv = include_bytes!("fixtures/customers.csv");

@@ -1,12 +1,16 @@
 //! Sync between installations on real database files: three installations editing the same
 //! customers converge whatever order their bundles travel in; re-imports change nothing;
 //! damaged, truncated, wrong-version and hostile bundles are refused with nothing written.
+//! The installations of these tests trust each other (see tests/trust.rs for trust itself).
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use madoguchi_api::customers;
 use madoguchi_api::import::{Encoding, import_customers};
+use madoguchi_api::keys::Signer;
 use madoguchi_api::requests;
 use madoguchi_api::sync;
 use madoguchi_api::tariffs::Tariffs;
@@ -33,11 +37,17 @@ fn open(path: &Path) -> Store {
 }
 
 fn export_all(store: &Store, out: &Path) -> sync::Manifest {
-    sync::export(store, out, &BTreeMap::new(), None, at(NOW), &mut |_| true).expect("exports")
+    sync::export(store, out, &BTreeMap::new(), None, &common::signer(store), at(NOW), &mut |_| true).expect("exports")
 }
 
+/// Imports a bundle, its sender trusted first.
 fn import(store: &mut Store, bundle: &Path) -> Value {
-    sync::import(store, bundle, at(NOW), &mut |_, _| true).expect("imports")
+    try_import(store, bundle).expect("imports")
+}
+
+fn try_import(store: &mut Store, bundle: &Path) -> Result<Value, madoguchi_api::ApiError> {
+    common::trust_sender_of(store, bundle, at(NOW));
+    sync::import(store, bundle, &common::signer(store).public(), at(NOW), &mut |_, _| true)
 }
 
 fn customer_id(store: &Store, number: &str) -> String {
@@ -174,7 +184,7 @@ fn an_incremental_bundle_carries_only_what_the_other_side_lacks() {
     export_all(&b, &from_b);
     edit(&mut a, &x, "address", "新宿区西新宿2-8-1");
     let out = dir.join("a-since-b.mdgb");
-    let manifest = sync::export(&a, &out, &sync::since(Some(&from_b)).expect("since"), None, at(NOW), &mut |_| true).expect("exports");
+    let manifest = sync::export(&a, &out, &sync::since(Some(&from_b)).expect("since"), None, &common::signer(&a), at(NOW), &mut |_| true).expect("exports");
     assert_eq!(manifest.changes, 1, "only the address edit: B has the rest");
     let report = import(&mut b, &out);
     assert_eq!(report["applied"], 1);
@@ -190,9 +200,11 @@ fn sync_through_a_shared_folder_reads_each_bundle_once() {
     let mut stores = paths.each_ref().map(|p| open(p));
     let x = customer_id(&stores[0], "AW00000001");
     edit(&mut stores[1], &x, "address", "千代田区丸の内1-1");
+    common::trust_each_other(&mut stores, at(NOW));
     for round in 0..2 {
         for store in stores.iter_mut() {
-            let report = sync::sync_dir(store, &shared, at(NOW), &mut |_, _, _| true).expect("syncs");
+            let signer = common::signer(store);
+            let report = sync::sync_dir(store, &shared, &signer, at(NOW), &mut |_, _, _| true).expect("syncs");
             assert_eq!(report["failed"], json!([]), "round {round}: {report}");
         }
     }
@@ -200,23 +212,24 @@ fn sync_through_a_shared_folder_reads_each_bundle_once() {
     assert_eq!(content(a), content(b));
     assert_eq!(content(b), content(c));
     // A third run finds nothing new to write or read.
-    let quiet = sync::sync_dir(&mut stores[0], &shared, at(NOW), &mut |_, _, _| true).expect("syncs");
+    let signer = common::signer(&stores[0]);
+    let quiet = sync::sync_dir(&mut stores[0], &shared, &signer, at(NOW), &mut |_, _, _| true).expect("syncs");
     assert_eq!(quiet["exported"], Value::Null);
     assert_eq!(quiet["imported"], json!([]));
     assert!(std::fs::read_dir(&shared).expect("list").all(|e| !e.expect("entry").file_name().to_string_lossy().starts_with('.')), "no temporary file is left");
 }
 
 /// A bundle rebuilt from a manifest and change lines, with the hash and counts made to match
-/// (so that only the hostile part is wrong), unless the manifest says otherwise.
-fn rebuild(manifest: &Value, lines: &[Vec<u8>], fix: bool) -> Vec<u8> {
+/// (so that only the hostile part is wrong), unless the manifest says otherwise; signed by
+/// `signer`, as a trusted sender's bundle is.
+fn rebuild(signer: &Signer, manifest: &Value, lines: &[Vec<u8>], fix: bool) -> Vec<u8> {
     let mut m = manifest.clone();
     if fix {
         let content: Vec<u8> = lines.iter().flat_map(|l| l.iter().copied().chain([b'\n'])).collect();
         m["content_sha256"] = json!(format!("{:x}", Sha256::digest(&content)));
         m["counts"]["changes"] = json!(lines.len());
     }
-    let mut out = serde_json::to_vec(&m).expect("json");
-    out.push(b'\n');
+    let mut out = sync::signed_header(&m, signer);
     for line in lines {
         out.extend_from_slice(line);
         out.push(b'\n');
@@ -239,6 +252,9 @@ fn damaged_and_hostile_bundles_are_refused_and_nothing_is_written() {
     let text = String::from_utf8(bytes.clone()).expect("utf-8");
     let mut all_lines = text.lines();
     let manifest: Value = serde_json::from_str(all_lines.next().expect("manifest")).expect("manifest json");
+    all_lines.next().expect("the signature");
+    let signer_a = common::signer(&a);
+    let rebuild = |manifest: &Value, lines: &[Vec<u8>], fix: bool| rebuild(&signer_a, manifest, lines, fix);
     let lines: Vec<Vec<u8>> = all_lines.map(|l| l.as_bytes().to_vec()).collect();
     let with = |edit: &dyn Fn(&mut Value)| {
         let mut m = manifest.clone();
@@ -267,7 +283,8 @@ fn damaged_and_hostile_bundles_are_refused_and_nothing_is_written() {
         ("truncated in a line", bytes[..bytes.len() - 25].to_vec(), "truncated"),
         ("truncated at a line end", bytes[..text.rfind("\n{").expect("a line") + 1].to_vec(), "truncated or damaged"),
         ("a flipped bit", bit_flipped, "SHA-256"),
-        ("a newer format", rebuild(&with(&|m| m["version"] = json!(2)), &lines, true), "format version 2"),
+        ("a newer format", rebuild(&with(&|m| m["version"] = json!(3)), &lines, true), "format version 3"),
+        ("the unsigned format 1", rebuild(&with(&|m| m["version"] = json!(1)), &lines, true), "version 1, which is not signed"),
         ("a newer schema", rebuild(&with(&|m| m["schema"] = json!(99)), &lines, true), "newer madoguchi"),
         ("another format", rebuild(&with(&|m| m["format"] = json!("zip")), &lines, true), "manifest.format"),
         ("a path for a table", rebuild(&manifest, &change(&|l| l["t"] = json!("../../etc/passwd")), true), "no table"),
@@ -285,11 +302,13 @@ fn damaged_and_hostile_bundles_are_refused_and_nothing_is_written() {
         ("a manifest of 2 MiB", [vec![b'{'; 2 << 20], b"\n".to_vec()].concat(), "longer than 1 MiB"),
     ];
     let mut b = open(&paths[1]);
+    common::trust_sender_of(&mut b, &good, at(NOW));
+    let own_b = common::signer(&b).public();
     let before = (content(&b), b.change_log_dump().expect("log"));
     for (label, bundle, expected) in cases {
         let path = dir.join("hostile.mdgb");
         std::fs::write(&path, &bundle).expect("write");
-        let error = sync::import(&mut b, &path, at(NOW), &mut |_, _| true).expect_err(label).to_string();
+        let error = sync::import(&mut b, &path, &own_b, at(NOW), &mut |_, _| true).expect_err(label).to_string();
         assert!(error.contains(expected), "{label}: {error}");
         assert!(error.starts_with("bundle"), "{label}: the error names the bundle: {error}");
         assert_eq!(before, (content(&b), b.change_log_dump().expect("log")), "{label}: something was written");
@@ -310,11 +329,13 @@ fn a_cancelled_import_writes_nothing() {
     let bundle = dir.join("a.mdgb");
     export_all(&a, &bundle);
     let mut b = open(&dir.join("b.sqlite3"));
-    let before = content(&b);
-    let error = sync::import(&mut b, &bundle, at(NOW), &mut |done, _| done < 10_000).expect_err("cancelled");
+    common::trust_sender_of(&mut b, &bundle, at(NOW));
+    let before = (content(&b), b.counts().expect("counts"));
+    let own = common::signer(&b).public();
+    let error = sync::import(&mut b, &bundle, &own, at(NOW), &mut |done, _| done < 10_000).expect_err("cancelled");
     assert!(error.to_string().contains("cancelled"), "{error}");
-    assert_eq!(before, content(&b));
-    assert!(b.counts().expect("counts").iter().all(|(_, n)| *n == 0));
+    assert_eq!(before, (content(&b), b.counts().expect("counts")));
+    assert!(b.counts().expect("counts").iter().all(|(table, n)| *n == 0 || *table == "audit_log"), "only the trust is audited");
 }
 
 /// Issues the sample receipt (typed in, no customer) on an installation.
@@ -349,7 +370,7 @@ fn document_numbers_stay_unique_across_installations() {
     let bd = dir.join("d.mdgb");
     export_all(&d, &bd);
     let before = content(&c);
-    let error = sync::import(&mut c, &bd, at(NOW), &mut |_, _| true).expect_err("refused").to_string();
+    let error = try_import(&mut c, &bd).expect_err("refused").to_string();
     assert!(error.contains(&nd) && error.contains("numbering.installation"), "{error}");
     assert_eq!(before, content(&c));
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use madoguchi_api::documents::{self, Delivery, Issued, IssuerRecord};
 use madoguchi_api::import::{self, Encoding};
+use madoguchi_api::keys::{self, Signer, Standing};
 use madoguchi_api::{backup, customers, drafts, paths, quote, requests, settings, sync};
 use madoguchi_domain::tariff::Service;
 use madoguchi_domain::time::Moment;
@@ -167,6 +168,13 @@ pub struct RestoreBackupArgs {
 #[serde(deny_unknown_fields)]
 pub struct ChooseFolderArgs {
     pub purpose: String,
+}
+
+/// `fingerprint`: as `senders` shows it (case, hyphens and spaces do not matter).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FingerprintArgs {
+    pub fingerprint: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -744,25 +752,34 @@ impl Session {
     /// shared folder; each counts changes as it goes and may be cancelled (nothing written).
     fn bundle_job(&self, kind: &str, db: PathBuf, target: PathBuf, since: Option<PathBuf>, now: Moment) -> Result<String, CommandError> {
         let fail = |e: madoguchi_api::ApiError| Box::new((None, CommandError::from(e)));
+        let signer = self.signer()?;
         match kind {
             "export_bundle" => {
                 let after = sync::since(since.as_deref())?;
                 self.jobs.start("export_bundle", None, move |progress| {
                     let store = customers::open(&db, now).map_err(fail)?;
-                    let m = sync::export(&store, &target, &after, None, now, progress).map_err(fail)?;
+                    let m = sync::export(&store, &target, &after, None, &signer, now, progress).map_err(fail)?;
                     Ok(json!({"path": target, "changes": m.changes, "tombstones": m.tombstones, "source": m.source}))
                 })
             }
             "import_bundle" => {
-                let total = sync::read_manifest(&target).map_err(|e| CommandError::from(e).renamed("bundle", "path"))?.changes;
-                self.jobs.start("import_bundle", Some(total), move |progress| {
+                let manifest = sync::read_manifest(&target).map_err(|e| CommandError::from(e).renamed("bundle", "path"))?;
+                // A sender not trusted yet is offered in 設定 → 同期 (the import itself refuses it).
+                if keys::standing(&self.db().store, &signer.public(), &manifest.signer.key)? == Standing::Unknown {
+                    let mut refused = self.refused_senders.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    if !refused.iter().any(|(s, _)| s.key == manifest.signer.key) {
+                        refused.push((manifest.signer.clone(), manifest.source.clone()));
+                    }
+                }
+                let own = signer.public();
+                self.jobs.start("import_bundle", Some(manifest.changes), move |progress| {
                     let mut store = customers::open(&db, now).map_err(fail)?;
-                    sync::import(&mut store, &target, now, &mut |done, _| progress(done)).map_err(fail)
+                    sync::import(&mut store, &target, &own, now, &mut |done, _| progress(done)).map_err(fail)
                 })
             }
             _ => self.jobs.start("sync_folder", None, move |progress| {
                 let mut store = customers::open(&db, now).map_err(fail)?;
-                sync::sync_dir(&mut store, &target, now, &mut |_, done, _| progress(done)).map_err(fail)
+                sync::sync_dir(&mut store, &target, &signer, now, &mut |_, done, _| progress(done)).map_err(fail)
             }),
         }
     }
@@ -776,5 +793,86 @@ impl Session {
     pub fn cancel_job(&self, args: JobArgs) -> Result<Value, CommandError> {
         self.jobs.cancel(&args.job)?;
         Ok(json!({}))
+    }
+
+    /// This installation's signing identity: its key in the keys folder, the agent's name.
+    fn signer(&self) -> Result<Signer, CommandError> {
+        let db = self.db();
+        let agent = self.agent(&db.store)?;
+        Ok(Signer::of(&db.store, &self.keys_dir, &agent)?)
+    }
+
+    /// `{own: {fingerprint, name}, senders: [{fingerprint, name, installation, status, trusted_at,
+    /// trusted_by, revoked_at, revoked_by}]}`: every sender trusted or revoked here, then the
+    /// unknown ones (status `unknown`) of the shared folder's bundles and of the bundles refused
+    /// in this session, for the agent to compare fingerprints and trust.
+    pub fn senders(&self) -> Result<Value, CommandError> {
+        let signer = self.signer()?;
+        let db = self.db();
+        let mut listed: Vec<Value> = Vec::new();
+        let mut keys_seen = Vec::new();
+        for (sender, row) in keys::trusted(&db.store)? {
+            keys_seen.push(sender.key);
+            listed.push(json!({
+                "fingerprint": sender.fingerprint(), "name": sender.name, "installation": null,
+                "status": if row.revoked_at.is_some() { "revoked" } else { "trusted" },
+                "trusted_at": row.trusted_at, "trusted_by": row.trusted_by, "revoked_at": row.revoked_at, "revoked_by": row.revoked_by,
+            }));
+        }
+        for (sender, installation) in self.unknown_senders(&db.store)? {
+            if keys_seen.contains(&sender.key) || sender.key == signer.public() {
+                continue;
+            }
+            keys_seen.push(sender.key);
+            listed.push(json!({
+                "fingerprint": sender.fingerprint(), "name": sender.name, "installation": installation, "status": "unknown",
+                "trusted_at": null, "trusted_by": null, "revoked_at": null, "revoked_by": null,
+            }));
+        }
+        Ok(json!({"own": {"fingerprint": signer.sender().fingerprint(), "name": signer.name}, "senders": listed}))
+    }
+
+    /// The senders of the shared folder's bundles and of this session's refused ones.
+    fn unknown_senders(&self, store: &madoguchi_api::Store) -> Result<Vec<(keys::Sender, String)>, CommandError> {
+        let mut found = self.refused_senders.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        if let Some(dir) = settings::get(store, "sync.dir")?.map(PathBuf::from) {
+            found.extend(sync::senders_in(store, &dir)?);
+        }
+        Ok(found)
+    }
+
+    /// Trusts a sender `senders` lists (unknown or revoked): its bundles are taken from now on,
+    /// audited. Answers as `senders`.
+    pub fn trust_sender(&self, args: FingerprintArgs) -> Result<Value, CommandError> {
+        let wanted =
+            keys::normalize_fingerprint(&args.fingerprint).ok_or_else(|| CommandError::invalid("fingerprint", "is not 32 hex digits (as 3F2A-91C0-…)"))?;
+        let own = self.signer()?.public();
+        let now = self.now();
+        {
+            let mut db = self.db();
+            let revoked = keys::trusted(&db.store)?.into_iter().filter(|(_, row)| row.revoked_at.is_some()).map(|(sender, _)| sender);
+            let mut candidates: Vec<keys::Sender> = revoked.collect();
+            candidates.extend(self.unknown_senders(&db.store)?.into_iter().map(|(sender, _)| sender));
+            let sender = candidates
+                .into_iter()
+                .find(|s| s.fingerprint() == wanted)
+                .ok_or_else(|| CommandError::invalid("fingerprint", format!("{wanted} is not a sender listed here")))?;
+            let agent = self.agent(&db.store)?;
+            keys::trust(&mut db.store, &sender, &own, &agent, now)?;
+        }
+        self.refused_senders.lock().unwrap_or_else(std::sync::PoisonError::into_inner).retain(|(s, _)| s.fingerprint() != wanted);
+        self.senders()
+    }
+
+    /// Revokes a trusted sender: its bundles are refused from now on (what they brought stays),
+    /// audited. Answers as `senders`.
+    pub fn revoke_sender(&self, args: FingerprintArgs) -> Result<Value, CommandError> {
+        let now = self.now();
+        {
+            let mut db = self.db();
+            let agent = self.agent(&db.store)?;
+            keys::revoke(&mut db.store, &args.fingerprint, &agent, now)?;
+        }
+        self.senders()
     }
 }

@@ -55,6 +55,8 @@ pub struct Options {
     /// Where the backups live (the shell passes `madoguchi_api::backup::default_dir()`, where its
     /// backup at start writes); none: `backups` answers no folder and nothing can be restored.
     pub backups_dir: Option<PathBuf>,
+    /// The folder of the installations' signing keys; default `madoguchi_api::keys::default_dir()`.
+    pub keys_dir: Option<PathBuf>,
 }
 
 /// The open database and where it is.
@@ -77,6 +79,10 @@ pub struct Session {
     log_dir: Option<PathBuf>,
     notice: Option<String>,
     backups_dir: Option<PathBuf>,
+    keys_dir: PathBuf,
+    /// Senders of bundles refused in this session for want of trust, for `senders` to offer
+    /// (with the installation their bundle named); forgotten when the app closes.
+    refused_senders: Mutex<Vec<(madoguchi_api::keys::Sender, String)>>,
     jobs: jobs::Jobs,
 }
 
@@ -93,6 +99,10 @@ impl Session {
             .or_else(|| std::env::var("USER").ok())
             .filter(|a| !a.trim().is_empty())
             .unwrap_or_else(|| "agent".into());
+        let keys_dir = match options.keys_dir {
+            Some(dir) => dir,
+            None => madoguchi_api::keys::default_dir()?,
+        };
         Ok(Session {
             db: Mutex::new(Db { path, store }),
             tariffs: Arc::new(tariffs),
@@ -106,6 +116,8 @@ impl Session {
             log_dir: options.log_dir,
             notice: options.notice,
             backups_dir: options.backups_dir,
+            keys_dir,
+            refused_senders: Mutex::new(Vec::new()),
             jobs: jobs::Jobs::default(),
         })
     }
@@ -145,6 +157,9 @@ impl Session {
             "backups" => none(args).and_then(|()| self.backups()),
             "backup_now" => none(args).and_then(|()| self.backup_now()),
             "restore_backup" => self.restore_backup(parse(args)?),
+            "senders" => none(args).and_then(|()| self.senders()),
+            "trust_sender" => self.trust_sender(parse(args)?),
+            "revoke_sender" => self.revoke_sender(parse(args)?),
             "choose_folder" => self.choose_folder(parse(args)?),
             "set_seal" => self.set_seal(parse(args)?),
             "start_job" => self.start_job(parse(args)?),

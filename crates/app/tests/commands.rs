@@ -88,6 +88,7 @@ impl Fixture {
             log_dir: Some(dir.join("logs")),
             notice: None,
             backups_dir: None,
+            keys_dir: Some(base.join("keys")),
         };
         let session = Session::new(&dir.join("app.sqlite3"), options).expect("session opens");
         Fixture { dir, session, opened, printed, dialogs }
@@ -593,4 +594,45 @@ fn errors_name_their_field() {
         let json = serde_json::to_value(&error).expect("serialises");
         assert_eq!(json.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()), Some(vec!["code".into(), "field".into(), "message".into()]));
     }
+}
+
+#[test]
+fn a_bundle_from_an_unknown_sender_is_refused_until_the_agent_trusts_it() {
+    let a = Fixture::new("sender-a");
+    a.import();
+    a.ok("set_setting", json!({"key": "agent.name", "value": "佐藤（大阪）"}));
+    let bundle = a.dir.join("大阪.mdgb");
+    a.answer(&[Answer::Path(bundle.clone())]);
+    assert_eq!(a.run_job(json!({"kind": "export_bundle"}))["error"], Value::Null);
+    let a_own = a.ok("senders", Value::Null)["own"].clone();
+    assert_eq!(a_own["name"], "佐藤（大阪）");
+
+    let b = Fixture::new("sender-b");
+    assert_eq!(b.ok("senders", Value::Null)["senders"], json!([]), "nobody is trusted at first");
+    b.answer(&[Answer::Path(bundle.clone())]);
+    let refused = b.run_job(json!({"kind": "import_bundle"}));
+    let error = refused["error"]["message"].as_str().unwrap_or_default().to_string();
+    assert!(error.contains("not a trusted sender") && error.contains(a_own["fingerprint"].as_str().expect("fingerprint")), "{refused}");
+    assert_eq!(b.customers(), 0, "nothing was written");
+
+    // 設定 → 同期 lists the sender, its fingerprint to compare, and trusting it lets it in.
+    let listed = b.ok("senders", Value::Null)["senders"].clone();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!((&listed[0]["name"], &listed[0]["fingerprint"], &listed[0]["status"]), (&a_own["name"], &a_own["fingerprint"], &json!("unknown")));
+    let fingerprint = a_own["fingerprint"].as_str().expect("fingerprint").to_string();
+    let trusted = b.ok("trust_sender", json!({"fingerprint": fingerprint.to_lowercase()}));
+    assert_eq!((&trusted["senders"][0]["status"], &trusted["senders"][0]["trusted_by"]), (&json!("trusted"), &json!("テスト担当")));
+    b.answer(&[Answer::Path(bundle.clone())]);
+    assert_eq!(b.run_job(json!({"kind": "import_bundle"}))["error"], Value::Null);
+    assert_eq!(b.customers(), a.customers());
+
+    // Revoked: its bundles are refused again, and it stays listed as revoked (trusted again on a word).
+    let revoked = b.ok("revoke_sender", json!({"fingerprint": fingerprint}));
+    assert_eq!(revoked["senders"][0]["status"], "revoked");
+    b.answer(&[Answer::Path(bundle.clone())]);
+    let error = b.run_job(json!({"kind": "import_bundle"}))["error"]["message"].as_str().unwrap_or_default().to_string();
+    assert!(error.contains("revoked"), "{error}");
+    let e = b.err("trust_sender", json!({"fingerprint": "0000-0000-0000-0000-0000-0000-0000-0000"}));
+    assert_eq!(e.field.as_deref(), Some("fingerprint"));
+    assert_eq!(b.ok("trust_sender", json!({"fingerprint": fingerprint}))["senders"][0]["status"], "trusted");
 }

@@ -21,7 +21,7 @@ const MAX_HEAD: u64 = 64 * 1024;
 const HOST: &str = "127.0.0.1";
 
 const USAGE: &str =
-    "usage: madoguchi-bridge --db FILE --ui DIR [--port N] [--host 127.0.0.1] [--as-of RFC3339] [--documents DIR] [--backups DIR] [--agent NAME]";
+    "usage: madoguchi-bridge --db FILE --ui DIR [--port N] [--host 127.0.0.1] [--as-of RFC3339] [--documents DIR] [--backups DIR] [--keys DIR] [--agent NAME]";
 
 /// The dialogs' test double: answers queued by `POST /test/dialogs` (a path, null for
 /// cancelled, a boolean for a question), taken in order; every dialog asked is listed.
@@ -79,6 +79,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> 
             "--as-of" => options.now = Some(madoguchi_api::quote::parse_moment(&value()?).map_err(|reason| format!("--as-of: {reason}"))?),
             "--documents" => options.documents_dir = Some(PathBuf::from(value()?)),
             "--backups" => options.backups_dir = Some(PathBuf::from(value()?)),
+            "--keys" => options.keys_dir = Some(PathBuf::from(value()?)),
             "--agent" => options.agent = Some(value()?),
             "--help" | "-h" => return Err(USAGE.to_string()),
             other => return Err(format!("{other}: unknown option\n{USAGE}")),
@@ -89,11 +90,12 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> 
     if !ui.is_dir() {
         return Err(format!("--ui: {} is not a folder", ui.display()));
     }
-    // Issued PDFs and backups go beside the database unless told otherwise, never into the
-    // user's folders.
+    // Issued PDFs, backups and signing keys go beside the database unless told otherwise, never
+    // into the user's folders.
     let beside = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
     options.documents_dir.get_or_insert_with(|| beside.join("madoguchi-documents"));
     options.backups_dir.get_or_insert_with(|| beside.join("madoguchi-backups"));
+    options.keys_dir.get_or_insert_with(|| beside.join("madoguchi-keys"));
     Ok(Config { db, ui, port, options })
 }
 

@@ -10,6 +10,7 @@ use madoguchi_api::clock;
 use madoguchi_api::customers::{self, ApiError};
 use madoguchi_api::documents;
 use madoguchi_api::import::{self, Encoding};
+use madoguchi_api::keys::{self, Signer};
 use madoguchi_api::paths;
 use madoguchi_api::pop;
 use madoguchi_api::quote::{kinds, quote_json};
@@ -37,12 +38,15 @@ impl From<ApiError> for Failure {
 #[derive(Parser)]
 #[command(name = "madoguchi", version, about = "窓口: the service counter's back office")]
 struct Cli {
-    /// The database file (default: the app-data folder, e.g. ~/.local/share/jp.madoguchi.app/madoguchi.sqlite3).
+    /// The database file (default: the app-data folder, e.g. ~/.local/share/jp.madoguchi.desktop/madoguchi.sqlite3).
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
     /// Read the tariffs from this folder (one <service>.toml each) instead of the built-in ones.
     #[arg(long, global = true, value_name = "DIR")]
     tariffs: Option<PathBuf>,
+    /// The folder of the installations' signing keys (default: the app-data folder's `keys`).
+    #[arg(long, global = true, value_name = "DIR")]
+    keys: Option<PathBuf>,
     /// The agent recorded in the audit log (default: $MADOGUCHI_AGENT, else $USER).
     #[arg(long, global = true, value_name = "NAME")]
     agent: Option<String>,
@@ -98,6 +102,12 @@ enum Command {
         dir: PathBuf,
         #[arg(long)]
         json: bool,
+    },
+    /// Whose bundles this installation takes: `trust list`, `trust add BUNDLE` (the key that
+    /// signed it), `trust revoke FINGERPRINT`, `trust key` (this installation's own).
+    Trust {
+        #[command(subcommand)]
+        command: TrustCommand,
     },
     /// Find a customer by phone, name (kanji or kana), customer number, email or postal code.
     Lookup {
@@ -287,6 +297,21 @@ enum ImportCommand {
 }
 
 #[derive(Subcommand)]
+enum TrustCommand {
+    /// The trusted and revoked senders, and (with --dir) the unknown ones of a shared folder.
+    List {
+        #[arg(long, value_name = "SHARED_FOLDER")]
+        dir: Option<PathBuf>,
+    },
+    /// Trust the sender who signed this bundle; compare the fingerprint it prints with theirs.
+    Add { bundle: PathBuf },
+    /// Stop taking a sender's bundles.
+    Revoke { fingerprint: String },
+    /// This installation's own fingerprint and name, for colleagues to compare.
+    Key,
+}
+
+#[derive(Subcommand)]
 enum NoteCommand {
     /// Add a call note to a customer.
     Add { customer: String, text: String },
@@ -331,6 +356,11 @@ fn run(cli: Cli) -> Result<String, Failure> {
     }
     .map_err(|e| Failure::Setup(e.to_string()))?;
     let agent = cli.agent.clone().or_else(|| std::env::var("MADOGUCHI_AGENT").ok()).or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "agent".into());
+    let keys_dir = match &cli.keys {
+        Some(dir) => dir.clone(),
+        None => keys::default_dir()?,
+    };
+    let signer = |store: &madoguchi_api::Store| -> Result<Signer, Failure> { Ok(Signer::of(store, &keys_dir, &agent)?) };
     let db = || -> Result<PathBuf, Failure> {
         Ok(match &cli.db {
             Some(path) => path.clone(),
@@ -408,7 +438,8 @@ fn run(cli: Cli) -> Result<String, Failure> {
         }
         Command::Import { bundle: Some(file), json, command: None } => {
             let mut store = customers::open(&db()?, now)?;
-            let report = sync::import(&mut store, &file, now, &mut counted("import"))?;
+            let own = signer(&store)?.public();
+            let report = sync::import(&mut store, &file, &own, now, &mut counted("import"))?;
             if json { pretty(&report) } else { Ok(import_summary(&report)) }
         }
         Command::Import { bundle: None, command: None, .. } => Err(Failure::Request("import: give a bundle FILE, or `import customers FILE`".into())),
@@ -416,8 +447,52 @@ fn run(cli: Cli) -> Result<String, Failure> {
             let store = customers::open(&db()?, now)?;
             let after = sync::since(if since == "all" { None } else { Some(std::path::Path::new(&since)) })?;
             let mut report = progress("export", 0);
-            let manifest = sync::export(&store, &out, &after, None, now, &mut report)?;
+            let manifest = sync::export(&store, &out, &after, None, &signer(&store)?, now, &mut report)?;
             Ok(format!("{}: {} changes ({} deletions) from installation {}", out.display(), manifest.changes, manifest.tombstones, manifest.source))
+        }
+        Command::Trust { command } => {
+            let mut store = customers::open(&db()?, now)?;
+            let own = signer(&store)?;
+            match command {
+                TrustCommand::Key => {
+                    Ok(format!("{}  {} (this installation, {})", own.sender().fingerprint(), own.name, store.installation_id().map_err(ApiError::from)?))
+                }
+                TrustCommand::Add { bundle } => {
+                    let manifest = sync::read_manifest(&bundle)?;
+                    keys::trust(&mut store, &manifest.signer, &own.public(), &agent, now)?;
+                    Ok(format!(
+                        "trusted {}  {} (installation {}): its bundles are taken from now on",
+                        manifest.signer.fingerprint(),
+                        manifest.signer.name,
+                        manifest.source
+                    ))
+                }
+                TrustCommand::Revoke { fingerprint } => {
+                    let sender = keys::revoke(&mut store, &fingerprint, &agent, now)?;
+                    Ok(format!("revoked {}  {}: its bundles are refused from now on", sender.fingerprint(), sender.name))
+                }
+                TrustCommand::List { dir } => {
+                    let mut lines = Vec::new();
+                    for (sender, row) in keys::trusted(&store)? {
+                        lines.push(match &row.revoked_at {
+                            None => format!("trusted  {}  {} (since {}, by {})", sender.fingerprint(), sender.name, row.trusted_at, row.trusted_by),
+                            Some(at) => format!("revoked  {}  {} (on {at}, by {})", sender.fingerprint(), sender.name, row.revoked_by.as_deref().unwrap_or("")),
+                        });
+                    }
+                    if let Some(dir) = dir {
+                        for (sender, source) in sync::senders_in(&store, &dir)? {
+                            if keys::standing(&store, &own.public(), &sender.key)? == keys::Standing::Unknown {
+                                lines.push(format!(
+                                    "unknown  {}  {} (installation {source}): `madoguchi trust add` one of its bundles to take them",
+                                    sender.fingerprint(),
+                                    sender.name
+                                ));
+                            }
+                        }
+                    }
+                    Ok(if lines.is_empty() { "no senders trusted yet".to_string() } else { lines.join("\n") })
+                }
+            }
         }
         Command::Pop { phone } => {
             let link = pop::link_of_phone(&pop::checked_phone(&phone)?);
@@ -429,7 +504,8 @@ fn run(cli: Cli) -> Result<String, Failure> {
         Command::Sync { dir, json } => {
             let mut store = customers::open(&db()?, now)?;
             let mut show = counted("sync");
-            let report = sync::sync_dir(&mut store, &dir, now, &mut |_, done, total| show(done, total))?;
+            let signer = signer(&store)?;
+            let report = sync::sync_dir(&mut store, &dir, &signer, now, &mut |_, done, total| show(done, total))?;
             let failed = report["failed"].as_array().map_or(0, Vec::len);
             let text = if json {
                 pretty(&report)?

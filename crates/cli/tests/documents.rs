@@ -187,7 +187,7 @@ fn the_issue_rules_refuse_what_may_not_be_printed_and_nothing_is_written() {
         serde_json::from_str(&std::fs::read_to_string(root().join("assets/samples/documents/receipt.json")).expect("sample")).expect("json");
     for (change, field) in [
         (
-            serde_json::json!({"issuer": {"name": "アマノ株式会社", "postal_code": "222-8558", "address": "横浜市", "phone": "045", "registration_number": "T1234567890123"}}),
+            serde_json::json!({"issuer": {"name": "アマノ株式会社", "postal_code": "222-8558", "address": "横浜市", "phone": "045-401-1441", "registration_number": "T1234567890123"}}),
             "issuer.registration_number",
         ),
         (serde_json::json!({"recipient": {"name": "4111 1111 1111 1111"}}), "recipient.name"),

@@ -14,8 +14,24 @@ fn folder(name: &str) -> PathBuf {
 
 fn madoguchi(db: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_madoguchi"));
-    command.arg("--db").arg(db).args(["--agent", "テスト"]).args(args);
+    let keys = db.parent().expect("a folder").join("keys");
+    command.arg("--db").arg(db).arg("--keys").arg(keys).args(["--agent", "テスト"]).args(args);
     command
+}
+
+/// Each installation trusts the others, as agents do after comparing fingerprints: each
+/// exports a (signed) bundle, the others `trust add` it.
+fn trust_each_other(dbs: &[PathBuf]) {
+    for (i, db) in dbs.iter().enumerate() {
+        let card = db.with_extension("key.mdgb");
+        ok(madoguchi(db, &["export", "--out", card.to_str().expect("path")]).output().expect("exports"));
+        for (j, other) in dbs.iter().enumerate() {
+            if i != j {
+                let added = ok(madoguchi(other, &["trust", "add", card.to_str().expect("path")]).output().expect("trusts"));
+                assert!(added.starts_with("trusted "), "{added}");
+            }
+        }
+    }
 }
 
 fn ok(output: Output) -> String {
@@ -51,6 +67,7 @@ fn an_importer_killed_at_any_point_leaves_none_or_all_of_the_bundle() {
     // An empty installation to import into, and how long a whole import takes.
     let empty = dir.join("empty.sqlite3");
     ok(madoguchi(&empty, &["db", "init"]).output().expect("inits"));
+    ok(madoguchi(&empty, &["trust", "add", bundle.to_str().expect("path")]).output().expect("trusts"));
     let timed = dir.join("timed.sqlite3");
     std::fs::copy(&empty, &timed).expect("copy");
     let started = madoguchi_api::clock::stopwatch();
@@ -93,6 +110,8 @@ fn two_agents_syncing_one_folder_at_once_converge() {
     let folder_arg = shared.to_str().expect("path").to_string();
     let dbs = [dir.join("a.sqlite3"), dir.join("b.sqlite3")];
     ok(madoguchi(&dbs[0], &["db", "seed", "--customers", "300"]).output().expect("seeds"));
+    ok(madoguchi(&dbs[1], &["db", "init"]).output().expect("inits"));
+    trust_each_other(&dbs);
     ok(madoguchi(&dbs[0], &["sync", "--dir", &folder_arg]).output().expect("syncs"));
     ok(madoguchi(&dbs[1], &["sync", "--dir", &folder_arg]).output().expect("syncs"));
     let ids: Vec<String> = {
@@ -141,4 +160,41 @@ fn two_agents_syncing_one_folder_at_once_converge() {
     }
     let names: Vec<String> = std::fs::read_dir(&shared).expect("list").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
     assert!(names.iter().all(|n| n.ends_with(".mdgb") && !n.starts_with('.')), "{names:?}");
+}
+
+#[test]
+fn trust_is_given_listed_and_revoked_through_the_binary() {
+    let dir = folder("trust");
+    let shared = dir.join("shared");
+    std::fs::create_dir_all(&shared).expect("shared");
+    let (a, b) = (dir.join("a.sqlite3"), dir.join("b.sqlite3"));
+    ok(madoguchi(&a, &["db", "seed", "--customers", "20"]).output().expect("seeds"));
+    ok(madoguchi(&b, &["db", "init"]).output().expect("inits"));
+    ok(madoguchi(&a, &["settings", "set", "agent.name", "佐藤"]).output().expect("names"));
+    let key = ok(madoguchi(&a, &["trust", "key"]).output().expect("key"));
+    let fingerprint = key.split_whitespace().next().expect("a fingerprint").to_string();
+    assert!(fingerprint.len() == 39 && key.contains("佐藤"), "{key}");
+    ok(madoguchi(&a, &["sync", "--dir", shared.to_str().expect("path")]).output().expect("syncs"));
+
+    // B sees A as unknown; its sync refuses A's bundle, naming the fingerprint, and writes nothing.
+    let listed = ok(madoguchi(&b, &["trust", "list", "--dir", shared.to_str().expect("path")]).output().expect("lists"));
+    assert!(listed.starts_with("unknown  ") && listed.contains(&fingerprint), "{listed}");
+    let refused = madoguchi(&b, &["sync", "--dir", shared.to_str().expect("path")]).output().expect("syncs");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains(&fingerprint), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert_eq!(counts(&b).0, 0);
+
+    let file = std::fs::read_dir(&shared).expect("list").map(|e| e.expect("entry").path()).next().expect("A's bundle");
+    let added = ok(madoguchi(&b, &["trust", "add", file.to_str().expect("path")]).output().expect("trusts"));
+    assert!(added.contains(&fingerprint) && added.contains("佐藤"), "{added}");
+    ok(madoguchi(&b, &["sync", "--dir", shared.to_str().expect("path")]).output().expect("syncs"));
+    assert_eq!(counts(&b).0, counts(&a).0);
+
+    let revoked = ok(madoguchi(&b, &["trust", "revoke", &fingerprint.to_lowercase()]).output().expect("revokes"));
+    assert!(revoked.starts_with("revoked "), "{revoked}");
+    let listed = ok(madoguchi(&b, &["trust", "list"]).output().expect("lists"));
+    assert!(listed.starts_with("revoked  ") && listed.contains(&fingerprint), "{listed}");
+    let again = madoguchi(&b, &["import", file.to_str().expect("path")]).output().expect("imports");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("revoked"), "{}", String::from_utf8_lossy(&again.stderr));
 }

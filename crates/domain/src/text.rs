@@ -66,6 +66,16 @@ pub fn valid_phone(text: &str) -> Option<String> {
     phone_digits(text).filter(|d| d.starts_with('0') && (10..=11).contains(&d.len()))
 }
 
+/// An email address worth storing: at most 254 bytes, no spaces, one `@` with a local part
+/// before it and a dotted domain after it.
+pub fn valid_email(text: &str) -> bool {
+    text.len() <= 254
+        && !text.chars().any(char::is_whitespace)
+        && text.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.contains('@') && !domain.starts_with('.') && !domain.ends_with('.')
+        })
+}
+
 /// The seven digits of a postal code (〒100-0001, １００００１, 100 0001).
 pub fn postal_digits(text: &str) -> Option<String> {
     let normalized = nfkc(text.trim());

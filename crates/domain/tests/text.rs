@@ -1,10 +1,18 @@
 //! Tables of search keys, phone and postal normalization, kana checks and card detection
-//! (with a slow reference scanner the fast one is checked against), and `FreeText`.
+//! (with a slow reference scanner the fast one is checked against, `support/card_reference.rs`),
+//! and `FreeText`.
 
 use madoguchi_domain::text::{
-    FreeText, TextRefusal, caps, contains_card_number, is_kana, phone_digits, postal_digits, search_key, valid_phone, valid_registration_number,
+    FreeText, TextRefusal, caps, contains_card_number, is_card_separator, is_kana, phone_digits, postal_digits, search_key, valid_phone,
+    valid_registration_number,
 };
 use proptest::prelude::*;
+
+/// The slow reference scanner, shared with the fuzzer (crates/fuzz-cases).
+#[path = "support/card_reference.rs"]
+mod card_reference;
+
+use card_reference::{SEPARATORS, contains_card_number as reference, luhn};
 
 #[test]
 fn names_in_any_script_and_width_share_one_key() {
@@ -190,65 +198,6 @@ fn free_text_is_capped_before_it_is_scanned_and_names_its_field() {
     assert!(FreeText::new("address", &"東".repeat(caps::LINE + 1), caps::LINE).is_err());
 }
 
-/// The separators of the spec, written out again: what the scanner must join groups across.
-const SEPARATORS: [char; 37] = [
-    ' ', '\t', '\u{00A0}', '\u{2002}', '\u{2003}', '\u{2009}', '\u{200B}', '\u{3000}', '\u{FEFF}', '-', '\u{00AD}', '‐', '‑', '‒', '–', '—', '―', '−', '﹣',
-    '－', 'ー', 'ｰ', '/', '／', '.', '．', '。', '｡', ',', '，', '、', '､', '・', '･', '\u{202F}', '\u{205F}', '\u{2060}',
-];
-
-fn digit(c: char) -> Option<u8> {
-    match c {
-        '0'..='9' => Some(c as u8 - b'0'),
-        '０'..='９' => Some((c as u32 - '０' as u32) as u8),
-        _ => None,
-    }
-}
-
-fn luhn(digits: &[u8]) -> bool {
-    let sum: u32 = digits.iter().rev().enumerate().map(|(i, d)| u32::from(if i % 2 == 1 { [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][usize::from(*d)] } else { *d })).sum();
-    sum.is_multiple_of(10)
-}
-
-fn latin(c: char) -> bool {
-    c.is_ascii_alphabetic() || ('Ａ'..='Ｚ').contains(&c) || ('ａ'..='ｚ').contains(&c)
-}
-
-/// The slow, obvious definition: some substring, made of digits and separators only, begins
-/// and ends with a digit that no digit touches from outside, holds 13–19 digits starting
-/// with 2–6 that pass the Luhn check, and is not an order number (EC and digits, glued, no
-/// separator) or a registration number (T and 13 digits with a valid check digit, glued).
-fn reference(text: &str) -> bool {
-    let chars: Vec<char> = text.chars().collect();
-    let n = chars.len();
-    let is_digit = |i: usize| digit(chars[i]).is_some();
-    for i in 0..n {
-        for j in i + 1..=n {
-            let sub = &chars[i..j];
-            if !is_digit(i) || !is_digit(j - 1) || (i > 0 && is_digit(i - 1)) || (j < n && is_digit(j)) {
-                continue;
-            }
-            if !sub.iter().all(|c| digit(*c).is_some() || SEPARATORS.contains(c)) {
-                continue;
-            }
-            let digits: Vec<u8> = sub.iter().filter_map(|c| digit(*c)).collect();
-            if !(13..=19).contains(&digits.len()) || !(2..=6).contains(&digits[0]) || !luhn(&digits) {
-                continue;
-            }
-            let glued = digits.len() == sub.len();
-            let before = |k: usize| (i >= k).then(|| chars[i - k]);
-            let outside_word = |k: usize| before(k).is_none_or(|c| !latin(c));
-            let order_number =
-                glued && matches!(before(2), Some('E' | 'e' | 'Ｅ' | 'ｅ')) && matches!(before(1), Some('C' | 'c' | 'Ｃ' | 'ｃ')) && outside_word(3);
-            let ascii: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
-            let registration = glued && matches!(before(1), Some('T' | 'Ｔ')) && outside_word(2) && valid_registration_number(&format!("T{ascii}"));
-            if !order_number && !registration {
-                return true;
-            }
-        }
-    }
-    false
-}
-
 /// A Luhn-valid number of 13–19 digits starting with an issuer digit, from proptest's draws.
 fn luhn_number(first: u8, body: &[u8]) -> Vec<u8> {
     let mut digits = vec![first];
@@ -318,6 +267,16 @@ proptest! {
         prop_assert!(contains_card_number(&text), "{:?}", text);
         prop_assert!(FreeText::new("note", &text, caps::NOTE).is_err());
     }
+}
+
+#[test]
+fn the_scanner_joins_groups_across_exactly_the_separators_of_the_rule() {
+    let differ: Vec<String> = (0..=0x10FFFF_u32)
+        .filter_map(char::from_u32)
+        .filter(|c| is_card_separator(*c) != SEPARATORS.contains(c))
+        .map(|c| format!("U+{:04X} (scanner {}, rule {})", u32::from(c), is_card_separator(c), SEPARATORS.contains(&c)))
+        .collect();
+    assert!(differ.is_empty(), "separators the scanner and the rule disagree on: {differ:?}");
 }
 
 #[test]

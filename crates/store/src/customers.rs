@@ -65,6 +65,19 @@ pub(crate) fn number_key(text: &str) -> String {
     nfkc(text).chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect()
 }
 
+/// The search columns of a phone number: its digits, and the digits reversed (for a search by
+/// the last digits).
+pub(crate) fn phone_keys(number: &str) -> (String, String) {
+    let digits = phone_digits(number).unwrap_or_default();
+    let reversed = digits.chars().rev().collect();
+    (digits, reversed)
+}
+
+/// The search key of an email address.
+pub(crate) fn email_key(address: &str) -> String {
+    address.to_lowercase()
+}
+
 /// Legal-entity words left out of a company's second name token, so 「アマノ」 finds 株式会社アマノ.
 const ENTITY_WORDS: [&str; 8] = ["株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "(株)", "(有)", "一般社団法人"];
 
@@ -108,8 +121,7 @@ fn insert_phones(tx: &Transaction, customer_id: &str, phones: &[PhoneRecord], id
         "INSERT INTO customer_phones (id, customer_id, number, digits, digits_reversed, label, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for phone in phones {
-        let digits = phone_digits(&phone.number).unwrap_or_default();
-        let reversed: String = digits.chars().rev().collect();
+        let (digits, reversed) = phone_keys(&phone.number);
         insert.execute(params![ids(), customer_id, phone.number, digits, reversed, phone.label, now])?;
     }
     Ok(())
@@ -118,7 +130,7 @@ fn insert_phones(tx: &Transaction, customer_id: &str, phones: &[PhoneRecord], id
 fn insert_emails(tx: &Transaction, customer_id: &str, emails: &[String], ids: &mut dyn FnMut() -> String, now: &str) -> Result<()> {
     let mut insert = tx.prepare_cached("INSERT INTO customer_emails (id, customer_id, address, address_key, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for email in emails {
-        insert.execute(params![ids(), customer_id, email, email.to_lowercase(), now])?;
+        insert.execute(params![ids(), customer_id, email, email_key(email), now])?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ mod lookup;
 pub mod requests;
 pub mod sync;
 pub mod synth;
+pub mod trust;
 mod view;
 
 use std::path::Path;
@@ -27,10 +28,11 @@ const BULK_CACHE_KIB: i64 = -262_144;
 type Step = fn(&Transaction) -> Result<()>;
 
 /// Forward-only migrations, applied in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: [(&str, &str, Option<Step>); 3] = [
+const MIGRATIONS: [(&str, &str, Option<Step>); 4] = [
     ("0001_initial", include_str!("migrations/0001_initial.sql"), None),
     ("0002_sync", include_str!("migrations/0002_sync.sql"), None),
     ("0003_audit_chain", include_str!("migrations/0003_audit_chain.sql"), Some(audit::chain_existing)),
+    ("0004_trust", include_str!("migrations/0004_trust.sql"), None),
 ];
 
 /// How long a backup waits for a moment when the database is not being written, in steps of

@@ -322,12 +322,14 @@ impl Store {
         &mut self,
         changes: &mut dyn Iterator<Item = std::result::Result<Change, String>>,
         known_by_sender: &BTreeMap<String, i64>,
+        now: &str,
         progress: &mut dyn FnMut(u64) -> bool,
     ) -> Result<ApplyReport> {
         let wall = self.wall_clock;
         self.bulk_write(|tx| {
             let mut report = ApplyReport::default();
             let before: i64 = tx.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0))?;
+            let own: String = tx.query_row("SELECT origin FROM sync_clock", [], |r| r.get(0))?;
             let mut newest = i64::MIN;
             let mut later: HashSet<(usize, String)> = HashSet::new();
             tx.execute("UPDATE sync_clock SET applying = 1", [])?;
@@ -350,6 +352,20 @@ impl Store {
                 if inserted == 0 {
                     report.known += 1;
                 } else {
+                    // This installation's own changes are all in its log: a new one is forged.
+                    if change.origin == own {
+                        return Err(StoreError::invalid(
+                            "bundle",
+                            format!(
+                                "a change to {} {} claims this installation's own origin, which never made it; nothing was imported",
+                                table.name, change.id
+                            ),
+                        ));
+                    }
+                    if change.data.is_none() {
+                        refuse_customer_delete(tx, table, &change.id)?;
+                    }
+                    audit_change(tx, &change, table, now)?;
                     report.applied += 1;
                     newest = newest.max(change.hlc);
                     if !insert_fresh(tx, table, &change)? {
@@ -464,6 +480,37 @@ impl Store {
     }
 }
 
+/// A customer who was issued documents is kept, as a local delete keeps them
+/// (`customers::delete_customer`): one rule, whoever deletes. The bundle is refused whole.
+fn refuse_customer_delete(tx: &Transaction, table: &Table, id: &str) -> Result<()> {
+    if table.name != "customers" {
+        return Ok(());
+    }
+    let documents: i64 = tx.prepare_cached("SELECT count(*) FROM documents WHERE customer_id = ?1")?.query_row([id], |r| r.get(0))?;
+    if documents > 0 {
+        return Err(StoreError::invalid(
+            "bundle",
+            format!(
+                "the bundle deletes customer {id}, but {documents} documents were issued to this customer here; they must be kept, so the customer is kept too; nothing was imported"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Every change a bundle brings is audited here as `sync:<origin>`: the table, the row, and
+/// the columns it set as `field` (names only: the values are in the change log), or a delete.
+fn audit_change(tx: &Transaction, change: &Change, table: &Table, now: &str) -> Result<()> {
+    let actor = format!("sync:{}", change.origin);
+    match &change.data {
+        None => crate::audit::append(tx, now, &actor, table.name, &change.id, "delete", None, None, None),
+        Some(data) => {
+            let columns: Vec<&str> = data.keys().map(String::as_str).collect();
+            crate::audit::append(tx, now, &actor, table.name, &change.id, "update", Some(&columns.join(",")), None, None)
+        }
+    }
+}
+
 /// Writes a row from its only change, when that change is a whole-row insert, the row has no
 /// other change here and its parents exist: the common case of a first import, done without a
 /// fold. Returns false when the row must be settled from its whole log instead.
@@ -519,9 +566,9 @@ fn row_statements() -> &'static [(String, String)] {
 
 /// Inserts or replaces a row with all its columns, and keeps the name index of a customer.
 fn write_row(tx: &Transaction, table: &Table, id: &str, data: &Map<String, Value>, exists: bool) -> Result<()> {
-    let values: Vec<SqlValue> = std::iter::once(SqlValue::Text(id.to_string()))
-        .chain(table.columns.iter().map(|c| sql_value(table, c, data.get(*c).unwrap_or(&Value::Null))))
-        .collect();
+    let derived = derived(table, data);
+    let value = |c: &str| derived.iter().find(|(d, _)| *d == c).map_or_else(|| data.get(c).cloned().unwrap_or(Value::Null), |(_, v)| v.clone());
+    let values: Vec<SqlValue> = std::iter::once(SqlValue::Text(id.to_string())).chain(table.columns.iter().map(|c| sql_value(table, c, &value(c)))).collect();
     let (insert, update) = &row_statements()[table_index(table.name).expect("a synced table")];
     tx.prepare_cached(if exists { update } else { insert })?.execute(rusqlite::params_from_iter(values.iter())).map_err(|e| unique_clash(table, data, e))?;
     if table.name == "customers" {
@@ -530,6 +577,22 @@ fn write_row(tx: &Transaction, table: &Table, id: &str, data: &Map<String, Value
         crate::customers::index_name(tx, rowid, &text("name"), &text("name_kana"))?;
     }
     Ok(())
+}
+
+/// The search columns of a row, computed here from the columns they derive from, as a local
+/// write computes them: whatever a bundle says they are is never used (a forged `digits` would
+/// make a screen-pop open another customer).
+fn derived(table: &Table, data: &Map<String, Value>) -> Vec<(&'static str, Value)> {
+    let text = |c: &str| data.get(c).and_then(Value::as_str).unwrap_or_default();
+    match table.name {
+        "customer_phones" => {
+            let (digits, reversed) = crate::customers::phone_keys(text("number"));
+            vec![("digits", Value::from(digits)), ("digits_reversed", Value::from(reversed))]
+        }
+        "customer_emails" => vec![("address_key", Value::from(crate::customers::email_key(text("address"))))],
+        "accounts" => vec![("number_key", Value::from(crate::customers::number_key(text("customer_number"))))],
+        _ => Vec::new(),
+    }
 }
 
 /// A natural key (a customer number at a service, an order number, a document number) held by
@@ -773,7 +836,7 @@ mod tests {
             change(2, "documents", "b-original", doc(None)),
             change(1, "customers", "c1", customer),
         ];
-        let report = store.apply_changes(&mut changes.into_iter(), &BTreeMap::new(), &mut |_| true).unwrap();
+        let report = store.apply_changes(&mut changes.into_iter(), &BTreeMap::new(), "2026-11-22T10:00:00+09:00", &mut |_| true).unwrap();
         assert_eq!((report.applied, report.pending), (3, 0), "{report:?}");
         let documents: i64 = store.conn.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).unwrap();
         assert_eq!(documents, 2);
@@ -798,7 +861,7 @@ mod tests {
         };
         let mut store = Store::open_in_memory("2026-11-22T10:00:00+09:00").unwrap();
         let mut calls = 0;
-        let cancelled = store.apply_changes(&mut changes().into_iter(), &BTreeMap::new(), &mut |_| {
+        let cancelled = store.apply_changes(&mut changes().into_iter(), &BTreeMap::new(), "2026-11-22T10:00:00+09:00", &mut |_| {
             calls += 1;
             calls < 2
         });
@@ -807,7 +870,7 @@ mod tests {
         let logged: i64 = store.conn.query_row("SELECT count(*) FROM changes", [], |r| r.get(0)).unwrap();
         assert_eq!((documents, logged), (0, 0), "nothing written");
 
-        let report = store.apply_changes(&mut changes().into_iter(), &BTreeMap::new(), &mut |_| true).unwrap();
+        let report = store.apply_changes(&mut changes().into_iter(), &BTreeMap::new(), "2026-11-22T10:00:00+09:00", &mut |_| true).unwrap();
         assert_eq!((report.applied, report.pending, report.rows.get("documents").copied()), (n as u64 + 1, 0, Some(n as u64)), "{:?}", report.rows);
         let documents: i64 = store.conn.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).unwrap();
         assert_eq!(documents, n as i64);

@@ -1,7 +1,7 @@
-// 同期: exchange changes with the other agents' installations — a shared folder, or a bundle file written or read by hand (files and folders chosen in dialogs).
+// 同期: exchange changes with the other agents' installations — a shared folder, or a bundle file written or read by hand (files and folders chosen in dialogs) — and whose signed bundles are taken (送り主).
 
 import * as api from '../api.js';
-import { h, showError, hideError, busy, section, toast } from '../dom.js';
+import { h, showError, hideError, busy, section, toast, badge } from '../dom.js';
 import { state, loadSettings } from '../state.js';
 import { runJob } from '../jobs.js';
 
@@ -48,8 +48,103 @@ function jobBlock({ id, title, heading, hint, button, args, controls = [], after
   return form;
 }
 
+const STANDING = { trusted: ['信頼済み', 'ok'], revoked: ['取り消し済み', 'warn'], unknown: ['未確認', 'neutral'] };
+
+/**
+ * 送り主: this installation's fingerprint (read out to colleagues) and every sender, each with the
+ * fingerprint to compare by phone before trusting it (a second press confirms); a trusted one can be
+ * revoked the same way. `refresh()` redraws it (after a sync or an import, which may add unknown senders).
+ */
+function sendersBlock() {
+  const own = h('p', { class: 'muted', id: 'sender-own' });
+  const list = h('ul', { class: 'sender-list', id: 'sender-list' });
+  const note = h('p', { class: 'quiet-note', id: 'sender-note', 'aria-live': 'polite' });
+  const errorBox = h('div', { class: 'field-error', id: 'sender-error', hidden: true, role: 'alert' });
+  const block = h(
+    'div',
+    { class: 'sync-block', id: 'senders', role: 'group', 'aria-labelledby': 'senders-heading' },
+    h('h3', { id: 'senders-heading' }, '送り主（同期ファイルを受け取る端末）'),
+    h('p', { class: 'hint' }, '署名された同期ファイルは、信頼した端末のものだけ取り込みます。信頼する前に、相手の端末の指紋を電話などで読み上げてもらい、同じか確かめてください。'),
+    own,
+    list,
+    errorBox,
+    note,
+  );
+
+  function draw(answer) {
+    own.textContent = `この端末の指紋: ${answer.own.fingerprint}（${answer.own.name}）`;
+    if (answer.senders.length === 0) {
+      list.replaceChildren(h('li', { class: 'muted' }, 'まだ送り主はいません'));
+      return;
+    }
+    list.replaceChildren(...answer.senders.map((sender, i) => row(sender, i)));
+    if (answer.senders.some((s) => s.status === 'unknown')) {
+      note.textContent = '未確認の送り主がいます。指紋を確かめてから「信頼する」を押してください。';
+    }
+  }
+
+  function row(sender, i) {
+    const [label, kind] = STANDING[sender.status] || [sender.status, 'neutral'];
+    const trusting = sender.status !== 'trusted';
+    const act = h('button', { type: 'button', class: 'small', id: `sender-${i}` }, trusting ? '信頼する' : '取り消す');
+    const li = h(
+      'li',
+      { 'data-fingerprint': sender.fingerprint },
+      h('strong', {}, sender.name),
+      h('code', { class: 'fingerprint' }, sender.fingerprint),
+      badge(label, kind),
+      act,
+    );
+    act.addEventListener('click', () => ask(li, act, sender, trusting));
+    return li;
+  }
+
+  function ask(li, act, sender, trusting) {
+    const yes = h('button', { type: 'button', class: trusting ? 'small' : 'danger small', id: 'sender-yes' }, trusting ? '信頼する' : '取り消す');
+    const no = h('button', { type: 'button', class: 'small ghost', id: 'sender-no' }, 'やめる');
+    const question = trusting
+      ? `${sender.name} の指紋 ${sender.fingerprint} を相手に確かめましたか？`
+      : `${sender.name} を取り消すと、今後この端末の同期ファイルは取り込みません（取り込み済みのデータは残ります）。`;
+    const confirm = h('span', { class: 'backup-confirm', role: 'alert' }, question, yes, no);
+    act.hidden = true;
+    li.append(confirm);
+    yes.focus();
+    no.addEventListener('click', () => {
+      confirm.remove();
+      act.hidden = false;
+      act.focus();
+    });
+    yes.addEventListener('click', async () => {
+      await busy(yes, async () => {
+        hideError(errorBox);
+        note.textContent = '';
+        try {
+          draw(trusting ? await api.trustSender(sender.fingerprint) : await api.revokeSender(sender.fingerprint));
+          note.textContent = trusting ? `${sender.name} を信頼しました。同期をもう一度実行してください。` : `${sender.name} を取り消しました`;
+          toast(trusting ? '送り主を信頼しました' : '送り主を取り消しました', 'ok');
+          const again = list.querySelector(`li[data-fingerprint="${sender.fingerprint}"] button`);
+          if (again) again.focus();
+        } catch (error) {
+          showError(errorBox, error, { fingerprint: '指紋' });
+        }
+      });
+    });
+  }
+
+  async function refresh() {
+    try {
+      draw(await api.senders());
+    } catch (error) {
+      showError(errorBox, error, { fingerprint: '指紋' });
+    }
+  }
+  refresh();
+  return { el: block, refresh };
+}
+
 /** The 同期 section of 設定. */
 export function syncSection() {
+  const senders = sendersBlock();
   // The shared folder: shown, chosen in a folder dialog; a sync without one asks for it.
   const dirValue = h('div', { class: 'path-value', id: 'sync-dir' });
   function showDir() {
@@ -90,7 +185,7 @@ export function syncSection() {
     controls: [
       h('div', { class: 'path-block' }, dirValue, h('div', { class: 'actions' }, choose), chooseError, chooseNote),
     ],
-    // A sync without a folder asked for one: show what was chosen.
+    // A sync without a folder asked for one: show what was chosen; its bundles may name new senders.
     after: async () => {
       try {
         await loadSettings();
@@ -98,6 +193,7 @@ export function syncSection() {
         // The folder line keeps what it showed.
       }
       showDir();
+      await senders.refresh();
     },
   });
   dirValue.setAttribute('aria-labelledby', 'sync-folder-heading');
@@ -128,6 +224,7 @@ export function syncSection() {
     hint: '壊れた・途中で切れたファイルは何も書き込まずに拒否します',
     button: '同期ファイルを取り込む…',
     args: () => ({ kind: 'import_bundle' }),
+    after: () => senders.refresh(),
   });
 
   return section(
@@ -136,5 +233,6 @@ export function syncSection() {
     folder,
     exportBlock,
     importBlock,
+    senders.el,
   );
 }

@@ -1,0 +1,5 @@
+//! Fuzz target `document_json`: the properties are `madoguchi_fuzz_cases::document_json` (crates/fuzz-cases).
+
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| madoguchi_fuzz_cases::document_json(data));
