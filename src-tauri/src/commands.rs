@@ -6,8 +6,8 @@ use madoguchi_app::*;
 use serde_json::Value;
 use tauri::State;
 
-/// Declares one command per line: `name(ArgsType)` takes the UI's `args` object, a bare
-/// `name` takes none.
+/// One adapter per command of the session's table (`madoguchi_app::for_each_command!`):
+/// `name(ArgsType)` takes the UI's `args` object, a bare `name` takes none.
 macro_rules! adapters {
     ($($name:ident($args:ty)),* ; $($bare:ident),*) => {
         $(
@@ -25,40 +25,4 @@ macro_rules! adapters {
     };
 }
 
-adapters!(
-    lookup(LookupArgs),
-    customer(IdArgs),
-    add_note(AddNoteArgs),
-    quote_prefill(QuotePrefillArgs),
-    quote(QuoteArgs),
-    save_quote(SaveQuoteArgs),
-    document_draft(DocumentDraftArgs),
-    issue_document(IssueDocumentArgs),
-    reissue_document(ReissueDocumentArgs),
-    save_document(NumberArgs),
-    open_document(NumberArgs),
-    print_document(NumberArgs),
-    create_request(CreateRequestArgs),
-    move_request(MoveRequestArgs),
-    request(IdArgs),
-    requests(RequestsArgs),
-    set_setting(SetSettingArgs),
-    set_issuer(SetIssuerArgs),
-    open_database(OpenDatabaseArgs),
-    restore_backup(RestoreBackupArgs),
-    trust_sender(FingerprintArgs),
-    revoke_sender(FingerprintArgs),
-    choose_folder(ChooseFolderArgs),
-    set_seal(ServiceArgs),
-    start_job(StartJobArgs),
-    job(JobArgs),
-    cancel_job(JobArgs);
-    status,
-    quote_kinds,
-    document_types,
-    request_types,
-    settings,
-    backups,
-    backup_now,
-    senders
-);
+madoguchi_app::for_each_command!(adapters);

@@ -47,6 +47,13 @@ fn take_link(app: &AppHandle, url: &tauri::Url) {
     focus(app);
 }
 
+/// The handler of every command in the session's table (`madoguchi_app::for_each_command!`).
+macro_rules! handler {
+    ($($name:ident($args:ty)),* ; $($bare:ident),*) => {
+        tauri::generate_handler![$(commands::$name,)* $(commands::$bare),*]
+    };
+}
+
 fn main() -> ExitCode {
     // Before anything writes to the new data folder (the log plugin does), move the old one.
     let moved = paths::prepare(clock::now());
@@ -75,43 +82,7 @@ fn main() -> ExitCode {
         )
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
-        .invoke_handler(tauri::generate_handler![
-            commands::status,
-            commands::lookup,
-            commands::customer,
-            commands::add_note,
-            commands::quote_kinds,
-            commands::quote_prefill,
-            commands::quote,
-            commands::save_quote,
-            commands::document_types,
-            commands::document_draft,
-            commands::issue_document,
-            commands::reissue_document,
-            commands::save_document,
-            commands::open_document,
-            commands::print_document,
-            commands::request_types,
-            commands::create_request,
-            commands::move_request,
-            commands::request,
-            commands::requests,
-            commands::settings,
-            commands::set_setting,
-            commands::set_issuer,
-            commands::open_database,
-            commands::backups,
-            commands::backup_now,
-            commands::restore_backup,
-            commands::senders,
-            commands::trust_sender,
-            commands::revoke_sender,
-            commands::choose_folder,
-            commands::set_seal,
-            commands::start_job,
-            commands::job,
-            commands::cancel_job,
-        ])
+        .invoke_handler(madoguchi_app::for_each_command!(handler))
         .setup(move |app| {
             let log_dir = app.path().app_log_dir().ok();
             let mut notices = Vec::new();

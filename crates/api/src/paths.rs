@@ -227,7 +227,8 @@ pub fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
 pub fn replace_durably(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // Unique per call, so two writers of one file (two threads, two processes) never share it.
+    let temporary = dir.join(format!(".{name}.{}-{}.tmp", std::process::id(), madoguchi_store::new_id()));
     let written = File::create(&temporary).and_then(|mut f| {
         f.write_all(bytes)?;
         f.sync_all()

@@ -491,8 +491,14 @@ impl Session {
         }))
     }
 
-    /// Sets `agent.name`, `numbering.installation`, `numbering.prefix.<type>` or `documents.dir`.
+    /// Sets `agent.name`, `numbering.installation` or `numbering.prefix.<type>`; the folders are
+    /// refused here (`invalid` on `key`): they are chosen with `choose_folder`.
     pub fn set_setting(&self, args: SetSettingArgs) -> Result<Value, CommandError> {
+        // A folder is only ever what the agent chose in a folder dialog (`choose_folder`): the
+        // page never names a path.
+        if matches!(args.key.as_str(), "documents.dir" | "sync.dir") {
+            return Err(CommandError::invalid("key", format!("{} is chosen in a folder dialog (choose_folder), not typed", args.key)));
+        }
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
         settings::set(&mut db.store, &args.key, args.value.trim(), &agent, self.now())?;

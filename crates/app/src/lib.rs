@@ -59,6 +59,75 @@ pub struct Options {
     pub keys_dir: Option<PathBuf>,
 }
 
+/// The one table of the app's commands (docs/app-commands.md): `name(Args)` takes the page's
+/// arguments object as that type, a bare `name` takes none. Calls `$callback!` with the list,
+/// so each user generates what it needs from this one place: the session its `dispatch` and
+/// `COMMANDS`, the Tauri shell its command adapters and its handler list. The lists that
+/// cannot be generated (the build script's, the capability, `ui/js/api.js`, the docs) are
+/// checked against `COMMANDS` by `tests/command_table.rs`.
+#[macro_export]
+macro_rules! for_each_command {
+    ($callback:ident) => {
+        $callback! {
+            lookup(LookupArgs),
+            customer(IdArgs),
+            add_note(AddNoteArgs),
+            quote_prefill(QuotePrefillArgs),
+            quote(QuoteArgs),
+            save_quote(SaveQuoteArgs),
+            document_draft(DocumentDraftArgs),
+            issue_document(IssueDocumentArgs),
+            reissue_document(ReissueDocumentArgs),
+            save_document(NumberArgs),
+            open_document(NumberArgs),
+            print_document(NumberArgs),
+            create_request(CreateRequestArgs),
+            move_request(MoveRequestArgs),
+            request(IdArgs),
+            requests(RequestsArgs),
+            set_setting(SetSettingArgs),
+            set_issuer(SetIssuerArgs),
+            open_database(OpenDatabaseArgs),
+            restore_backup(RestoreBackupArgs),
+            trust_sender(FingerprintArgs),
+            revoke_sender(FingerprintArgs),
+            choose_folder(ChooseFolderArgs),
+            set_seal(ServiceArgs),
+            start_job(StartJobArgs),
+            job(JobArgs),
+            cancel_job(JobArgs);
+            status,
+            quote_kinds,
+            document_types,
+            request_types,
+            settings,
+            backups,
+            backup_now,
+            senders
+        }
+    };
+}
+
+/// `COMMANDS` and the session's command dispatch, from the table.
+macro_rules! session_commands {
+    ($($name:ident($args:ty)),* ; $($bare:ident),*) => {
+        /// Every command's name, as the page calls it.
+        pub const COMMANDS: &[&str] = &[$(stringify!($name),)* $(stringify!($bare)),*];
+
+        impl Session {
+            fn run(&self, command: &str, args: Value) -> Result<Value, CommandError> {
+                match command {
+                    $(stringify!($name) => self.$name(parse::<$args>(args)?),)*
+                    $(stringify!($bare) => none(args).and_then(|()| self.$bare()),)*
+                    _ => Err(CommandError::invalid("command", format!("unknown command '{command}'"))),
+                }
+            }
+        }
+    };
+}
+
+for_each_command!(session_commands);
+
 /// The open database and where it is.
 struct Db {
     path: PathBuf,
@@ -126,47 +195,6 @@ impl Session {
     /// failure is logged with its code and field.
     pub fn dispatch(&self, command: &str, args: Value) -> Result<Value, CommandError> {
         self.run(command, args).inspect_err(|e| log_failure(command, e))
-    }
-
-    fn run(&self, command: &str, args: Value) -> Result<Value, CommandError> {
-        match command {
-            "status" => none(args).and_then(|()| self.status()),
-            "lookup" => self.lookup(parse(args)?),
-            "customer" => self.customer(parse(args)?),
-            "add_note" => self.add_note(parse(args)?),
-            "quote_kinds" => none(args).and_then(|()| self.quote_kinds()),
-            "quote_prefill" => self.quote_prefill(parse(args)?),
-            "quote" => self.quote(parse(args)?),
-            "save_quote" => self.save_quote(parse(args)?),
-            "document_types" => none(args).and_then(|()| self.document_types()),
-            "document_draft" => self.document_draft(parse(args)?),
-            "issue_document" => self.issue_document(parse(args)?),
-            "reissue_document" => self.reissue_document(parse(args)?),
-            "save_document" => self.save_document(parse(args)?),
-            "open_document" => self.open_document(parse(args)?),
-            "print_document" => self.print_document(parse(args)?),
-            "request_types" => none(args).and_then(|()| self.request_types()),
-            "create_request" => self.create_request(parse(args)?),
-            "move_request" => self.move_request(parse(args)?),
-            "request" => self.request(parse(args)?),
-            "requests" => self.requests(parse(args)?),
-            "settings" => none(args).and_then(|()| self.settings()),
-            "set_setting" => self.set_setting(parse(args)?),
-            "set_issuer" => self.set_issuer(parse(args)?),
-            "open_database" => self.open_database(parse(args)?),
-            "backups" => none(args).and_then(|()| self.backups()),
-            "backup_now" => none(args).and_then(|()| self.backup_now()),
-            "restore_backup" => self.restore_backup(parse(args)?),
-            "senders" => none(args).and_then(|()| self.senders()),
-            "trust_sender" => self.trust_sender(parse(args)?),
-            "revoke_sender" => self.revoke_sender(parse(args)?),
-            "choose_folder" => self.choose_folder(parse(args)?),
-            "set_seal" => self.set_seal(parse(args)?),
-            "start_job" => self.start_job(parse(args)?),
-            "job" => self.job(parse(args)?),
-            "cancel_job" => self.cancel_job(parse(args)?),
-            _ => Err(CommandError::invalid("command", format!("unknown command '{command}'"))),
-        }
     }
 
     /// The database, locked for one command.
