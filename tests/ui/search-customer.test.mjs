@@ -109,3 +109,19 @@ test('arrows pick among several results and stale answers never replace newer on
   await page.waitForSelector('#customer-name');
   assert.ok(page.url().includes(encodeURIComponent(second)));
 });
+
+test('a name typed in the common form finds the variant kanji stored, and says so', async () => {
+  const { page } = ui;
+  // The seed writes both 山崎 and 山﨑: typed as 山崎, both are found; only 山﨑 is marked 異体字.
+  await page.keyboard.press('Control+K');
+  await retype(page, '山崎');
+  await searchSettled(page, '山崎');
+  const rows = page.locator('#search-results [role="option"]');
+  const texts = await rows.allInnerTexts();
+  const variant = texts.findIndex((t) => t.includes('山﨑'));
+  const literal = texts.findIndex((t) => t.includes('山崎'));
+  assert.ok(variant >= 0 && literal >= 0, `both forms found: ${texts.join(' / ')}`);
+  assert.equal(await rows.nth(variant).locator('.r-variant').innerText(), '異体字');
+  assert.equal(await rows.nth(literal).locator('.r-variant').count(), 0, 'what was typed is not marked');
+  await screenshot(page, '03b-search-variant');
+});

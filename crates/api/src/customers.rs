@@ -87,6 +87,7 @@ fn hit_json(hit: &LookupHit) -> Value {
         "matched_label": hit.field.label(),
         "matched": hit.matched,
         "exact": hit.exact,
+        "variant": hit.variant,
         "rank": hit.rank,
     })
 }

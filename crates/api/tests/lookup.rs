@@ -201,3 +201,32 @@ fn seeding_is_deterministic_and_passes_the_integrity_check() {
     };
     assert_eq!(dump("seed-a"), dump("seed-b"), "the same seed gives the same customers");
 }
+
+#[test]
+fn variant_kanji_find_the_caller_both_ways_and_say_so() {
+    let mut store = fixture_store("variants");
+    let sato = customers::lookup(&store, "AW00000001", 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string();
+    customers::edit(&mut store, &sato, &[("name".into(), "渡邊　太郎".into())], "test", now()).expect("renamed");
+    let mori = customers::lookup(&store, "森　愛", 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string();
+    customers::edit(&mut store, &mori, &[("name".into(), "高橋　愛".into())], "test", now()).expect("renamed");
+    // (query, the first result, whether it matched through a variant)
+    for (query, first, variant) in [
+        ("山崎", "山﨑　健一", true),
+        ("山﨑", "山﨑　健一", false),
+        ("渡辺", "渡邊　太郎", true),
+        ("渡邉", "渡邊　太郎", true),
+        ("渡邊太郎", "渡邊　太郎", false),
+        ("髙橋　美咲", "髙橋　美咲", false),
+        ("高橋美咲", "髙橋　美咲", true),
+    ] {
+        let found = results(&store, query);
+        assert_eq!((found[0]["name"].as_str(), found[0]["variant"].as_bool()), (Some(first), Some(variant)), "{query}: {found:?}");
+    }
+    // 高橋: the literal 高橋 first, then 髙橋 through the variant, which says so.
+    let found = results(&store, "高橋");
+    let names: Vec<(&str, bool)> = found.iter().map(|r| (r["name"].as_str().expect("name"), r["variant"] == true)).collect();
+    assert_eq!(names[..2], [("高橋　愛", false), ("髙橋　美咲", true)], "{found:?}");
+    // Kana finds by the reading, not through a variant.
+    let kana = &results(&store, "たかはしみさき")[0];
+    assert_eq!((kana["matched_field"].as_str(), kana["variant"].as_bool()), (Some("name_kana"), Some(false)));
+}

@@ -11,3 +11,4 @@ pub mod request;
 pub mod tariff;
 pub mod text;
 pub mod time;
+mod variants;

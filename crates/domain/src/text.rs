@@ -1,4 +1,4 @@
-//! Japanese text as agents type it: search keys (NFKC, kana folded), phone numbers and
+//! Japanese text as agents type it: search keys (NFKC, kana and variant kanji folded), phone numbers and
 //! postal codes in any format, kana checks, and `FreeText`: text capped in length and holding
 //! no payment-card number, the only text the entry points store.
 
@@ -18,9 +18,26 @@ fn fold_kana(c: char) -> char {
     }
 }
 
+/// The Jōyō kanji a variant kanji (異体字) stands for in search keys (髙 → 高, 﨑 → 崎, 邊 → 辺,
+/// 澤 → 沢), or the character itself; the table is derived from Unihan and ja-itaiji
+/// (`variants.rs`, scripts/refresh-variants).
+pub fn fold_variant(c: char) -> char {
+    match crate::variants::VARIANTS.binary_search_by_key(&c, |(variant, _)| *variant) {
+        Ok(i) => crate::variants::VARIANTS[i].1,
+        Err(_) => c,
+    }
+}
+
 /// The search key of a name: NFKC, ASCII lowercased, katakana folded to hiragana, spaces
-/// and middle dots removed. 「サトウ　タロウ」, 「さとうたろう」 and 「ｻﾄｳ ﾀﾛｳ」 share one key.
+/// and middle dots removed, variant kanji folded. 「サトウ　タロウ」, 「さとうたろう」 and
+/// 「ｻﾄｳ ﾀﾛｳ」 share one key; so do 髙橋 and 高橋. The stored name stays as it was given.
 pub fn search_key(text: &str) -> String {
+    literal_key(text).chars().map(fold_variant).collect()
+}
+
+/// `search_key` without the variant folding: tells a match through a variant kanji from a
+/// match of what was typed.
+pub fn literal_key(text: &str) -> String {
     nfkc(text).chars().filter(|c| !c.is_whitespace() && !matches!(c, '・' | '･')).map(|c| fold_kana(c.to_ascii_lowercase())).collect()
 }
 

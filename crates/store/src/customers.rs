@@ -103,6 +103,17 @@ fn name_tokens(name: &str, kana: &str) -> Vec<String> {
     tokens
 }
 
+/// Migration 0005's step: every customer's name search rows again, their keys now folding
+/// variant kanji (髙橋 found by 高橋).
+pub(crate) fn reindex_names(tx: &Transaction) -> Result<()> {
+    let mut stmt = tx.prepare("SELECT rowid, name, coalesce(name_kana, '') FROM customers")?;
+    let rows: Vec<(i64, String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    for (rowid, name, kana) in rows {
+        index_name(tx, rowid, &name, &kana)?;
+    }
+    Ok(())
+}
+
 /// (Re)writes the name search rows of one customer.
 pub(crate) fn index_name(tx: &Transaction, rowid: i64, name: &str, kana: &str) -> Result<()> {
     tx.prepare_cached("DELETE FROM customer_name_fts WHERE rowid = ?1")?.execute([rowid])?;

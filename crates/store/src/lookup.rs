@@ -1,7 +1,7 @@
 //! The one search box: phone numbers in any format, names in kanji or kana (any script or
 //! width, in part), customer numbers, emails and postal codes; ranked, saying what matched.
 
-use madoguchi_domain::text::{phone_digits, postal_digits, search_key};
+use madoguchi_domain::text::{literal_key, phone_digits, postal_digits, search_key};
 use rusqlite::{Connection, params};
 
 use crate::customers::number_key;
@@ -61,6 +61,8 @@ pub struct LookupHit {
     pub rank: u8,
     /// True for an exact match of the whole field.
     pub exact: bool,
+    /// True when a name matched only through variant kanji (高橋 typed, 髙橋 stored).
+    pub variant: bool,
 }
 
 /// Ranks: exact phone or customer number first, then exact email, postal code, a whole name
@@ -123,11 +125,11 @@ impl Store {
         if !key.is_empty() && !key.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+') && !query.contains('@') {
             names(conn, &key, limit_sql, &mut found)?;
         }
-        self.rank(found, &key, limit)
+        self.rank(found, &key, &literal_key(query), limit)
     }
 
     /// Keeps each customer's best match, orders by rank then フリガナ (kana folded), and loads the rows.
-    fn rank(&self, mut found: Vec<Candidate>, key: &str, limit: usize) -> Result<Vec<LookupHit>> {
+    fn rank(&self, mut found: Vec<Candidate>, key: &str, typed: &str, limit: usize) -> Result<Vec<LookupHit>> {
         found.sort_by_key(|c| (c.rank, c.rowid));
         let mut best: Vec<Candidate> = Vec::new();
         for candidate in found {
@@ -160,9 +162,11 @@ impl Store {
                 other => (other, c.matched),
             };
             let exact = matches!(c.rank, RANK_EXACT_ID | RANK_EXACT_EMAIL | RANK_POSTAL | RANK_NAME_TOKEN);
-            hits.push(LookupHit { customer_id, name, name_kana, prefecture, customer_numbers, phone, field, matched, rank: c.rank, exact });
+            let variant = field == MatchedField::Name && !literal_key(&name).contains(typed);
+            hits.push(LookupHit { customer_id, name, name_kana, prefecture, customer_numbers, phone, field, matched, rank: c.rank, exact, variant });
         }
-        hits.sort_by_cached_key(|h| (h.rank, search_key(&h.name_kana)));
+        // A match through variant kanji comes after the matches of what was typed.
+        hits.sort_by_cached_key(|h| (h.rank, h.variant, search_key(&h.name_kana)));
         hits.truncate(limit);
         Ok(hits)
     }

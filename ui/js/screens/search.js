@@ -91,7 +91,15 @@ export async function render(main) {
         h('span', { class: 'r-kana' }, hit.name_kana),
         h('span', { class: 'r-number' }, numbersOf(hit)),
         h('span', { class: 'r-phone' }, phoneOf(hit)),
-        h('span', { class: 'r-match' }, h('span', { class: 'badge info' }, hit.matched_label || hit.matched_field), ' ', h('span', { class: 'r-matched' }, hit.matched)),
+        h(
+          'span',
+          { class: 'r-match' },
+          h('span', { class: 'badge info' }, hit.matched_label || hit.matched_field),
+          ' ',
+          h('span', { class: 'r-matched' }, hit.matched),
+          // Found through a variant kanji (高橋 typed, 髙橋 stored): the agent confirms the caller.
+          hit.variant ? h('span', { class: 'badge warn r-variant', title: '入力と異なる字体（異体字）で一致しました' }, '異体字') : null,
+        ),
         h('span', { class: 'r-pref' }, hit.prefecture),
       );
       item.addEventListener('mousedown', (e) => e.preventDefault());
