@@ -29,7 +29,7 @@ fn bench(c: &mut Criterion) {
     let mut b = customers::open(&b_path, now()).expect("opens");
     // B trusts A; its copies below are B (the same installation id, so the same key).
     let own_b = Signer::of(&b, &keys_dir, "bench").expect("key").public();
-    keys::trust(&mut b, &signer_a.sender(), &own_b, "bench", now()).expect("trusts");
+    keys::trust(&mut b, &signer_a.sender(), &a.installation_id().expect("id"), &own_b, "bench", now()).expect("trusts");
     sync::import(&mut b, &base, &own_b, now(), &mut |_, _| true).expect("imports");
     drop(b);
 
@@ -41,7 +41,8 @@ fn bench(c: &mut Criterion) {
     for (i, id) in ids.iter().enumerate() {
         customers::edit(&mut a, id, &[("address".into(), format!("千代田区丸の内{}-{}", i / 100, i % 100))], "bench", now()).expect("edits");
     }
-    let since = sync::since(Some(&base)).expect("since");
+    // As B's own earlier bundle would: B's export to A, here A's own base (A trusts itself).
+    let since = sync::since(&a, &signer_a.public(), Some(&base)).expect("since");
     let out = dir.join("inc.mdgb");
     let manifest = sync::export(&a, &out, &since, None, &signer_a, now(), &mut |_| true).expect("exports");
     assert_eq!(manifest.changes, 10_000);

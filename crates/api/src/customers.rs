@@ -237,8 +237,9 @@ pub fn edit(store: &mut Store, id: &str, given: &[(String, String)], actor: &str
     Ok(store.write(|tx| madoguchi_store::customers::update_customer(tx, id, &fields, actor, &at))?)
 }
 
-/// Deletes a customer and everything filed under them except issued documents (refused while
-/// there are any). Other installations delete it too when they import the change.
+/// Deletes a customer and everything filed under them except issued documents, which stay
+/// with the reference to the customer cleared. Other installations delete it too when they
+/// import the change, by the same rule.
 pub fn delete(store: &mut Store, id: &str, actor: &str, now: Moment) -> Result<(), ApiError> {
     let at = stamp(now);
     Ok(store.write(|tx| madoguchi_store::customers::delete_customer(tx, id, actor, &at))?)

@@ -295,6 +295,9 @@ pub fn check_issuer(issuer: &IssuerRecord) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The largest seal image an issuer may carry (1 MiB), chosen in the app or arriving by sync.
+pub const MAX_SEAL_BYTES: u64 = 1024 * 1024;
+
 /// The issuer of a service's documents, if set.
 pub fn issuer(store: &Store, service: &str) -> Result<Option<IssuerRecord>, ApiError> {
     Ok(store.issuer(service)?)

@@ -118,7 +118,8 @@ fn load_or_make(path: &Path) -> Result<SigningKey, ApiError> {
     private_dir(dir)?;
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| ApiError::Failed(format!("no randomness for a new key: {e}")))?;
-    let temporary = dir.join(format!(".{}.{}.tmp", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(), std::process::id()));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.{}-{}.tmp", std::process::id(), madoguchi_store::new_id()));
     let written = private_file(&temporary).and_then(|mut f| {
         f.write_all(format!("{}\n", hex(&seed)).as_bytes())?;
         f.sync_all()
@@ -138,9 +139,13 @@ fn load_or_make(path: &Path) -> Result<SigningKey, ApiError> {
     }
 }
 
-/// The keys folder, readable by the user only (on Windows the app-data folder already is,
-/// through the profile's permissions).
+/// The keys folder, made readable by the user only when this creates it (on Windows the
+/// app-data folder already is, through the profile's permissions); a folder that exists keeps
+/// its permissions (the key file itself is always the user's only).
 fn private_dir(dir: &Path) -> Result<(), ApiError> {
+    if dir.is_dir() {
+        return Ok(());
+    }
     fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
     #[cfg(unix)]
     {
@@ -162,24 +167,16 @@ fn private_file(path: &Path) -> std::io::Result<File> {
 }
 
 /// How this installation stands to a sender.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Standing {
     /// Its own key.
     Own,
-    Trusted,
+    /// Trusted for the installation it signs for.
+    Trusted {
+        installation: String,
+    },
     Revoked,
     Unknown,
-}
-
-impl Standing {
-    pub fn code(self) -> &'static str {
-        match self {
-            Standing::Own => "own",
-            Standing::Trusted => "trusted",
-            Standing::Revoked => "revoked",
-            Standing::Unknown => "unknown",
-        }
-    }
 }
 
 /// Where a sender's key stands here.
@@ -190,16 +187,31 @@ pub fn standing(store: &Store, own: &VerifyingKey, key: &VerifyingKey) -> Result
     Ok(match store.trusted_key(&hex(key.as_bytes()))? {
         None => Standing::Unknown,
         Some(TrustedKey { revoked_at: Some(_), .. }) => Standing::Revoked,
-        Some(_) => Standing::Trusted,
+        Some(row) => Standing::Trusted { installation: row.installation },
     })
 }
 
-/// Trusts a sender (again), audited.
-pub fn trust(store: &mut Store, sender: &Sender, own: &VerifyingKey, actor: &str, now: Moment) -> Result<(), ApiError> {
+/// Trusts a sender (again) for the one installation its bundles name, audited.
+pub fn trust(store: &mut Store, sender: &Sender, installation: &str, own: &VerifyingKey, actor: &str, now: Moment) -> Result<(), ApiError> {
     if sender.key == *own {
         return Err(ApiError::invalid("fingerprint", "is this installation's own key, trusted always"));
     }
-    Ok(store.trust_key(&hex(sender.key.as_bytes()), &sender.name, actor, &stamp(now))?)
+    if installation == store.installation_id()? {
+        return Err(ApiError::invalid("fingerprint", "signs for this installation's own id: a stranger's key"));
+    }
+    Ok(store.trust_key(&hex(sender.key.as_bytes()), installation, &sender.name, actor, &stamp(now))?)
+}
+
+/// The installations whose changes are refused from any bundle: those of a revoked key with
+/// no other trusted key for them.
+pub fn revoked_installations(store: &Store) -> Result<Vec<String>, ApiError> {
+    let rows = store.trusted_keys()?;
+    let active: Vec<&str> = rows.iter().filter(|r| r.revoked_at.is_none()).map(|r| r.installation.as_str()).collect();
+    let mut revoked: Vec<String> =
+        rows.iter().filter(|r| r.revoked_at.is_some() && !active.contains(&r.installation.as_str())).map(|r| r.installation.clone()).collect();
+    revoked.sort();
+    revoked.dedup();
+    Ok(revoked)
 }
 
 /// Revokes the trusted key with this fingerprint, audited; its bundles are refused from now on.

@@ -242,7 +242,7 @@ pub fn replace_durably(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
 }
 
 /// Makes a folder's entries durable (a no-op where folders cannot be opened, as on Windows).
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(folder) = File::open(dir) {
         let _ = folder.sync_all();
     }

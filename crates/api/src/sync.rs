@@ -23,6 +23,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::customers::{ApiError, stamp};
+use crate::documents;
 use crate::keys::{self, Sender, Signer, Standing, hex, unhex};
 
 /// The bundle format this madoguchi writes and reads.
@@ -42,11 +43,16 @@ const MAX_LINE: u64 = 16 << 20;
 const MAX_ORIGINS: usize = 10_000;
 
 /// Which changes go into a bundle: all, or those the sender of a given bundle did not have
-/// yet (origin → newest clock it had; see `since`).
-pub fn since(bundle: Option<&Path>) -> Result<BTreeMap<String, i64>, ApiError> {
+/// yet (origin → newest clock it had). The bundle must be one this installation would import
+/// (its own, or a trusted sender's): a stranger's `known` could make an export leave changes out.
+pub fn since(store: &Store, own: &VerifyingKey, bundle: Option<&Path>) -> Result<BTreeMap<String, i64>, ApiError> {
     Ok(match bundle {
         None => BTreeMap::new(),
-        Some(path) => read_manifest(path)?.known,
+        Some(path) => {
+            let manifest = read_manifest(path)?;
+            check_sender(store, own, &manifest)?;
+            manifest.known
+        }
     })
 }
 
@@ -188,7 +194,10 @@ pub fn export(
         file.write_all(&header)?;
         std::io::copy(&mut File::open(body_path)?, &mut file)?;
         file.sync_all()?;
-        fs::rename(&final_tmp, out)
+        fs::rename(&final_tmp, out)?;
+        // The rename itself on disk before anyone records the bundle as written.
+        crate::paths::sync_dir(out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")));
+        Ok(())
     })();
     if let Err(e) = written {
         let _ = fs::remove_file(&final_tmp);
@@ -366,15 +375,18 @@ fn check_sender(store: &Store, own: &VerifyingKey, manifest: &Manifest) -> Resul
     match keys::standing(store, own, &manifest.signer.key)? {
         Standing::Own if manifest.source == own_id => Ok(()),
         Standing::Own => Err(bad(format!("signed with this installation's own key but names installation {}: refused", manifest.source))),
-        Standing::Trusted if manifest.source == own_id => {
+        Standing::Trusted { .. } if manifest.source == own_id => {
             Err(bad(format!("claims to come from this installation ({own_id}) but is signed by {name} ({fingerprint}): refused")))
         }
-        Standing::Trusted => Ok(()),
+        Standing::Trusted { installation } if installation == manifest.source => Ok(()),
+        Standing::Trusted { installation } => {
+            Err(bad(format!("signed by {name} ({fingerprint}), trusted for installation {installation}, but names installation {}: refused", manifest.source)))
+        }
         Standing::Revoked => Err(bad(format!(
             "signed by {name} ({fingerprint}), whose trust was revoked here: refused; trust the sender again in 設定 → 同期 if that was a mistake"
         ))),
         Standing::Unknown => Err(bad(format!(
-            "signed by {name} ({fingerprint}), not a trusted sender here: compare the fingerprint with {name}, trust the sender in 設定 → 同期 (or `madoguchi trust add FILE`), then import again"
+            "signed by {name} ({fingerprint}), not a trusted sender here: compare the fingerprint with {name}, trust the sender in 設定 → 同期 (or `madoguchi trust add FILE --fingerprint …`), then import again"
         ))),
     }
 }
@@ -421,37 +433,68 @@ fn verify_content(reader: &mut impl BufRead, manifest: &Manifest) -> Result<(), 
 /// Columns that hold JSON text made of strings an agent typed: each string inside is checked.
 const JSON_COLUMNS: [(&str, &str); 2] = [("documents", "snapshot"), ("requests", "fields")];
 
-/// Columns that hold what madoguchi makes, never what is typed: row references (UUIDs, whose
-/// hex digit runs joined by hyphens could pass for a card now and then) and the PDF's hash.
-fn generated(table: &Table, column: &str) -> bool {
-    table.parents.iter().any(|(c, _)| *c == column) || table.blobs.contains(&column) || column == "pdf_sha256"
+/// A row id as madoguchi makes them: a UUID in its hyphenated form.
+fn uuid_shaped(text: &str) -> bool {
+    text.len() == 36 && text.bytes().enumerate().all(|(i, b)| if matches!(i, 8 | 13 | 18 | 23) { b == b'-' } else { b.is_ascii_hexdigit() })
 }
 
-/// Checks every string of a change's row as free text, naming `table.column` (and the path
-/// inside a JSON column): at most `caps::SYNCED` characters, no card number.
+/// Columns that hold what madoguchi makes, never what is typed, each checked for its shape
+/// instead of as text: row references (UUIDs, whose hex digit runs joined by hyphens could
+/// pass for a card now and then), the PDF's hash, blobs (hexadecimal, checked with the data).
+fn check_generated(table: &Table, column: &str, value: &Value) -> Option<Result<(), String>> {
+    let shaped = |ok: bool, what: &str| Some(if ok { Ok(()) } else { Err(format!("{}.{column}: must be {what}", table.name)) });
+    if table.parents.iter().any(|(c, _)| *c == column) {
+        return shaped(value.is_null() || value.as_str().is_some_and(uuid_shaped), "a row id (a UUID) or null");
+    }
+    if column == "pdf_sha256" {
+        return shaped(value.as_str().is_some_and(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())), "a SHA-256 (64 hex digits)");
+    }
+    table.blobs.contains(&column).then_some(Ok(()))
+}
+
+/// The most characters a synced column's text holds, as its local entry point caps it: a call
+/// note and a request's move comment `caps::NOTE`, any other text (each string inside a
+/// document's snapshot or a request's fields too) `caps::LINE`.
+fn cap(table: &Table, column: &str) -> usize {
+    match (table.name, column) {
+        ("call_notes", "body") | ("request_history", "comment") => caps::NOTE,
+        _ => caps::LINE,
+    }
+}
+
+/// Checks every text of a change's row as free text, naming `table.column` (and the path
+/// inside a JSON column): capped as its entry point caps it, no card number. Numbers are
+/// checked as the text they are stored as (SQLite keeps a number in a text column as text),
+/// and the keys of a JSON column's objects as much as its values.
 fn check_texts(table: &Table, data: &Map<String, Value>) -> Result<(), String> {
-    fn walk(field: &str, value: &Value) -> Result<(), String> {
+    fn walk(field: &str, value: &Value, max: usize) -> Result<(), String> {
+        let text = |t: &str| FreeText::new(field, t, max).map(drop).map_err(|e| e.to_string());
         match value {
-            Value::String(text) => FreeText::new(field, text, caps::SYNCED).map(drop).map_err(|e| e.to_string()),
-            Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| walk(&format!("{field}[{i}]"), item)),
-            Value::Object(fields) => fields.iter().try_for_each(|(key, item)| walk(&format!("{field}.{key}"), item)),
-            Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
+            Value::String(t) => text(t),
+            Value::Number(n) => text(&n.to_string()),
+            Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| walk(&format!("{field}[{i}]"), item, max)),
+            Value::Object(fields) => fields.iter().try_for_each(|(key, item)| {
+                let inner = format!("{field}.{key}");
+                FreeText::new(&inner, key, max).map_err(|e| e.to_string())?;
+                walk(&inner, item, max)
+            }),
+            Value::Null | Value::Bool(_) => Ok(()),
         }
     }
     for (column, value) in data {
-        let Value::String(text) = value else { continue };
-        if generated(table, column) {
+        if let Some(shape) = check_generated(table, column, value) {
+            shape?;
             continue;
         }
         let field = format!("{}.{column}", table.name);
-        if JSON_COLUMNS.contains(&(table.name, column.as_str())) {
-            // The JSON text as a whole is bounded by the line (16 MiB); its strings by the cap.
-            match serde_json::from_str::<Value>(text) {
-                Ok(json) => walk(&field, &json)?,
+        let max = cap(table, column);
+        match value {
+            Value::String(text) if JSON_COLUMNS.contains(&(table.name, column.as_str())) => match serde_json::from_str::<Value>(text) {
+                // The JSON text as a whole is bounded by the line (16 MiB); its strings by the cap.
+                Ok(json) => walk(&field, &json, max)?,
                 Err(_) => FreeText::new(&field, text, MAX_LINE as usize).map(drop).map_err(|e| e.to_string())?,
-            }
-        } else {
-            walk(&field, value)?;
+            },
+            _ => walk(&field, value, max)?,
         }
     }
     Ok(())
@@ -468,7 +511,9 @@ fn check_columns(table: &Table, id: &str, data: &Map<String, Value>) -> Result<(
     let refuse = |column: &str, reason: String| Err(format!("{}.{column}: {reason}", table.name));
     for (column, value) in data {
         let column = column.as_str();
-        let text = value.as_str().unwrap_or_default();
+        // A number in a text column is stored as its text: checked as that text.
+        let number = value.as_i64().map(|n| n.to_string());
+        let text = value.as_str().or(number.as_deref()).unwrap_or_default();
         let blank = value.is_null() || text.is_empty();
         let ok = match (table.name, column) {
             ("customers", "kind") => matches!(text, "person" | "company"),
@@ -483,7 +528,7 @@ fn check_columns(table: &Table, id: &str, data: &Map<String, Value>) -> Result<(
             ("issuers", "postal_code") => text::postal_digits(text).is_some(),
             ("issuers", "fax") => blank || text::valid_phone(text).is_some(),
             ("issuers", "registration_number") => blank || text::valid_registration_number(text),
-            ("issuers", "seal_png") => blank || text.to_ascii_lowercase().starts_with(PNG_HEX),
+            ("issuers", "seal_png") => blank || (text.to_ascii_lowercase().starts_with(PNG_HEX) && text.len() as u64 <= 2 * documents::MAX_SEAL_BYTES),
             _ => true,
         };
         if !ok {
@@ -532,9 +577,15 @@ impl<R: BufRead> Lines<'_, R> {
         }
         let origin =
             usize::try_from(line.o).ok().and_then(|i| self.manifest.origins.get(i)).ok_or_else(|| at("o: not an index into manifest.origins".into()))?;
+
         let table = table_index(&line.t).ok_or_else(|| at(format!("t: no table '{}'", line.t)))?;
-        if !(1..=100).contains(&line.i.len()) || line.i.chars().any(char::is_control) {
-            return Err(at("i: must be a row id (1–100 characters)".into()));
+        // A row's id is a UUID, an issuer's its service (checked with its columns).
+        let issuer = TABLES[table].name == "issuers";
+        if !issuer && !uuid_shaped(&line.i) {
+            return Err(at("i: must be a row id (a UUID)".into()));
+        }
+        if issuer && (!(1..=100).contains(&line.i.len()) || line.i.chars().any(char::is_control)) {
+            return Err(at("i: must be a service id (1–100 characters)".into()));
         }
         if let Some(d) = &line.d {
             check_data(&TABLES[table], d).map_err(at)?;
@@ -625,10 +676,11 @@ pub fn import(store: &mut Store, path: &Path, own: &VerifyingKey, now: Moment, p
     for _ in 0..2 {
         reader.skip_until(b'\n').map_err(|e| io(path, e))?;
     }
+    let revoked = keys::revoked_installations(store)?;
     let mut lines =
         Lines { reader, manifest: &manifest, hash: Sha256::new(), line: 0, tables: BTreeMap::new(), tombstones: 0, buffer: Vec::new(), failed: false };
     let total = manifest.changes;
-    let report = store.apply_changes(&mut lines, &manifest.known, &stamp(now), &mut |done| progress(done, total))?;
+    let report = store.apply_changes(&mut lines, &manifest.known, &revoked, &stamp(now), &mut |done| progress(done, total))?;
     store.record_bundle(&manifest.sha256, &manifest.source, "import", manifest.clock_to, manifest.changes, &stamp(now))?;
     // The sender's audit chain head, kept as a witness of its log (not for one's own bundle).
     let witnessed = match &manifest.audit_head {
@@ -656,6 +708,8 @@ pub fn sync_dir(store: &mut Store, dir: &Path, signer: &Signer, now: Moment, pro
     } else {
         let name = format!("{own}-{:016x}.{EXTENSION}", manifest.clock_to);
         fs::rename(&staging, dir.join(&name)).map_err(|e| io(&staging, e))?;
+        // On disk before `last_exported_own` moves past these changes.
+        crate::paths::sync_dir(dir);
         store.record_bundle(&manifest.sha256, &own, "export", manifest.clock_to, manifest.changes, &stamp(now))?;
         json!({ "file": name, "changes": manifest.changes })
     };

@@ -184,7 +184,12 @@ fn an_incremental_bundle_carries_only_what_the_other_side_lacks() {
     export_all(&b, &from_b);
     edit(&mut a, &x, "address", "新宿区西新宿2-8-1");
     let out = dir.join("a-since-b.mdgb");
-    let manifest = sync::export(&a, &out, &sync::since(Some(&from_b)).expect("since"), None, &common::signer(&a), at(NOW), &mut |_| true).expect("exports");
+    common::trust_sender_of(&mut a, &from_b, at(NOW));
+    let manifest =
+        sync::export(&a, &out, &sync::since(&a, &common::signer(&a).public(), Some(&from_b)).expect("since"), None, &common::signer(&a), at(NOW), &mut |_| {
+            true
+        })
+        .expect("exports");
     assert_eq!(manifest.changes, 1, "only the address edit: B has the rest");
     let report = import(&mut b, &out);
     assert_eq!(report["applied"], 1);

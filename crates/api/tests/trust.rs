@@ -1,9 +1,11 @@
 //! Signed bundles and imported rows checked like local writes, on real database files: a
 //! bundle from an unknown, revoked or forged signer is refused naming why, and taken once the
-//! sender is trusted; a trusted sender's forged rows (a card number in a note, a nonsense
-//! issuer, forged search digits, a tombstone for a customer with documents, a change claiming
-//! the receiver's origin) are refused or neutralized with the database unchanged, and the good
-//! bundle still applies after; every applied change is audited as `sync:<origin>`.
+//! sender is trusted; a trusted sender's forged rows (a card number in a note, a number, an id
+//! or a hash; a nonsense issuer; forged search digits; a deleted or rewritten document; a
+//! change claiming the receiver's origin or a third installation) are refused or neutralized
+//! with the database unchanged, and the good bundle still applies after; a customer's delete
+//! keeps their documents, as a local delete does; every applied change is audited as
+//! `sync:<origin>`.
 
 mod common;
 
@@ -145,7 +147,8 @@ fn only_bundles_signed_by_a_trusted_sender_are_taken() {
 
     // Trusted (as the agent does after comparing the fingerprint): taken.
     let own = common::signer(&b).public();
-    keys::trust(&mut b, &sender, &own, "山本", at(NOW)).expect("trusts");
+    let a_id = a.installation_id().expect("id");
+    keys::trust(&mut b, &sender, &a_id, &own, "山本", at(NOW)).expect("trusts");
     let report = import(&mut b, &bundle).expect("imports once trusted");
     assert!(report["applied"].as_u64().expect("applied") > 0);
     assert_eq!(a.canonical_dump().expect("dump"), b.canonical_dump().expect("dump"));
@@ -158,7 +161,7 @@ fn only_bundles_signed_by_a_trusted_sender_are_taken() {
     assert_eq!(a.canonical_dump().expect("dump"), b.canonical_dump().expect("dump"));
     // One's own key is trusted always, and cannot be added.
     let itself = common::signer(&b).sender();
-    assert!(keys::trust(&mut b, &itself, &own, "山本", at(NOW)).is_err());
+    assert!(keys::trust(&mut b, &itself, &a_id, &own, "山本", at(NOW)).is_err());
 }
 
 /// B trusts A and holds A's fixture; A's next bundle carries a note and an issuer.
@@ -192,7 +195,8 @@ fn fixture(name: &str) -> Fixture {
     };
     madoguchi_api::documents::set_issuer(&mut a, "amano-shop", issuer, "佐藤", at(NOW)).expect("issuer");
     let next = dir.join("next.mdgb");
-    sync::export(&a, &next, &sync::since(Some(&base)).expect("since"), None, &common::signer(&a), at(NOW), &mut |_| true).expect("exports");
+    sync::export(&a, &next, &sync::since(&a, &common::signer(&a).public(), Some(&base)).expect("since"), None, &common::signer(&a), at(NOW), &mut |_| true)
+        .expect("exports");
     let (manifest, lines) = parts(&next);
     let signer = common::signer(&a);
     Fixture { dir, a, b, signer, manifest, lines }
@@ -212,6 +216,11 @@ impl Fixture {
         import(&mut self.b, &path)
     }
 
+    /// A clock above every change of the bundle: a forged change is new to B.
+    fn clock(&self) -> i64 {
+        self.lines.iter().filter_map(|l| l["c"].as_i64()).max().expect("a clock") + 1
+    }
+
     fn line_of(&self, table: &str) -> Value {
         self.lines.iter().find(|l| l["t"] == table).cloned().unwrap_or_else(|| panic!("a {table} line"))
     }
@@ -225,6 +234,8 @@ fn a_trusted_senders_forged_rows_are_refused_and_nothing_is_written() {
     let issuer = f.line_of("issuers");
     let b_id = f.b.installation_id().expect("id");
     let a_customer = customer_id(&f.a, "AW00000001");
+    let clock = f.clock();
+    let document = json!({"c": clock, "o": 0, "t": "documents", "i": "00000000-0000-4000-8000-000000000001", "d": null});
     let with = |line: &Value, edit: &dyn Fn(&mut Value)| {
         let mut l = line.clone();
         edit(&mut l);
@@ -247,19 +258,31 @@ fn a_trusted_senders_forged_rows_are_refused_and_nothing_is_written() {
             "call_notes.body",
         ),
         ("a note's author with a card number", Box::new(set(&note, "author", json!("4111 1111 1111 1111"))), "call_notes.author"),
-        ("a card number as the issuer's phone", Box::new(set(&issuer, "phone", json!("4111-1111-1111-1111"))), "issuers.phone"),
+        ("a card number as a JSON number", Box::new(set(&note, "body", json!(4111111111111111u64))), "call_notes.body"),
+        ("a card number as a row id", Box::new(push(with(&note, &|l| l["i"] = json!("4111111111111111")))), "must be a row id"),
+        (
+            "a card number as a PDF hash",
+            Box::new(push(
+                json!({"c": clock, "o": 0, "t": "documents", "i": "00000000-0000-4000-8000-000000000002", "d": {"pdf_sha256": "4111 1111 1111 1111"}}),
+            )),
+            "documents.pdf_sha256",
+        ),
+        ("a card number as the issuer's name", Box::new(set(&issuer, "name", json!("4111-1111-1111-1111"))), "issuers.name"),
+        ("an issuer's name of 201 characters", Box::new(set(&issuer, "name", json!("ア".repeat(201)))), "issuers.name"),
+        ("an issued document deleted", Box::new(push(document.clone())), "never deleted"),
+        ("an issuer deleted", Box::new(push(json!({"c": clock, "o": 0, "t": "issuers", "i": "amano-shop", "d": null}))), "never deleted"),
         ("an issuer's phone of five digits", Box::new(set(&issuer, "phone", json!("12345"))), "issuers.phone"),
         ("a bad T-number", Box::new(set(&issuer, "registration_number", json!("T1234567890123"))), "issuers.registration_number"),
         ("a seal that is no PNG", Box::new(set(&issuer, "seal_png", json!("474946383961"))), "issuers.seal_png"),
         ("an issuer for no service", Box::new(push(with(&issuer, &|l| l["i"] = json!("nonsense")))), "not a service"),
         (
             "a name kana in latin letters",
-            Box::new(push(json!({"c": note["c"].as_i64().expect("clock") + 1, "o": 0, "t": "customers", "i": a_customer, "d": {"name_kana": "yamada"}}))),
+            Box::new(push(json!({"c": clock, "o": 0, "t": "customers", "i": a_customer, "d": {"name_kana": "yamada"}}))),
             "customers.name_kana",
         ),
         (
             "a postal code of two digits",
-            Box::new(push(json!({"c": note["c"].as_i64().expect("clock") + 1, "o": 0, "t": "customers", "i": a_customer, "d": {"postal_code": "12"}}))),
+            Box::new(push(json!({"c": clock, "o": 0, "t": "customers", "i": a_customer, "d": {"postal_code": "12"}}))),
             "customers.postal_code",
         ),
         (
@@ -281,6 +304,15 @@ fn a_trusted_senders_forged_rows_are_refused_and_nothing_is_written() {
         assert_eq!(before, state(&f.b), "{label}: something was written");
     }
 
+    // A's key names a third installation: it is trusted for A's only.
+    let mut third = f.manifest.clone();
+    third["source"] = json!("00000000-0000-4000-8000-0000000000cc");
+    let path = f.dir.join("third.mdgb");
+    std::fs::write(&path, forge(&f.signer, &third, &f.lines)).expect("write");
+    let error = refused(import(&mut f.b, &path));
+    assert!(error.contains("trusted for installation"), "{error}");
+    assert_eq!(before, state(&f.b));
+
     // The manifest claiming B's own installation id, signed by A: refused.
     let mut claimed = f.manifest.clone();
     claimed["source"] = json!(b_id);
@@ -297,7 +329,7 @@ fn a_trusted_senders_forged_rows_are_refused_and_nothing_is_written() {
 }
 
 #[test]
-fn search_columns_are_recomputed_and_deletes_follow_the_local_rule() {
+fn search_columns_are_recomputed_and_documents_outlive_their_customer() {
     let mut f = fixture("derived");
     // Forged digits for A's customer's phone, pointing a screen-pop for another number at it.
     let victim = customer_id(&f.b, "AW00000001");
@@ -305,7 +337,7 @@ fn search_columns_are_recomputed_and_deletes_follow_the_local_rule() {
         .expect("raw")
         .query_row("SELECT id FROM customer_phones WHERE customer_id = ?1 AND number = '03-1234-5678'", [&victim], |r| r.get(0))
         .expect("the phone's id");
-    let clock = f.line_of("call_notes")["c"].as_i64().expect("clock") + 1;
+    let clock = f.clock();
     let forged = json!({"c": clock, "o": 0, "t": "customer_phones", "i": phone_id, "d": {"digits": "0399998888", "digits_reversed": "8888999930"}});
     f.try_lines(&|lines| lines.push(forged.clone())).expect("applies: the digits are not taken");
     let hits = customers::lookup(&f.b, "03-9999-8888", 5).expect("lookup");
@@ -315,6 +347,7 @@ fn search_columns_are_recomputed_and_deletes_follow_the_local_rule() {
 
     // Every applied change is audited on B as sync:<A's id>.
     let a_id = f.a.installation_id().expect("id");
+    drop(f.a);
     drop(f.b);
     let raw = rusqlite::Connection::open(f.dir.join("b.sqlite3")).expect("raw");
     let audited: i64 = raw
@@ -330,8 +363,9 @@ fn search_columns_are_recomputed_and_deletes_follow_the_local_rule() {
     assert_eq!(notes, 1);
     drop(raw);
 
-    // A customer issued a document on B: a bundle that deletes them is refused whole, as a
-    // local delete is.
+    // A customer issued a document on B. A bundle rewriting that document is refused; one
+    // deleting the customer deletes them as a local delete does: the document stays, its
+    // reference cleared, its snapshot still naming them.
     let mut b = open(&f.dir.join("b.sqlite3"));
     let tariffs = Tariffs::embedded().expect("tariffs");
     let request: Value = serde_json::from_str(include_str!("../../../assets/samples/documents/receipt.json")).expect("sample");
@@ -345,17 +379,57 @@ fn search_columns_are_recomputed_and_deletes_follow_the_local_rule() {
         "山本",
         at("2026-11-21T12:00:00+09:00"),
         &mut |_| Ok(()),
-    );
-    issued.expect("a document issued on B");
-    assert!(customers::delete(&mut b, &victim, "山本", at(NOW)).is_err(), "a local delete is refused");
+    )
+    .expect("a document issued on B");
+    let document_id: String = rusqlite::Connection::open(f.dir.join("b.sqlite3"))
+        .expect("raw")
+        .query_row("SELECT id FROM documents WHERE number = ?1", [&issued.number], |r| r.get(0))
+        .expect("the document's id");
     let before = state(&b);
+    let rewrite = json!({"c": clock + 1, "o": 0, "t": "documents", "i": document_id, "d": {"number": "RC-FAKE-000001"}});
+    let path = f.dir.join("rewrite.mdgb");
+    let mut lines = f.lines.clone();
+    lines.push(forged.clone());
+    lines.push(rewrite);
+    std::fs::write(&path, forge(&f.signer, &f.manifest, &lines)).expect("write");
+    let error = refused(import(&mut b, &path));
+    assert!(error.contains("rewrites number"), "{error}");
+    assert_eq!(before, state(&b));
+
     let tombstone = json!({"c": clock + 1, "o": 0, "t": "customers", "i": victim, "d": null});
-    let path = f.dir.join("delete.mdgb");
     let mut lines = f.lines.clone();
     lines.push(forged.clone());
     lines.push(tombstone);
+    let path = f.dir.join("delete.mdgb");
     std::fs::write(&path, forge(&f.signer, &f.manifest, &lines)).expect("write");
-    let error = refused(import(&mut b, &path));
-    assert!(error.contains("documents were issued to this customer here"), "{error}");
-    assert_eq!(before, state(&b));
+    import(&mut b, &path).expect("the delete applies");
+    assert!(customers::customer(&b, &victim).is_err(), "the customer is gone");
+    drop(b);
+    let raw = rusqlite::Connection::open(f.dir.join("b.sqlite3")).expect("raw");
+    let (owner, snapshot): (Option<String>, String) =
+        raw.query_row("SELECT customer_id, snapshot FROM documents WHERE id = ?1", [&document_id], |r| Ok((r.get(0)?, r.get(1)?))).expect("the document stays");
+    assert_eq!(owner, None, "its reference cleared");
+    assert!(!snapshot.is_empty());
+
+    // A local delete follows the same rule.
+    let mut a = open(&f.dir.join("a.sqlite3"));
+    let kaunet = customer_id(&a, "KN00000001");
+    let issued = madoguchi_api::documents::issue_for_customer(
+        &mut a,
+        "receipt",
+        &request,
+        &kaunet,
+        None,
+        &tariffs,
+        "佐藤",
+        at("2026-11-21T12:00:00+09:00"),
+        &mut |_| Ok(()),
+    )
+    .expect("a document issued on A");
+    customers::delete(&mut a, &kaunet, "佐藤", at(NOW)).expect("a local delete keeps the documents");
+    drop(a);
+    let raw = rusqlite::Connection::open(f.dir.join("a.sqlite3")).expect("raw");
+    let owner: Option<String> =
+        raw.query_row("SELECT customer_id FROM documents WHERE number = ?1", [&issued.number], |r| r.get(0)).expect("the document stays");
+    assert_eq!(owner, None);
 }

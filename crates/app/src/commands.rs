@@ -229,9 +229,6 @@ fn cancelled() -> Value {
     json!({"cancelled": true})
 }
 
-/// The largest seal image accepted.
-const MAX_SEAL_BYTES: u64 = 1024 * 1024;
-
 impl Session {
     fn status_of(&self, db: &Db) -> Result<Value, CommandError> {
         Ok(json!({
@@ -631,7 +628,7 @@ impl Session {
         }
         let Some(path) = files::open_target(self.dialogs.as_ref(), &FileDialog::seal_image())? else { return Ok(cancelled()) };
         let size = std::fs::metadata(&path).map_err(|e| io_failed(&path, e))?.len();
-        if size > MAX_SEAL_BYTES {
+        if size > documents::MAX_SEAL_BYTES {
             return Err(CommandError::invalid("seal", format!("{} is {size} bytes; a seal image may be at most 1 MiB", path.display())));
         }
         let png = std::fs::read(&path).map_err(|e| io_failed(&path, e))?;
@@ -761,7 +758,7 @@ impl Session {
         let signer = self.signer()?;
         match kind {
             "export_bundle" => {
-                let after = sync::since(since.as_deref())?;
+                let after = sync::since(&self.db().store, &signer.public(), since.as_deref())?;
                 self.jobs.start("export_bundle", None, move |progress| {
                     let store = customers::open(&db, now).map_err(fail)?;
                     let m = sync::export(&store, &target, &after, None, &signer, now, progress).map_err(fail)?;
@@ -820,7 +817,7 @@ impl Session {
         for (sender, row) in keys::trusted(&db.store)? {
             keys_seen.push(sender.key);
             listed.push(json!({
-                "fingerprint": sender.fingerprint(), "name": sender.name, "installation": null,
+                "fingerprint": sender.fingerprint(), "name": sender.name, "installation": row.installation,
                 "status": if row.revoked_at.is_some() { "revoked" } else { "trusted" },
                 "trusted_at": row.trusted_at, "trusted_by": row.trusted_by, "revoked_at": row.revoked_at, "revoked_by": row.revoked_by,
             }));
@@ -856,15 +853,20 @@ impl Session {
         let now = self.now();
         {
             let mut db = self.db();
-            let revoked = keys::trusted(&db.store)?.into_iter().filter(|(_, row)| row.revoked_at.is_some()).map(|(sender, _)| sender);
-            let mut candidates: Vec<keys::Sender> = revoked.collect();
-            candidates.extend(self.unknown_senders(&db.store)?.into_iter().map(|(sender, _)| sender));
-            let sender = candidates
+            // Only a sender not trusted now: a revoked one, or an unknown one of the listed bundles.
+            let revoked = keys::trusted(&db.store)?.into_iter().filter(|(_, row)| row.revoked_at.is_some()).map(|(sender, row)| (sender, row.installation));
+            let mut candidates: Vec<(keys::Sender, String)> = revoked.collect();
+            for (sender, installation) in self.unknown_senders(&db.store)? {
+                if keys::standing(&db.store, &own, &sender.key)? == Standing::Unknown {
+                    candidates.push((sender, installation));
+                }
+            }
+            let (sender, installation) = candidates
                 .into_iter()
-                .find(|s| s.fingerprint() == wanted)
-                .ok_or_else(|| CommandError::invalid("fingerprint", format!("{wanted} is not a sender listed here")))?;
+                .find(|(s, _)| s.fingerprint() == wanted)
+                .ok_or_else(|| CommandError::invalid("fingerprint", format!("{wanted} is not a sender waiting for trust here")))?;
             let agent = self.agent(&db.store)?;
-            keys::trust(&mut db.store, &sender, &own, &agent, now)?;
+            keys::trust(&mut db.store, &sender, &installation, &own, &agent, now)?;
         }
         self.refused_senders.lock().unwrap_or_else(std::sync::PoisonError::into_inner).retain(|(s, _)| s.fingerprint() != wanted);
         self.senders()

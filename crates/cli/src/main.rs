@@ -277,7 +277,7 @@ enum CustomerCommand {
         #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
         fields: Vec<String>,
     },
-    /// Delete a customer with accounts, orders, requests and notes (refused when documents were issued).
+    /// Delete a customer with accounts, orders, requests and notes (issued documents stay, by their number).
     Delete { id: String },
 }
 
@@ -303,8 +303,13 @@ enum TrustCommand {
         #[arg(long, value_name = "SHARED_FOLDER")]
         dir: Option<PathBuf>,
     },
-    /// Trust the sender who signed this bundle; compare the fingerprint it prints with theirs.
-    Add { bundle: PathBuf },
+    /// Trust the sender who signed this bundle, once its fingerprint is the one the sender read
+    /// out to you (`trust key` on their side): a different one is refused.
+    Add {
+        bundle: PathBuf,
+        #[arg(long, value_name = "FINGERPRINT")]
+        fingerprint: String,
+    },
     /// Stop taking a sender's bundles.
     Revoke { fingerprint: String },
     /// This installation's own fingerprint and name, for colleagues to compare.
@@ -445,7 +450,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
         Command::Import { bundle: None, command: None, .. } => Err(Failure::Request("import: give a bundle FILE, or `import customers FILE`".into())),
         Command::Export { out, since } => {
             let store = customers::open(&db()?, now)?;
-            let after = sync::since(if since == "all" { None } else { Some(std::path::Path::new(&since)) })?;
+            let after = sync::since(&store, &signer(&store)?.public(), if since == "all" { None } else { Some(std::path::Path::new(&since)) })?;
             let mut report = progress("export", 0);
             let manifest = sync::export(&store, &out, &after, None, &signer(&store)?, now, &mut report)?;
             Ok(format!("{}: {} changes ({} deletions) from installation {}", out.display(), manifest.changes, manifest.tombstones, manifest.source))
@@ -457,9 +462,18 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 TrustCommand::Key => {
                     Ok(format!("{}  {} (this installation, {})", own.sender().fingerprint(), own.name, store.installation_id().map_err(ApiError::from)?))
                 }
-                TrustCommand::Add { bundle } => {
+                TrustCommand::Add { bundle, fingerprint } => {
                     let manifest = sync::read_manifest(&bundle)?;
-                    keys::trust(&mut store, &manifest.signer, &own.public(), &agent, now)?;
+                    let given =
+                        keys::normalize_fingerprint(&fingerprint).ok_or_else(|| ApiError::invalid("fingerprint", "is not 32 hex digits (as 3F2A-91C0-…)"))?;
+                    if given != manifest.signer.fingerprint() {
+                        return Err(ApiError::invalid(
+                            "fingerprint",
+                            format!("{given} is not the key that signed {}: compare again with the sender; nothing was trusted", bundle.display()),
+                        )
+                        .into());
+                    }
+                    keys::trust(&mut store, &manifest.signer, &manifest.source, &own.public(), &agent, now)?;
                     Ok(format!(
                         "trusted {}  {} (installation {}): its bundles are taken from now on",
                         manifest.signer.fingerprint(),

@@ -19,15 +19,21 @@ fn madoguchi(db: &Path, args: &[&str]) -> Command {
     command
 }
 
+/// An installation's fingerprint, as its agent reads it out (`trust key`).
+fn fingerprint_of(db: &Path) -> String {
+    ok(madoguchi(db, &["trust", "key"]).output().expect("key")).split_whitespace().next().expect("a fingerprint").to_string()
+}
+
 /// Each installation trusts the others, as agents do after comparing fingerprints: each
 /// exports a (signed) bundle, the others `trust add` it.
 fn trust_each_other(dbs: &[PathBuf]) {
     for (i, db) in dbs.iter().enumerate() {
         let card = db.with_extension("key.mdgb");
         ok(madoguchi(db, &["export", "--out", card.to_str().expect("path")]).output().expect("exports"));
+        let fingerprint = fingerprint_of(db);
         for (j, other) in dbs.iter().enumerate() {
             if i != j {
-                let added = ok(madoguchi(other, &["trust", "add", card.to_str().expect("path")]).output().expect("trusts"));
+                let added = ok(madoguchi(other, &["trust", "add", card.to_str().expect("path"), "--fingerprint", &fingerprint]).output().expect("trusts"));
                 assert!(added.starts_with("trusted "), "{added}");
             }
         }
@@ -67,7 +73,7 @@ fn an_importer_killed_at_any_point_leaves_none_or_all_of_the_bundle() {
     // An empty installation to import into, and how long a whole import takes.
     let empty = dir.join("empty.sqlite3");
     ok(madoguchi(&empty, &["db", "init"]).output().expect("inits"));
-    ok(madoguchi(&empty, &["trust", "add", bundle.to_str().expect("path")]).output().expect("trusts"));
+    ok(madoguchi(&empty, &["trust", "add", bundle.to_str().expect("path"), "--fingerprint", &fingerprint_of(&source)]).output().expect("trusts"));
     let timed = dir.join("timed.sqlite3");
     std::fs::copy(&empty, &timed).expect("copy");
     let started = madoguchi_api::clock::stopwatch();
@@ -185,7 +191,12 @@ fn trust_is_given_listed_and_revoked_through_the_binary() {
     assert_eq!(counts(&b).0, 0);
 
     let file = std::fs::read_dir(&shared).expect("list").map(|e| e.expect("entry").path()).next().expect("A's bundle");
-    let added = ok(madoguchi(&b, &["trust", "add", file.to_str().expect("path")]).output().expect("trusts"));
+    // A fingerprint that is not the signer's is refused: nothing is trusted.
+    let wrong = madoguchi(&b, &["trust", "add", file.to_str().expect("path"), "--fingerprint", &"0".repeat(32)]).output().expect("refuses");
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).starts_with("fingerprint: "), "{}", String::from_utf8_lossy(&wrong.stderr));
+    assert!(!String::from_utf8_lossy(&wrong.stderr).contains(&fingerprint), "the refusal does not give the right one away");
+    let added = ok(madoguchi(&b, &["trust", "add", file.to_str().expect("path"), "--fingerprint", &fingerprint]).output().expect("trusts"));
     assert!(added.contains(&fingerprint) && added.contains("佐藤"), "{added}");
     ok(madoguchi(&b, &["sync", "--dir", shared.to_str().expect("path")]).output().expect("syncs"));
     assert_eq!(counts(&b).0, counts(&a).0);

@@ -322,6 +322,7 @@ impl Store {
         &mut self,
         changes: &mut dyn Iterator<Item = std::result::Result<Change, String>>,
         known_by_sender: &BTreeMap<String, i64>,
+        revoked: &[String],
         now: &str,
         progress: &mut dyn FnMut(u64) -> bool,
     ) -> Result<ApplyReport> {
@@ -362,9 +363,14 @@ impl Store {
                             ),
                         ));
                     }
-                    if change.data.is_none() {
-                        refuse_customer_delete(tx, table, &change.id)?;
+                    // A revoked sender's installation: nothing new of it is taken, whoever relays it.
+                    if revoked.contains(&change.origin) {
+                        return Err(StoreError::invalid(
+                            "bundle",
+                            format!("a new change of installation {}, whose sender's trust was revoked here: refused; nothing was imported", change.origin),
+                        ));
                     }
+                    refuse_rewrite(tx, table, &change)?;
                     audit_change(tx, &change, table, now)?;
                     report.applied += 1;
                     newest = newest.max(change.hlc);
@@ -480,20 +486,32 @@ impl Store {
     }
 }
 
-/// A customer who was issued documents is kept, as a local delete keeps them
-/// (`customers::delete_customer`): one rule, whoever deletes. The bundle is refused whole.
-fn refuse_customer_delete(tx: &Transaction, table: &Table, id: &str) -> Result<()> {
-    if table.name != "customers" {
+/// What is never deleted or rewritten here is not by a bundle either (the bundle is refused
+/// whole): an issued document or an issuer is never deleted (a document outlives its customer,
+/// its reference cleared); an issued document and a request's history entry are written once:
+/// a later change may only clear a document's references, never set another value to a column
+/// an earlier change set.
+fn refuse_rewrite(tx: &Transaction, table: &Table, change: &Change) -> Result<()> {
+    let refuse = |what: String| Err(StoreError::invalid("bundle", format!("{} {}: {what}; nothing was imported", table.name, change.id)));
+    let Some(data) = &change.data else {
+        return if matches!(table.name, "documents" | "issuers") { refuse("a bundle deletes what is never deleted".into()) } else { Ok(()) };
+    };
+    if !matches!(table.name, "documents" | "request_history") {
         return Ok(());
     }
-    let documents: i64 = tx.prepare_cached("SELECT count(*) FROM documents WHERE customer_id = ?1")?.query_row([id], |r| r.get(0))?;
-    if documents > 0 {
-        return Err(StoreError::invalid(
-            "bundle",
-            format!(
-                "the bundle deletes customer {id}, but {documents} documents were issued to this customer here; they must be kept, so the customer is kept too; nothing was imported"
-            ),
-        ));
+    let mut stmt = tx.prepare_cached("SELECT data FROM changes WHERE tbl = ?1 AND row_id = ?2 AND data IS NOT NULL AND NOT (origin = ?3 AND hlc = ?4)")?;
+    let earlier: Vec<String> = stmt.query_map(params![table.name, change.id, change.origin, change.hlc], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    for text in earlier {
+        let Some(before) = parse_data(Some(text))? else { continue };
+        for (column, value) in data {
+            let reference = table.parents.iter().any(|(c, _)| c == column);
+            if column == "updated_at" || (reference && value.is_null()) {
+                continue;
+            }
+            if before.get(column).is_some_and(|old| old != value) {
+                return refuse(format!("a bundle rewrites {column}, which is written once"));
+            }
+        }
     }
     Ok(())
 }
@@ -836,7 +854,7 @@ mod tests {
             change(2, "documents", "b-original", doc(None)),
             change(1, "customers", "c1", customer),
         ];
-        let report = store.apply_changes(&mut changes.into_iter(), &BTreeMap::new(), "2026-11-22T10:00:00+09:00", &mut |_| true).unwrap();
+        let report = store.apply_changes(&mut changes.into_iter(), &BTreeMap::new(), &[], "2026-11-22T10:00:00+09:00", &mut |_| true).unwrap();
         assert_eq!((report.applied, report.pending), (3, 0), "{report:?}");
         let documents: i64 = store.conn.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).unwrap();
         assert_eq!(documents, 2);
@@ -861,7 +879,7 @@ mod tests {
         };
         let mut store = Store::open_in_memory("2026-11-22T10:00:00+09:00").unwrap();
         let mut calls = 0;
-        let cancelled = store.apply_changes(&mut changes().into_iter(), &BTreeMap::new(), "2026-11-22T10:00:00+09:00", &mut |_| {
+        let cancelled = store.apply_changes(&mut changes().into_iter(), &BTreeMap::new(), &[], "2026-11-22T10:00:00+09:00", &mut |_| {
             calls += 1;
             calls < 2
         });
@@ -870,7 +888,7 @@ mod tests {
         let logged: i64 = store.conn.query_row("SELECT count(*) FROM changes", [], |r| r.get(0)).unwrap();
         assert_eq!((documents, logged), (0, 0), "nothing written");
 
-        let report = store.apply_changes(&mut changes().into_iter(), &BTreeMap::new(), "2026-11-22T10:00:00+09:00", &mut |_| true).unwrap();
+        let report = store.apply_changes(&mut changes().into_iter(), &BTreeMap::new(), &[], "2026-11-22T10:00:00+09:00", &mut |_| true).unwrap();
         assert_eq!((report.applied, report.pending, report.rows.get("documents").copied()), (n as u64 + 1, 0, Some(n as u64)), "{:?}", report.rows);
         let documents: i64 = store.conn.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).unwrap();
         assert_eq!(documents, n as i64);

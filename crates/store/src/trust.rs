@@ -10,6 +10,8 @@ use crate::{Result, Store, StoreError, audit};
 pub struct TrustedKey {
     /// 64 hex digits, lower case.
     pub public_key: String,
+    /// The installation the key signs for: its bundles must name it as their source.
+    pub installation: String,
     pub name: String,
     pub trusted_at: String,
     pub trusted_by: String,
@@ -18,10 +20,18 @@ pub struct TrustedKey {
     pub revoked_by: Option<String>,
 }
 
-const COLUMNS: &str = "public_key, name, trusted_at, trusted_by, revoked_at, revoked_by";
+const COLUMNS: &str = "public_key, installation, name, trusted_at, trusted_by, revoked_at, revoked_by";
 
 fn key_of(r: &rusqlite::Row) -> rusqlite::Result<TrustedKey> {
-    Ok(TrustedKey { public_key: r.get(0)?, name: r.get(1)?, trusted_at: r.get(2)?, trusted_by: r.get(3)?, revoked_at: r.get(4)?, revoked_by: r.get(5)? })
+    Ok(TrustedKey {
+        public_key: r.get(0)?,
+        installation: r.get(1)?,
+        name: r.get(2)?,
+        trusted_at: r.get(3)?,
+        trusted_by: r.get(4)?,
+        revoked_at: r.get(5)?,
+        revoked_by: r.get(6)?,
+    })
 }
 
 fn checked(public_key: &str) -> Result<()> {
@@ -44,14 +54,15 @@ impl Store {
         Ok(self.conn().query_row(&format!("SELECT {COLUMNS} FROM trusted_keys WHERE public_key = ?1"), [public_key], key_of).optional()?)
     }
 
-    /// Trusts a key (again, when it was revoked), under the name its bundles carry.
-    pub fn trust_key(&mut self, public_key: &str, name: &str, actor: &str, now: &str) -> Result<()> {
+    /// Trusts a key for one installation (again, when it was revoked), under the name its
+    /// bundles carry.
+    pub fn trust_key(&mut self, public_key: &str, installation: &str, name: &str, actor: &str, now: &str) -> Result<()> {
         checked(public_key)?;
         self.write(|tx| {
             tx.execute(
-                "INSERT INTO trusted_keys (public_key, name, trusted_at, trusted_by) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (public_key) DO UPDATE SET name = ?2, trusted_at = ?3, trusted_by = ?4, revoked_at = NULL, revoked_by = NULL",
-                params![public_key, name, now, actor],
+                "INSERT INTO trusted_keys (public_key, installation, name, trusted_at, trusted_by) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (public_key) DO UPDATE SET installation = ?2, name = ?3, trusted_at = ?4, trusted_by = ?5, revoked_at = NULL, revoked_by = NULL",
+                params![public_key, installation, name, now, actor],
             )?;
             audit::append(tx, now, actor, "trusted_keys", public_key, "insert", Some("name"), None, Some(name))
         })

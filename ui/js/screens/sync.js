@@ -73,13 +73,14 @@ function sendersBlock() {
 
   function draw(answer) {
     own.textContent = `この端末の指紋: ${answer.own.fingerprint}（${answer.own.name}）`;
+    note.textContent = '';
     if (answer.senders.length === 0) {
       list.replaceChildren(h('li', { class: 'muted' }, 'まだ送り主はいません'));
       return;
     }
     list.replaceChildren(...answer.senders.map((sender, i) => row(sender, i)));
     if (answer.senders.some((s) => s.status === 'unknown')) {
-      note.textContent = '未確認の送り主がいます。指紋を確かめてから「信頼する」を押してください。';
+      note.textContent = '未確認の送り主がいます。相手に指紋を読み上げてもらい、同じなら「信頼する」を押してください。';
     }
   }
 

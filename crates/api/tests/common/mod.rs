@@ -24,19 +24,19 @@ pub fn signer(store: &Store) -> Signer {
 /// it is the installation's own or trusted already.
 pub fn trust_sender_of(store: &mut Store, bundle: &Path, now: Moment) {
     let own = signer(store).public();
-    let sender = sync::read_manifest(bundle).expect("a signed bundle").signer;
-    if keys::standing(store, &own, &sender.key).expect("standing") == Standing::Unknown {
-        keys::trust(store, &sender, &own, "test", now).expect("trusts");
+    let manifest = sync::read_manifest(bundle).expect("a signed bundle");
+    if keys::standing(store, &own, &manifest.signer.key).expect("standing") == Standing::Unknown {
+        keys::trust(store, &manifest.signer, &manifest.source, &own, "test", now).expect("trusts");
     }
 }
 
 /// Each installation trusts every other one's key.
 pub fn trust_each_other(stores: &mut [Store], now: Moment) {
-    let senders: Vec<keys::Sender> = stores.iter().map(|s| signer(s).sender()).collect();
+    let senders: Vec<(keys::Sender, String)> = stores.iter().map(|s| (signer(s).sender(), s.installation_id().expect("id"))).collect();
     for store in stores.iter_mut() {
         let own = signer(store).public();
-        for sender in senders.iter().filter(|s| s.key != own) {
-            keys::trust(store, sender, &own, "test", now).expect("trusts");
+        for (sender, installation) in senders.iter().filter(|(s, _)| s.key != own) {
+            keys::trust(store, sender, installation, &own, "test", now).expect("trusts");
         }
     }
 }
