@@ -48,6 +48,7 @@ test('a backup made now is restored after a change, asking once more first', asy
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.getElementById('backup-dir-note').textContent.includes('戻しました'));
   const note = await page.locator('#backup-dir-note').innerText();
+  assert.match(note, /新しい端末になりました/, 'the agent is told the others trust it again');
   const replaced = note.split('以前のデータベース: ')[1].trim();
   assert.ok(existsSync(replaced), `the replaced database is kept: ${replaced}`);
   assert.equal((await bridge.call('customer', { id: found.id })).notes.length, before, 'back to the moment of the backup');

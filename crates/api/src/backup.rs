@@ -56,6 +56,9 @@ pub struct Made {
 pub struct Restored {
     /// Where the replaced database (with its `-wal`/`-shm`) was put; none if there was none.
     pub replaced: Option<PathBuf>,
+    /// The restored database's new installation id: it is a new installation to the others,
+    /// whose agents trust its new key again.
+    pub installation: String,
 }
 
 fn failed(path: &Path, e: impl std::fmt::Display) -> ApiError {
@@ -326,6 +329,11 @@ pub fn restore(db_path: &Path, backup: &Path, now: Moment) -> Result<Restored, A
         let _ = std::fs::remove_file(&staging);
         return Err(ApiError::invalid("backup", format!("{} cannot be restored, nothing was changed: {}", backup.display(), problems.join("; "))));
     }
+    let installation = renew(&staging, now).inspect_err(|_| {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(with_suffix(&staging, suffix));
+        }
+    })?;
     let replaced = if db_path.exists() { Some(aside_path(db_path, now)) } else { None };
     let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
     let result = (|| {
@@ -351,5 +359,19 @@ pub fn restore(db_path: &Path, backup: &Path, now: Moment) -> Result<Restored, A
         sync_dir(dir);
         return Err(e);
     }
-    Ok(Restored { replaced })
+    Ok(Restored { replaced, installation })
+}
+
+/// The checked copy becomes a new installation (`Store::renew_installation`), migrated and
+/// closed: its WAL folded back into the file, fsynced, before the copy is put in place.
+fn renew(staging: &Path, now: Moment) -> Result<String, ApiError> {
+    let mut store = customers::open(staging, now)?;
+    let id = store.renew_installation("madoguchi:restore", &customers::stamp(now))?;
+    drop(store);
+    if with_suffix(staging, "-wal").exists() {
+        return Err(ApiError::Failed(format!("{}: its log could not be folded back in; nothing was changed", staging.display())));
+    }
+    let _ = std::fs::remove_file(with_suffix(staging, "-shm"));
+    File::open(staging).and_then(|f| f.sync_all()).map_err(|e| failed(staging, e))?;
+    Ok(id)
 }

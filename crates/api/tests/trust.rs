@@ -433,3 +433,44 @@ fn search_columns_are_recomputed_and_documents_outlive_their_customer() {
         raw.query_row("SELECT customer_id FROM documents WHERE number = ?1", [&issued.number], |r| r.get(0)).expect("the document stays");
     assert_eq!(owner, None);
 }
+
+#[test]
+fn a_restored_backup_is_a_new_installation_and_gets_back_by_sync_what_came_after_it() {
+    let dir = folder("restore");
+    let (a_path, b_path) = (dir.join("a.sqlite3"), dir.join("b.sqlite3"));
+    let mut a = filled(&a_path);
+    let mut b = open(&b_path);
+    let base = dir.join("base.mdgb");
+    export(&a, &base);
+    common::trust_sender_of(&mut b, &base, at(NOW));
+    import(&mut b, &base).expect("B takes A's base");
+    let backup = dir.join("a-backup.sqlite3");
+    madoguchi_api::backup::backup(&a, &a_path, &backup).expect("backed up");
+    // After the backup, A takes a note, and B gets it.
+    let id = customer_id(&a, "AW00000001");
+    customers::add_note(&mut a, &id, "佐藤", "バックアップ後のメモ", at(NOW)).expect("note");
+    let later = dir.join("later.mdgb");
+    export(&a, &later);
+    import(&mut b, &later).expect("B takes the note");
+    let old_id = a.installation_id().expect("id");
+    drop(a);
+
+    // A's disk dies; its backup is restored: a new installation, which B trusts again.
+    let restored = madoguchi_api::backup::restore(&a_path, &backup, at(NOW)).expect("restored");
+    assert_ne!(restored.installation, old_id);
+    let mut a = open(&a_path);
+    assert_eq!(a.installation_id().expect("id"), restored.installation);
+    assert!(customers::customer(&a, &id).expect("view")["notes"].as_array().expect("notes").is_empty(), "the note came after the backup");
+    let from_b = dir.join("from-b.mdgb");
+    export(&b, &from_b);
+    common::trust_sender_of(&mut a, &from_b, at(NOW));
+    let report = import(&mut a, &from_b).expect("the note made under the old id comes back, not refused as forged");
+    assert!(report["applied"].as_u64().expect("applied") >= 1, "{report}");
+    let notes = customers::customer(&a, &id).expect("view")["notes"].clone();
+    assert_eq!(notes[0]["body"], "バックアップ後のメモ");
+    assert_eq!(a.canonical_dump().expect("dump"), b.canonical_dump().expect("dump"));
+    // B refuses the restored A until it trusts the new key: it is a new installation.
+    let from_a = dir.join("from-a.mdgb");
+    export(&a, &from_a);
+    assert!(refused(import(&mut b, &from_a)).contains("not a trusted sender"));
+}

@@ -437,7 +437,12 @@ fn run(cli: Cli) -> Result<String, Failure> {
                     let aside = restored
                         .replaced
                         .map_or_else(|| "there was no database before".to_string(), |p| format!("the replaced database is kept as {}", p.display()));
-                    Ok(format!("{}: restored from {} ({customers} customers); {aside}", path.display(), file.display()))
+                    Ok(format!(
+                        "{}: restored from {} ({customers} customers); {aside}; it is now installation {} with a new signing key: the other installations trust it again (`madoguchi trust key` shows its fingerprint)",
+                        path.display(),
+                        file.display(),
+                        restored.installation
+                    ))
                 }
             }
         }

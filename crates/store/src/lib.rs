@@ -14,7 +14,7 @@ mod view;
 use std::path::Path;
 
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params};
 
 pub use customers::{AccountRecord, CustomerRecord, ImportOutcome, PhoneRecord};
 pub use lookup::{LookupHit, MatchedField};
@@ -129,6 +129,22 @@ impl Store {
     /// This database's installation id, generated once when it was created.
     pub fn installation_id(&self) -> Result<String> {
         Ok(self.conn.query_row("SELECT id FROM installation", [], |r| r.get(0))?)
+    }
+
+    /// Gives this database a new installation id (and so a new signing key and, unless
+    /// `numbering.installation` is set, a new document-number code), audited: what a restored
+    /// backup becomes. The changes made under the old id after the backup live on in the other
+    /// installations; under a new id they come back by sync as another installation's, instead of
+    /// being refused as this installation's own changes that its log lacks. Returns the new id.
+    pub fn renew_installation(&mut self, actor: &str, now: &str) -> Result<String> {
+        let id = new_id();
+        self.write(|tx| {
+            let old: String = tx.query_row("SELECT id FROM installation", [], |r| r.get(0))?;
+            tx.execute("UPDATE installation SET id = ?1, created_at = ?2", params![id, now])?;
+            tx.execute("UPDATE sync_clock SET origin = ?1", [&id])?;
+            audit::append(tx, now, actor, "installation", &id, "update", Some("id"), Some(&old), Some(&id))
+        })?;
+        Ok(id)
     }
 
     /// SQLite's integrity and foreign-key checks, the search index's own check and the audit

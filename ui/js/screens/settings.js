@@ -172,7 +172,7 @@ export async function render(main) {
           state.docTypes = null;
           await loadSettings();
           dbCount.textContent = `お客様 ${Number(fresh.customers).toLocaleString('ja-JP')}件`;
-          backupBlock.note.textContent = `${when(b.at)} のバックアップに戻しました。以前のデータベース: ${fresh.replaced}`;
+          backupBlock.note.textContent = `${when(b.at)} のバックアップに戻しました。この端末は新しい端末になりました: 他の端末で、送り主（設定 → 同期）の新しい指紋を信頼し直してもらってください。以前のデータベース: ${fresh.replaced}`;
           toast('バックアップに戻しました', 'ok');
           drawBackups(await api.backups());
         } catch (error) {
