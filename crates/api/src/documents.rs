@@ -669,6 +669,10 @@ fn issue_for(
     check_type("type", doc_type)?;
     let object = request.as_object().ok_or_else(|| invalid("document", "must be a JSON object"))?;
     if let Some(key) = object.keys().find(|k| !COMMON_FIELDS.contains(&k.as_str()) && !type_fields(doc_type).contains(&k.as_str())) {
+        // An empty or blank key cannot name the field: the document is named, the key quoted.
+        if key.trim().is_empty() {
+            return Err(invalid("document", format!("has the key {key:?}, which is not a field of a {doc_type} document")));
+        }
         return Err(invalid(key, format!("is not a field of a {doc_type} document")));
     }
     check_strings("", request)?;

@@ -39,15 +39,18 @@ pub fn encode(value: &str) -> String {
     value.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
+/// Decodes `%XX` escapes (exactly two hex digits, RFC 3986: `u8::from_str_radix` alone would
+/// take `%+c` for 0x0C, a sign and one digit) and `+` as a space; the result must be UTF-8.
 fn percent_decode(text: &str) -> Result<String, ApiError> {
     let bytes = text.as_bytes();
+    let hex = |at: usize| bytes.get(at).and_then(|b| char::from(*b).to_digit(16));
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
-                let hex = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
-                out.push(hex.ok_or_else(|| ApiError::invalid("link", "a bad %-escape"))?);
+                let value = hex(i + 1).zip(hex(i + 2)).and_then(|(high, low)| u8::try_from(high * 16 + low).ok());
+                out.push(value.ok_or_else(|| ApiError::invalid("link", "a bad %-escape"))?);
                 i += 3;
             }
             b'+' => {
@@ -85,6 +88,9 @@ mod tests {
             "madoguchi://lookup?phone=abc",
             "madoguchi://lookup?phone=%ZZ",
             "madoguchi://lookup?phone=",
+            // Found by the fuzzer (fuzz/artifacts/link_parsing): a sign is no hex digit.
+            "madoguchi://lookup?phone=1%+c",
+            "madoguchi://lookup?phone=03%+91234%+95678",
         ] {
             assert!(phone_of_link(bad).is_err(), "{bad}");
         }

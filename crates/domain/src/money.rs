@@ -41,6 +41,18 @@ impl Yen {
         text.parse::<Decimal>().map(Yen).map_err(|_| MoneyError::NotWholeYen)
     }
 
+    /// Parses an amount this program computed and wrote out (a quote's total, as a call note
+    /// reads it back): whole yen as `parse` takes them, without the 18-digit bound of inputs,
+    /// which a product of an input and a count may pass (12 months of an 18-digit fee); at most
+    /// what `Decimal` holds.
+    pub fn parse_computed(text: &str) -> Result<Yen, MoneyError> {
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(MoneyError::NotWholeYen);
+        }
+        text.parse::<Decimal>().map(Yen).map_err(|_| MoneyError::TooLarge)
+    }
+
     pub fn times(self, count: u32) -> Yen {
         Yen(self.0 * Decimal::from(count))
     }

@@ -26,6 +26,19 @@ fn yen_parsing_accepts_only_whole_yen_digits() {
 }
 
 #[test]
+fn computed_yen_parse_past_the_input_bound() {
+    // A product of an 18-digit input and a count: 12 prepaid months of the largest monthly fee.
+    let refund = Yen::parse("-999999999999999999").expect("an input").times(12);
+    assert_eq!(refund.to_string(), "-11999999999999999988");
+    assert!(Yen::parse(&refund.to_string()).is_err(), "past what an input may be");
+    assert_eq!(Yen::parse_computed(&refund.to_string()), Ok(refund));
+    assert_eq!(Yen::parse_computed("007").map(|y| y.to_string()).as_deref(), Ok("7"));
+    for bad in ["", "-", "1,100", "1e3", "+5", &"9".repeat(40)] {
+        assert!(Yen::parse_computed(bad).is_err(), "{bad:?} must be refused");
+    }
+}
+
+#[test]
 fn yen_with_thousands_separators() {
     for (yen, grouped) in [(0, "0"), (999, "999"), (1000, "1,000"), (15000, "15,000"), (1234567, "1,234,567"), (-3300, "-3,300")] {
         assert_eq!(Yen::new(yen).grouped(), grouped);

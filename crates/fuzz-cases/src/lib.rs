@@ -8,6 +8,7 @@
 pub mod card_reference;
 pub mod fixtures;
 
+mod bundle_import;
 mod card_detection;
 mod csv_import;
 mod document_json;
@@ -15,6 +16,7 @@ mod link_parsing;
 mod lookup_queries;
 mod quote_json;
 
+pub use bundle_import::bundle_import;
 pub use card_detection::card_detection;
 pub use csv_import::csv_import;
 pub use document_json::document_json;
@@ -27,7 +29,8 @@ pub use quote_json::quote_json;
 pub type Target = (&'static str, fn(&[u8]));
 
 /// Every target.
-pub const TARGETS: [Target; 6] = [
+pub const TARGETS: [Target; 7] = [
+    ("bundle_import", bundle_import),
     ("csv_import", csv_import),
     ("quote_json", quote_json),
     ("document_json", document_json),

@@ -4,7 +4,8 @@
 //! Input: the request's text (bytes that are not UTF-8 are skipped: the CLI and the app read
 //! text).
 //!
-//! Properties: the engine answers or refuses with one field that is the request itself, a key
+//! Properties: the engine answers or refuses on one line (`field: reason`, no control char or
+//! line separator, whatever the request quotes) with one field that is the request itself, a key
 //! every request may carry, a key the request has or a field its kind declares, with a reason
 //! that is not an internal error; never panics; answering twice gives the same answer or the
 //! same refusal. An answer echoes the service and kind, gives its total as the sum of its
@@ -39,8 +40,11 @@ pub fn quote_json(data: &[u8]) {
     let request: Option<Value> = serde_json::from_str(text).ok();
     match first {
         Err(e) => {
-            assert!(!e.field.is_empty() && !e.reason.trim().is_empty(), "a refusal without field or reason: {e:?}");
-            assert!(!e.reason.contains("internal error"), "an internal error reached the user: {e}");
+            assert!(!e.field.trim().is_empty() && !e.reason.trim().is_empty(), "a refusal without field or reason: {e:?}");
+            let shown = e.to_string();
+            assert!(!shown.chars().any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')), "a refusal is not one line: {shown:?}");
+            // The reason may quote the request, so only its start tells an internal error.
+            assert!(!e.reason.starts_with("internal error"), "an internal error reached the user: {e}");
             let object = request.as_ref().and_then(Value::as_object);
             let own_key = object.is_some_and(|o| o.contains_key(&e.field));
             let declared = object

@@ -28,9 +28,25 @@ pub struct RequestError {
 }
 
 impl RequestError {
+    /// The refusal of `field`; what either quotes from the request stays on one line.
     pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        RequestError { field: field.into(), reason: reason.into() }
+        RequestError { field: one_line(field.into()), reason: one_line(reason.into()) }
     }
+}
+
+/// A char that would break the one line of a refusal (or steer a terminal): control chars
+/// and the Unicode line and paragraph separators.
+pub(crate) fn breaks_line(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// `text` with every char that `breaks_line` escaped as Rust writes it (`\n`, `\u{2028}`):
+/// refusals quote values from the request, which may hold any of them.
+fn one_line(text: String) -> String {
+    if !text.chars().any(breaks_line) {
+        return text;
+    }
+    text.chars().map(|c| if breaks_line(c) { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
 impl From<QuoteError> for RequestError {
@@ -107,7 +123,8 @@ pub fn summary(request: &Value, answer: &Value, tariffs: &Tariffs) -> Result<Str
     }
     let field = |key: &str| answer.get(key).and_then(Value::as_str).ok_or_else(|| RequestError::new(format!("answer.{key}"), "missing"));
     let (_, def, tariff) = kind_def(field("service")?, field("kind")?, tariffs).map_err(|e| RequestError::new(format!("answer.{}", e.field), e.reason))?;
-    let total = Yen::parse(field("total")?).map_err(|e| RequestError::new("answer.total", e.to_string()))?;
+    // The total is the engine's own, which may pass the 18 digits of an input (fuzz/artifacts/quote_json).
+    let total = Yen::parse_computed(field("total")?).map_err(|e| RequestError::new("answer.total", e.to_string()))?;
     let mut lines = vec![format!("【見積】{} {}（{} 時点）", tariff.name, def.label, field("as_of")?), format!("合計 {}円（税込）", total.grouped())];
     // A secret (a password to check) is left out: only that one was given, never what it was.
     let fields = (def.fields)(tariff);

@@ -119,6 +119,11 @@ impl Args {
     /// fields and ill-typed values are refused, naming the field. `skip` are keys handled elsewhere.
     pub fn parse(request: &Map<String, Value>, fields: &[Field], skip: &[&str], context: &str) -> Result<Args, RequestError> {
         if let Some(unknown) = request.keys().find(|k| !skip.contains(&k.as_str()) && !fields.iter().any(|f| f.name == k.as_str())) {
+            // A key that cannot stand as the field of a one-line refusal (empty, blank, or
+            // holding a line break) is named by the request, and shown quoted.
+            if unknown.trim().is_empty() || unknown.chars().any(super::breaks_line) {
+                return Err(RequestError::new("request", format!("has the key {unknown:?}, which is not a field of {context}")));
+            }
             return Err(RequestError::new(unknown.clone(), format!("unknown field for {context}")));
         }
         let mut args = Args::default();
