@@ -127,6 +127,36 @@ fn nothing_matches_nonsense_and_empty_queries() {
 }
 
 #[test]
+fn a_query_holding_a_nul_is_searched_not_failed() {
+    // Found by the fuzzer (fuzz/artifacts/lookup_queries): FTS5 reads its query as a C string,
+    // so a NUL ended the quoted phrase of the trigram search ("unterminated string").
+    let store = fixture_store("nul");
+    for query in ["\0\0\0_", "佐藤\0太郎", "ab\0cd", "\0"] {
+        assert!(store.lookup(query, 10).is_ok(), "{query:?}");
+    }
+}
+
+#[test]
+fn the_limit_counts_customers_not_the_rows_they_match_through() {
+    // Three customers share a home number; the first writes it twice (phone1 and phone2). With
+    // a limit of 3, every one of them is listed: the rows of one customer take no one's place.
+    let mut store = customers::open(&temp_db("shared-phone"), now()).expect("opens");
+    let csv = "service,customer_number,name,name_kana,prefecture,postal_code,address,phone1,phone2,email\n\
+        alwater,AW00000001,佐藤　太郎,サトウ タロウ,東京都,100-0001,千代田区1,03-1234-5678,0312345678,taro@example.com\n\
+        alwater,AW00000002,佐藤　花子,サトウ ハナコ,東京都,100-0001,千代田区1,03-1234-5678,,taro@example.com\n\
+        alwater,AW00000003,佐藤　一,サトウ ハジメ,東京都,100-0001,千代田区1,(03)1234-5678,,taro@example.com\n";
+    let tariffs = Tariffs::embedded().expect("tariffs");
+    let report = import_customers(&mut store, csv.as_bytes(), Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true).expect("imports");
+    assert_eq!(report.created, 3, "{:?}", report.errors);
+    for query in ["03-1234-5678", "0312", "5678", "taro@example.com", "taro@", "さとう"] {
+        let hits = store.lookup(query, 3).expect("lookup");
+        let mut numbers: Vec<&str> = hits.iter().flat_map(|h| h.customer_numbers.iter().map(String::as_str)).collect();
+        numbers.sort_unstable();
+        assert_eq!(numbers, ["AW00000001", "AW00000002", "AW00000003"], "{query}");
+    }
+}
+
+#[test]
 fn the_customer_view_has_everything() {
     let mut store = fixture_store("view");
     let id = results(&store, "AW00000001")[0]["customer_id"].as_str().expect("id").to_string();

@@ -84,7 +84,8 @@ pub fn document_json(data: &[u8]) {
         Err(e) => {
             let field = invalid_field(&e, "a refused document");
             let head = field.split(['.', '[']).next().unwrap_or_default();
-            let own_key = request.as_object().is_some_and(|o| o.contains_key(head));
+            // An unknown key is named as it is, '.' or '[' in it and all.
+            let own_key = request.as_object().is_some_and(|o| o.contains_key(&field) || o.contains_key(head));
             assert!(
                 ["type", "document"].contains(&head) || COMMON.contains(&head) || type_fields(doc_type).contains(&head) || own_key,
                 "a refused {doc_type:?} names '{field}', not a field of the document: {e}"

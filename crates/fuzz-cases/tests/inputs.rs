@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use madoguchi_fuzz_cases::TARGETS;
 
 /// The targets whose crash inputs are kept, each with how many there are at least.
-const CRASHES: [(&str, usize); 2] = [("link_parsing", 1), ("quote_json", 3)];
+const CRASHES: [(&str, usize); 4] = [("link_parsing", 1), ("quote_json", 3), ("document_json", 1), ("lookup_queries", 1)];
 
 fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz")

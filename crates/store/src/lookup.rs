@@ -180,8 +180,35 @@ fn distinct_at_or_above(found: &[Candidate], rank: u8) -> i64 {
     i64::try_from(rowids.len()).unwrap_or(i64::MAX)
 }
 
-/// Runs the exact query, then the prefix range (`> key AND < end`, in index order); both limited.
-/// `select` is a query of (customer rowid, matched value) from tables holding `column`.
+/// Takes the (customer rowid, matched value) rows of a query, as SQLite steps through them,
+/// until `limit` different customers came from it. The limit counts customers, not rows: one
+/// customer can match through several rows (the same number as both phones, two name tokens
+/// with the prefix), and those must not push out another customer (the lookup fuzz target's
+/// naive scan showed it: fuzz/corpus/lookup_queries/shared_phone_written_twice).
+fn take_customers(
+    rows: impl Iterator<Item = rusqlite::Result<(i64, String)>>,
+    limit: i64,
+    field: MatchedField,
+    rank: u8,
+    found: &mut Vec<Candidate>,
+) -> Result<()> {
+    let mut customers: Vec<i64> = Vec::new();
+    for row in rows {
+        let (rowid, matched) = row?;
+        if !customers.contains(&rowid) {
+            if i64::try_from(customers.len()).unwrap_or(i64::MAX) >= limit {
+                break;
+            }
+            customers.push(rowid);
+        }
+        found.push(Candidate { rowid, field, matched, rank });
+    }
+    Ok(())
+}
+
+/// Runs the exact query, then the prefix range (`> key AND < end`, in index order); each
+/// stops after `limit` customers. `select` is a query of (customer rowid, matched value) from
+/// tables holding `column`.
 #[allow(clippy::too_many_arguments)]
 fn exact_then_prefix(
     conn: &Connection,
@@ -193,21 +220,14 @@ fn exact_then_prefix(
     ranks: (u8, u8),
     found: &mut Vec<Candidate>,
 ) -> Result<()> {
-    let mut exact = conn.prepare_cached(&format!("{select} WHERE {column} = ?1 LIMIT ?2"))?;
-    for row in exact.query_map(params![key, limit], |r| Ok((r.get(0)?, r.get(1)?)))? {
-        let (rowid, matched) = row?;
-        found.push(Candidate { rowid, field, matched, rank: ranks.0 });
-    }
+    let mut exact = conn.prepare_cached(&format!("{select} WHERE {column} = ?1"))?;
+    take_customers(exact.query_map(params![key], |r| Ok((r.get(0)?, r.get(1)?)))?, limit, field, ranks.0, found)?;
     if distinct_at_or_above(found, ranks.0) >= limit {
         // Lower-ranked matches could not enter the first `limit` results.
         return Ok(());
     }
-    let mut prefix = conn.prepare_cached(&format!("{select} WHERE {column} > ?1 AND {column} < ?2 LIMIT ?3"))?;
-    for row in prefix.query_map(params![key, prefix_end(key), limit], |r| Ok((r.get(0)?, r.get(1)?)))? {
-        let (rowid, matched) = row?;
-        found.push(Candidate { rowid, field, matched, rank: ranks.1 });
-    }
-    Ok(())
+    let mut prefix = conn.prepare_cached(&format!("{select} WHERE {column} > ?1 AND {column} < ?2"))?;
+    take_customers(prefix.query_map(params![key, prefix_end(key)], |r| Ok((r.get(0)?, r.get(1)?)))?, limit, field, ranks.1, found)
 }
 
 /// A phone number: whole, its first digits, or — for a few digits — its last ones.
@@ -218,12 +238,10 @@ fn phones(conn: &Connection, digits: &str, limit: i64, found: &mut Vec<Candidate
         let reversed: String = digits.chars().rev().collect();
         let mut stmt = conn.prepare_cached(
             "SELECT c.rowid, p.number FROM customer_phones p JOIN customers c ON c.id = p.customer_id
-             WHERE p.digits_reversed >= ?1 AND p.digits_reversed < ?2 LIMIT ?3",
+             WHERE p.digits_reversed >= ?1 AND p.digits_reversed < ?2",
         )?;
-        for row in stmt.query_map(params![reversed, prefix_end(&reversed), limit], |r| Ok((r.get(0)?, r.get(1)?)))? {
-            let (rowid, matched) = row?;
-            found.push(Candidate { rowid, field: MatchedField::Phone, matched, rank: RANK_PHONE_ENDING });
-        }
+        let rows = stmt.query_map(params![reversed, prefix_end(&reversed)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        take_customers(rows, limit, MatchedField::Phone, RANK_PHONE_ENDING, found)?;
     }
     Ok(())
 }
@@ -243,7 +261,9 @@ fn emails(conn: &Connection, key: &str, limit: i64, found: &mut Vec<Candidate>) 
 fn names(conn: &Connection, key: &str, limit: i64, found: &mut Vec<Candidate>) -> Result<()> {
     let select = "SELECT customer_rowid, '' FROM customer_name_tokens";
     exact_then_prefix(conn, select, "token", key, limit, MatchedField::Name, (RANK_NAME_TOKEN, RANK_NAME_PREFIX), found)?;
-    if key.chars().count() >= 3 && distinct_at_or_above(found, RANK_NAME_PREFIX) < limit {
+    // FTS5 reads its query as a C string: a NUL (pasted or in a link, never typed) would end it
+    // inside the quoted phrase, an error; such a key is searched as whole and prefix only.
+    if key.chars().count() >= 3 && !key.contains('\0') && distinct_at_or_above(found, RANK_NAME_PREFIX) < limit {
         let phrase = format!("\"{}\"", key.replace('"', "\"\""));
         let mut stmt = conn.prepare_cached("SELECT rowid FROM customer_name_fts WHERE customer_name_fts MATCH ?1 LIMIT ?2")?;
         for row in stmt.query_map(params![phrase, limit], |r| r.get(0))? {
