@@ -7,11 +7,12 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use madoguchi_domain::calendar::{YearMonth, add_days};
+use madoguchi_domain::document::{self as rules, ContractPayment, PartyKind, PostcardStock};
 use madoguchi_domain::money::{PriceBasis, TaxCategory, Yen, stamp_duty};
 use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::quote::{Context, allwatch, alwater};
 use madoguchi_domain::tariff::{Rules, Service, Tariff};
-use madoguchi_domain::text::{caps, format_postal, postal_digits, valid_phone, valid_registration_number};
+use madoguchi_domain::text::{caps, format_postal, postal_digits, valid_phone};
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_pdf::{Body, Document, FontData, Issuer, ItemLine, Party, Totals};
 use madoguchi_store::Store;
@@ -88,7 +89,7 @@ fn type_fields(doc_type: &str) -> &'static [&'static str] {
         "delivery_note" => &["order_number", "shipped_on", "lines"],
         "invoice" => &["order_number", "ordered_on", "shipped_on", "payment", "lines"],
         "receipt" => &["order_number", "shipped_on", "payment", "item_name", "lines"],
-        "cooling_off" => &["contract_date", "channel", "product", "amount", "seller", "sent_on"],
+        "cooling_off" => &["contract_date", "channel", "product", "amount", "seller", "sent_on", "salesperson", "payment", "credit_company", "stock"],
         "refund_claim" => &["customer_number", "received", "paid_through", "monthly_fee"],
         _ => &["customer_number", "current_dealer", "new_dealer", "return_deadline", "return_fax"],
     }
@@ -132,6 +133,8 @@ struct IssuerInput {
 #[serde(deny_unknown_fields)]
 struct PartyInput {
     name: String,
+    /// person or company: decides the honorific when none is given.
+    kind: Option<String>,
     honorific: Option<String>,
     postal_code: Option<String>,
     address: Option<String>,
@@ -170,6 +173,9 @@ struct DocInput {
     amount: Option<String>,
     seller: Option<PartyInput>,
     sent_on: Option<String>,
+    salesperson: Option<String>,
+    credit_company: Option<String>,
+    stock: Option<String>,
     customer_number: Option<String>,
     received: Option<String>,
     paid_through: Option<String>,
@@ -211,7 +217,12 @@ fn text(field: &str, value: &str, font: &FontData) -> Result<String, ApiError> {
     Ok(value.to_string())
 }
 
-fn party(field: &str, p: &PartyInput, default_honorific: &str, font: &FontData) -> Result<Party, ApiError> {
+/// A party of the document; with no honorific given, the one of its kind (様 unless a company).
+fn party(field: &str, p: &PartyInput, font: &FontData) -> Result<Party, ApiError> {
+    let kind = match p.kind.as_deref() {
+        None => PartyKind::default(),
+        Some(code) => PartyKind::from_code(code).ok_or_else(|| invalid(&format!("{field}.kind"), format!("'{code}' is not person or company")))?,
+    };
     let name = text(&format!("{field}.name"), &p.name, font)?;
     if name.is_empty() {
         return Err(invalid(&format!("{field}.name"), "is empty (宛名 is required)"));
@@ -224,7 +235,7 @@ fn party(field: &str, p: &PartyInput, default_honorific: &str, font: &FontData) 
     };
     Ok(Party {
         name,
-        honorific: text(&format!("{field}.honorific"), p.honorific.as_deref().unwrap_or(default_honorific), font)?,
+        honorific: text(&format!("{field}.honorific"), p.honorific.as_deref().unwrap_or(kind.honorific()), font)?,
         postal_code,
         address: p.address.as_deref().map(|a| text(&format!("{field}.address"), a, font)).transpose()?,
     })
@@ -256,8 +267,10 @@ fn issuer_from(record: IssuerRecord) -> Issuer {
 }
 
 /// Checks issuer data (the registration number above all) before it is stored or printed;
-/// every text field is a `FreeText` first (at most 200 characters, no card number).
-pub fn check_issuer(issuer: &IssuerRecord) -> Result<(), ApiError> {
+/// every text field is a `FreeText` first (at most 200 characters, no card number). What
+/// passes with a doubt (an individual's T-number without the check digit) comes back as
+/// warnings for the agent.
+pub fn check_issuer(issuer: &IssuerRecord) -> Result<Vec<String>, ApiError> {
     let texts = [
         ("issuer.name", Some(&issuer.name)),
         ("issuer.postal_code", Some(&issuer.postal_code)),
@@ -287,12 +300,12 @@ pub fn check_issuer(issuer: &IssuerRecord) -> Result<(), ApiError> {
     {
         return Err(invalid("issuer.fax", format!("'{fax}' is not a Japanese phone number of 10 or 11 digits")));
     }
-    if let Some(number) = &issuer.registration_number
-        && !valid_registration_number(number)
-    {
-        return Err(invalid("issuer.registration_number", format!("'{number}' is not T followed by 13 digits with a valid check digit")));
+    match &issuer.registration_number {
+        Some(number) => {
+            Ok(rules::check_registration_number(number, &issuer.name).map_err(|reason| invalid("issuer.registration_number", reason))?.into_iter().collect())
+        }
+        None => Ok(Vec::new()),
     }
-    Ok(())
 }
 
 /// The largest seal image an issuer may carry (1 MiB), chosen in the app or arriving by sync.
@@ -303,18 +316,20 @@ pub fn issuer(store: &Store, service: &str) -> Result<Option<IssuerRecord>, ApiE
     Ok(store.issuer(service)?)
 }
 
-/// Sets the issuer of a service's documents, checked first (registration number, seal image).
-pub fn set_issuer(store: &mut Store, service: &str, issuer: IssuerRecord, actor: &str, now: Moment) -> Result<(), ApiError> {
+/// Sets the issuer of a service's documents, checked first (registration number, seal image);
+/// returns `check_issuer`'s warnings.
+pub fn set_issuer(store: &mut Store, service: &str, issuer: IssuerRecord, actor: &str, now: Moment) -> Result<Vec<String>, ApiError> {
     if Service::from_id(service).is_none() {
         return Err(invalid("service", format!("unknown service '{service}'")));
     }
-    check_issuer(&issuer)?;
+    let warnings = check_issuer(&issuer)?;
     if let Some(png) = &issuer.seal_png
         && !png.starts_with(b"\x89PNG\r\n\x1a\n")
     {
         return Err(invalid("seal", "is not a PNG image"));
     }
-    Ok(store.set_issuer(service, &issuer, actor, &stamp(now))?)
+    store.set_issuer(service, &issuer, actor, &stamp(now))?;
+    Ok(warnings)
 }
 
 fn lines(input: &Option<Vec<LineInput>>, font: &FontData) -> Result<Vec<(ItemLine, bool)>, ApiError> {
@@ -377,7 +392,8 @@ fn expect_service(input_service: Service, wanted: Service, doc_type: &str, seed:
     Ok(())
 }
 
-/// Builds the document model from the JSON document, applying every issue rule.
+/// Builds the document model from the JSON document, applying every issue rule; with the
+/// warnings the agent must read (the document is issued all the same).
 #[allow(clippy::too_many_arguments)]
 fn model(
     doc_type: &str,
@@ -388,12 +404,11 @@ fn model(
     number: String,
     tariffs: &Tariffs,
     font: &FontData,
-) -> Result<(Document, Service), ApiError> {
+) -> Result<(Document, Vec<String>), ApiError> {
     let service = Service::from_id(&input.service).ok_or_else(|| invalid("service", format!("unknown service '{}'", input.service)))?;
     let tariff = tariffs.get(service).ok_or_else(|| ApiError::Failed("no tariff loaded".into()))?;
-    let company = |p: &PartyInput| p.name.contains("株式会社") || p.name.contains("有限会社") || p.name.contains("合同会社");
-    let honorific = if company(&input.recipient) { "御中" } else { "様" };
-    let recipient = party("recipient", &input.recipient, honorific, font)?;
+    let recipient = party("recipient", &input.recipient, font)?;
+    let mut warnings = Vec::new();
     let body = match doc_type {
         "estimate" => {
             expect_service(service, Service::AmanoShop, "estimate", "seed 001: アマノオンラインショップの商品に限ります")?;
@@ -428,21 +443,32 @@ fn model(
         "invoice" => {
             expect_service(service, Service::AmanoShop, "simple invoice", "seed 001")?;
             qualified(&issuer)?;
-            shipped(input, issued_on, "simple invoice")?;
-            let transaction_date = date("ordered_on", required("ordered_on", &input.ordered_on)?)?;
+            // The transaction date of a sale of goods is their delivery (引渡し): the shipment.
+            let transaction_date = shipped(input, issued_on, "simple invoice")?;
+            let ordered_on = input.ordered_on.as_deref().map(|d| date("ordered_on", d)).transpose()?;
+            if ordered_on.is_some_and(|o| o > transaction_date) {
+                return Err(invalid("ordered_on", "is after the shipment"));
+            }
             let lines: Vec<ItemLine> = lines(&input.lines, font)?.into_iter().map(|(l, _)| l).collect();
             let totals = totals(tariff, &lines);
             let mut notes = vec!["本請求書は簡易版のため、振込先銀行口座の記載はございません。".to_string()];
             if input.payment.as_deref() == Some("np_invoice") {
                 notes.push("NP掛け払いの正式な請求書は、締め日の翌営業日に決済代行会社（ネットプロテクションズ）より発行され、郵便で届きます。".to_string());
             }
-            Body::Invoice { order_number: text("order_number", required("order_number", &input.order_number)?, font)?, transaction_date, lines, totals, notes }
+            Body::Invoice {
+                order_number: text("order_number", required("order_number", &input.order_number)?, font)?,
+                ordered_on,
+                transaction_date,
+                lines,
+                totals,
+                notes,
+            }
         }
         "receipt" => {
             if service == Service::PlusAqua {
                 return Err(invalid("service", "plus-aqua receivables belong to the assignee (債権譲渡, seed 004 第6条): receipts come from it, not from us"));
             }
-            shipped(input, issued_on, "receipt")?;
+            let transaction_date = shipped(input, issued_on, "receipt")?;
             qualified(&issuer)?;
             let payment = required("payment", &input.payment)?;
             if service == Service::AmanoShop && payment != "credit_card" {
@@ -459,10 +485,15 @@ fn model(
                 }
                 other => return Err(invalid("payment", format!("'{other}' is not credit_card, cash or bank_transfer"))),
             };
-            let item_name = text("item_name", input.item_name.as_deref().unwrap_or("お品代"), font)?;
+            let item_name = input.item_name.as_deref().map(|n| text("item_name", n, font)).transpose()?;
+            let categories: Vec<TaxCategory> = lines.iter().map(|l| l.tax).collect();
+            let content = rules::receipt_content(item_name.as_deref(), &categories)
+                .map_err(|reason| invalid(if item_name.as_deref().is_some_and(|n| !n.is_empty()) { "item_name" } else { "lines" }, reason))?;
             Body::Receipt {
                 order_number: text("order_number", required("order_number", &input.order_number)?, font)?,
-                item_name,
+                transaction_date,
+                content,
+                lines,
                 totals,
                 payment_statement,
                 stamp_duty: duty,
@@ -484,15 +515,39 @@ fn model(
                 return Err(invalid("channel", format!("'{channel}': cooling-off is for applications made in a shop or by phone (seed 000)")));
             }
             if !flag("within_period") {
-                return Err(invalid("sent_on", "is after the cooling-off period (8 days including the application date, seed 000)"));
+                let Rules::Alwater(alwater_rules) = &tariff.rules else { return Err(ApiError::Failed("alwater tariff".into())) };
+                warnings.push(rules::cooling_off_late_warning(alwater_rules.cooling_off_days));
             }
+            let payment = match input.payment.as_deref() {
+                None | Some("") => None,
+                Some(code) => Some(ContractPayment::from_code(code).ok_or_else(|| {
+                    let known: Vec<&str> = ContractPayment::ALL.iter().map(|p| p.code()).collect();
+                    invalid("payment", format!("'{code}' is not one of {}", known.join(", ")))
+                })?),
+            };
+            let credit_company = input.credit_company.as_deref().map(|c| text("credit_company", c, font)).transpose()?.filter(|c| !c.is_empty());
+            if credit_company.is_some() && !payment.is_some_and(ContractPayment::on_credit) {
+                return Err(invalid("credit_company", "is given, but the payment is not on credit (credit_card or credit_contract)"));
+            }
+            let on_credit = payment.is_some_and(ContractPayment::on_credit);
+            if on_credit {
+                warnings.push(rules::CREDIT_COPY_WARNING.to_string());
+            }
+            let stock = match input.stock.as_deref() {
+                None => PostcardStock::default(),
+                Some(code) => PostcardStock::from_code(code).ok_or_else(|| invalid("stock", format!("'{code}' is not blank or official")))?,
+            };
             Body::CoolingOff {
                 contract_date,
                 product: text("product", required("product", &input.product)?, font)?,
                 amount: yen("amount", required("amount", &input.amount)?)?,
-                seller: party("seller", required("seller", &input.seller)?, "代表者様", font)?,
+                seller: seller(required("seller", &input.seller)?, font)?,
                 sent_on,
                 customer: recipient.clone(),
+                salesperson: input.salesperson.as_deref().map(|s| text("salesperson", s, font)).transpose()?.filter(|s| !s.is_empty()),
+                payment,
+                credit_copy: on_credit.then(|| rules::credit_copy_line(credit_company.as_deref())),
+                stock,
             }
         }
         "refund_claim" => {
@@ -553,7 +608,17 @@ fn model(
             }
         }
     };
-    Ok((Document { number, issued_on, reissue: false, issuer, recipient, body }, service))
+    Ok((Document { number, issued_on, reissue: false, issuer, recipient, body }, warnings))
+}
+
+/// The company a cooling-off postcard goes to: addressed to its representative (代表者様)
+/// unless the document names another honorific.
+fn seller(p: &PartyInput, font: &FontData) -> Result<Party, ApiError> {
+    let mut party = party("seller", p, font)?;
+    if p.honorific.is_none() {
+        party.honorific = "代表者様".to_string();
+    }
+    Ok(party)
 }
 
 /// What `issue` produced.
@@ -561,6 +626,8 @@ pub struct Issued {
     pub number: String,
     pub pdf: Vec<u8>,
     pub sha256: String,
+    /// What the agent must read before the document goes out (Japanese, one sentence each).
+    pub warnings: Vec<String>,
 }
 
 /// The number of pages of a PDF this crate rendered: its page objects (`/Type /Page`, not
@@ -697,7 +764,7 @@ fn issue_for(
             invalid("issuer", format!("no issuer is set for {} (madoguchi issuer set {} …) and the document names none", input.service, input.service))
         })?,
     };
-    check_issuer(&issuer_record)?;
+    let issuer_warnings = check_issuer(&issuer_record)?;
     let issuer = issuer_from(issuer_record);
     let code = installation_code(store)?;
     let prefix = prefix(store, doc_type)?;
@@ -706,7 +773,7 @@ fn issue_for(
         .write(|tx| {
             let sequence = next_number(tx, doc_type)?;
             let number = format!("{prefix}-{code}-{sequence:06}");
-            let (doc, _service) = model(doc_type, &input, issuer, issued_on, today, number.clone(), tariffs, font).map_err(to_store)?;
+            let (doc, model_warnings) = model(doc_type, &input, issuer, issued_on, today, number.clone(), tariffs, font).map_err(to_store)?;
             let pdf = madoguchi_pdf::render(&doc, font).map_err(|e| madoguchi_store::StoreError::invalid("pdf", e.to_string()))?;
             let sha256 = sha256_hex(&pdf);
             let mut snapshot = object.clone();
@@ -738,7 +805,7 @@ fn issue_for(
                 actor,
             )?;
             deliver(&Delivery { number: &number, pdf: &pdf }).map_err(|e| madoguchi_store::StoreError::invalid("out", e))?;
-            Ok(Issued { number, pdf, sha256 })
+            Ok(Issued { number, pdf, sha256, warnings: issuer_warnings.into_iter().chain(model_warnings).collect() })
         })
         .map_err(ApiError::from)
 }
@@ -765,7 +832,7 @@ pub fn reissue(store: &mut Store, doc_type: &str, number: &str, tariffs: &Tariff
     issuer.seal_png = store.issuer(&input.service)?.and_then(|r| r.seal_png);
     // The data as issued, on its original date: the rules held then. Only an estimate is
     // checked again, since the shop prints one only while it is valid (seed 001).
-    let (mut doc, _) = model(doc_type, &input, issuer, issued_on, issued_on, number.to_string(), tariffs, font)?;
+    let (mut doc, warnings) = model(doc_type, &input, issuer, issued_on, issued_on, number.to_string(), tariffs, font)?;
     if let Body::Estimate { valid_until, .. } = &doc.body
         && time::japan_date(now) > *valid_until
     {
@@ -793,7 +860,7 @@ pub fn reissue(store: &mut Store, doc_type: &str, number: &str, tariffs: &Tariff
         )?;
         deliver(&Delivery { number, pdf: &pdf }).map_err(|e| madoguchi_store::StoreError::invalid("out", e))
     })?;
-    Ok(Issued { number: number.to_string(), pdf, sha256 })
+    Ok(Issued { number: number.to_string(), pdf, sha256, warnings })
 }
 
 /// Issues a delivery note, simple invoice or receipt for an order in the database.

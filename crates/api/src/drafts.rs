@@ -2,6 +2,7 @@
 //! JSON from a customer (and an order), and a quote request from a customer's account.
 //! A draft is only a starting point: issuing or quoting checks it in full.
 
+use madoguchi_domain::document::PostcardStock;
 use madoguchi_domain::tariff::{Rules, Service};
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::{AccountView, CustomerView, OrderView, Store};
@@ -30,6 +31,7 @@ pub fn find_order<'a>(customer: &'a CustomerView, wanted: &str) -> Result<(&'a A
 fn recipient(customer: &CustomerView) -> Value {
     json!({
         "name": customer.name,
+        "kind": customer.kind,
         "postal_code": customer.postal_code,
         "address": format!("{}{}", customer.prefecture, customer.address),
     })
@@ -109,6 +111,10 @@ pub fn document(store: &Store, doc_type: &str, customer_id: &str, order: Option<
         "delivery_note" | "invoice" | "receipt" if order.is_none() => document["lines"] = json!([]),
         "cooling_off" => {
             document["sent_on"] = json!(today);
+            for key in ["salesperson", "payment", "credit_company"] {
+                document[key] = Value::Null;
+            }
+            document["stock"] = json!(PostcardStock::default().code());
             if let Some(i) = &issuer {
                 document["seller"] = json!({"name": i.name, "postal_code": i.postal_code, "address": i.address});
             }

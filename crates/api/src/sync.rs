@@ -12,6 +12,7 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use ed25519_dalek::{Signature, VerifyingKey};
+use madoguchi_domain::document::{RegistrationNumber, check_registration_number};
 use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::tariff::Service;
 use madoguchi_domain::text::{self, FreeText, caps};
@@ -527,7 +528,7 @@ fn check_columns(table: &Table, id: &str, data: &Map<String, Value>) -> Result<(
             ("accounts", "service") => Service::from_id(text).is_some(),
             ("issuers", "postal_code") => text::postal_digits(text).is_some(),
             ("issuers", "fax") => blank || text::valid_phone(text).is_some(),
-            ("issuers", "registration_number") => blank || text::valid_registration_number(text),
+            ("issuers", "registration_number") => blank || RegistrationNumber::of(text) != RegistrationNumber::Malformed,
             ("issuers", "seal_png") => blank || (text.to_ascii_lowercase().starts_with(PNG_HEX) && text.len() as u64 <= 2 * documents::MAX_SEAL_BYTES),
             _ => true,
         };
@@ -540,6 +541,14 @@ fn check_columns(table: &Table, id: &str, data: &Map<String, Value>) -> Result<(
     }
     if table.name == "issuers" && Service::from_id(id).is_none() {
         return Err(format!("issuers: '{id}' is not a service"));
+    }
+    // A corporation's T-number must pass the check digit, as when it is set here; the row's
+    // name comes with it in an insert, and in an update that changes both.
+    if let (Some(Value::String(number)), Some(Value::String(name))) = (data.get("registration_number"), data.get("name"))
+        && table.name == "issuers"
+        && let Err(reason) = check_registration_number(number, name)
+    {
+        return refuse("registration_number", reason);
     }
     Ok(())
 }

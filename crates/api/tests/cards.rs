@@ -215,7 +215,7 @@ impl Fixture {
             err(documents::issue(store, "receipt", &receipt, &self.tariffs, "test", now(), &mut |_| Ok(())).map(drop)),
         ));
         let issuer = issuer_at(text);
-        outcomes.push(("issuer set", "issuer.address", err(documents::set_issuer(store, "amano-shop", issuer, "test", now()))));
+        outcomes.push(("issuer set", "issuer.address", err(documents::set_issuer(store, "amano-shop", issuer, "test", now()).map(drop))));
         outcomes.push(("customer edit", "address", err(customers::edit(store, &self.customer, &[("address".into(), text.into())], "test", now()).map(drop))));
         outcomes.push(("settings set", "agent.name", err(settings::set(store, "agent.name", text, "test", now()))));
         // The other installation's note, its body replaced by the card, in a bundle whose hash

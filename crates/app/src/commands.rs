@@ -338,7 +338,7 @@ impl Session {
             }
         };
         let path = placed.unwrap_or_else(|| dir.join(file_name(&issued.number)));
-        Ok(json!({"number": issued.number, "path": path, "pages": documents::page_count(&issued.pdf), "bytes": issued.pdf.len()}))
+        Ok(json!({"number": issued.number, "path": path, "pages": documents::page_count(&issued.pdf), "bytes": issued.pdf.len(), "warnings": issued.warnings}))
     }
 
     /// Issues a document; the PDF is written as `<documents_dir>/<number>.pdf`.
@@ -520,8 +520,8 @@ impl Session {
             registration_number: given(i.registration_number).map(|r| r.trim().to_string()),
             seal_png,
         };
-        documents::set_issuer(&mut db.store, &args.service, record, &agent, self.now())?;
-        Ok(json!({}))
+        let warnings = documents::set_issuer(&mut db.store, &args.service, record, &agent, self.now())?;
+        Ok(json!({"warnings": warnings}))
     }
 
     /// Switches to a database the agent chooses: an existing one (`create: false`, an open

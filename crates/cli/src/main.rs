@@ -646,7 +646,8 @@ fn run(cli: Cli) -> Result<String, Failure> {
                     let _ = std::fs::remove_file(&out);
                 }
             })?;
-            Ok(format!("{} → {} ({} bytes, sha256 {})", issued.number, out.display(), issued.pdf.len(), issued.sha256))
+            let done = format!("{} → {} ({} bytes, sha256 {})", issued.number, out.display(), issued.pdf.len(), issued.sha256);
+            Ok(std::iter::once(done).chain(issued.warnings.iter().map(|w| format!("注意: {w}"))).collect::<Vec<_>>().join("\n"))
         }
         Command::Request { command } => {
             let mut store = customers::open(&db()?, now)?;
@@ -724,8 +725,8 @@ fn run(cli: Cli) -> Result<String, Failure> {
                         None => None,
                     };
                     let record = documents::IssuerRecord { name, postal_code, address, phone, fax, registration_number: registration, seal_png };
-                    documents::set_issuer(&mut store, &service, record, &agent, now)?;
-                    Ok(format!("issuer of {service} set"))
+                    let warnings = documents::set_issuer(&mut store, &service, record, &agent, now)?;
+                    Ok(std::iter::once(format!("issuer of {service} set")).chain(warnings.iter().map(|w| format!("注意: {w}"))).collect::<Vec<_>>().join("\n"))
                 }
                 IssuerCommand::Show { service } => {
                     let issuer = documents::issuer(&store, &service)?.ok_or_else(|| Failure::Request(format!("service: no issuer set for {service}")))?;

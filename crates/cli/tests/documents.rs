@@ -144,7 +144,7 @@ fn numbers_go_up_per_type_and_a_reissue_says_so_with_the_same_number() {
 #[test]
 fn the_issue_rules_refuse_what_may_not_be_printed_and_nothing_is_written() {
     let dir = temp_dir("refusals");
-    let cases: [(&str, &str, serde_json::Value, &str); 14] = [
+    let cases: [(&str, &str, serde_json::Value, &str); 17] = [
         ("estimate", "member", serde_json::Value::Null, "member"),
         ("receipt", "issued_on", serde_json::json!("2026-11-22"), "issued_on"),
         ("cooling_off", "contract_date", serde_json::json!("2026-11-25"), "contract_date"),
@@ -162,7 +162,10 @@ fn the_issue_rules_refuse_what_may_not_be_printed_and_nothing_is_written() {
         ("estimate", "estimated_on", serde_json::json!("2026-10-21"), "estimated_on"),
         ("estimate", "member", serde_json::json!(false), "member"),
         ("cooling_off", "channel", serde_json::json!("web"), "channel"),
-        ("cooling_off", "contract_date", serde_json::json!("2026-11-10"), "sent_on"),
+        ("cooling_off", "payment", serde_json::json!("paypay"), "payment"),
+        ("cooling_off", "credit_company", serde_json::json!("ナントカカード株式会社"), "credit_company"),
+        ("cooling_off", "stock", serde_json::json!("postcard"), "stock"),
+        ("receipt", "item_name", serde_json::json!("お品代"), "item_name"),
         ("refund_claim", "paid_through", serde_json::json!("2026-11"), "paid_through"),
     ];
     for (doc_type, key, value, field) in cases {
@@ -238,4 +241,175 @@ fn a_cash_receipt_of_50000_yen_or_more_shows_the_stamp_box_and_a_card_receipt_ne
     assert!(card.status.success());
     let card = text(&dir.join("card.pdf"));
     assert!(!card.contains("収入印紙") && card.contains("クレジットカード決済"), "{card}");
+}
+
+/// The sample receipt's lines hold a reduced-rate item: a single お品物名 is refused above; with
+/// none, the items are listed, marked ※; a name over items of one rate is printed as given.
+#[test]
+fn a_receipt_shows_its_transaction_date_and_which_items_are_reduced_rate() {
+    let dir = temp_dir("receipt-content");
+    let mut request = sample("receipt");
+    let listed = issue_json(&dir, "receipt", &request, "listed");
+    assert!(listed.contains("取引年月日") && listed.contains("2026年11月19日"), "the shipment is the transaction date: {listed}");
+    assert!(listed.contains("下記お品代") && listed.contains("※ 天然水") && listed.contains("※は軽減税率（8%）対象商品です。"), "{listed}");
+    request["lines"] = serde_json::json!([{"name": "天然水 2L×6本", "quantity": 2, "unit": "1296", "tax": "reduced"}]);
+    request["item_name"] = serde_json::json!("天然水");
+    let water = issue_json(&dir, "receipt", &request, "water");
+    assert!(water.contains("但し　※ 天然水として") || water.contains("※ 天然水として"), "{water}");
+    request["lines"] = serde_json::json!([{"name": "タイムレコーダー TR-9000", "quantity": 1, "unit": "43780", "tax": "standard"}]);
+    request["item_name"] = serde_json::json!("タイムレコーダー一式");
+    let named = issue_json(&dir, "receipt", &request, "named");
+    assert!(named.contains("タイムレコーダー一式として") && !named.contains("※"), "{named}");
+}
+
+/// Past the 8 days from the application the notice is issued with a warning (the period runs
+/// from receipt of the 書面); paid on credit, it names the credit company and says to send it a
+/// copy; on an official postcard the app prints neither 「郵便はがき」 nor the frames.
+#[test]
+fn a_late_cooling_off_notice_is_issued_with_a_warning_and_a_credit_one_names_the_copy() {
+    let dir = temp_dir("cooling-off");
+    let mut request = sample("cooling_off");
+    request["contract_date"] = serde_json::json!("2026-11-10");
+    request["payment"] = serde_json::json!("credit_contract");
+    request["credit_company"] = serde_json::json!("みらいクレジット株式会社");
+    request["salesperson"] = serde_json::json!("鈴木　一郎");
+    request["stock"] = serde_json::json!("official");
+    let input = dir.join("late.json");
+    std::fs::write(&input, request.to_string()).expect("input");
+    let pdf = dir.join("late.pdf");
+    let output = issue(&dir, "cooling_off", &input, &pdf);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("注意: お申込み日から8日を過ぎています") && stdout.contains("受け取った日から数えます"), "{stdout}");
+    assert!(stdout.contains("注意: クレジット払いのため"), "{stdout}");
+    let shown = text(&pdf);
+    for expected in ["担当者", "鈴木", "支払方法", "個別クレジット", "同じ内容の書面をクレジット会社（みらいクレジット株式"]
+    {
+        assert!(shown.contains(expected), "{expected}: {shown}");
+    }
+    assert!(!shown.contains("郵便はがき"), "an official postcard has it printed: {shown}");
+    assert!(vermilion_boxes(&pdf, 1).is_empty(), "and its frames");
+}
+
+/// The frames of a blank-stock postcard, measured in the PDF's own coordinates: 7 vermilion
+/// boxes of 5.7 × 8.0 mm, 12.0 mm from the top, the last 8.0 mm from the right edge, with gaps
+/// of 1.3, 1.3, 1.9 and 1.1 mm.
+#[test]
+fn the_postcard_frames_are_vermilion_at_japan_posts_positions() {
+    let dir = temp_dir("frames");
+    let pdf = dir.join("frames.pdf");
+    let output = issue(&dir, "cooling_off", &root().join("assets/samples/documents/cooling_off.json"), &pdf);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let boxes = vermilion_boxes(&pdf, 1);
+    assert_eq!(boxes.len(), 7, "{boxes:?}");
+    let close = |a: f64, b: f64| (a - b).abs() < 0.05;
+    for (left, top, width, height) in &boxes {
+        assert!(close(*top, 12.0) && close(*width, 5.7) && close(*height, 8.0), "{left} {top} {width} {height}");
+    }
+    let (last_left, _, last_width, _) = boxes[6];
+    assert!(close(100.0 - (last_left + last_width), 8.0), "8.0 mm from the right edge: {boxes:?}");
+    let gaps: Vec<f64> = boxes.windows(2).map(|p| p[1].0 - (p[0].0 + p[0].2)).collect();
+    for (gap, expected) in gaps.iter().zip([1.3, 1.3, 1.9, 1.1, 1.1, 1.1]) {
+        assert!(close(*gap, expected), "gaps {gaps:?}");
+    }
+    assert!(text(&pdf).contains("郵便はがき"));
+}
+
+fn sample(doc_type: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(root().join(format!("assets/samples/documents/{doc_type}.json"))).expect("sample")).expect("json")
+}
+
+/// Issues a document JSON and gives its text.
+fn issue_json(dir: &Path, doc_type: &str, request: &serde_json::Value, name: &str) -> String {
+    let input = dir.join(format!("{name}.json"));
+    std::fs::write(&input, request.to_string()).expect("input");
+    let pdf = dir.join(format!("{name}.pdf"));
+    let output = issue(dir, doc_type, &input, &pdf);
+    assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+    text(&pdf)
+}
+
+/// The closed paths stroked in 朱色 (RGB 235, 97, 1) on a page, as (left, top, width, height)
+/// in mm from the page's top-left corner, sorted left to right.
+fn vermilion_boxes(pdf: &Path, page: u32) -> Vec<(f64, f64, f64, f64)> {
+    let doc = lopdf::Document::load(pdf).expect("a PDF lopdf reads");
+    let page_id = *doc.get_pages().get(&page).expect("the page");
+    let content = lopdf::content::Content::decode(&doc.get_page_content(page_id)).expect("operations");
+    let height_pt = 148.0 / 25.4 * 72.0;
+    let number = |o: &lopdf::Object| o.as_float().map(f64::from).or_else(|_| o.as_i64().map(|i| i as f64)).expect("a number");
+    let (mut vermilion, mut path, mut boxes) = (false, Vec::new(), Vec::new());
+    for op in &content.operations {
+        match op.operator.as_str() {
+            "RG" => {
+                let rgb: Vec<f64> = op.operands.iter().map(number).collect();
+                vermilion = (rgb[0] - 235.0 / 255.0).abs() < 0.01 && (rgb[1] - 97.0 / 255.0).abs() < 0.01 && rgb[2] < 0.02;
+            }
+            "G" => vermilion = false,
+            "m" | "l" => path.push((number(&op.operands[0]), number(&op.operands[1]))),
+            // A box is four points closed (h, or s) and stroked; the line between two frames
+            // (the hyphen) has two and is left out.
+            "h" | "s" | "S" | "n" => {
+                if vermilion && path.len() >= 4 {
+                    let mm = |pt: f64| pt / 72.0 * 25.4;
+                    let (x0, x1) = path.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
+                    let (y0, y1) = path.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+                    boxes.push((mm(x0), mm(height_pt - y1), mm(x1 - x0), mm(y1 - y0)));
+                }
+                path.clear();
+            }
+            _ => {}
+        }
+    }
+    boxes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    boxes
+}
+
+/// 御中 or 様 comes from the kind (the customer's, in a draft), never from words in the name:
+/// a 合名会社 given as a company is 御中, a name given without a kind is a person's.
+#[test]
+fn the_honorific_is_the_kinds() {
+    let dir = temp_dir("honorific");
+    let mut request = sample("estimate");
+    request["recipient"] = serde_json::json!({"name": "合名会社山田屋", "kind": "company"});
+    let words = |text: String| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words(issue_json(&dir, "estimate", &request, "company")).contains("合名会社山田屋 御中"));
+    request["recipient"] = serde_json::json!({"name": "株式会社東洋商事"});
+    assert!(words(issue_json(&dir, "estimate", &request, "no-kind")).contains("株式会社東洋商事 様"));
+    request["recipient"] = serde_json::json!({"name": "株式会社東洋商事", "kind": "会社"});
+    std::fs::write(dir.join("bad.json"), request.to_string()).expect("input");
+    let refused = issue(&dir, "estimate", &dir.join("bad.json"), &dir.join("bad.pdf"));
+    assert!(String::from_utf8_lossy(&refused.stderr).starts_with("recipient.kind: "), "{}", String::from_utf8_lossy(&refused.stderr));
+}
+
+/// A T-number that fails the 法人番号 check digit: refused for a corporation, set with a
+/// warning for an individual (whose 13 digits are not a 法人番号).
+#[test]
+fn an_individuals_t_number_without_the_check_digit_is_set_with_a_warning() {
+    let dir = temp_dir("t-number");
+    let set = |name: &str| {
+        madoguchi(
+            &dir,
+            &[
+                "issuer",
+                "set",
+                "alwater",
+                "--name",
+                name,
+                "--postal-code",
+                "150-0002",
+                "--address",
+                "東京都渋谷区渋谷2-1-1",
+                "--phone",
+                "03-1234-5678",
+                "--registration",
+                "T8000012050002",
+            ],
+        )
+    };
+    let individual = set("山田商店");
+    assert!(individual.status.success(), "{}", String::from_utf8_lossy(&individual.stderr));
+    assert!(String::from_utf8_lossy(&individual.stdout).contains("注意: 登録番号 T8000012050002 は法人番号の検査用数字に合いません"));
+    let corporation = set("山田商事株式会社");
+    assert_eq!(corporation.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&corporation.stderr).starts_with("issuer.registration_number: "), "{}", String::from_utf8_lossy(&corporation.stderr));
 }

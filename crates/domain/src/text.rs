@@ -354,7 +354,7 @@ impl CardScan {
 /// order number (seed 001: EC で始まる番号) is `EC` and digits with no separator; that one
 /// group is not a card, but digits joined to it by a separator, or after an `EC` and a
 /// space, are checked as any others. So is a registration number: `T` and 13 digits with
-/// the 法人番号 check digit (`valid_registration_number`), glued. Linear in the text: one pass, at most 7 checks of O(1)
+/// the 法人番号 check digit (`document::RegistrationNumber::Valid`), glued. Linear in the text: one pass, at most 7 checks of O(1)
 /// per digit group. Card data lives with the payment processor (seeds 000, 001), never in
 /// this database.
 pub fn contains_card_number(text: &str) -> bool {
@@ -362,20 +362,16 @@ pub fn contains_card_number(text: &str) -> bool {
     text.chars().any(|c| scan.push(c)) || scan.finish()
 }
 
-/// A qualified-invoice registration number (適格請求書発行事業者登録番号): `T` and 13 digits
-/// whose first digit is the check digit of the 法人番号 scheme: 9 − (Σ Pn × Qn mod 9), Pn the
-/// n-th of the other 12 digits from the right, Qn 1 for odd n and 2 for even n.
-pub fn valid_registration_number(text: &str) -> bool {
-    let Some(digits) = text.strip_prefix('T') else { return false };
-    if digits.len() != 13 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let values: Vec<u8> = digits.bytes().map(|b| b - b'0').collect();
-    registration_check_digit_holds(&values)
+/// The 13 digit values of a registration number (適格請求書発行事業者登録番号) written `T` and
+/// 13 ASCII digits; how they stand is `document::RegistrationNumber`.
+pub(crate) fn registration_digits(text: &str) -> Option<Vec<u8>> {
+    let digits = text.strip_prefix('T')?;
+    (digits.len() == 13 && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.bytes().map(|b| b - b'0').collect())
 }
 
-/// The 法人番号 check of 13 digit values: the first is 9 − (Σ Pn × Qn mod 9).
-fn registration_check_digit_holds(values: &[u8]) -> bool {
+/// The 法人番号 check of 13 digit values: the first is 9 − (Σ Pn × Qn mod 9), Pn the n-th of
+/// the other 12 digits from the right, Qn 1 for odd n and 2 for even n.
+pub(crate) fn registration_check_digit_holds(values: &[u8]) -> bool {
     let Some((check, rest)) = values.split_first() else { return false };
     let sum: u32 = rest.iter().rev().enumerate().map(|(i, d)| u32::from(*d) * if i % 2 == 0 { 1 } else { 2 }).sum();
     u32::from(*check) == 9 - sum % 9

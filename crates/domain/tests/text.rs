@@ -4,7 +4,6 @@
 
 use madoguchi_domain::text::{
     FreeText, TextRefusal, caps, contains_card_number, is_card_separator, is_kana, phone_digits, postal_digits, search_key, valid_phone,
-    valid_registration_number,
 };
 use proptest::prelude::*;
 
@@ -277,13 +276,4 @@ fn the_scanner_joins_groups_across_exactly_the_separators_of_the_rule() {
         .map(|c| format!("U+{:04X} (scanner {}, rule {})", u32::from(c), is_card_separator(c), SEPARATORS.contains(&c)))
         .collect();
     assert!(differ.is_empty(), "separators the scanner and the rule disagree on: {differ:?}");
-}
-
-#[test]
-fn registration_numbers_carry_the_corporate_number_check_digit() {
-    // 7000012050002 is the 法人番号 of 国税庁.
-    assert!(valid_registration_number("T7000012050002"));
-    for bad in ["T8000012050002", "7000012050002", "T700001205000", "T70000120500020", "T700001205000X", "t7000012050002"] {
-        assert!(!valid_registration_number(bad), "{bad}");
-    }
 }

@@ -5,6 +5,7 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
+use madoguchi_domain::document::ReceiptContent;
 use madoguchi_domain::money::{PriceBasis, Rounding, TaxCategory, TaxPolicy, Yen};
 use madoguchi_pdf::{Body, Document, FontData, Issuer, ItemLine, Party, Totals, render};
 use rust_decimal::Decimal;
@@ -31,14 +32,17 @@ fn document(lines: usize, receipt: bool) -> Document {
     let body = if receipt {
         Body::Receipt {
             order_number: "EC0000012347".into(),
-            item_name: "事務用品".into(),
+            transaction_date: day,
+            content: ReceiptContent::Named { name: "事務用品".into(), reduced: false },
             totals: totals(&items),
+            lines: items,
             payment_statement: "クレジットカード決済".into(),
             stamp_duty: None,
         }
     } else {
         Body::Invoice {
             order_number: "EC0000012346".into(),
+            ordered_on: Some(day),
             transaction_date: day,
             totals: totals(&items),
             lines: items,

@@ -1,13 +1,31 @@
 //! Drawing in millimetres from the top-left corner of a page: text (measured, aligned,
 //! wrapped), lines, boxes, an image; collected into printpdf pages.
 
-use printpdf::{Color, FontId, Greyscale, Line, LinePoint, Mm, Op, ParsedFont, PdfFontHandle, PdfPage, Point, Pt, TextItem, XObjectId, XObjectTransform};
+use printpdf::{Color, FontId, Greyscale, Line, LinePoint, Mm, Op, ParsedFont, PdfFontHandle, PdfPage, Point, Pt, Rgb, TextItem, XObjectId, XObjectTransform};
 
 /// Characters that may not begin a line (行頭禁則).
 const NO_LINE_START: &str = "）)」』】〕〉》、。，．,.・：；:;！？!?ーぁぃぅぇぉっゃゅょァィゥェォッャュョ々";
 
 /// Points per millimetre.
 const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// The colour a line or box is stroked in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ink {
+    Black,
+    /// 朱色 (JIS Z 8102: #EB6101), the red-orange of a postcard's postal-code frames, which
+    /// the sorting machines' readers drop out so that only the handwritten digits remain.
+    Vermilion,
+}
+
+impl Ink {
+    fn color(self) -> Color {
+        match self {
+            Ink::Black => Color::Greyscale(Greyscale { percent: 0.0, icc_profile: None }),
+            Ink::Vermilion => Color::Rgb(Rgb { r: 235.0 / 255.0, g: 97.0 / 255.0, b: 1.0 / 255.0, icc_profile: None }),
+        }
+    }
+}
 
 /// The font and its id in the document.
 pub struct Font<'a> {
@@ -107,21 +125,29 @@ impl<'a> Canvas<'a> {
     }
 
     pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, thickness_pt: f32) {
-        let (a, b) = (self.point(x1, y1), self.point(x2, y2));
-        self.ops.extend([
-            Op::SetOutlineColor { col: Color::Greyscale(Greyscale { percent: 0.0, icc_profile: None }) },
-            Op::SetOutlineThickness { pt: Pt(thickness_pt) },
-            Op::DrawLine { line: Line { points: vec![LinePoint { p: a, bezier: false }, LinePoint { p: b, bezier: false }], is_closed: false } },
-        ]);
+        self.line_in(Ink::Black, x1, y1, x2, y2, thickness_pt);
+    }
+
+    pub fn line_in(&mut self, ink: Ink, x1: f32, y1: f32, x2: f32, y2: f32, thickness_pt: f32) {
+        let points = vec![self.point(x1, y1), self.point(x2, y2)];
+        self.stroke(ink, thickness_pt, points, false);
     }
 
     /// A box outline; `y` is its top edge.
     pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, thickness_pt: f32) {
-        let corners = [self.point(x, y), self.point(x + w, y), self.point(x + w, y + h), self.point(x, y + h)];
+        self.rect_in(Ink::Black, x, y, w, h, thickness_pt);
+    }
+
+    pub fn rect_in(&mut self, ink: Ink, x: f32, y: f32, w: f32, h: f32, thickness_pt: f32) {
+        let corners = vec![self.point(x, y), self.point(x + w, y), self.point(x + w, y + h), self.point(x, y + h)];
+        self.stroke(ink, thickness_pt, corners, true);
+    }
+
+    fn stroke(&mut self, ink: Ink, thickness_pt: f32, points: Vec<Point>, is_closed: bool) {
         self.ops.extend([
-            Op::SetOutlineColor { col: Color::Greyscale(Greyscale { percent: 0.0, icc_profile: None }) },
+            Op::SetOutlineColor { col: ink.color() },
             Op::SetOutlineThickness { pt: Pt(thickness_pt) },
-            Op::DrawLine { line: Line { points: corners.iter().map(|p| LinePoint { p: *p, bezier: false }).collect(), is_closed: true } },
+            Op::DrawLine { line: Line { points: points.into_iter().map(|p| LinePoint { p, bezier: false }).collect(), is_closed } },
         ]);
     }
 

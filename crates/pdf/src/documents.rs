@@ -2,9 +2,10 @@
 //! is a postcard (100 × 148 mm) with an address side and a message side.
 
 use madoguchi_domain::calendar::{seireki, wareki};
+use madoguchi_domain::document::{POSTAL_FRAME_SIZE, POSTAL_FRAME_TOP, PostcardStock, ReceiptContent, postal_frames};
 use madoguchi_domain::money::{RateTotal, TaxCategory, Yen};
 
-use crate::canvas::{Canvas, Font};
+use crate::canvas::{Canvas, Font, Ink};
 use crate::model::{Body, Document, Issuer, ItemLine, Party, Totals};
 
 const A4: (f32, f32) = (210.0, 297.0);
@@ -57,12 +58,13 @@ pub fn pages(doc: &Document, font: &Font, seal: Option<&Seal>) -> Vec<printpdf::
             let notes = vec!["下記の通り納品いたしました。".to_string()];
             table_document(doc, font, seal, &summary, lines, false, None, &notes)
         }
-        Body::Invoice { order_number, transaction_date, lines, totals, notes } => {
-            let summary = vec![
-                ("ご注文番号".to_string(), order_number.clone()),
-                ("取引年月日".to_string(), both_calendars(*transaction_date)),
-                ("ご請求金額（税込）".to_string(), yen(totals.total)),
-            ];
+        Body::Invoice { order_number, ordered_on, transaction_date, lines, totals, notes } => {
+            let mut summary = vec![("ご注文番号".to_string(), order_number.clone())];
+            if let Some(ordered_on) = ordered_on {
+                summary.push(("ご注文日".to_string(), both_calendars(*ordered_on)));
+            }
+            summary.push(("取引年月日（出荷日）".to_string(), both_calendars(*transaction_date)));
+            summary.push(("ご請求金額（税込）".to_string(), yen(totals.total)));
             table_document(doc, font, seal, &summary, lines, true, Some(totals), notes)
         }
         Body::Receipt { .. } => vec![receipt(doc, font, seal)],
@@ -269,7 +271,7 @@ fn table_document(
 }
 
 fn receipt(doc: &Document, font: &Font, seal: Option<&Seal>) -> printpdf::PdfPage {
-    let Body::Receipt { order_number, item_name, totals, payment_statement, stamp_duty } = &doc.body else {
+    let Body::Receipt { order_number, transaction_date, content, lines, totals, payment_statement, stamp_duty } = &doc.body else {
         return Canvas::new(font, A4.0, A4.1).finish();
     };
     let mut c = Canvas::new(font, A4.0, A4.1);
@@ -280,14 +282,36 @@ fn receipt(doc: &Document, font: &Font, seal: Option<&Seal>) -> printpdf::PdfPag
     c.shade(40.0, 56.0, 130.0, 18.0);
     c.rect(40.0, 56.0, 130.0, 18.0, 1.0);
     c.text_center(105.0, 68.5, 22.0, &format!("{} −", yen(totals.total)));
-    c.text(40.0, 84.0, 11.0, &format!("但し　{item_name}として"));
+    let named = match content {
+        ReceiptContent::Named { name, reduced: true } => format!("※ {name}"),
+        ReceiptContent::Named { name, reduced: false } => name.clone(),
+        ReceiptContent::Listed => "下記お品代".to_string(),
+    };
+    c.text(40.0, 84.0, 11.0, &format!("但し　{named}として"));
     c.text(40.0, 91.0, 11.0, "上記正に領収いたしました。");
-    let mut y = 102.0;
+    let mut y = 100.0;
+    c.text(40.0, y, 9.0, &format!("取引年月日　{}", both_calendars(*transaction_date)));
+    if *content == ReceiptContent::Listed {
+        for line in lines {
+            y += 5.0;
+            let mark = if line.tax == TaxCategory::Reduced { "※ " } else { "" };
+            let name = format!("{mark}{}", line.name);
+            let size = 9.0 * ((COLS.1 - 20.0 - 46.0) / c.font().width(&name, 9.0)).min(1.0);
+            c.text(46.0, y, size.max(MIN_ITEM_SIZE), &name);
+            c.text_right(COLS.1, y, 9.0, &format!("{}点", line.quantity));
+            c.text_right(170.0, y, 9.0, &yen(line.amount));
+        }
+    }
+    y += 7.0;
     c.text(40.0, y, 9.0, "内訳");
     for rate in &totals.per_rate {
         y += 5.5;
         let tax = if rate.category == TaxCategory::NonTaxable { String::new() } else { format!("　消費税 {}", yen(rate.tax)) };
         c.text(46.0, y, 9.0, &format!("{}　{}{tax}", rate_label(rate), yen(rate.amount)));
+    }
+    if lines.iter().any(|l| l.tax == TaxCategory::Reduced) {
+        y += 5.5;
+        c.text(46.0, y, 8.5, "※は軽減税率（8%）対象商品です。");
     }
     y += 7.0;
     c.text(40.0, y, 9.0, &format!("ご注文番号　{order_number}"));
@@ -313,21 +337,27 @@ fn receipt(doc: &Document, font: &Font, seal: Option<&Seal>) -> printpdf::PdfPag
     c.finish()
 }
 
-/// The Japan Post postcard's postal-code boxes: x of each box's left edge (mm), top, size.
-const POSTAL_BOXES: [f32; 7] = [44.7, 51.5, 58.3, 65.9, 72.7, 79.5, 86.3];
-
 fn cooling_off(doc: &Document, font: &Font) -> Vec<printpdf::PdfPage> {
-    let Body::CoolingOff { contract_date, product, amount, seller, sent_on, customer } = &doc.body else {
+    let Body::CoolingOff { contract_date, product, amount, seller, sent_on, customer, salesperson, payment, credit_copy, stock } = &doc.body else {
         return Vec::new();
     };
-    // Address side: the company, its postal code in the boxes, the sender below.
+    // Address side: the company, its postal code in the frames, the sender below. On blank
+    // stock the app prints 「郵便はがき」 and the frames in vermilion at Japan Post's positions
+    // (with the hyphen between the third and fourth); an official postcard has them already.
     let mut a = Canvas::new(font, POSTCARD.0, POSTCARD.1);
     let digits: Vec<char> = seller.postal_code.as_deref().unwrap_or("").chars().filter(char::is_ascii_digit).collect();
-    for (i, x) in POSTAL_BOXES.iter().enumerate() {
-        a.rect(*x, 12.0, 5.7, 8.0, 0.4);
-        if let Some(d) = digits.get(i) {
-            a.text_center(x + 2.85, 18.5, 12.0, &d.to_string());
+    let frames = postal_frames(POSTCARD.0);
+    let (w, h) = POSTAL_FRAME_SIZE;
+    if *stock == PostcardStock::Blank {
+        a.text_center(POSTCARD.0 / 2.0, 8.0, 9.0, "郵 便 は が き");
+        for x in frames {
+            a.rect_in(Ink::Vermilion, x, POSTAL_FRAME_TOP, w, h, 0.6);
         }
+        let hyphen = frames[2] + w + 0.3;
+        a.line_in(Ink::Vermilion, hyphen, POSTAL_FRAME_TOP + h / 2.0, frames[3] - 0.3, POSTAL_FRAME_TOP + h / 2.0, 0.6);
+    }
+    for (x, d) in frames.iter().zip(&digits) {
+        a.text_center(x + w / 2.0, POSTAL_FRAME_TOP + 6.5, 12.0, &d.to_string());
     }
     let mut y = a.paragraph(12.0, 34.0, 11.0, 76.0, seller.address.as_deref().unwrap_or(""));
     y += 8.0;
@@ -354,13 +384,17 @@ fn cooling_off(doc: &Document, font: &Font) -> Vec<printpdf::PdfPage> {
         ("契約金額", format!("{}円", amount.grouped())),
         ("販売会社", seller.name.clone()),
     ];
-    for (label, value) in rows {
+    let optional = [("担当者", salesperson.clone()), ("支払方法", payment.map(|p| p.label().to_string()))];
+    for (label, value) in rows.into_iter().chain(optional.into_iter().filter_map(|(l, v)| v.map(|v| (l, v)))) {
         m.text(10.0, y, 9.0, label);
         y = m.paragraph(32.0, y, 9.0, 58.0, &value) + 1.0;
     }
     y += 3.0;
     y = m.paragraph(10.0, y, 10.0, 80.0, &format!("支払った代金{}円を返金してください。", amount.grouped()));
     y = m.paragraph(10.0, y, 10.0, 80.0, "また、商品を引き取ってください。");
+    if let Some(line) = credit_copy {
+        y = m.paragraph(10.0, y + 1.0, 8.5, 80.0, line);
+    }
     y += 6.0;
     m.text(10.0, y, 9.0, &format!("発信日　{}", both_calendars(*sent_on)));
     y += 8.0;

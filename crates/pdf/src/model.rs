@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use madoguchi_domain::calendar::YearMonth;
+use madoguchi_domain::document::{ContractPayment, PostcardStock, ReceiptContent};
 use madoguchi_domain::money::{RateTotal, TaxCategory, Yen};
 
 /// Who issues the document (the client service's company).
@@ -61,6 +62,8 @@ pub enum Body {
     },
     Invoice {
         order_number: String,
+        ordered_on: Option<NaiveDate>,
+        /// 取引年月日: the delivery of the goods (引渡し), here their shipment.
         transaction_date: NaiveDate,
         lines: Vec<ItemLine>,
         totals: Totals,
@@ -68,8 +71,11 @@ pub enum Body {
     },
     Receipt {
         order_number: String,
-        /// お品物名.
-        item_name: String,
+        /// 取引年月日: the shipment.
+        transaction_date: NaiveDate,
+        /// お品物名, or the items listed (`document::receipt_content`).
+        content: ReceiptContent,
+        lines: Vec<ItemLine>,
         totals: Totals,
         /// e.g. クレジットカード決済; printed as the payment statement.
         payment_statement: String,
@@ -84,6 +90,12 @@ pub enum Body {
         seller: Party,
         sent_on: NaiveDate,
         customer: Party,
+        /// 担当者: the salesperson who took the application.
+        salesperson: Option<String>,
+        payment: Option<ContractPayment>,
+        /// Printed when paid on credit: the copy sent to the credit company.
+        credit_copy: Option<String>,
+        stock: PostcardStock,
     },
     RefundClaim {
         service_name: String,

@@ -2,7 +2,7 @@
 
 import * as api from '../api.js';
 import { h, clear, table, badge, section, showError, hideError, busy, toast, shortMoment, newId, cssEscape } from '../dom.js';
-import { CHOICES, PAYMENT, fieldLabel } from '../labels.js';
+import { CHOICES, CUSTOMER_KIND, PAYMENT, fieldLabel } from '../labels.js';
 import { state, docTypes, currentCustomer, loadCustomer, serviceLabel, docTypeLabel, honorific } from '../state.js';
 import { trackDirty } from '../dirty.js';
 
@@ -12,7 +12,14 @@ export const help = [['Enter'], '実行', ['Alt+I'], '発行する'];
 const OPTIONAL = { receipt: ['item_name'] };
 
 /** Keys whose string values are picked from a list. */
-const SELECTS = { payment: PAYMENT, tax: CHOICES.tax, channel: CHOICES.channel, honorific: { '': '（自動）', 様: '様', 御中: '御中' } };
+const SELECTS = {
+  payment: PAYMENT,
+  tax: CHOICES.tax,
+  channel: CHOICES.channel,
+  honorific: { '': '（自動）', 様: '様', 御中: '御中' },
+  kind: CUSTOMER_KIND,
+  stock: { blank: '無地のはがき用紙（枠と「郵便はがき」も印刷）', official: '官製はがき（郵便番号枠が印刷済み）' },
+};
 
 export async function render(main, { arg, params }) {
   const types = await docTypes();
@@ -223,6 +230,7 @@ export async function render(main, { arg, params }) {
         h('dt', {}, 'サイズ'),
         h('dd', {}, answer.bytes !== undefined ? `${Math.max(1, Math.round(answer.bytes / 1024))} KB` : ''),
       ),
+      (answer.warnings || []).map((w) => h('div', { class: 'warning-box doc-warning', role: 'note' }, w)),
       actions,
       message,
       errorBox,
@@ -348,11 +356,11 @@ function buildScalar(key, value, path) {
   }
   if (SELECTS[key] && (value === null || typeof value === 'string')) {
     const select = h('select', { id, 'data-field': path });
-    const options = { ...SELECTS[key] };
+    const options = value === null && !('' in SELECTS[key]) ? { '': '（なし）', ...SELECTS[key] } : { ...SELECTS[key] };
     if (value && !(value in options)) options[value] = value;
     for (const [v, label] of Object.entries(options)) select.append(h('option', { value: v }, label));
     select.value = value || '';
-    return { el: labelled(key, select), read: () => (select.value === '' && value === null ? null : select.value) };
+    return { el: labelled(path || key, select), read: () => (select.value === '' && value === null ? null : select.value) };
   }
   const input = h('input', {
     id,

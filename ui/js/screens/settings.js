@@ -315,7 +315,7 @@ function issuerForm(service, initial) {
       }
       if (issuer && issuer.seal && !sealKeep.checked) value.seal = false;
       try {
-        await api.setIssuer(service, value);
+        const saved = await api.setIssuer(service, value);
         const fresh = await loadSettings();
         issuer = (fresh.issuers || {})[service] || issuer;
         dirty.clean();
@@ -323,6 +323,8 @@ function issuerForm(service, initial) {
         const hint = form.querySelector(`#issuer-${service}-seal-hint`);
         if (hint) hint.remove();
         toast(`${serviceLabel(service)}の発行者を保存しました`, 'ok');
+        for (const old of form.querySelectorAll('.issuer-warning')) old.remove();
+        for (const w of (saved && saved.warnings) || []) form.querySelector('.actions').before(h('div', { class: 'warning-box issuer-warning', role: 'note' }, w));
       } catch (error) {
         const key = error.field ? error.field.split('.').pop() : null;
         if (key && inputs[key]) {
