@@ -163,3 +163,40 @@ test('a receipt from a shipped credit-card order: issued, a PDF on disk, a copy 
   assert.equal(mine.length, 2, `the customer's documents list the receipt and its re-issue: ${JSON.stringify(view.documents)}`);
   assert.equal(mine.filter((d) => d.reissue_of).length, 1);
 });
+
+test('a cooling-off notice past the 8 days, paid on credit: filled in the form, issued, its warnings shown above the buttons', async () => {
+  const { page } = ui;
+  await bridge.call('set_issuer', { service: 'alwater', issuer: { name: 'アルウォーター株式会社', postal_code: '150-0002', address: '東京都渋谷区渋谷2-1-1', phone: '03-1234-5678' } });
+  const found = await findCustomer(bridge, 'AW', 8, (view) => view.accounts.some((a) => a.service === 'alwater'));
+  await openUi(page, bridge.url);
+  await openCustomerByKeyboard(page, found.number, found.view.name);
+  await page.keyboard.press('d');
+  await page.waitForSelector('#doc-type');
+  await chooseOption(page, 'cooling_off');
+  await tabTo(page, '#doc-draft');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#doc-form');
+  for (const [field, text] of [
+    ['contract_date', '2026-11-01'],
+    ['product', 'ウォーターサーバーのレンタル'],
+    ['amount', '3300'],
+    ['salesperson', '鈴木　一郎'],
+  ]) {
+    await tabTo(page, `[data-field="${field}"]`);
+    await retype(page, text);
+  }
+  await tabTo(page, '[data-field="channel"]');
+  await chooseOption(page, 'phone');
+  await tabTo(page, '[data-field="payment"]');
+  await chooseOption(page, 'credit_card');
+  assert.equal(await page.locator('[data-field="stock"]').inputValue(), 'blank', 'blank stock unless the agent says otherwise');
+  await page.keyboard.press('Alt+I');
+  await page.waitForSelector('#doc-result:not([hidden]) #doc-number');
+  assert.match(await page.locator('#doc-number').innerText(), /^CO-/);
+  assert.match(await page.locator('#doc-pages').innerText(), /2ページ/);
+  const warnings = await page.locator('.doc-warning').allInnerTexts();
+  assert.equal(warnings.length, 2, JSON.stringify(warnings));
+  assert.ok(warnings[0].includes('8日を過ぎています') && warnings[0].includes('受け取った日'), warnings[0]);
+  assert.ok(warnings[1].includes('クレジット会社'), warnings[1]);
+  await screenshot(page, '08b-documents-cooling-off-warnings');
+});

@@ -111,7 +111,9 @@ pub fn document(store: &Store, doc_type: &str, customer_id: &str, order: Option<
         "delivery_note" | "invoice" | "receipt" if order.is_none() => document["lines"] = json!([]),
         "cooling_off" => {
             document["sent_on"] = json!(today);
-            for key in ["salesperson", "payment", "credit_company"] {
+            // What the customer tells on the call: the application, how it was made, what and
+            // for how much; then who sold it and how it was paid.
+            for key in ["contract_date", "channel", "product", "amount", "salesperson", "payment", "credit_company"] {
                 document[key] = Value::Null;
             }
             document["stock"] = json!(PostcardStock::default().code());

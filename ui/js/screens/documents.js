@@ -230,7 +230,7 @@ export async function render(main, { arg, params }) {
         h('dt', {}, 'サイズ'),
         h('dd', {}, answer.bytes !== undefined ? `${Math.max(1, Math.round(answer.bytes / 1024))} KB` : ''),
       ),
-      (answer.warnings || []).map((w) => h('div', { class: 'warning-box doc-warning', role: 'note' }, w)),
+      ...(answer.warnings || []).map((w) => h('div', { class: 'warning-box doc-warning', role: 'note' }, w)),
       actions,
       message,
       errorBox,
