@@ -100,6 +100,52 @@ fn every_query_form_finds_the_caller() {
 }
 
 #[test]
+fn partial_searches_find_one_kanji_two_characters_a_postal_start_and_an_address_part() {
+    let store = fixture_store("partial");
+    // (query, every customer found in order, the field each matched by)
+    let cases: [(&str, &[&str], &str); 11] = [
+        // one kanji inside a name; a variant kanji folds (﨑 is stored, 崎 typed)
+        ("藤", &["佐藤　太郎", "佐藤　花子"], "name"),
+        ("崎", &["山﨑　健一"], "name"),
+        // two characters inside a name
+        ("商事", &["株式会社アマノ商事"], "name"),
+        // a postal code from its first 3 digits, or 5 with the hyphen
+        ("060", &["髙橋　美咲"], "postal_code"),
+        ("100-00", &["佐藤　太郎", "佐藤　花子"], "postal_code"),
+        ("９８０", &["森　愛"], "postal_code"),
+        // an address part: a town (町名) of two characters, three or more, with digits
+        ("梅田", &["株式会社アマノ商事"], "address"),
+        ("港町", &["𠮷田　花子"], "address"),
+        ("博多駅前", &["山﨑　健一"], "address"),
+        ("千代田1-2", &["佐藤　花子"], "address"),
+        ("沖縄", &["𠮷田　花子"], "address"),
+    ];
+    let mut failures = Vec::new();
+    for (query, names, field) in cases {
+        let found = results(&store, query);
+        let got: Vec<(&str, &str)> = found.iter().map(|r| (r["name"].as_str().unwrap_or(""), r["matched_field"].as_str().unwrap_or(""))).collect();
+        let expected: Vec<(&str, &str)> = names.iter().map(|n| (*n, field)).collect();
+        if got != expected {
+            failures.push(format!("{query}: expected {expected:?}, got {got:?}"));
+        }
+        if found.iter().any(|r| r["exact"] == true) {
+            failures.push(format!("{query}: a part is not an exact match"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Parts rank below whole matches: 森 is 森 愛's family name; 田 is in names and addresses,
+    // and every name match comes before every address match.
+    let found = results(&store, "田");
+    let fields: Vec<&str> = found.iter().map(|r| r["matched_field"].as_str().unwrap_or("")).collect();
+    assert!(fields.first() == Some(&"name") && fields.contains(&"address"), "{fields:?}");
+    assert!(fields.windows(2).all(|p| !(p[0] == "address" && p[1] == "name")), "{fields:?}");
+    assert!(found.iter().any(|r| r["name"] == "佐藤　太郎" && r["matched_field"] == "address" && r["matched"] == "東京都千代田区千代田1-1"), "{found:?}");
+    // Two digits are no postal start; a hyphen elsewhere is no postal code.
+    assert!(results(&store, "06").iter().all(|r| r["matched_field"] != "postal_code"));
+    assert!(results(&store, "06-00").iter().all(|r| r["matched_field"] != "postal_code"));
+}
+
+#[test]
 fn exact_phone_and_number_rank_first() {
     let store = fixture_store("rank");
     // 03-1234-5678 is 佐藤 太郎's; 03-1234-5679 (佐藤 花子) shares the prefix.

@@ -41,6 +41,46 @@ pub fn literal_key(text: &str) -> String {
     nfkc(text).chars().filter(|c| !c.is_whitespace() && !matches!(c, '・' | '･')).map(|c| fold_kana(c.to_ascii_lowercase())).collect()
 }
 
+/// A kanji (CJK unified ideograph, its extensions and compatibility forms).
+fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// The pieces of a search key that a short query is looked up by, below the trigram index's
+/// reach: every kanji alone (林 finds 小林) and every two neighbouring letters or digits (a
+/// two-character part of a name or an address), within runs of letters and digits; each once.
+pub fn search_grams(key: &str) -> Vec<String> {
+    let mut grams: Vec<String> = Vec::new();
+    let mut push = |gram: String| {
+        if !grams.contains(&gram) {
+            grams.push(gram);
+        }
+    };
+    for run in key.split(|c: char| !c.is_alphanumeric()) {
+        let chars: Vec<char> = run.chars().collect();
+        for (i, c) in chars.iter().enumerate() {
+            if is_ideograph(*c) {
+                push(c.to_string());
+            }
+            if let Some(next) = chars.get(i + 1) {
+                push([*c, *next].iter().collect());
+            }
+        }
+    }
+    grams
+}
+
+/// The gram a short query key is looked up as: one kanji, or two letters or digits; `None`
+/// for anything else (longer keys go to the trigram index).
+pub fn query_gram(key: &str) -> Option<&str> {
+    let chars: Vec<char> = key.chars().collect();
+    match chars.as_slice() {
+        [c] if is_ideograph(*c) => Some(key),
+        [a, b] if a.is_alphanumeric() && b.is_alphanumeric() => Some(key),
+        _ => None,
+    }
+}
+
 /// True when the text is made of kana (either script, either width), the prolonged sound
 /// mark, spaces and middle dots only: what a フリガナ field holds.
 pub fn is_kana(text: &str) -> bool {

@@ -3,7 +3,8 @@
 //! and `FreeText`.
 
 use madoguchi_domain::text::{
-    FreeText, TextRefusal, caps, contains_card_number, is_card_separator, is_kana, phone_digits, postal_digits, search_key, valid_phone,
+    FreeText, TextRefusal, caps, contains_card_number, is_card_separator, is_kana, phone_digits, postal_digits, query_gram, search_grams, search_key,
+    valid_phone,
 };
 use proptest::prelude::*;
 
@@ -276,4 +277,26 @@ fn the_scanner_joins_groups_across_exactly_the_separators_of_the_rule() {
         .map(|c| format!("U+{:04X} (scanner {}, rule {})", u32::from(c), is_card_separator(c), SEPARATORS.contains(&c)))
         .collect();
     assert!(differ.is_empty(), "separators the scanner and the rule disagree on: {differ:?}");
+}
+
+#[test]
+fn short_parts_are_looked_up_by_grams_each_kanji_and_each_two_neighbours() {
+    assert_eq!(search_grams(&search_key("小林　一郎")), ["小", "小林", "林", "林一", "一", "一郎", "郎"]);
+    // Runs of letters and digits only: a hyphen or a space ends one; kana are never alone.
+    assert_eq!(search_grams("梅田1-1"), ["梅", "梅田", "田", "田1"]);
+    assert_eq!(search_grams("さとう"), ["さと", "とう"]);
+    assert_eq!(search_grams(""), Vec::<String>::new());
+    assert_eq!(search_grams("林林"), ["林", "林林"], "each once");
+    // What a short query is looked up as: one kanji, or two letters or digits.
+    for (key, gram) in
+        [("林", Some("林")), ("𠮷", Some("𠮷")), ("梅田", Some("梅田")), ("さと", Some("さと")), ("さ", None), ("a", None), ("-1", None), ("小林一", None)]
+    {
+        assert_eq!(query_gram(key), gram, "{key}");
+    }
+    // Every gram a query could be is stored for the text it is part of.
+    let key = search_key("株式会社髙﨑商店");
+    for part in ["髙", "崎", "商店", "会社"] {
+        let part = search_key(part);
+        assert!(search_grams(&key).contains(&query_gram(&part).expect("a gram").to_string()), "{part}");
+    }
 }

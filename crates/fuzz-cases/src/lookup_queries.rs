@@ -142,7 +142,7 @@ pub fn lookup_queries(data: &[u8]) {
         let key = number_key(trimmed);
         let key_searched = key.len() >= 3 && key.chars().any(|c| c.is_ascii_digit());
         for hit in &hits {
-            assert!(hit.rank <= 7, "rank {} out of range", hit.rank);
+            assert!(hit.rank <= 9, "rank {} out of range", hit.rank);
             assert_eq!(hit.exact, hit.rank <= 3, "exact is {} at rank {}", hit.exact, hit.rank);
             if hit.rank == 0 {
                 match hit.field {

@@ -24,6 +24,7 @@ struct Sample {
     number: String,
     email: Option<String>,
     postal: String,
+    address: String,
 }
 
 fn samples(conn: &Connection, count: usize, seed: u64) -> Vec<Sample> {
@@ -33,13 +34,23 @@ fn samples(conn: &Connection, count: usize, seed: u64) -> Vec<Sample> {
     while out.len() < count {
         let rowid = 1 + rng.below(max as u64) as i64;
         let row = conn.query_row(
-            "SELECT c.name, c.name_kana, c.postal_code,
+            "SELECT c.name, c.name_kana, c.postal_code, c.address,
                     (SELECT number FROM customer_phones WHERE customer_id = c.id LIMIT 1),
                     (SELECT customer_number FROM accounts WHERE customer_id = c.id LIMIT 1),
                     (SELECT address FROM customer_emails WHERE customer_id = c.id LIMIT 1)
              FROM customers c WHERE c.rowid = ?1",
             [rowid],
-            |r| Ok(Sample { name: r.get(0)?, name_kana: r.get(1)?, postal: r.get(2)?, phone: r.get(3)?, number: r.get(4)?, email: r.get(5)? }),
+            |r| {
+                Ok(Sample {
+                    name: r.get(0)?,
+                    name_kana: r.get(1)?,
+                    postal: r.get(2)?,
+                    address: r.get(3)?,
+                    phone: r.get(4)?,
+                    number: r.get(5)?,
+                    email: r.get(6)?,
+                })
+            },
         );
         if let Ok(sample) = row {
             out.push(sample);
@@ -94,6 +105,16 @@ fn forms() -> Vec<Form> {
         ("customer number", |s| Some(s.number.clone())),
         ("email", |s| s.email.clone()),
         ("postal code, hyphen", |s| Some(format!("{}-{}", &s.postal[..3], &s.postal[3..]))),
+        // The partial forms (issue 15): one kanji or two characters inside a name, a postal
+        // code's first 3 digits, a part of the address of two and of four characters.
+        ("part, one kanji of the name", |s| s.name.chars().rfind(|c| !c.is_whitespace()).map(String::from)),
+        ("part, two characters inside the name", |s| {
+            let chars: Vec<char> = s.name.chars().filter(|c| !c.is_whitespace()).collect();
+            (chars.len() >= 3).then(|| chars[1..3].iter().collect())
+        }),
+        ("part, postal code's first 3 digits", |s| Some(s.postal[..3].to_string())),
+        ("part, address, two characters", |s| Some(s.address.chars().skip(3).take(2).collect())),
+        ("part, address, four characters", |s| Some(s.address.chars().skip(2).take(4).collect())),
     ]
 }
 

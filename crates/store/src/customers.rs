@@ -1,7 +1,7 @@
 //! Writing customers: insert with phones, emails and accounts; the import's upsert keyed by
 //! (service, customer number), audited field by field; call notes; the name search index.
 
-use madoguchi_domain::text::{FreeText, nfkc, phone_digits, search_key};
+use madoguchi_domain::text::{FreeText, nfkc, phone_digits, search_grams, search_key};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use crate::Result;
@@ -103,28 +103,68 @@ fn name_tokens(name: &str, kana: &str) -> Vec<String> {
     tokens
 }
 
-/// Migration 0005's step: every customer's name search rows again, their keys now folding
-/// variant kanji (髙橋 found by 高橋).
-pub(crate) fn reindex_names(tx: &Transaction) -> Result<()> {
-    let mut stmt = tx.prepare("SELECT rowid, name, coalesce(name_kana, '') FROM customers")?;
-    let rows: Vec<(i64, String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
-    for (rowid, name, kana) in rows {
-        index_name(tx, rowid, &name, &kana)?;
+/// Migration 0006's step: every customer's search rows again (name keys folding variant kanji
+/// since 0005, and the gram and address indexes 0006 adds).
+pub(crate) fn reindex_customers(tx: &Transaction) -> Result<()> {
+    let mut stmt = tx.prepare("SELECT rowid, name, coalesce(name_kana, ''), coalesce(prefecture, ''), coalesce(address, '') FROM customers")?;
+    let rows: Vec<(i64, String, String, String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<rusqlite::Result<_>>()?;
+    for (rowid, name, kana, prefecture, address) in rows {
+        index_customer(tx, rowid, &SearchText { name: &name, kana: &kana, prefecture: &prefecture, address: &address })?;
     }
     Ok(())
 }
 
-/// (Re)writes the name search rows of one customer.
-pub(crate) fn index_name(tx: &Transaction, rowid: i64, name: &str, kana: &str) -> Result<()> {
-    tx.prepare_cached("DELETE FROM customer_name_fts WHERE rowid = ?1")?.execute([rowid])?;
-    tx.prepare_cached("DELETE FROM customer_name_tokens WHERE customer_rowid = ?1")?.execute([rowid])?;
-    let key = format!("{}|{}", search_key(name), search_key(kana));
-    tx.prepare_cached("INSERT INTO customer_name_fts (rowid, name_key) VALUES (?1, ?2)")?.execute(params![rowid, key])?;
-    let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO customer_name_tokens (token, customer_rowid) VALUES (?1, ?2)")?;
-    for token in name_tokens(name, kana) {
-        insert.execute(params![token, rowid])?;
+/// What a customer is searched by besides numbers, phones and emails.
+pub(crate) struct SearchText<'a> {
+    pub name: &'a str,
+    pub kana: &'a str,
+    pub prefecture: &'a str,
+    pub address: &'a str,
+}
+
+/// Removes the search rows of one customer (names, grams, address).
+pub(crate) fn unindex_customer(tx: &Transaction, rowid: i64) -> Result<()> {
+    for sql in [
+        "DELETE FROM customer_name_fts WHERE rowid = ?1",
+        "DELETE FROM customer_name_tokens WHERE customer_rowid = ?1",
+        "DELETE FROM customer_gram_fts WHERE rowid = ?1",
+        "DELETE FROM customer_address_fts WHERE rowid = ?1",
+    ] {
+        tx.prepare_cached(sql)?.execute([rowid])?;
     }
     Ok(())
+}
+
+/// (Re)writes the search rows of one customer: the name's trigram key and tokens, the grams of
+/// the name and the address (`text::search_grams`), the address's trigram key.
+pub(crate) fn index_customer(tx: &Transaction, rowid: i64, text: &SearchText) -> Result<()> {
+    unindex_customer(tx, rowid)?;
+    let name_key = search_key(text.name);
+    let key = format!("{name_key}|{}", search_key(text.kana));
+    tx.prepare_cached("INSERT INTO customer_name_fts (rowid, name_key) VALUES (?1, ?2)")?.execute(params![rowid, key])?;
+    let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO customer_name_tokens (token, customer_rowid) VALUES (?1, ?2)")?;
+    for token in name_tokens(text.name, text.kana) {
+        insert.execute(params![token, rowid])?;
+    }
+    let address_key = search_key(&format!("{}{}", text.prefecture, text.address));
+    let grams = |key: &str| search_grams(key).join(" ");
+    tx.prepare_cached("INSERT INTO customer_gram_fts (rowid, name, address) VALUES (?1, ?2, ?3)")?.execute(params![
+        rowid,
+        grams(&name_key),
+        grams(&address_key)
+    ])?;
+    tx.prepare_cached("INSERT INTO customer_address_fts (rowid, address_key) VALUES (?1, ?2)")?.execute(params![rowid, address_key])?;
+    Ok(())
+}
+
+/// The search text of the customer at `rowid`, as stored.
+pub(crate) fn reindex_customer(tx: &Transaction, rowid: i64) -> Result<()> {
+    let (name, kana, prefecture, address): (String, String, String, String) =
+        tx.query_row("SELECT name, coalesce(name_kana, ''), coalesce(prefecture, ''), coalesce(address, '') FROM customers WHERE rowid = ?1", [rowid], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+    index_customer(tx, rowid, &SearchText { name: &name, kana: &kana, prefecture: &prefecture, address: &address })
 }
 
 fn insert_phones(tx: &Transaction, customer_id: &str, phones: &[PhoneRecord], ids: &mut dyn FnMut() -> String, now: &str) -> Result<()> {
@@ -187,7 +227,7 @@ pub fn insert_customer(tx: &Transaction, record: &CustomerRecord, ids: &mut dyn 
     )?
     .execute(params![id, record.kind, record.name, record.name_kana, record.birth_date, record.prefecture, record.postal_code, record.address, now])?;
     let rowid = tx.last_insert_rowid();
-    index_name(tx, rowid, &record.name, &record.name_kana)?;
+    index_customer(tx, rowid, &SearchText { name: &record.name, kana: &record.name_kana, prefecture: &record.prefecture, address: &record.address })?;
     insert_phones(tx, &id, &record.phones, ids, now)?;
     insert_emails(tx, &id, &record.emails, ids, now)?;
     let mut account_ids = Vec::with_capacity(record.accounts.len());
@@ -316,7 +356,7 @@ pub fn import_row(
     if changed == 0 {
         return Ok(ImportOutcome::Unchanged);
     }
-    index_name(tx, rowid, &record.name, &record.name_kana)?;
+    reindex_customer(tx, rowid)?;
     Ok(ImportOutcome::Updated(changed))
 }
 
@@ -347,8 +387,7 @@ pub fn update_customer(tx: &Transaction, id: &str, fields: &[(&'static str, Opti
     };
     let changed = update_changed(tx, "customers", id, &fields, actor, now)?;
     if changed > 0 {
-        let (name, kana): (String, String) = tx.query_row("SELECT name, name_kana FROM customers WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        index_name(tx, rowid, &name, &kana)?;
+        reindex_customer(tx, rowid)?;
     }
     Ok(changed)
 }

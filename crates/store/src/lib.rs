@@ -28,12 +28,14 @@ const BULK_CACHE_KIB: i64 = -262_144;
 type Step = fn(&Transaction) -> Result<()>;
 
 /// Forward-only migrations, applied in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: [(&str, &str, Option<Step>); 5] = [
+const MIGRATIONS: [(&str, &str, Option<Step>); 6] = [
     ("0001_initial", include_str!("migrations/0001_initial.sql"), None),
     ("0002_sync", include_str!("migrations/0002_sync.sql"), None),
     ("0003_audit_chain", include_str!("migrations/0003_audit_chain.sql"), Some(audit::chain_existing)),
     ("0004_trust", include_str!("migrations/0004_trust.sql"), None),
-    ("0005_variant_keys", include_str!("migrations/0005_variant_keys.sql"), Some(customers::reindex_names)),
+    // 0005's re-index of the names is done by 0006's step, which writes every search row again.
+    ("0005_variant_keys", include_str!("migrations/0005_variant_keys.sql"), None),
+    ("0006_partial_search", include_str!("migrations/0006_partial_search.sql"), Some(customers::reindex_customers)),
 ];
 
 /// How long a backup waits for a moment when the database is not being written, in steps of
@@ -162,8 +164,15 @@ impl Store {
         for row in stmt.query_map([], |r| Ok(format!("foreign key: {} row {} → {}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))? {
             problems.push(row?);
         }
-        if let Err(e) = self.conn.execute("INSERT INTO customer_name_fts (customer_name_fts, rank) VALUES ('integrity-check', 0)", []) {
-            problems.push(format!("name index: {e}"));
+        // An older database (checked as it stands, before migrating) may not have them all yet.
+        for (index, what) in [("customer_name_fts", "name index"), ("customer_gram_fts", "gram index"), ("customer_address_fts", "address index")] {
+            let present: bool = self.conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ?1)", [index], |r| r.get(0))?;
+            if !present {
+                continue;
+            }
+            if let Err(e) = self.conn.execute(&format!("INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 0)"), []) {
+                problems.push(format!("{what}: {e}"));
+            }
         }
         let orphans: i64 = self.conn.query_row(
             "SELECT count(*) FROM customers c WHERE NOT EXISTS (SELECT 1 FROM customer_name_tokens t WHERE t.customer_rowid = c.rowid)",
@@ -262,7 +271,8 @@ impl Store {
 
     /// Refreshes the query planner's statistics after a bulk load.
     pub fn optimize(&self) -> Result<()> {
-        self.conn.execute_batch("PRAGMA optimize=0x10002; INSERT INTO customer_name_fts (customer_name_fts) VALUES ('optimize');")?;
+        self.conn.execute_batch("PRAGMA optimize=0x10002; INSERT INTO customer_name_fts (customer_name_fts) VALUES ('optimize');
+             INSERT INTO customer_gram_fts (customer_gram_fts) VALUES ('optimize'); INSERT INTO customer_address_fts (customer_address_fts) VALUES ('optimize');")?;
         Ok(())
     }
 

@@ -1,7 +1,8 @@
 //! The one search box: phone numbers in any format, names in kanji or kana (any script or
-//! width, in part), customer numbers, emails and postal codes; ranked, saying what matched.
+//! width, in part, down to one kanji), customer numbers, emails, postal codes (from their
+//! first 3 digits) and any part of an address; ranked, saying what matched.
 
-use madoguchi_domain::text::{literal_key, phone_digits, postal_digits, search_key};
+use madoguchi_domain::text::{literal_key, phone_digits, postal_digits, query_gram, search_key};
 use rusqlite::{Connection, params};
 
 use crate::customers::number_key;
@@ -16,6 +17,7 @@ pub enum MatchedField {
     PostalCode,
     Name,
     NameKana,
+    Address,
 }
 
 impl MatchedField {
@@ -27,6 +29,7 @@ impl MatchedField {
             MatchedField::PostalCode => "postal_code",
             MatchedField::Name => "name",
             MatchedField::NameKana => "name_kana",
+            MatchedField::Address => "address",
         }
     }
 
@@ -39,6 +42,7 @@ impl MatchedField {
             MatchedField::PostalCode => "郵便番号",
             MatchedField::Name => "氏名・名称",
             MatchedField::NameKana => "フリガナ",
+            MatchedField::Address => "住所",
         }
     }
 }
@@ -57,7 +61,7 @@ pub struct LookupHit {
     pub field: MatchedField,
     /// The value that matched, as stored (the phone as written, the account number…).
     pub matched: String,
-    /// Lower is better: 0 exact phone or number … 6 part of a name.
+    /// Lower is better: 0 exact phone or number … 6 part of a name … 9 part of an address.
     pub rank: u8,
     /// True for an exact match of the whole field.
     pub exact: bool,
@@ -66,7 +70,8 @@ pub struct LookupHit {
 }
 
 /// Ranks: exact phone or customer number first, then exact email, postal code, a whole name
-/// part, then prefixes, then any part of a name.
+/// part, then prefixes, then any part of a name, the ending of a phone, the start of a postal
+/// code, any part of an address.
 const RANK_EXACT_ID: u8 = 0;
 const RANK_EXACT_EMAIL: u8 = 1;
 const RANK_POSTAL: u8 = 2;
@@ -75,6 +80,11 @@ const RANK_PREFIX: u8 = 4;
 const RANK_NAME_PREFIX: u8 = 5;
 const RANK_NAME_PART: u8 = 6;
 const RANK_PHONE_ENDING: u8 = 7;
+const RANK_POSTAL_PREFIX: u8 = 8;
+const RANK_ADDRESS: u8 = 9;
+
+/// The fewest digits of a postal code searched as its start (the 3 digits of its area).
+const MIN_POSTAL_PREFIX: usize = 3;
 
 /// The smallest number of digits a partial phone number must have to be searched.
 const MIN_PHONE_PREFIX: usize = 4;
@@ -121,9 +131,17 @@ impl Store {
                 found.push(Candidate { rowid, field: MatchedField::PostalCode, matched, rank: RANK_POSTAL });
             }
         }
+        if let Some(prefix) = postal_prefix(query) {
+            let mut stmt = conn.prepare_cached("SELECT rowid, postal_code FROM customers WHERE postal_code > ?1 AND postal_code < ?2")?;
+            let rows = stmt.query_map(params![prefix, prefix_end(&prefix)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            take_customers(rows, limit_sql, MatchedField::PostalCode, RANK_POSTAL_PREFIX, &mut found)?;
+        }
         let key = search_key(query);
         if !key.is_empty() && !key.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+') && !query.contains('@') {
             names(conn, &key, limit_sql, &mut found)?;
+            if distinct_at_or_above(&found, RANK_ADDRESS) < limit_sql {
+                addresses(conn, &key, limit_sql, &mut found)?;
+            }
         }
         self.rank(found, &key, &literal_key(query), limit)
     }
@@ -140,25 +158,26 @@ impl Store {
         // One query for all the rows (a candidate list is at most a few times `limit`).
         let placeholders = vec!["?"; best.len()].join(", ");
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT c.rowid, c.id, c.name, c.name_kana, c.prefecture,
+            "SELECT c.rowid, c.id, c.name, c.name_kana, c.prefecture, c.address,
                  (SELECT group_concat(customer_number, char(31)) FROM (SELECT customer_number FROM accounts a WHERE a.customer_id = c.id ORDER BY a.rowid)),
                  (SELECT number FROM customer_phones p WHERE p.customer_id = c.id ORDER BY p.rowid LIMIT 1)
              FROM customers c WHERE c.rowid IN ({placeholders})"
         ))?;
-        type Row = (i64, String, String, String, String, Option<String>, Option<String>);
+        type Row = (i64, String, String, String, String, String, Option<String>, Option<String>);
         let mut rows: Vec<Row> = stmt
             .query_map(rusqlite::params_from_iter(best.iter().map(|c| c.rowid)), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut hits = Vec::with_capacity(best.len());
         for c in best {
             let Some(index) = rows.iter().position(|r| r.0 == c.rowid) else { continue };
-            let (_, customer_id, name, name_kana, prefecture, numbers, phone) = rows.swap_remove(index);
+            let (_, customer_id, name, name_kana, prefecture, address, numbers, phone) = rows.swap_remove(index);
             let customer_numbers = numbers.map(|n| n.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default();
             let (field, matched) = match c.field {
                 MatchedField::Name if !search_key(&name).contains(key) => (MatchedField::NameKana, name_kana.clone()),
                 MatchedField::Name => (MatchedField::Name, name.clone()),
+                MatchedField::Address => (MatchedField::Address, format!("{prefecture}{address}")),
                 other => (other, c.matched),
             };
             let exact = matches!(c.rank, RANK_EXACT_ID | RANK_EXACT_EMAIL | RANK_POSTAL | RANK_NAME_TOKEN);
@@ -263,12 +282,51 @@ fn names(conn: &Connection, key: &str, limit: i64, found: &mut Vec<Candidate>) -
     exact_then_prefix(conn, select, "token", key, limit, MatchedField::Name, (RANK_NAME_TOKEN, RANK_NAME_PREFIX), found)?;
     // FTS5 reads its query as a C string: a NUL (pasted or in a link, never typed) would end it
     // inside the quoted phrase, an error; such a key is searched as whole and prefix only.
-    if key.chars().count() >= 3 && !key.contains('\0') && distinct_at_or_above(found, RANK_NAME_PREFIX) < limit {
-        let phrase = format!("\"{}\"", key.replace('"', "\"\""));
-        let mut stmt = conn.prepare_cached("SELECT rowid FROM customer_name_fts WHERE customer_name_fts MATCH ?1 LIMIT ?2")?;
-        for row in stmt.query_map(params![phrase, limit], |r| r.get(0))? {
-            found.push(Candidate { rowid: row?, field: MatchedField::Name, matched: String::new(), rank: RANK_NAME_PART });
-        }
+    if distinct_at_or_above(found, RANK_NAME_PREFIX) < limit {
+        part(conn, key, "customer_name_fts", "name", limit, MatchedField::Name, RANK_NAME_PART, found)?;
     }
     Ok(())
+}
+
+/// Any part of an address (prefecture and address): two characters or one kanji through the
+/// gram index, three or more through the address trigram index.
+fn addresses(conn: &Connection, key: &str, limit: i64, found: &mut Vec<Candidate>) -> Result<()> {
+    part(conn, key, "customer_address_fts", "address", limit, MatchedField::Address, RANK_ADDRESS, found)
+}
+
+/// Any part of a field: a key of three characters or more in its trigram index `trigrams`, a
+/// shorter one (one kanji, two characters) as a token of the gram index's `gram_column`.
+#[allow(clippy::too_many_arguments)]
+fn part(conn: &Connection, key: &str, trigrams: &str, gram_column: &str, limit: i64, field: MatchedField, rank: u8, found: &mut Vec<Candidate>) -> Result<()> {
+    // FTS5 reads its query as a C string: a NUL (pasted or in a link, never typed) would end it
+    // inside the quoted phrase, an error; such a key is searched as whole and prefix only.
+    if key.contains('\0') {
+        return Ok(());
+    }
+    let (sql, query) = if key.chars().count() >= 3 {
+        (format!("SELECT rowid FROM {trigrams} WHERE {trigrams} MATCH ?1 LIMIT ?2"), format!("\"{}\"", key.replace('"', "\"\"")))
+    } else if let Some(gram) = query_gram(key) {
+        // A gram is letters and digits only (text::search_grams): quoted, it is one token.
+        ("SELECT rowid FROM customer_gram_fts WHERE customer_gram_fts MATCH ?1 LIMIT ?2".to_string(), format!("{gram_column} : \"{gram}\""))
+    } else {
+        return Ok(());
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    for row in stmt.query_map(params![query, limit], |r| r.get(0))? {
+        found.push(Candidate { rowid: row?, field, matched: String::new(), rank });
+    }
+    Ok(())
+}
+
+/// The start of a postal code typed as 3 to 6 digits (a hyphen after the third allowed):
+/// `100`, `1000`, `100-00`, full width too; `None` for anything else (7 digits are exact).
+fn postal_prefix(query: &str) -> Option<String> {
+    let normalized = madoguchi_domain::text::nfkc(query);
+    let (head, tail) = match normalized.split_once(['-', 'ー', '−', '‐']) {
+        Some((head, tail)) if head.len() == 3 => (head, tail),
+        Some(_) => return None,
+        None => (normalized.as_str(), ""),
+    };
+    let digits = format!("{head}{tail}");
+    (digits.bytes().all(|b| b.is_ascii_digit()) && (MIN_POSTAL_PREFIX..7).contains(&digits.len())).then_some(digits)
 }

@@ -591,8 +591,7 @@ fn write_row(tx: &Transaction, table: &Table, id: &str, data: &Map<String, Value
     tx.prepare_cached(if exists { update } else { insert })?.execute(rusqlite::params_from_iter(values.iter())).map_err(|e| unique_clash(table, data, e))?;
     if table.name == "customers" {
         let rowid: i64 = tx.prepare_cached("SELECT rowid FROM customers WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
-        let text = |c: &str| data.get(c).and_then(Value::as_str).unwrap_or_default().to_string();
-        crate::customers::index_name(tx, rowid, &text("name"), &text("name_kana"))?;
+        crate::customers::reindex_customer(tx, rowid)?;
     }
     Ok(())
 }
@@ -656,8 +655,7 @@ pub(crate) fn remove(tx: &Transaction, table: &Table, id: &str) -> Result<u64> {
     if table.name == "customers"
         && let Some(rowid) = tx.query_row("SELECT rowid FROM customers WHERE id = ?1", [id], |r| r.get::<_, i64>(0)).optional()?
     {
-        tx.execute("DELETE FROM customer_name_fts WHERE rowid = ?1", [rowid])?;
-        tx.execute("DELETE FROM customer_name_tokens WHERE customer_rowid = ?1", [rowid])?;
+        crate::customers::unindex_customer(tx, rowid)?;
     }
     removed += tx.execute(&format!("DELETE FROM {} WHERE {} = ?1", table.name, table.key), [id])? as u64;
     Ok(removed)
