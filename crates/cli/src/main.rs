@@ -570,7 +570,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 pretty(&report.to_json())?
             } else {
                 let mut lines = vec![format!(
-                    "{}: {} rows ({}): {} created, {} updated, {} unchanged, {} errors{}",
+                    "{}: {} rows ({}): {} created, {} updated, {} unchanged, {} errors{}{}",
                     file.display(),
                     report.rows,
                     report.encoding,
@@ -578,9 +578,11 @@ fn run(cli: Cli) -> Result<String, Failure> {
                     report.updated,
                     report.unchanged,
                     report.errors.len(),
+                    if report.warnings.is_empty() { String::new() } else { format!(", {} warnings", report.warnings.len()) },
                     if report.written { "" } else { "; nothing was written" }
                 )];
                 lines.extend(report.errors.iter().map(|e| format!("line {}: {}: {}", e.line, e.field, e.message)));
+                lines.extend(report.warnings.iter().map(|w| format!("line {}: {}: warning: {}", w.line, w.field, w.message)));
                 lines.join("\n")
             };
             if report.written { Ok(text) } else { Err(Failure::Request(text)) }
