@@ -187,7 +187,8 @@ pub fn quote_request(store: &Store, customer_id: &str, service: &str, kind: &str
     request.insert("service".into(), json!(service));
     request.insert("kind".into(), json!(kind));
     // The customer's prefecture, else their postal code's (issue 15: 北海道 lead times).
-    let prefecture = postal::customer_prefecture(&customer.prefecture, &customer.postal_code).map_or_else(|| customer.prefecture.clone(), |p| p.name().to_string());
+    let prefecture =
+        postal::customer_prefecture(&customer.prefecture, &customer.postal_code).map_or_else(|| customer.prefecture.clone(), |p| p.name().to_string());
     request.insert("prefecture".into(), json!(prefecture));
     for field in &fields {
         let Some(value) = known(field.name) else { continue };

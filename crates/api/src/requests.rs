@@ -253,7 +253,8 @@ pub fn create(
     }
     let fields = check_fields(rt, &given)?;
     // The 北海道 lead time: the customer's prefecture, else their postal code's (issue 15).
-    let prefecture = postal::customer_prefecture(&customer.prefecture, &customer.postal_code).map_or_else(|| customer.prefecture.clone(), |p| p.name().to_string());
+    let prefecture =
+        postal::customer_prefecture(&customer.prefecture, &customer.postal_code).map_or_else(|| customer.prefecture.clone(), |p| p.name().to_string());
     let computed = compute(rt, service, &fields, &prefecture, tariffs, now)?;
     let status = rt.machine.initial();
     let due_on = due(rt, status, &computed);

@@ -281,10 +281,7 @@ fn a_hokkaido_postal_code_counts_when_the_prefecture_is_missing() {
             accounts: vec![account],
             ..Default::default()
         };
-        store
-            .write(|tx| madoguchi_store::customers::insert_customer(tx, &record, &mut ids, "test", "2026-11-01T09:00:00+09:00"))
-            .expect("inserted")
-            .0
+        store.write(|tx| madoguchi_store::customers::insert_customer(tx, &record, &mut ids, "test", "2026-11-01T09:00:00+09:00")).expect("inserted").0
     };
     let hokkaido = add(&mut store, "PA90000001", "0600001");
     let tokyo = add(&mut store, "PA90000002", "1000001");
@@ -295,7 +292,9 @@ fn a_hokkaido_postal_code_counts_when_the_prefecture_is_missing() {
         let r = requests::create(&mut store, &tariffs, "pause", customer, &given, "山本", at("2026-11-18T10:00:00+09:00")).expect("filed");
         assert_eq!(r["computed"]["request_deadline"], deadline);
     }
-    let prefill = |customer: &str| madoguchi_api::drafts::quote_request(&store, customer, "plus-aqua", "pause_deadline", &tariffs).expect("prefill")["prefecture"].clone();
+    let prefill = |customer: &str| {
+        madoguchi_api::drafts::quote_request(&store, customer, "plus-aqua", "pause_deadline", &tariffs).expect("prefill")["prefecture"].clone()
+    };
     assert_eq!(prefill(&hokkaido), "北海道");
     assert_eq!(prefill(&tokyo), "東京都");
     assert_eq!(prefill(&unknown), "", "neither given nor known: left as it is");

@@ -117,6 +117,12 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// The addresses of a postal code by Japan Post's table, one line each (`postal 1000001`).
+    Postal {
+        postal_code: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show one customer with accounts, orders, documents, requests and notes (`customer ID`),
     /// or change or delete one.
     #[command(args_conflicts_with_subcommands = true)]
@@ -586,6 +592,28 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 lines.join("\n")
             };
             if report.written { Ok(text) } else { Err(Failure::Request(text)) }
+        }
+        Command::Postal { postal_code, json } => {
+            let found = customers::postal_addresses(&postal_code)?;
+            if json {
+                return pretty(&found);
+            }
+            let code = text(&found["postal_code"]);
+            let addresses = found["addresses"].as_array().cloned().unwrap_or_default();
+            if addresses.is_empty() {
+                let table = &found["table"];
+                return Ok(format!("〒{code} は郵便番号データ（{}、{}）にありません", text(&table["package"]), text(&table["data_date"])));
+            }
+            Ok(addresses
+                .iter()
+                .map(|a| {
+                    let note = text(&a["note"]);
+                    let note = if note.is_empty() { String::new() } else { format!("（{note}）") };
+                    let office = if a["office"] == true { "　[事業所]" } else { "" };
+                    format!("〒{code} {}{}{}{note}{office}", text(&a["prefecture"]), text(&a["city"]), text(&a["town"]))
+                })
+                .collect::<Vec<_>>()
+                .join("\n"))
         }
         Command::Lookup { query, json, limit } => {
             let store = customers::open(&db()?, now)?;
