@@ -47,7 +47,12 @@ test('an import warns of planted postal-code mismatches; the edit form fills the
   assert.equal((await bridge.call('status')).customers, 23, 'every row was written');
   await screenshot(page, '40-import-postal-warnings');
 
-  // The customer of line 3; E opens the form with the stored address split into 市区町村 and the rest.
+  // The customer of line 3 (from the search screen, once the job has settled); E opens the form
+  // with the stored address split into 市区町村 and the rest.
+  await page.waitForFunction(() => /（完了）/.test(document.querySelector('#job-area .job-title').textContent), null, { timeout: 30000 });
+  await page.keyboard.press('Alt+1');
+  await page.waitForSelector('main[data-screen="search"]');
+  await expectFocus(page, 'search-box');
   await openCustomerByKeyboard(page, 'AW90000002', '郵便　次郎');
   await expectFocus(page, 'go-quote');
   await page.keyboard.press('e');
