@@ -6,6 +6,8 @@ fn main() {
         "status",
         "lookup",
         "customer",
+        "edit_customer",
+        "postal_addresses",
         "add_note",
         "quote_kinds",
         "quote_prefill",

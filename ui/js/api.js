@@ -73,6 +73,10 @@ export async function call(command, args = {}) {
 export const status = () => call('status');
 export const lookup = (query, limit = 15) => call('lookup', { query, limit });
 export const customer = (id) => call('customer', { id });
+/** Changes a customer's own fields ({name, name_kana, postal_code, prefecture, address, birth_date}): {changed, customer}. */
+export const editCustomer = (id, fields) => call('edit_customer', { id, fields });
+/** A postal code's addresses by Japan Post's table: {postal_code, addresses: [{prefecture, city, town, note, office}], table}. */
+export const postalAddresses = (postalCode) => call('postal_addresses', { postal_code: postalCode });
 export const addNote = (customerId, body) => call('add_note', { customer_id: customerId, body });
 export const quoteKinds = () => call('quote_kinds');
 export const quotePrefill = (customerId, service, kind) => call('quote_prefill', { customer_id: customerId, service, kind });

@@ -157,5 +157,23 @@ function drawOutcome(box, s, labels) {
         ),
       );
     }
+    // Warnings: rows taken as they are but worth a look (a postal code not Japan Post's, or of another prefecture).
+    if (Array.isArray(r.warnings) && r.warnings.length) {
+      box.append(
+        h('p', {}, `確認が必要な行: ${r.warnings.length}件${r.written ? '（取り込みました）' : ''}`),
+        h(
+          'table',
+          { class: 'grid import-warnings' },
+          h('thead', {}, h('tr', {}, h('th', {}, '行'), h('th', {}, '項目'), h('th', {}, '内容'))),
+          h(
+            'tbody',
+            {},
+            r.warnings
+              .slice(0, 100)
+              .map((w) => h('tr', {}, h('td', { class: 'num' }, w.line), h('td', {}, fieldLabel(w.field)), h('td', {}, w.message_ja, ' ', h('span', { class: 'error-original', lang: 'en' }, w.message)))),
+          ),
+        ),
+      );
+    }
   }
 }

@@ -1,9 +1,10 @@
 //! The customer use cases: open the database, search the one box, show a customer, add a
 //! call note (capped, card numbers refused: `FreeText`), edit or delete a customer, seed
-//! synthetic data, check integrity.
+//! synthetic data, check integrity; the addresses of a postal code.
 
 use std::path::Path;
 
+use madoguchi_domain::postal;
 use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::text::{self, FreeText, TextError, caps, format_postal};
 use madoguchi_domain::time::{self, Moment};
@@ -243,4 +244,24 @@ pub fn edit(store: &mut Store, id: &str, given: &[(String, String)], actor: &str
 pub fn delete(store: &mut Store, id: &str, actor: &str, now: Moment) -> Result<(), ApiError> {
     let at = stamp(now);
     Ok(store.write(|tx| madoguchi_store::customers::delete_customer(tx, id, actor, &at))?)
+}
+
+/// The addresses of a postal code by Japan Post's table (`madoguchi postal`, the app's
+/// `postal_addresses`): `{postal_code, addresses: [{prefecture, city, town, note, office}],
+/// table: {package, data_date}}`; an unknown code has no addresses (not an error). A text
+/// that is not seven digits is refused on `postal_code`.
+pub fn postal_addresses(postal_code: &str) -> Result<Value, ApiError> {
+    free_text("postal_code", postal_code, caps::LINE)?;
+    let digits = text::postal_digits(postal_code)
+        .ok_or_else(|| ApiError::invalid("postal_code", format!("'{}' is not a postal code of 7 digits", postal_code.trim())))?;
+    let info = postal::table_info();
+    let addresses: Vec<Value> = postal::lookup(&digits)
+        .iter()
+        .map(|a| json!({"prefecture": a.prefecture.name(), "city": a.city, "town": a.town, "note": a.note, "office": a.office}))
+        .collect();
+    Ok(json!({
+        "postal_code": format_postal(&digits),
+        "addresses": addresses,
+        "table": {"package": info.package, "data_date": info.data_date},
+    }))
 }

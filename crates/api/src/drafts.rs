@@ -3,6 +3,7 @@
 //! A draft is only a starting point: issuing or quoting checks it in full.
 
 use madoguchi_domain::document::PostcardStock;
+use madoguchi_domain::postal;
 use madoguchi_domain::tariff::{Rules, Service};
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::{AccountView, CustomerView, OrderView, Store};
@@ -185,7 +186,10 @@ pub fn quote_request(store: &Store, customer_id: &str, service: &str, kind: &str
     let mut request = Map::new();
     request.insert("service".into(), json!(service));
     request.insert("kind".into(), json!(kind));
-    request.insert("prefecture".into(), json!(customer.prefecture));
+    // The customer's prefecture, else their postal code's (issue 15: 北海道 lead times).
+    let prefecture =
+        postal::customer_prefecture(&customer.prefecture, &customer.postal_code).map_or_else(|| customer.prefecture.clone(), |p| p.name().to_string());
+    request.insert("prefecture".into(), json!(prefecture));
     for field in &fields {
         let Some(value) = known(field.name) else { continue };
         if let FieldType::Choice(values) = &field.ty

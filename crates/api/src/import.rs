@@ -2,16 +2,18 @@
 //! writes it), one row per account. Every row is checked and every bad row reported with its
 //! line and field; nothing is written unless all rows are good (or `skip_bad`, which writes
 //! the good ones). Every cell is a `FreeText` first (capped, no card number). Importing the
-//! same file again changes nothing.
+//! same file again changes nothing. A postal code Japan Post's table does not have, or has
+//! in another prefecture than the row's, is a warning naming the row: the row is written.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use madoguchi_domain::money::Yen;
+use madoguchi_domain::postal::{self, PostalCheck};
 use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::tariff::{Rules, Service};
-use madoguchi_domain::text::{FreeText, caps, is_kana, postal_digits, valid_email, valid_phone};
+use madoguchi_domain::text::{FreeText, caps, format_postal, is_kana, postal_digits, valid_email, valid_phone};
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::{AccountRecord, CustomerRecord, ImportOutcome, PhoneRecord, Store};
 use serde_json::{Value, json};
@@ -82,6 +84,18 @@ pub struct RowError {
     pub message: String,
 }
 
+/// A row written but worth a look: where, what and why, in English (the CLI) and in Japanese
+/// (the app).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowWarning {
+    pub line: u64,
+    pub field: String,
+    /// `unknown_postal_code` or `postal_code_prefecture`.
+    pub reason: &'static str,
+    pub message: String,
+    pub message_ja: String,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Default)]
 pub struct ImportReport {
@@ -91,6 +105,8 @@ pub struct ImportReport {
     pub updated: u64,
     pub unchanged: u64,
     pub errors: Vec<RowError>,
+    /// Rows whose postal code is not Japan Post's or not of their prefecture (written all the same).
+    pub warnings: Vec<RowWarning>,
     /// False when bad rows stopped the import and nothing was written.
     pub written: bool,
 }
@@ -106,6 +122,11 @@ impl ImportReport {
             "bad_rows": self.errors.iter().map(|e| e.line).collect::<std::collections::BTreeSet<_>>().len(),
             "written": self.written,
             "errors": self.errors.iter().map(|e| json!({"line": e.line, "field": e.field, "message": e.message})).collect::<Vec<_>>(),
+            "warnings": self
+                .warnings
+                .iter()
+                .map(|w| json!({"line": w.line, "field": w.field, "reason": w.reason, "message": w.message, "message_ja": w.message_ja}))
+                .collect::<Vec<_>>(),
         })
     }
 }
@@ -153,6 +174,7 @@ struct Row<'a> {
     columns: &'a HashMap<&'static str, usize>,
     line: u64,
     errors: Vec<RowError>,
+    warnings: Vec<RowWarning>,
 }
 
 impl Row<'_> {
@@ -177,6 +199,36 @@ impl Row<'_> {
             }
         }
         good
+    }
+
+    /// Warns when the postal code is not in Japan Post's table, or only in other prefectures
+    /// than the row's (issue 15, item 4); the row stays good.
+    fn postal_warning(&mut self, digits: &str, prefecture: Prefecture) {
+        let info = postal::table_info();
+        let shown = format_postal(digits);
+        let (reason, message, message_ja) = match postal::check(digits, prefecture) {
+            PostalCheck::Agrees => return,
+            PostalCheck::Unknown => (
+                "unknown_postal_code",
+                format!("{shown} is not in Japan Post's postal-code table ({})", info.data_date),
+                format!("郵便番号 {shown} は日本郵便の郵便番号データ（{}版）にありません。入力の誤りでないかご確認ください。", info.data_date),
+            ),
+            PostalCheck::OtherPrefecture(found) => {
+                let places: Vec<String> = postal::lookup(digits).iter().map(|a| format!("{}{}", a.prefecture, a.city)).fold(Vec::new(), |mut v, p| {
+                    if !v.contains(&p) {
+                        v.push(p);
+                    }
+                    v
+                });
+                let names: Vec<&str> = found.iter().map(|p| p.name()).collect();
+                (
+                    "postal_code_prefecture",
+                    format!("{shown} is a postal code of {} ({}), not of {prefecture}", names.join(", "), places.join(", ")),
+                    format!("郵便番号 {shown} は{}の番号です（この行の都道府県は{prefecture}）。どちらかの誤りでないかご確認ください。", places.join("・")),
+                )
+            }
+        };
+        self.warnings.push(RowWarning { line: self.line, field: "postal_code".into(), reason, message, message_ja });
     }
 
     fn required(&mut self, column: &str) -> String {
@@ -320,6 +372,9 @@ fn parse_row(row: &mut Row, tariffs: &Tariffs, today: NaiveDate) -> Option<Custo
     if postal_code.is_none() && !postal_text.is_empty() {
         row.error("postal_code", format!("'{postal_text}' is not a postal code of 7 digits"));
     }
+    if let (Some(digits), Some(prefecture)) = (postal_code.as_deref(), Prefecture::from_name(&prefecture)) {
+        row.postal_warning(digits, prefecture);
+    }
     let address = row.required("address");
     let mut phones = Vec::new();
     for (column, label) in [("phone1", "電話番号1"), ("phone2", "電話番号2")] {
@@ -431,7 +486,7 @@ pub fn import_customers(
     for result in reader.records() {
         let record = result.map_err(|e| ApiError::invalid("file", format!("not valid CSV ({e})")))?;
         let line = lines.line_at(text.as_bytes(), record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX)));
-        let mut row = Row { record: &record, columns: &columns, line, errors: Vec::new() };
+        let mut row = Row { record: &record, columns: &columns, line, errors: Vec::new(), warnings: Vec::new() };
         if record.len() != headers.len() {
             row.error("row", format!("has {} fields, the header {}", record.len(), headers.len()));
         }
@@ -446,6 +501,7 @@ pub fn import_customers(
         }
         good.push(parsed.is_some() && row.errors.is_empty());
         report.errors.extend(row.errors);
+        report.warnings.extend(row.warnings);
         report.rows += 1;
     }
     if report.rows == 0 {
@@ -469,7 +525,7 @@ pub fn import_customers(
                 continue;
             }
             let record = result.map_err(|e| madoguchi_store::StoreError::invalid("file", e.to_string()))?;
-            let mut row = Row { record: &record, columns: &columns, line: 0, errors: Vec::new() };
+            let mut row = Row { record: &record, columns: &columns, line: 0, errors: Vec::new(), warnings: Vec::new() };
             let Some(customer) = parse_row(&mut row, tariffs, today) else { continue };
             let carried = |column: &str| columns.contains_key(column);
             match madoguchi_store::customers::import_row(tx, &customer, &carried, &mut ids, actor, &at)? {

@@ -3,6 +3,7 @@
 //! overdue ones by due date. Overdue: not final, and due before the as-of date.
 
 use madoguchi_domain::money::Yen;
+use madoguchi_domain::postal;
 use madoguchi_domain::request::{FieldKind, RequestType, TYPES, find};
 use madoguchi_domain::tariff::Service;
 use madoguchi_domain::text::caps;
@@ -251,7 +252,10 @@ pub fn create(
         }
     }
     let fields = check_fields(rt, &given)?;
-    let computed = compute(rt, service, &fields, &customer.prefecture, tariffs, now)?;
+    // The 北海道 lead time: the customer's prefecture, else their postal code's (issue 15).
+    let prefecture =
+        postal::customer_prefecture(&customer.prefecture, &customer.postal_code).map_or_else(|| customer.prefecture.clone(), |p| p.name().to_string());
+    let computed = compute(rt, service, &fields, &prefecture, tariffs, now)?;
     let status = rt.machine.initial();
     let due_on = due(rt, status, &computed);
     let body = json!({"service": service.id(), "fields": fields, "computed": computed}).to_string();

@@ -219,3 +219,63 @@ fn columns_the_file_does_not_have_never_change_what_is_stored() {
         .expect("phones");
     assert_eq!(phones, 2, "the second phone is kept");
 }
+
+/// A postal code not in Japan Post's table, or of another prefecture than the row's, is a
+/// warning naming the line and the field; the rows are written all the same (issue 15).
+#[test]
+fn postal_codes_unknown_or_of_another_prefecture_warn_and_the_rows_are_written() {
+    let path = temp_db("postal");
+    let csv = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/postal-mismatches.csv")).expect("fixture");
+    let report = import(&path, &csv, false).expect("imports");
+    assert!(report.written && report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.created, 9);
+    let found: Vec<(u64, &str, &str)> = report.warnings.iter().map(|w| (w.line, w.field.as_str(), w.reason)).collect();
+    assert_eq!(
+        found,
+        [
+            (3, "postal_code", "postal_code_prefecture"),
+            (4, "postal_code", "unknown_postal_code"),
+            (8, "postal_code", "postal_code_prefecture"),
+            (10, "postal_code", "unknown_postal_code"),
+        ]
+    );
+    let messages: Vec<(&str, &str)> = report.warnings.iter().map(|w| (w.message.as_str(), w.message_ja.as_str())).collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                "100-0001 is a postal code of 東京都 (東京都千代田区), not of 大阪府",
+                "郵便番号 100-0001 は東京都千代田区の番号です（この行の都道府県は大阪府）。どちらかの誤りでないかご確認ください。"
+            ),
+            (
+                "000-0000 is not in Japan Post's postal-code table (2026-10-03)",
+                "郵便番号 000-0000 は日本郵便の郵便番号データ（2026-10-03版）にありません。入力の誤りでないかご確認ください。"
+            ),
+            (
+                "498-0000 is a postal code of 愛知県, 三重県 (愛知県弥富市, 三重県桑名郡木曽岬町), not of 沖縄県",
+                "郵便番号 498-0000 は愛知県弥富市・三重県桑名郡木曽岬町の番号です（この行の都道府県は沖縄県）。どちらかの誤りでないかご確認ください。"
+            ),
+            (
+                "999-9999 is not in Japan Post's postal-code table (2026-10-03)",
+                "郵便番号 999-9999 は日本郵便の郵便番号データ（2026-10-03版）にありません。入力の誤りでないかご確認ください。"
+            ),
+        ]
+    );
+    let json = report.to_json();
+    assert_eq!(json["warnings"].as_array().map(Vec::len), Some(4));
+    assert_eq!(json["warnings"][0]["line"], 3);
+    assert_eq!(json["warnings"][0]["field"], "postal_code");
+    assert_eq!(json["warnings"][0]["reason"], "postal_code_prefecture");
+    // The row is stored as given: the warning changes nothing.
+    let store = customers::open(&path, now()).expect("opens");
+    let hits = customers::lookup(&store, "スズキ イチロウ", 5).expect("lookup");
+    assert_eq!(hits["results"][0]["prefecture"], "大阪府");
+
+    // A refused import still lists its warnings, beside the errors, and writes nothing.
+    let path = temp_db("postal-refused");
+    let text = String::from_utf8(csv).expect("utf-8") + "alwater,AW10000010,加藤　七郎,カトウ シチロウ,東京,100-0001,千代田区1,03-1234-0002\n";
+    let report = import(&path, text.as_bytes(), false).expect("a report");
+    assert!(!report.written);
+    assert_eq!(report.errors.iter().map(|e| (e.line, e.field.as_str())).collect::<Vec<_>>(), [(11, "prefecture")]);
+    assert_eq!(report.warnings.len(), 4);
+}

@@ -252,3 +252,50 @@ fn every_type_allows_exactly_its_transitions_through_the_api() {
     let pairs: usize = madoguchi_domain::request::TYPES.iter().map(|t| t.machine.statuses.len().pow(2)).sum();
     assert_eq!(checked, pairs, "every (type, from, to) combination was tried");
 }
+
+/// A customer without a prefecture counts as living where their postal code is (issue 15,
+/// item 4): a Hokkaido code gives the Hokkaido lead time (seed 004 第8条: 6 business days
+/// before instead of 5), for a filed request and for the quote prefilled from the account.
+#[test]
+fn a_hokkaido_postal_code_counts_when_the_prefecture_is_missing() {
+    let (mut store, tariffs) = setup("postal-prefecture");
+    let mut ids = madoguchi_store::new_id;
+    let mut add = |store: &mut Store, number: &str, postal_code: &str| -> String {
+        let account = madoguchi_store::AccountRecord {
+            service: "plus-aqua".into(),
+            customer_number: number.into(),
+            status: "active".into(),
+            plan: Some("basic".into()),
+            servers: Some(1),
+            first_delivery: Some("2025-10-15".into()),
+            last_shipment: Some("2026-10-20".into()),
+            ..Default::default()
+        };
+        let record = madoguchi_store::CustomerRecord {
+            kind: "person".into(),
+            name: "北野　一".into(),
+            name_kana: "キタノ ハジメ".into(),
+            prefecture: String::new(),
+            postal_code: postal_code.into(),
+            address: "1-1".into(),
+            accounts: vec![account],
+            ..Default::default()
+        };
+        store.write(|tx| madoguchi_store::customers::insert_customer(tx, &record, &mut ids, "test", "2026-11-01T09:00:00+09:00")).expect("inserted").0
+    };
+    let hokkaido = add(&mut store, "PA90000001", "0600001");
+    let tokyo = add(&mut store, "PA90000002", "1000001");
+    let unknown = add(&mut store, "PA90000003", "0000000");
+    let given = fields(&[("scheduled_delivery", "2026-11-30"), ("next_delivery", "2027-01-15")]);
+    let cases = [(&hokkaido, "2026-11-19T18:00:00+09:00"), (&tokyo, "2026-11-20T18:00:00+09:00")];
+    for (customer, deadline) in cases {
+        let r = requests::create(&mut store, &tariffs, "pause", customer, &given, "山本", at("2026-11-18T10:00:00+09:00")).expect("filed");
+        assert_eq!(r["computed"]["request_deadline"], deadline);
+    }
+    let prefill = |customer: &str| {
+        madoguchi_api::drafts::quote_request(&store, customer, "plus-aqua", "pause_deadline", &tariffs).expect("prefill")["prefecture"].clone()
+    };
+    assert_eq!(prefill(&hokkaido), "北海道");
+    assert_eq!(prefill(&tokyo), "東京都");
+    assert_eq!(prefill(&unknown), "", "neither given nor known: left as it is");
+}

