@@ -576,7 +576,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 pretty(&report.to_json())?
             } else {
                 let mut lines = vec![format!(
-                    "{}: {} rows ({}): {} created, {} updated, {} unchanged, {} errors{}{}",
+                    "{}: {} rows ({}): {} created, {} updated, {} unchanged, {} errors{}{}{}",
                     file.display(),
                     report.rows,
                     report.encoding,
@@ -585,10 +585,24 @@ fn run(cli: Cli) -> Result<String, Failure> {
                     report.unchanged,
                     report.errors.len(),
                     if report.warnings.is_empty() { String::new() } else { format!(", {} warnings", report.warnings.len()) },
+                    if report.duplicates.is_empty() { String::new() } else { format!(", {} likely duplicates", report.duplicates.len()) },
                     if report.written { "" } else { "; nothing was written" }
                 )];
                 lines.extend(report.errors.iter().map(|e| format!("line {}: {}: {}", e.line, e.field, e.message)));
                 lines.extend(report.warnings.iter().map(|w| format!("line {}: {}: warning: {}", w.line, w.field, w.message)));
+                lines.extend(report.duplicates.iter().map(|d| {
+                    let accounts: Vec<String> = d.other_accounts.iter().map(|(service, number)| format!("{service} {number}")).collect();
+                    format!(
+                        "line {}: {} {}: likely the same person as {} ({}; customer {}): {} (madoguchi customer merge)",
+                        d.line,
+                        d.service,
+                        d.customer_number,
+                        d.other_name,
+                        accounts.join(", "),
+                        d.other_id,
+                        d.reason_ja
+                    )
+                }));
                 lines.join("\n")
             };
             if report.written { Ok(text) } else { Err(Failure::Request(text)) }

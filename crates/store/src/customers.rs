@@ -286,7 +286,8 @@ fn replace_contacts(
 /// Applies one imported row (a customer with exactly one account): creates it, updates the
 /// fields that differ, or leaves it as it is. Importing the same row twice changes nothing.
 /// `carried(column)` says whether the file has that column: a column the file does not have
-/// never changes what is stored (points, the member flag, a second phone…).
+/// never changes what is stored (points, the member flag, a second phone…). Returns what it
+/// did and the customer's id.
 pub fn import_row(
     tx: &Transaction,
     record: &CustomerRecord,
@@ -294,7 +295,7 @@ pub fn import_row(
     ids: &mut dyn FnMut() -> String,
     actor: &str,
     now: &str,
-) -> Result<ImportOutcome> {
+) -> Result<(ImportOutcome, String)> {
     let Some(account) = record.accounts.first() else {
         return Err(crate::StoreError::invalid("accounts", "an imported row has one account"));
     };
@@ -305,8 +306,8 @@ pub fn import_row(
         .query_row(params![account.service, account.customer_number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((account_id, customer_id, rowid)) = existing else {
-        insert_customer(tx, record, ids, actor, now)?;
-        return Ok(ImportOutcome::Created);
+        let (id, _) = insert_customer(tx, record, ids, actor, now)?;
+        return Ok((ImportOutcome::Created, id));
     };
     let customer: Vec<_> = customer_fields(record).into_iter().filter(|(column, _)| carried(column)).collect();
     let account: Vec<_> = account_fields(account).into_iter().filter(|(column, _)| carried(column)).collect();
@@ -314,10 +315,10 @@ pub fn import_row(
     changed += update_changed(tx, "accounts", &account_id, &account, actor, now)?;
     changed += replace_contacts(tx, &customer_id, record, carried, ids, actor, now)?;
     if changed == 0 {
-        return Ok(ImportOutcome::Unchanged);
+        return Ok((ImportOutcome::Unchanged, customer_id));
     }
     index_name(tx, rowid, &record.name, &record.name_kana)?;
-    Ok(ImportOutcome::Updated(changed))
+    Ok((ImportOutcome::Updated(changed), customer_id))
 }
 
 /// Adds a call note (its body checked for length and card numbers: a `FreeText`; the API

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod customers;
 pub mod documents;
 mod lookup;
+pub mod merge;
 pub mod requests;
 pub mod sync;
 pub mod synth;
