@@ -364,7 +364,7 @@ pub fn delete_customer(tx: &Transaction, id: &str, actor: &str, now: &str) -> Re
     let Some(name) = name else {
         return Err(crate::StoreError::NotFound(format!("customer {id} not found")));
     };
-    crate::sync::remove(tx, &crate::sync::TABLES[0], id)?;
+    crate::sync::remove(tx, crate::sync::customers_table(), id)?;
     audit::append(tx, now, actor, "customers", id, "delete", None, Some(&name), None)?;
     Ok(())
 }

@@ -29,12 +29,13 @@ const BULK_CACHE_KIB: i64 = -262_144;
 type Step = fn(&Transaction) -> Result<()>;
 
 /// Forward-only migrations, applied in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: [(&str, &str, Option<Step>); 5] = [
+const MIGRATIONS: [(&str, &str, Option<Step>); 6] = [
     ("0001_initial", include_str!("migrations/0001_initial.sql"), None),
     ("0002_sync", include_str!("migrations/0002_sync.sql"), None),
     ("0003_audit_chain", include_str!("migrations/0003_audit_chain.sql"), Some(audit::chain_existing)),
     ("0004_trust", include_str!("migrations/0004_trust.sql"), None),
     ("0005_variant_keys", include_str!("migrations/0005_variant_keys.sql"), Some(customers::reindex_names)),
+    ("0006_customer_merges", include_str!("migrations/0006_customer_merges.sql"), None),
 ];
 
 /// How long a backup waits for a moment when the database is not being written, in steps of

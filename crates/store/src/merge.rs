@@ -3,9 +3,9 @@
 //! customers into one.
 
 use madoguchi_domain::duplicates::{Identity, Likeness, likely_same};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use crate::Result;
+use crate::{Result, StoreError, audit};
 
 /// How many customers sharing a contact are compared at most: a number shared by hundreds
 /// (an office switchboard) is not one person's.
@@ -83,5 +83,126 @@ impl crate::Store {
     /// The customers likely the same person as `id` (see `likely_duplicates`).
     pub fn likely_duplicates(&self, id: &str) -> Result<Vec<DuplicateView>> {
         likely_duplicates(&self.conn, id)
+    }
+}
+
+/// What a merge moved from the other customer to the kept one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergeReport {
+    pub keep: String,
+    pub other: String,
+    /// The other customer's name (it is gone after the merge).
+    pub other_name: String,
+    pub accounts: u64,
+    /// Orders of the moved accounts (they move with them).
+    pub orders: u64,
+    pub documents: u64,
+    pub requests: u64,
+    /// History entries of the moved requests (they move with them).
+    pub request_history: u64,
+    pub call_notes: u64,
+    pub phones_moved: u64,
+    /// Phones the kept customer already had (the same digits): deleted.
+    pub phones_dropped: u64,
+    pub emails_moved: u64,
+    /// Emails the kept customer already had (the same key): deleted.
+    pub emails_dropped: u64,
+}
+
+fn exists(tx: &Transaction, id: &str) -> Result<Option<String>> {
+    Ok(tx.query_row("SELECT name FROM customers WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+}
+
+/// Moves the rows of `table` whose `customer_id` is `other` to `keep`, each audited as an
+/// update of `customer_id`; returns how many moved.
+fn move_rows(tx: &Transaction, table: &str, keep: &str, other: &str, ids: &[String], actor: &str, now: &str) -> Result<u64> {
+    for id in ids {
+        tx.execute(&format!("UPDATE {table} SET customer_id = ?1, updated_at = ?2 WHERE id = ?3"), params![keep, now, id])?;
+        audit::append(tx, now, actor, table, id, "update", Some("customer_id"), Some(other), Some(keep))?;
+    }
+    Ok(ids.len() as u64)
+}
+
+fn ids_of(tx: &Transaction, sql: &str, key: &str) -> Result<Vec<String>> {
+    let mut stmt = tx.prepare(sql)?;
+    let rows = stmt.query_map([key], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// 名寄せ: merges customer `other` into `keep`, in the caller's transaction. The other's
+/// accounts (with their orders), documents (an issued document keeps its snapshot: only the
+/// customer reference moves), requests (with their history) and call notes move to the kept
+/// customer; its phones and emails move unless the kept customer has the same one already (by
+/// digits, by key), when they are deleted; then the other customer is deleted. The merge is
+/// recorded in `customer_merges` first (synced), so a change to the other customer made on
+/// another installation meanwhile follows it to the kept one when it arrives (`sync`). Every
+/// row moved or deleted is audited. Refused, naming the field, for one customer twice or an
+/// unknown id; nothing is written then.
+pub fn merge_customers(tx: &Transaction, keep: &str, other: &str, actor: &str, now: &str) -> Result<MergeReport> {
+    if keep == other {
+        return Err(StoreError::invalid("other", "is the customer to keep: a customer is not merged with itself"));
+    }
+    if exists(tx, keep)?.is_none() {
+        return Err(StoreError::invalid("keep", format!("no customer {keep}")));
+    }
+    let Some(other_name) = exists(tx, other)? else {
+        return Err(StoreError::invalid("other", format!("no customer {other}")));
+    };
+    let mut report = MergeReport { keep: keep.into(), other: other.into(), other_name: other_name.clone(), ..MergeReport::default() };
+    tx.execute(
+        "INSERT INTO customer_merges (id, keep_id, merged_at, updated_at) VALUES (?1, ?2, ?3, ?3)
+         ON CONFLICT (id) DO UPDATE SET keep_id = excluded.keep_id, merged_at = excluded.merged_at, updated_at = excluded.updated_at",
+        params![other, keep, now],
+    )?;
+    audit::append(tx, now, actor, "customer_merges", other, "insert", None, None, Some(keep))?;
+
+    let accounts = ids_of(tx, "SELECT id FROM accounts WHERE customer_id = ?1 ORDER BY id", other)?;
+    for account in &accounts {
+        report.orders += tx.query_row("SELECT count(*) FROM orders WHERE account_id = ?1", [account], |r| r.get::<_, i64>(0))? as u64;
+    }
+    report.accounts = move_rows(tx, "accounts", keep, other, &accounts, actor, now)?;
+    let documents = ids_of(tx, "SELECT id FROM documents WHERE customer_id = ?1 ORDER BY id", other)?;
+    report.documents = move_rows(tx, "documents", keep, other, &documents, actor, now)?;
+    let requests = ids_of(tx, "SELECT id FROM requests WHERE customer_id = ?1 ORDER BY id", other)?;
+    for request in &requests {
+        report.request_history += tx.query_row("SELECT count(*) FROM request_history WHERE request_id = ?1", [request], |r| r.get::<_, i64>(0))? as u64;
+    }
+    report.requests = move_rows(tx, "requests", keep, other, &requests, actor, now)?;
+    let notes = ids_of(tx, "SELECT id FROM call_notes WHERE customer_id = ?1 ORDER BY id", other)?;
+    report.call_notes = move_rows(tx, "call_notes", keep, other, &notes, actor, now)?;
+
+    for (table, key, moved, dropped) in [
+        ("customer_phones", "digits", &mut report.phones_moved, &mut report.phones_dropped),
+        ("customer_emails", "address_key", &mut report.emails_moved, &mut report.emails_dropped),
+    ] {
+        let shown = if table == "customer_phones" { "number" } else { "address" };
+        let mut stmt = tx.prepare(&format!(
+            "SELECT o.id, o.{shown}, EXISTS (SELECT 1 FROM {table} k WHERE k.customer_id = ?2 AND k.{key} = o.{key}) FROM {table} o WHERE o.customer_id = ?1 ORDER BY o.rowid"
+        ))?;
+        let rows: Vec<(String, String, bool)> = stmt.query_map([other, keep], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        let mut seen_here: Vec<String> = Vec::new();
+        for (id, shown_value, kept_has) in rows {
+            let key_value: String = tx.query_row(&format!("SELECT {key} FROM {table} WHERE id = ?1"), [&id], |r| r.get(0))?;
+            if kept_has || seen_here.contains(&key_value) {
+                tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [&id])?;
+                audit::append(tx, now, actor, table, &id, "delete", None, Some(&shown_value), None)?;
+                *dropped += 1;
+            } else {
+                move_rows(tx, table, keep, other, std::slice::from_ref(&id), actor, now)?;
+                seen_here.push(key_value);
+                *moved += 1;
+            }
+        }
+    }
+
+    crate::sync::remove(tx, crate::sync::customers_table(), other)?;
+    audit::append(tx, now, actor, "customers", other, "delete", Some("merged_into"), Some(&other_name), Some(keep))?;
+    Ok(report)
+}
+
+impl crate::Store {
+    /// Merges customer `other` into `keep` in one transaction (see `merge_customers`).
+    pub fn merge_customers(&mut self, keep: &str, other: &str, actor: &str, now: &str) -> Result<MergeReport> {
+        self.write(|tx| merge_customers(tx, keep, other, actor, now))
     }
 }
