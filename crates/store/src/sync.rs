@@ -599,13 +599,9 @@ fn merge_target(tx: &Transaction, id: &str) -> Result<Target> {
     for _ in 0..MAX_MERGE_CHAIN {
         let next: Option<String> = tx.prepare_cached("SELECT keep_id FROM customer_merges WHERE id = ?1")?.query_row([&current], |r| r.get(0)).optional()?;
         let Some(next) = next else {
-            return Ok(if current == id {
-                Target::None
-            } else if tombstoned(tx, customers, &current)? {
-                Target::None
-            } else {
-                Target::Waiting(current)
-            });
+            // Not merged; or merged into a customer deleted since; or into one not here yet.
+            let gone = current == id || tombstoned(tx, customers, &current)?;
+            return Ok(if gone { Target::None } else { Target::Waiting(current) });
         };
         if seen.contains(&next) {
             return Ok(Target::None);
