@@ -175,5 +175,32 @@ function drawOutcome(box, s, labels) {
         ),
       );
     }
+    // 名寄せ: rows likely the same person as another customer; nothing was merged (顧客 → 名寄せ merges).
+    if (Array.isArray(r.duplicates) && r.duplicates.length) {
+      box.append(
+        h('p', {}, `同一人物の可能性がある顧客: ${r.duplicates.length}組（統合はしていません。顧客画面の「名寄せ」で統合できます）`),
+        h(
+          'table',
+          { class: 'grid import-duplicates' },
+          h('thead', {}, h('tr', {}, h('th', {}, '行'), h('th', {}, 'お客様番号'), h('th', {}, '既存の顧客'), h('th', {}, '一致'))),
+          h(
+            'tbody',
+            {},
+            r.duplicates
+              .slice(0, 100)
+              .map((d) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', { class: 'num' }, d.line),
+                  h('td', {}, d.customer_number),
+                  h('td', {}, d.other.name, ' ', h('span', { class: 'muted' }, (d.other.accounts || []).map((a) => a.customer_number).join('・'))),
+                  h('td', {}, d.reason_ja),
+                ),
+              ),
+          ),
+        ),
+      );
+    }
   }
 }

@@ -246,6 +246,60 @@ pub fn delete(store: &mut Store, id: &str, actor: &str, now: Moment) -> Result<(
     Ok(store.write(|tx| madoguchi_store::customers::delete_customer(tx, id, actor, &at))?)
 }
 
+/// 名寄せ: the customers likely the same person as `id` (a shared phone or email and the same
+/// kana or birth date, `duplicates::likely_same`): `[{id, name, name_kana, accounts:
+/// [{service, customer_number}], reasons, reason_ja}]`. An unknown id is not found.
+pub fn duplicates(store: &Store, id: &str) -> Result<Value, ApiError> {
+    if store.customer(id)?.is_none() {
+        return Err(ApiError::NotFound(format!("customer {id} not found")));
+    }
+    let found = store.likely_duplicates(id)?;
+    Ok(Value::Array(
+        found
+            .iter()
+            .map(|d| {
+                json!({
+                    "id": d.id,
+                    "name": d.name,
+                    "name_kana": d.name_kana,
+                    "accounts": d.accounts.iter().map(|(s, n)| json!({"service": s, "customer_number": n})).collect::<Vec<_>>(),
+                    "reasons": d.likeness.codes(),
+                    "reason_ja": d.likeness.reason_ja(),
+                })
+            })
+            .collect(),
+    ))
+}
+
+/// 名寄せ: merges customer `other` into `keep` in one transaction, every move audited (see
+/// `store::merge::merge_customers`); returns what moved: `{keep, other, other_name, accounts,
+/// orders, documents, requests, request_history, call_notes, phones: {moved, dropped},
+/// emails: {moved, dropped}}`. Refused on `other` for one customer twice, on `keep` or
+/// `other` for an unknown id; nothing is written then.
+pub fn merge(store: &mut Store, keep: &str, other: &str, actor: &str, now: Moment) -> Result<Value, ApiError> {
+    let (keep, other) = (keep.trim(), other.trim());
+    for (field, id) in [("keep", keep), ("other", other)] {
+        if id.is_empty() {
+            return Err(ApiError::invalid(field, "give a customer id"));
+        }
+    }
+    let at = stamp(now);
+    let r = store.merge_customers(keep, other, actor, &at)?;
+    Ok(json!({
+        "keep": r.keep,
+        "other": r.other,
+        "other_name": r.other_name,
+        "accounts": r.accounts,
+        "orders": r.orders,
+        "documents": r.documents,
+        "requests": r.requests,
+        "request_history": r.request_history,
+        "call_notes": r.call_notes,
+        "phones": {"moved": r.phones_moved, "dropped": r.phones_dropped},
+        "emails": {"moved": r.emails_moved, "dropped": r.emails_dropped},
+    }))
+}
+
 /// The addresses of a postal code by Japan Post's table (`madoguchi postal`, the app's
 /// `postal_addresses`): `{postal_code, addresses: [{prefecture, city, town, note, office}],
 /// table: {package, data_date}}`; an unknown code has no addresses (not an error). A text

@@ -4,9 +4,11 @@
 //! the good ones). Every cell is a `FreeText` first (capped, no card number). Importing the
 //! same file again changes nothing. A postal code Japan Post's table does not have, or has
 //! in another prefecture than the row's, is a warning naming the row: the row is written.
+//! Each written row's customer is compared with the others (名寄せ, `duplicates::likely_same`):
+//! the likely duplicates are listed in the report, never merged.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use madoguchi_domain::money::Yen;
@@ -96,6 +98,43 @@ pub struct RowWarning {
     pub message_ja: String,
 }
 
+/// A written row whose customer is likely the same person as another customer (名寄せ): the
+/// row's line and account, the other customer, and why. Nothing is merged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LikelyDuplicate {
+    pub line: u64,
+    pub service: String,
+    pub customer_number: String,
+    /// The row's customer.
+    pub customer_id: String,
+    pub other_id: String,
+    pub other_name: String,
+    /// The other customer's accounts as (service, customer number).
+    pub other_accounts: Vec<(String, String)>,
+    /// `phone`/`email` then `name_kana`/`birth_date`.
+    pub reasons: Vec<&'static str>,
+    /// 「電話番号＋フリガナ」.
+    pub reason_ja: String,
+}
+
+impl LikelyDuplicate {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "line": self.line,
+            "service": self.service,
+            "customer_number": self.customer_number,
+            "customer_id": self.customer_id,
+            "other": {
+                "id": self.other_id,
+                "name": self.other_name,
+                "accounts": self.other_accounts.iter().map(|(s, n)| json!({"service": s, "customer_number": n})).collect::<Vec<_>>(),
+            },
+            "reasons": self.reasons,
+            "reason_ja": self.reason_ja,
+        })
+    }
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Default)]
 pub struct ImportReport {
@@ -107,6 +146,8 @@ pub struct ImportReport {
     pub errors: Vec<RowError>,
     /// Rows whose postal code is not Japan Post's or not of their prefecture (written all the same).
     pub warnings: Vec<RowWarning>,
+    /// Written rows likely the same person as another customer, each pair once.
+    pub duplicates: Vec<LikelyDuplicate>,
     /// False when bad rows stopped the import and nothing was written.
     pub written: bool,
 }
@@ -127,6 +168,7 @@ impl ImportReport {
                 .iter()
                 .map(|w| json!({"line": w.line, "field": w.field, "reason": w.reason, "message": w.message, "message_ja": w.message_ja}))
                 .collect::<Vec<_>>(),
+            "duplicates": self.duplicates.iter().map(LikelyDuplicate::to_json).collect::<Vec<_>>(),
         })
     }
 }
@@ -482,6 +524,7 @@ pub fn import_customers(
     let columns = header_map(&headers)?;
     let mut seen: HashMap<(String, String), u64> = HashMap::new();
     let mut good: Vec<bool> = Vec::new();
+    let mut row_lines: Vec<u64> = Vec::new();
     let mut lines = LineCounter::default();
     for result in reader.records() {
         let record = result.map_err(|e| ApiError::invalid("file", format!("not valid CSV ({e})")))?;
@@ -500,6 +543,7 @@ pub fn import_customers(
             }
         }
         good.push(parsed.is_some() && row.errors.is_empty());
+        row_lines.push(line);
         report.errors.extend(row.errors);
         report.warnings.extend(row.warnings);
         report.rows += 1;
@@ -513,9 +557,10 @@ pub fn import_customers(
 
     // Pass 2: write the good rows in one transaction.
     let at = stamp(now);
-    let (created, updated, unchanged) = store.bulk_write(|tx| {
+    let (created, updated, unchanged, duplicates) = store.bulk_write(|tx| {
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-        let mut counts = (0u64, 0u64, 0u64);
+        let mut counts = (0u64, 0u64, 0u64, Vec::new());
+        let mut pairs: HashSet<(String, String)> = HashSet::new();
         let mut ids = madoguchi_store::new_id;
         for (index, result) in reader.records().enumerate() {
             if index % 10_000 == 0 && !progress(index as u64) {
@@ -528,14 +573,34 @@ pub fn import_customers(
             let mut row = Row { record: &record, columns: &columns, line: 0, errors: Vec::new(), warnings: Vec::new() };
             let Some(customer) = parse_row(&mut row, tariffs, today) else { continue };
             let carried = |column: &str| columns.contains_key(column);
-            match madoguchi_store::customers::import_row(tx, &customer, &carried, &mut ids, actor, &at)? {
+            let (outcome, customer_id) = madoguchi_store::customers::import_row(tx, &customer, &carried, &mut ids, actor, &at)?;
+            match outcome {
                 ImportOutcome::Created => counts.0 += 1,
                 ImportOutcome::Updated(_) => counts.1 += 1,
                 ImportOutcome::Unchanged => counts.2 += 1,
             }
+            let Some(account) = customer.accounts.first() else { continue };
+            for other in madoguchi_store::merge::likely_duplicates(tx, &customer_id)? {
+                let pair = if customer_id < other.id { (customer_id.clone(), other.id.clone()) } else { (other.id.clone(), customer_id.clone()) };
+                if !pairs.insert(pair) {
+                    continue;
+                }
+                counts.3.push(LikelyDuplicate {
+                    line: row_lines.get(index).copied().unwrap_or_default(),
+                    service: account.service.clone(),
+                    customer_number: account.customer_number.clone(),
+                    customer_id: customer_id.clone(),
+                    reasons: other.likeness.codes(),
+                    reason_ja: other.likeness.reason_ja(),
+                    other_id: other.id,
+                    other_name: other.name,
+                    other_accounts: other.accounts,
+                });
+            }
         }
         Ok(counts)
     })?;
+    report.duplicates = duplicates;
     progress(report.rows);
     report.created = created;
     report.updated = updated;

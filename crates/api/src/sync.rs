@@ -447,6 +447,9 @@ fn check_generated(table: &Table, column: &str, value: &Value) -> Option<Result<
     if table.parents.iter().any(|(c, _)| *c == column) {
         return shaped(value.is_null() || value.as_str().is_some_and(uuid_shaped), "a row id (a UUID) or null");
     }
+    if (table.name, column) == ("customer_merges", "keep_id") {
+        return shaped(value.as_str().is_some_and(uuid_shaped), "a row id (a UUID)");
+    }
     if column == "pdf_sha256" {
         return shaped(value.as_str().is_some_and(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())), "a SHA-256 (64 hex digits)");
     }
@@ -526,6 +529,8 @@ fn check_columns(table: &Table, id: &str, data: &Map<String, Value>) -> Result<(
             ("customer_phones", "number") => text::valid_phone(text).is_some(),
             ("customer_emails", "address") => text::valid_email(text),
             ("accounts", "service") => Service::from_id(text).is_some(),
+            ("customer_merges", "keep_id") => text != id,
+            ("customer_merges", "merged_at") => chrono::DateTime::parse_from_rfc3339(text).is_ok(),
             ("issuers", "postal_code") => text::postal_digits(text).is_some(),
             ("issuers", "fax") => blank || text::valid_phone(text).is_some(),
             ("issuers", "registration_number") => blank || RegistrationNumber::of(text) != RegistrationNumber::Malformed,

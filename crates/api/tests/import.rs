@@ -279,3 +279,64 @@ fn postal_codes_unknown_or_of_another_prefecture_warn_and_the_rows_are_written()
     assert_eq!(report.errors.iter().map(|e| (e.line, e.field.as_str())).collect::<Vec<_>>(), [(11, "prefecture")]);
     assert_eq!(report.warnings.len(), 4);
 }
+
+/// 名寄せ: rows likely the same person as another customer (a shared phone or email and the
+/// same kana or birth date), in the file or already stored, across services, are listed with
+/// why, each pair once; near-misses are not; nothing is merged.
+#[test]
+fn likely_duplicates_are_listed_with_why_and_near_misses_are_not() {
+    let path = temp_db("duplicates");
+    let header = "service,customer_number,name,name_kana,birth_date,prefecture,postal_code,address,phone1,email";
+    let first = format!("{header}\nalwater,AW00000001,山田　花子,ヤマダ ハナコ,1980-04-01,東京都,100-0001,千代田区千代田1-1,03-1111-0001,hanako@example.jp\n");
+    let report = import(&path, first.as_bytes(), false).expect("imports");
+    assert!(report.duplicates.is_empty());
+    let csv = format!(
+        "{header}\n{}\n{}\n{}\n{}\n{}\n{}\n",
+        // line 2: the same phone in another format, the kana in half width: phone + kana
+        "kaunet,KN00000001,山田　花子,ﾔﾏﾀﾞ ﾊﾅｺ,,東京都,100-0001,千代田区千代田1-1,0311110001,",
+        // line 3: the email in capitals, the same birth date, a married name: email + birth date
+        "plus-aqua,PA00000001,鈴木　花子,スズキ ハナコ,1980/4/1,東京都,100-0001,千代田区千代田2-2,090-2222-0002,HANAKO@example.jp",
+        // line 4: same phone, another person of the household: not listed
+        "allwatch,AL00000001,山田　太郎,ヤマダ タロウ,1978-01-01,東京都,100-0001,千代田区千代田1-1,03-1111-0001,",
+        // line 5: a namesake born the same day, no shared contact: not listed
+        "amano-shop,AS00000001,山田　花子,ヤマダ ハナコ,1980-04-01,東京都,100-0001,千代田区千代田9-9,06-1111-0001,other@example.jp",
+        // line 6: same phone, a kana one sound off and another birth date: not listed
+        "alwater,AW00000002,山田　花江,ヤマダ ハナエ,1980-04-02,東京都,100-0001,千代田区千代田1-1,03-1111-0001,",
+        // line 7: the same person again in one file (another alwater account): phone + kana + birth date
+        "alwater,AW00000003,山田　花子,やまだ はなこ,1980-04-01,東京都,100-0001,千代田区千代田1-1,03-1111-0001,",
+    );
+    let report = import(&path, csv.as_bytes(), false).expect("imports");
+    assert!(report.written);
+    assert_eq!(report.created, 6, "nothing is merged: every row is its own customer");
+    let listed: Vec<(u64, &str, &str, Vec<&str>)> =
+        report.duplicates.iter().map(|d| (d.line, d.customer_number.as_str(), d.other_name.as_str(), d.reasons.clone())).collect();
+    let hanako = report.duplicates[0].other_id.clone();
+    assert_eq!(
+        listed,
+        [
+            (2, "KN00000001", "山田　花子", vec!["phone", "name_kana"]),
+            (3, "PA00000001", "山田　花子", vec!["email", "birth_date"]),
+            (7, "AW00000003", "山田　花子", vec!["phone", "name_kana"]),
+            (7, "AW00000003", "山田　花子", vec!["phone", "name_kana", "birth_date"]),
+        ]
+    );
+    assert!(report.duplicates.iter().take(2).all(|d| d.other_id == hanako), "the stored customer of the first file");
+    assert_eq!(report.duplicates[0].other_accounts, [("alwater".to_string(), "AW00000001".to_string())]);
+    assert_eq!(report.duplicates[1].reason_ja, "メール＋生年月日");
+    let json = report.to_json();
+    assert_eq!(json["duplicates"][0]["other"]["accounts"][0]["customer_number"], "AW00000001");
+    assert_eq!(json["duplicates"][0]["reason_ja"], "電話番号＋フリガナ");
+
+    // Importing the file again writes nothing new and lists each pair once.
+    let again = import(&path, csv.as_bytes(), false).expect("imports");
+    assert_eq!((again.created, again.unchanged), (0, 6));
+    let mut pairs: Vec<(String, String)> = again
+        .duplicates
+        .iter()
+        .map(|d| if d.customer_id < d.other_id { (d.customer_id.clone(), d.other_id.clone()) } else { (d.other_id.clone(), d.customer_id.clone()) })
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    assert_eq!(pairs.len(), again.duplicates.len());
+    assert_eq!(again.duplicates.len(), 4);
+}

@@ -285,6 +285,19 @@ enum CustomerCommand {
     },
     /// Delete a customer with accounts, orders, requests and notes (issued documents stay, by their number).
     Delete { id: String },
+    /// 名寄せ: move OTHER's accounts, orders, documents, requests, notes, phones and emails to KEEP, then delete OTHER.
+    Merge {
+        keep: String,
+        other: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 名寄せ: the customers likely the same person as this one (a shared phone or email and the same kana or birth date).
+    Duplicates {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -559,6 +572,56 @@ fn run(cli: Cli) -> Result<String, Failure> {
             customers::delete(&mut store, &id, &agent, now)?;
             Ok(format!("customer {id} deleted"))
         }
+        Command::Customer { command: Some(CustomerCommand::Merge { keep, other, json }), .. } => {
+            let mut store = customers::open(&db()?, now)?;
+            let moved = customers::merge(&mut store, &keep, &other, &agent, now)?;
+            if json {
+                return pretty(&moved);
+            }
+            let n = |key: &str| moved[key].as_u64().unwrap_or(0);
+            let pair = |key: &str| (moved[key]["moved"].as_u64().unwrap_or(0), moved[key]["dropped"].as_u64().unwrap_or(0));
+            let ((phones, phones_dropped), (emails, emails_dropped)) = (pair("phones"), pair("emails"));
+            Ok([
+                format!("customer {other} ({}) merged into {keep} and deleted; moved:", moved["other_name"].as_str().unwrap_or_default()),
+                format!("  accounts: {} (orders: {})", n("accounts"), n("orders")),
+                format!("  documents: {}", n("documents")),
+                format!("  requests: {} (history: {})", n("requests"), n("request_history")),
+                format!("  call notes: {}", n("call_notes")),
+                format!("  phones: {phones} ({phones_dropped} already held, deleted)"),
+                format!("  emails: {emails} ({emails_dropped} already held, deleted)"),
+            ]
+            .join("\n"))
+        }
+        Command::Customer { command: Some(CustomerCommand::Duplicates { id, json }), .. } => {
+            let store = customers::open(&db()?, now)?;
+            let found = customers::duplicates(&store, &id)?;
+            if json {
+                return pretty(&found);
+            }
+            let rows = found.as_array().cloned().unwrap_or_default();
+            if rows.is_empty() {
+                return Ok(format!("customer {id}: no likely duplicates"));
+            }
+            Ok(rows
+                .iter()
+                .map(|d| {
+                    let accounts: Vec<String> = d["accounts"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|a| format!("{} {}", a["service"].as_str().unwrap_or_default(), a["customer_number"].as_str().unwrap_or_default()))
+                        .collect();
+                    format!(
+                        "{} {} ({}): {}",
+                        d["id"].as_str().unwrap_or_default(),
+                        d["name"].as_str().unwrap_or_default(),
+                        accounts.join(", "),
+                        d["reason_ja"].as_str().unwrap_or_default()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"))
+        }
         Command::Customer { id: None, .. } => Err(Failure::Request("customer: give a customer ID".into())),
         Command::Import { command: Some(ImportCommand::Customers { file, skip_bad, encoding, json }), .. } => {
             let bytes = std::fs::read(&file).map_err(|e| Failure::Request(format!("file: {}: {e}", file.display())))?;
@@ -576,7 +639,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 pretty(&report.to_json())?
             } else {
                 let mut lines = vec![format!(
-                    "{}: {} rows ({}): {} created, {} updated, {} unchanged, {} errors{}{}",
+                    "{}: {} rows ({}): {} created, {} updated, {} unchanged, {} errors{}{}{}",
                     file.display(),
                     report.rows,
                     report.encoding,
@@ -585,10 +648,24 @@ fn run(cli: Cli) -> Result<String, Failure> {
                     report.unchanged,
                     report.errors.len(),
                     if report.warnings.is_empty() { String::new() } else { format!(", {} warnings", report.warnings.len()) },
+                    if report.duplicates.is_empty() { String::new() } else { format!(", {} likely duplicates", report.duplicates.len()) },
                     if report.written { "" } else { "; nothing was written" }
                 )];
                 lines.extend(report.errors.iter().map(|e| format!("line {}: {}: {}", e.line, e.field, e.message)));
                 lines.extend(report.warnings.iter().map(|w| format!("line {}: {}: warning: {}", w.line, w.field, w.message)));
+                lines.extend(report.duplicates.iter().map(|d| {
+                    let accounts: Vec<String> = d.other_accounts.iter().map(|(service, number)| format!("{service} {number}")).collect();
+                    format!(
+                        "line {}: {} {}: likely the same person as {} ({}; customer {}): {} (madoguchi customer merge)",
+                        d.line,
+                        d.service,
+                        d.customer_number,
+                        d.other_name,
+                        accounts.join(", "),
+                        d.other_id,
+                        d.reason_ja
+                    )
+                }));
                 lines.join("\n")
             };
             if report.written { Ok(text) } else { Err(Failure::Request(text)) }

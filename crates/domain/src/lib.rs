@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod document;
+pub mod duplicates;
 pub mod money;
 pub mod postal;
 mod postal_source;

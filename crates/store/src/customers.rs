@@ -326,7 +326,8 @@ fn replace_contacts(
 /// Applies one imported row (a customer with exactly one account): creates it, updates the
 /// fields that differ, or leaves it as it is. Importing the same row twice changes nothing.
 /// `carried(column)` says whether the file has that column: a column the file does not have
-/// never changes what is stored (points, the member flag, a second phone…).
+/// never changes what is stored (points, the member flag, a second phone…). Returns what it
+/// did and the customer's id.
 pub fn import_row(
     tx: &Transaction,
     record: &CustomerRecord,
@@ -334,7 +335,7 @@ pub fn import_row(
     ids: &mut dyn FnMut() -> String,
     actor: &str,
     now: &str,
-) -> Result<ImportOutcome> {
+) -> Result<(ImportOutcome, String)> {
     let Some(account) = record.accounts.first() else {
         return Err(crate::StoreError::invalid("accounts", "an imported row has one account"));
     };
@@ -345,8 +346,8 @@ pub fn import_row(
         .query_row(params![account.service, account.customer_number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((account_id, customer_id, rowid)) = existing else {
-        insert_customer(tx, record, ids, actor, now)?;
-        return Ok(ImportOutcome::Created);
+        let (id, _) = insert_customer(tx, record, ids, actor, now)?;
+        return Ok((ImportOutcome::Created, id));
     };
     let customer: Vec<_> = customer_fields(record).into_iter().filter(|(column, _)| carried(column)).collect();
     let account: Vec<_> = account_fields(account).into_iter().filter(|(column, _)| carried(column)).collect();
@@ -354,10 +355,10 @@ pub fn import_row(
     changed += update_changed(tx, "accounts", &account_id, &account, actor, now)?;
     changed += replace_contacts(tx, &customer_id, record, carried, ids, actor, now)?;
     if changed == 0 {
-        return Ok(ImportOutcome::Unchanged);
+        return Ok((ImportOutcome::Unchanged, customer_id));
     }
     reindex_customer(tx, rowid)?;
-    Ok(ImportOutcome::Updated(changed))
+    Ok((ImportOutcome::Updated(changed), customer_id))
 }
 
 /// Adds a call note (its body checked for length and card numbers: a `FreeText`; the API
@@ -402,7 +403,7 @@ pub fn delete_customer(tx: &Transaction, id: &str, actor: &str, now: &str) -> Re
     let Some(name) = name else {
         return Err(crate::StoreError::NotFound(format!("customer {id} not found")));
     };
-    crate::sync::remove(tx, &crate::sync::TABLES[0], id)?;
+    crate::sync::remove(tx, crate::sync::customers_table(), id)?;
     audit::append(tx, now, actor, "customers", id, "delete", None, Some(&name), None)?;
     Ok(())
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod customers;
 pub mod documents;
 mod lookup;
+pub mod merge;
 pub mod requests;
 pub mod sync;
 pub mod synth;
@@ -28,7 +29,7 @@ const BULK_CACHE_KIB: i64 = -262_144;
 type Step = fn(&Transaction) -> Result<()>;
 
 /// Forward-only migrations, applied in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: [(&str, &str, Option<Step>); 6] = [
+const MIGRATIONS: [(&str, &str, Option<Step>); 7] = [
     ("0001_initial", include_str!("migrations/0001_initial.sql"), None),
     ("0002_sync", include_str!("migrations/0002_sync.sql"), None),
     ("0003_audit_chain", include_str!("migrations/0003_audit_chain.sql"), Some(audit::chain_existing)),
@@ -36,6 +37,7 @@ const MIGRATIONS: [(&str, &str, Option<Step>); 6] = [
     // 0005's re-index of the names is done by 0006's step, which writes every search row again.
     ("0005_variant_keys", include_str!("migrations/0005_variant_keys.sql"), None),
     ("0006_partial_search", include_str!("migrations/0006_partial_search.sql"), Some(customers::reindex_customers)),
+    ("0007_customer_merges", include_str!("migrations/0007_customer_merges.sql"), None),
 ];
 
 /// How long a backup waits for a moment when the database is not being written, in steps of

@@ -38,7 +38,10 @@ pub struct Table {
 /// The synced tables, parents before children. Not synced: the installation's own rows
 /// (installation, settings, document counters), the audit log (each installation records what
 /// happened on it, imports included) and the search index (derived from customers).
-pub const TABLES: [Table; 11] = [
+pub const TABLES: [Table; 12] = [
+    // First, so that a merge is settled before the delete of the customer merged away
+    // (migration 0007): its rows then move to the kept customer instead of going with it.
+    Table { name: "customer_merges", key: "id", columns: &["keep_id", "merged_at", "updated_at"], blobs: &[], parents: &[], keeps_orphans: false },
     Table {
         name: "customers",
         key: "id",
@@ -149,6 +152,11 @@ pub const TABLES: [Table; 11] = [
         keeps_orphans: false,
     },
 ];
+
+/// The customers table's spec.
+pub fn customers_table() -> &'static Table {
+    &TABLES[table_index("customers").expect("customers is synced")]
+}
 
 /// The index of a synced table by name.
 pub fn table_index(name: &str) -> Option<usize> {
@@ -487,14 +495,19 @@ impl Store {
 }
 
 /// What is never deleted or rewritten here is not by a bundle either (the bundle is refused
-/// whole): an issued document or an issuer is never deleted (a document outlives its customer,
-/// its reference cleared); an issued document and a request's history entry are written once:
-/// a later change may only clear a document's references, never set another value to a column
-/// an earlier change set.
+/// whole): an issued document, an issuer or a merge is never deleted (a document outlives its
+/// customer, its reference cleared); an issued document and a request's history entry are
+/// written once: a later change may only clear a document's references, or move its customer
+/// reference along a merge the log holds, never set another value to a column an earlier
+/// change set.
 fn refuse_rewrite(tx: &Transaction, table: &Table, change: &Change) -> Result<()> {
     let refuse = |what: String| Err(StoreError::invalid("bundle", format!("{} {}: {what}; nothing was imported", table.name, change.id)));
     let Some(data) = &change.data else {
-        return if matches!(table.name, "documents" | "issuers") { refuse("a bundle deletes what is never deleted".into()) } else { Ok(()) };
+        return if matches!(table.name, "documents" | "issuers" | "customer_merges") {
+            refuse("a bundle deletes what is never deleted".into())
+        } else {
+            Ok(())
+        };
     };
     if !matches!(table.name, "documents" | "request_history") {
         return Ok(());
@@ -506,6 +519,14 @@ fn refuse_rewrite(tx: &Transaction, table: &Table, change: &Change) -> Result<()
         for (column, value) in data {
             let reference = table.parents.iter().any(|(c, _)| c == column);
             if column == "updated_at" || (reference && value.is_null()) {
+                continue;
+            }
+            // A document's customer follows a merge of that customer (名寄せ).
+            if table.name == "documents"
+                && column == "customer_id"
+                && let (Some(Value::String(old)), Value::String(new)) = (before.get(column), value)
+                && merged_in_log(tx, old, new)?
+            {
                 continue;
             }
             if before.get(column).is_some_and(|old| old != value) {
@@ -552,6 +573,70 @@ fn insert_fresh(tx: &Transaction, table: &Table, change: &Change) -> Result<bool
     }
     write_row(tx, table, &change.id, data, false)?;
     Ok(true)
+}
+
+/// Where the rows of a customer merged away belong now (名寄せ, migration 0007).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    /// Not merged, or merged into a customer deleted since (or merged both ways: a cycle).
+    None,
+    /// This customer, which exists: the end of the chain of merges.
+    Customer(String),
+    /// A customer that has not arrived yet.
+    Waiting(String),
+}
+
+/// The longest chain of merges followed (a customer merged into one merged on in turn…).
+const MAX_MERGE_CHAIN: usize = 64;
+
+/// Follows `customer_merges` from `id` to the customer its rows belong to now. Every
+/// installation holding the same changes finds the same customer, so rows that followed a
+/// merge converge.
+fn merge_target(tx: &Transaction, id: &str) -> Result<Target> {
+    let customers = customers_table();
+    let mut seen = vec![id.to_string()];
+    let mut current = id.to_string();
+    for _ in 0..MAX_MERGE_CHAIN {
+        let next: Option<String> = tx.prepare_cached("SELECT keep_id FROM customer_merges WHERE id = ?1")?.query_row([&current], |r| r.get(0)).optional()?;
+        let Some(next) = next else {
+            // Not merged; or merged into a customer deleted since; or into one not here yet.
+            let gone = current == id || tombstoned(tx, customers, &current)?;
+            return Ok(if gone { Target::None } else { Target::Waiting(current) });
+        };
+        if seen.contains(&next) {
+            return Ok(Target::None);
+        }
+        if row_exists(tx, customers, &next)? {
+            return Ok(Target::Customer(next));
+        }
+        seen.push(next.clone());
+        current = next;
+    }
+    Ok(Target::None)
+}
+
+/// True when the change log holds a merge (or a chain of them) of customer `from` into `to`:
+/// the one rewrite of a document a bundle may bring is its customer reference following a merge.
+fn merged_in_log(tx: &Transaction, from: &str, to: &str) -> Result<bool> {
+    let mut frontier = vec![from.to_string()];
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(current) = frontier.pop() {
+        if seen.len() >= MAX_MERGE_CHAIN || seen.contains(&current) {
+            continue;
+        }
+        seen.push(current.clone());
+        let mut stmt = tx.prepare_cached("SELECT data FROM changes WHERE tbl = 'customer_merges' AND row_id = ?1 AND data IS NOT NULL")?;
+        let texts: Vec<String> = stmt.query_map([&current], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        for text in texts {
+            if let Some(Value::String(keep)) = parse_data(Some(text))?.and_then(|d| d.get("keep_id").cloned()) {
+                if keep == to {
+                    return Ok(true);
+                }
+                frontier.push(keep);
+            }
+        }
+    }
+    Ok(false)
 }
 
 fn row_exists(tx: &Transaction, table: &Table, id: &str) -> Result<bool> {
@@ -634,6 +719,20 @@ fn unique_clash(table: &Table, data: &Map<String, Value>, e: rusqlite::Error) ->
 /// reference cleared). Logged as tombstones when the triggers are on, silent while applying.
 pub(crate) fn remove(tx: &Transaction, table: &Table, id: &str) -> Result<u64> {
     let mut removed = 0;
+    // A customer merged away (名寄せ) takes none of its rows with it: they move to the customer
+    // it was merged into (a local merge has moved them already; these are rows that arrived
+    // from an installation that had not learnt of the merge).
+    if table.name == "customers"
+        && let Target::Customer(keep) = merge_target(tx, id)?
+    {
+        for child in &TABLES {
+            for (column, parent) in child.parents {
+                if *parent == "customers" {
+                    tx.execute(&format!("UPDATE {} SET {column} = ?1 WHERE {column} = ?2", child.name), [&keep, id])?;
+                }
+            }
+        }
+    }
     for child in &TABLES {
         for (column, parent) in child.parents {
             if *parent != table.name || (child.name == table.name) {
@@ -711,6 +810,13 @@ fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sende
             report.conflicts.push(conflict(table, id, "*", (tomb, Value::Null), (edit, edited)));
         }
         if row_exists(tx, table, id)? {
+            // A customer merged into one not here yet keeps its rows until that one arrives.
+            if table.name == "customers"
+                && let Target::Waiting(keep) = merge_target(tx, id)?
+            {
+                tx.prepare_cached("INSERT OR IGNORE INTO sync_pending (tbl, row_id) VALUES (?1, ?2)")?.execute(params![table.name, id])?;
+                return Ok(Settled::Waiting(Some((table_index("customers").expect("customers is synced"), keep))));
+            }
             *report.rows.entry(table.name).or_default() += remove(tx, table, id)?;
         }
         return Ok(Settled::Removed);
@@ -756,6 +862,19 @@ fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sende
         let parent = &TABLES[parent_index];
         if row_exists(tx, parent, &parent_id)? {
             continue;
+        }
+        if parent.name == "customers" {
+            match merge_target(tx, &parent_id)? {
+                Target::Customer(keep) => {
+                    data.insert(column.to_string(), Value::String(keep));
+                    continue;
+                }
+                Target::Waiting(keep) => {
+                    tx.prepare_cached("INSERT OR IGNORE INTO sync_pending (tbl, row_id) VALUES (?1, ?2)")?.execute(params![table.name, id])?;
+                    return Ok(Settled::Waiting(Some((parent_index, keep))));
+                }
+                Target::None => {}
+            }
         }
         if tombstoned(tx, parent, &parent_id)? {
             if table.keeps_orphans {
@@ -815,20 +934,28 @@ mod tests {
         )
     }
 
-    /// Migration 0002 holds, for every synced table, exactly the triggers its spec generates
-    /// (regenerate with UPDATE_GOLDEN=1), so a column added to a table without its spec fails.
+    /// Migration 0002 holds, for every synced table but those a later migration adds (0007:
+    /// customer_merges), exactly the triggers its spec generates, and each later migration
+    /// those of its tables (regenerate with UPDATE_GOLDEN=1), so a column added to a table
+    /// without its spec fails.
     #[test]
-    fn migration_0002_triggers_follow_the_table_specs() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/migrations/0002_sync.sql");
-        let text = std::fs::read_to_string(path).unwrap();
-        let marker = "-- Generated from sync::TABLES (store/src/sync.rs tests); do not edit below.\n";
-        let head = &text[..text.find(marker).expect("the marker line") + marker.len()];
-        let generated: String = TABLES.iter().map(triggers).collect::<Vec<_>>().join("\n");
-        let want = format!("{head}{generated}UPDATE sync_clock SET hlc = (SELECT coalesce(max(hlc), 0) FROM changes);\n");
-        if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            std::fs::write(path, &want).unwrap();
+    fn migration_triggers_follow_the_table_specs() {
+        let later: [(&str, &[&str]); 1] = [("0007_customer_merges.sql", &["customer_merges"])];
+        let added_later = |name: &str| later.iter().any(|(_, tables)| tables.contains(&name));
+        let files = std::iter::once(("0002_sync.sql", TABLES.iter().filter(|t| !added_later(t.name)).collect::<Vec<_>>()))
+            .chain(later.iter().map(|(file, tables)| (*file, TABLES.iter().filter(|t| tables.contains(&t.name)).collect())));
+        for (file, tables) in files {
+            let path = format!("{}/src/migrations/{file}", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            let marker = "-- Generated from sync::TABLES (store/src/sync.rs tests); do not edit below.\n";
+            let head = &text[..text.find(marker).expect("the marker line") + marker.len()];
+            let generated: String = tables.into_iter().map(triggers).collect::<Vec<_>>().join("\n");
+            let want = format!("{head}{generated}UPDATE sync_clock SET hlc = (SELECT coalesce(max(hlc), 0) FROM changes);\n");
+            if std::env::var_os("UPDATE_GOLDEN").is_some() {
+                std::fs::write(&path, &want).unwrap();
+            }
+            assert_eq!(text, want, "{file}");
         }
-        assert_eq!(text, want);
     }
 
     fn change(hlc: i64, table: &str, id: &str, data: serde_json::Value) -> std::result::Result<Change, String> {
