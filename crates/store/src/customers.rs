@@ -128,7 +128,8 @@ pub(crate) fn unindex_customer(tx: &Transaction, rowid: i64) -> Result<()> {
     for sql in [
         "DELETE FROM customer_name_fts WHERE rowid = ?1",
         "DELETE FROM customer_name_tokens WHERE customer_rowid = ?1",
-        "DELETE FROM customer_gram_fts WHERE rowid = ?1",
+        "DELETE FROM customer_name_grams WHERE rowid = ?1",
+        "DELETE FROM customer_address_grams WHERE rowid = ?1",
         "DELETE FROM customer_address_fts WHERE rowid = ?1",
     ] {
         tx.prepare_cached(sql)?.execute([rowid])?;
@@ -149,11 +150,8 @@ pub(crate) fn index_customer(tx: &Transaction, rowid: i64, text: &SearchText) ->
     }
     let address_key = search_key(&format!("{}{}", text.prefecture, text.address));
     let grams = |key: &str| search_grams(key).join(" ");
-    tx.prepare_cached("INSERT INTO customer_gram_fts (rowid, name, address) VALUES (?1, ?2, ?3)")?.execute(params![
-        rowid,
-        grams(&name_key),
-        grams(&address_key)
-    ])?;
+    tx.prepare_cached("INSERT INTO customer_name_grams (rowid, grams) VALUES (?1, ?2)")?.execute(params![rowid, grams(&name_key)])?;
+    tx.prepare_cached("INSERT INTO customer_address_grams (rowid, grams) VALUES (?1, ?2)")?.execute(params![rowid, grams(&address_key)])?;
     tx.prepare_cached("INSERT INTO customer_address_fts (rowid, address_key) VALUES (?1, ?2)")?.execute(params![rowid, address_key])?;
     Ok(())
 }

@@ -167,7 +167,13 @@ impl Store {
             problems.push(row?);
         }
         // An older database (checked as it stands, before migrating) may not have them all yet.
-        for (index, what) in [("customer_name_fts", "name index"), ("customer_gram_fts", "gram index"), ("customer_address_fts", "address index")] {
+        let indexes = [
+            ("customer_name_fts", "name index"),
+            ("customer_name_grams", "name gram index"),
+            ("customer_address_grams", "address gram index"),
+            ("customer_address_fts", "address index"),
+        ];
+        for (index, what) in indexes {
             let present: bool = self.conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ?1)", [index], |r| r.get(0))?;
             if !present {
                 continue;
@@ -273,8 +279,12 @@ impl Store {
 
     /// Refreshes the query planner's statistics after a bulk load.
     pub fn optimize(&self) -> Result<()> {
-        self.conn.execute_batch("PRAGMA optimize=0x10002; INSERT INTO customer_name_fts (customer_name_fts) VALUES ('optimize');
-             INSERT INTO customer_gram_fts (customer_gram_fts) VALUES ('optimize'); INSERT INTO customer_address_fts (customer_address_fts) VALUES ('optimize');")?;
+        self.conn.execute_batch(
+            "PRAGMA optimize=0x10002; INSERT INTO customer_name_fts (customer_name_fts) VALUES ('optimize');
+             INSERT INTO customer_name_grams (customer_name_grams) VALUES ('optimize');
+             INSERT INTO customer_address_grams (customer_address_grams) VALUES ('optimize');
+             INSERT INTO customer_address_fts (customer_address_fts) VALUES ('optimize');",
+        )?;
         Ok(())
     }
 

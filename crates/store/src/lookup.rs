@@ -283,7 +283,7 @@ fn names(conn: &Connection, key: &str, limit: i64, found: &mut Vec<Candidate>) -
     // FTS5 reads its query as a C string: a NUL (pasted or in a link, never typed) would end it
     // inside the quoted phrase, an error; such a key is searched as whole and prefix only.
     if distinct_at_or_above(found, RANK_NAME_PREFIX) < limit {
-        part(conn, key, "customer_name_fts", "name", limit, MatchedField::Name, RANK_NAME_PART, found)?;
+        part(conn, key, ("customer_name_fts", "customer_name_grams"), limit, MatchedField::Name, RANK_NAME_PART, found)?;
     }
     Ok(())
 }
@@ -291,13 +291,13 @@ fn names(conn: &Connection, key: &str, limit: i64, found: &mut Vec<Candidate>) -
 /// Any part of an address (prefecture and address): two characters or one kanji through the
 /// gram index, three or more through the address trigram index.
 fn addresses(conn: &Connection, key: &str, limit: i64, found: &mut Vec<Candidate>) -> Result<()> {
-    part(conn, key, "customer_address_fts", "address", limit, MatchedField::Address, RANK_ADDRESS, found)
+    part(conn, key, ("customer_address_fts", "customer_address_grams"), limit, MatchedField::Address, RANK_ADDRESS, found)
 }
 
-/// Any part of a field: a key of three characters or more in its trigram index `trigrams`, a
-/// shorter one (one kanji, two characters) as a token of the gram index's `gram_column`.
-#[allow(clippy::too_many_arguments)]
-fn part(conn: &Connection, key: &str, trigrams: &str, gram_column: &str, limit: i64, field: MatchedField, rank: u8, found: &mut Vec<Candidate>) -> Result<()> {
+/// Any part of a field: a key of three characters or more in its trigram index, a shorter one
+/// (one kanji, two characters) as a token of its gram index; `indexes` = (trigrams, grams).
+fn part(conn: &Connection, key: &str, indexes: (&str, &str), limit: i64, field: MatchedField, rank: u8, found: &mut Vec<Candidate>) -> Result<()> {
+    let (trigrams, grams) = indexes;
     // FTS5 reads its query as a C string: a NUL (pasted or in a link, never typed) would end it
     // inside the quoted phrase, an error; such a key is searched as whole and prefix only.
     if key.contains('\0') {
@@ -307,7 +307,7 @@ fn part(conn: &Connection, key: &str, trigrams: &str, gram_column: &str, limit: 
         (format!("SELECT rowid FROM {trigrams} WHERE {trigrams} MATCH ?1 LIMIT ?2"), format!("\"{}\"", key.replace('"', "\"\"")))
     } else if let Some(gram) = query_gram(key) {
         // A gram is letters and digits only (text::search_grams): quoted, it is one token.
-        ("SELECT rowid FROM customer_gram_fts WHERE customer_gram_fts MATCH ?1 LIMIT ?2".to_string(), format!("{gram_column} : \"{gram}\""))
+        (format!("SELECT rowid FROM {grams} WHERE {grams} MATCH ?1 LIMIT ?2"), format!("\"{gram}\""))
     } else {
         return Ok(());
     };
