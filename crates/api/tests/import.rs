@@ -316,8 +316,9 @@ fn likely_duplicates_are_listed_with_why_and_near_misses_are_not() {
         [
             (2, "KN00000001", "山田　花子", vec!["phone", "name_kana"]),
             (3, "PA00000001", "山田　花子", vec!["email", "birth_date"]),
-            (7, "AW00000003", "山田　花子", vec!["phone", "name_kana"]),
+            // The oldest customer first: the stored one, then line 2's.
             (7, "AW00000003", "山田　花子", vec!["phone", "name_kana", "birth_date"]),
+            (7, "AW00000003", "山田　花子", vec!["phone", "name_kana"]),
         ]
     );
     assert!(report.duplicates.iter().take(2).all(|d| d.other_id == hanako), "the stored customer of the first file");

@@ -58,15 +58,17 @@ pub(crate) fn account_numbers(conn: &Connection, id: &str) -> Result<Vec<(String
 }
 
 /// The other customers likely the same person as `id` (sharing a phone's digits or an email's
-/// key, and the kana key or the birth date), in id order; empty for an unknown id. Reads
+/// key, and the kana key or the birth date), oldest customer first (the order they were
+/// written, never the random order of their ids); empty for an unknown id. Reads
 /// through the connection or an open transaction, so the import lists them as it writes.
 pub fn likely_duplicates(conn: &Connection, id: &str) -> Result<Vec<DuplicateView>> {
     let Some(me) = held(conn, id)? else { return Ok(Vec::new()) };
     let mut stmt = conn.prepare_cached(
-        "SELECT customer_id FROM customer_phones WHERE digits IN (SELECT digits FROM customer_phones WHERE customer_id = ?1 AND digits <> '') AND customer_id <> ?1
-         UNION
-         SELECT customer_id FROM customer_emails WHERE address_key IN (SELECT address_key FROM customer_emails WHERE customer_id = ?1 AND address_key <> '') AND customer_id <> ?1
-         ORDER BY 1 LIMIT ?2",
+        "SELECT c.id FROM customers c WHERE c.id IN (
+             SELECT customer_id FROM customer_phones WHERE digits IN (SELECT digits FROM customer_phones WHERE customer_id = ?1 AND digits <> '') AND customer_id <> ?1
+             UNION
+             SELECT customer_id FROM customer_emails WHERE address_key IN (SELECT address_key FROM customer_emails WHERE customer_id = ?1 AND address_key <> '') AND customer_id <> ?1)
+         ORDER BY c.rowid LIMIT ?2",
     )?;
     let candidates: Vec<String> = stmt.query_map(params![id, MAX_CANDIDATES as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     let mut found = Vec::new();
