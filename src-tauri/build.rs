@@ -8,6 +8,8 @@ fn main() {
         "customer",
         "edit_customer",
         "postal_addresses",
+        "customer_duplicates",
+        "merge_customers",
         "add_note",
         "quote_kinds",
         "quote_prefill",

@@ -77,6 +77,10 @@ export const customer = (id) => call('customer', { id });
 export const editCustomer = (id, fields) => call('edit_customer', { id, fields });
 /** A postal code's addresses by Japan Post's table: {postal_code, addresses: [{prefecture, city, town, note, office}], table}. */
 export const postalAddresses = (postalCode) => call('postal_addresses', { postal_code: postalCode });
+/** 名寄せ: the customers likely the same person: [{id, name, name_kana, accounts: [{service, customer_number}], reasons, reason_ja}]. */
+export const customerDuplicates = (id) => call('customer_duplicates', { id });
+/** 名寄せ: merges customer `other` into `keep` (then gone): {merged: {accounts, orders, documents, …}, customer}. */
+export const mergeCustomers = (keep, other) => call('merge_customers', { keep, other });
 export const addNote = (customerId, body) => call('add_note', { customer_id: customerId, body });
 export const quoteKinds = () => call('quote_kinds');
 export const quotePrefill = (customerId, service, kind) => call('quote_prefill', { customer_id: customerId, service, kind });

@@ -547,14 +547,6 @@ fn check_columns(table: &Table, id: &str, data: &Map<String, Value>) -> Result<(
     if table.name == "issuers" && Service::from_id(id).is_none() {
         return Err(format!("issuers: '{id}' is not a service"));
     }
-    // A corporation's T-number must pass the check digit, as when it is set here; the row's
-    // name comes with it in an insert, and in an update that changes both.
-    if let (Some(Value::String(number)), Some(Value::String(name))) = (data.get("registration_number"), data.get("name"))
-        && table.name == "issuers"
-        && let Err(reason) = check_registration_number(number, name)
-    {
-        return refuse("registration_number", reason);
-    }
     Ok(())
 }
 
@@ -580,11 +572,40 @@ struct Lines<'a, R: BufRead> {
     tombstones: u64,
     buffer: Vec<u8>,
     failed: bool,
+    /// Each service's issuer (name, T-number) as this installation holds it, updated by the
+    /// bundle's issuer changes as they are read: an update that changes only the name or only
+    /// the number is checked with the other.
+    issuers: BTreeMap<String, (Option<String>, Option<String>)>,
 }
 
 impl<R: BufRead> Lines<'_, R> {
-    fn parse(&self) -> Result<Change, String> {
-        let at = |reason: String| format!("change {}: {reason}", self.line);
+    /// A corporation's T-number must pass the check digit, as when it is set here: the name and
+    /// the number of an issuer change, each taken from the issuer held when the change has not
+    /// got it (a delete forgets the issuer).
+    fn check_issuer(&mut self, service: &str, data: Option<&Map<String, Value>>) -> Result<(), String> {
+        let Some(data) = data else {
+            self.issuers.remove(service);
+            return Ok(());
+        };
+        let held = self.issuers.entry(service.to_string()).or_default();
+        let text = |column: &str| data.get(column).map(|v| v.as_str().map(str::to_string));
+        if let Some(name) = text("name") {
+            held.0 = name;
+        }
+        if let Some(number) = text("registration_number") {
+            held.1 = number;
+        }
+        if let (Some(name), Some(number)) = held
+            && let Err(reason) = check_registration_number(number, name)
+        {
+            return Err(format!("issuers.registration_number: {reason}"));
+        }
+        Ok(())
+    }
+
+    fn parse(&mut self) -> Result<Change, String> {
+        let number = self.line;
+        let at = move |reason: String| format!("change {number}: {reason}");
         let line: Line = serde_json::from_slice(&self.buffer).map_err(|e| at(format!("not a change line ({e})")))?;
         if line.c <= 0 {
             return Err(at("c: must be a positive clock".into()));
@@ -605,6 +626,9 @@ impl<R: BufRead> Lines<'_, R> {
             check_data(&TABLES[table], d).map_err(at)?;
             check_texts(&TABLES[table], d).map_err(at)?;
             check_columns(&TABLES[table], &line.i, d).map_err(at)?;
+        }
+        if issuer {
+            self.check_issuer(&line.i, line.d.as_ref()).map_err(at)?;
         }
         Ok(Change { hlc: line.c, origin: origin.clone(), table, id: line.i, data: line.d })
     }
@@ -691,8 +715,14 @@ pub fn import(store: &mut Store, path: &Path, own: &VerifyingKey, now: Moment, p
         reader.skip_until(b'\n').map_err(|e| io(path, e))?;
     }
     let revoked = keys::revoked_installations(store)?;
+    let mut issuers = BTreeMap::new();
+    for service in Service::ALL {
+        if let Some(held) = store.issuer(service.id())? {
+            issuers.insert(service.id().to_string(), (Some(held.name), held.registration_number));
+        }
+    }
     let mut lines =
-        Lines { reader, manifest: &manifest, hash: Sha256::new(), line: 0, tables: BTreeMap::new(), tombstones: 0, buffer: Vec::new(), failed: false };
+        Lines { reader, manifest: &manifest, hash: Sha256::new(), line: 0, tables: BTreeMap::new(), tombstones: 0, buffer: Vec::new(), failed: false, issuers };
     let total = manifest.changes;
     let report = store.apply_changes(&mut lines, &manifest.known, &revoked, &stamp(now), &mut |done| progress(done, total))?;
     store.record_bundle(&manifest.sha256, &manifest.source, "import", manifest.clock_to, manifest.changes, &stamp(now))?;

@@ -191,3 +191,51 @@ fn a_merge_travels_by_sync_and_concurrent_changes_to_the_other_follow_it() {
     }
     assert!(first.contains("customer_merges"), "the merge itself travels");
 }
+
+/// Merges that cross: A merges OTHER into KEEP, then B, not knowing, merges KEEP into OTHER.
+/// Whichever bundle arrives first, both installations end with the same one customer, the one
+/// the older merge kept (KEEP), holding every account and every note of both.
+#[test]
+fn merges_that_cross_keep_one_customer_with_everything() {
+    let dir = folder("crossed");
+    let paths = ["a", "b"].map(|n| dir.join(format!("{n}.sqlite3")));
+    let mut a = open(&paths[0]);
+    import_csv(&mut a, include_bytes!("fixtures/customers.csv"));
+    let base = dir.join("base.mdgb");
+    export_all(&a, &base);
+    let mut b = open(&paths[1]);
+    import(&mut b, &base);
+    let keep = customer_id(&a, "AW00000001");
+    let other = customer_id(&a, "KN00000001");
+    customers::add_note(&mut a, &other, "A", "OTHERへのメモ", at(NOW)).expect("note");
+    customers::add_note(&mut b, &keep, "B", "KEEPへのメモ", at(NOW)).expect("note");
+    customers::merge(&mut a, &keep, &other, "A", at(NOW)).expect("A merges OTHER into KEEP");
+    tick();
+    customers::merge(&mut b, &other, &keep, "B", at(NOW)).expect("B merges KEEP into OTHER");
+    let bundles = ["a1", "b1"].map(|n| dir.join(format!("{n}.mdgb")));
+    export_all(&a, &bundles[0]);
+    export_all(&b, &bundles[1]);
+    drop((a, b));
+
+    let mut dumps = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        for order in [[0, 1], [1, 0]] {
+            let copy = dir.join(format!("crossed-{i}-{}.sqlite3", order[0]));
+            std::fs::copy(path, &copy).expect("copy");
+            let mut store = open(&copy);
+            for k in order {
+                import(&mut store, &bundles[k]);
+            }
+            assert!(store.check().expect("check").is_empty(), "integrity at {i} after {order:?}");
+            assert!(customers::customer(&store, &other).is_err(), "OTHER, merged by the older merge, is gone (at {i} after {order:?})");
+            let view = customers::customer(&store, &keep).unwrap_or_else(|e| panic!("KEEP stays at {i} after {order:?}: {e:?}"));
+            let numbers: Vec<&str> = view["accounts"].as_array().expect("accounts").iter().filter_map(|a| a["customer_number"].as_str()).collect();
+            assert!(numbers.contains(&"AW00000001") && numbers.contains(&"KN00000001"), "both accounts at {i} after {order:?}: {numbers:?}");
+            let notes: Vec<&str> = view["notes"].as_array().expect("notes").iter().filter_map(|n| n["body"].as_str()).collect();
+            assert!(notes.contains(&"OTHERへのメモ") && notes.contains(&"KEEPへのメモ"), "both notes at {i} after {order:?}: {notes:?}");
+            assert_eq!(customer_id(&store, "KN00000001"), keep, "the moved account's number finds KEEP");
+            dumps.push(store.canonical_dump().expect("dump"));
+        }
+    }
+    assert!(dumps.iter().all(|d| *d == dumps[0]), "every installation and order converges");
+}

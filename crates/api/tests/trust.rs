@@ -273,6 +273,11 @@ fn a_trusted_senders_forged_rows_are_refused_and_nothing_is_written() {
         ("an issuer deleted", Box::new(push(json!({"c": clock, "o": 0, "t": "issuers", "i": "amano-shop", "d": null}))), "never deleted"),
         ("an issuer's phone of five digits", Box::new(set(&issuer, "phone", json!("12345"))), "issuers.phone"),
         ("a bad T-number", Box::new(set(&issuer, "registration_number", json!("T1234567890123"))), "issuers.registration_number"),
+        (
+            "a corporation's T-number failing the check digit, changed alone",
+            Box::new(push(json!({"c": clock, "o": 0, "t": "issuers", "i": "amano-shop", "d": {"registration_number": "T8000012050002"}}))),
+            "issuers.registration_number: 'T8000012050002' fails the corporate-number check digit",
+        ),
         ("a seal that is no PNG", Box::new(set(&issuer, "seal_png", json!("474946383961"))), "issuers.seal_png"),
         ("an issuer for no service", Box::new(push(with(&issuer, &|l| l["i"] = json!("nonsense")))), "not a service"),
         (

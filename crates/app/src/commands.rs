@@ -41,6 +41,14 @@ pub struct EditCustomerArgs {
     pub fields: std::collections::BTreeMap<String, String>,
 }
 
+/// 名寄せ: the customer to keep and the one merged into it (then gone).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergeArgs {
+    pub keep: String,
+    pub other: String,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PostalArgs {
@@ -291,6 +299,20 @@ impl Session {
     /// As `madoguchi postal --json`: a postal code's addresses (none when unknown).
     pub fn postal_addresses(&self, args: PostalArgs) -> Result<Value, CommandError> {
         Ok(customers::postal_addresses(&args.postal_code)?)
+    }
+
+    /// As `madoguchi customer duplicates --json`: the customers likely the same person.
+    pub fn customer_duplicates(&self, args: IdArgs) -> Result<Value, CommandError> {
+        Ok(customers::duplicates(&self.db().store, &args.id)?)
+    }
+
+    /// As `madoguchi customer merge KEEP OTHER --json`, by the agent of this session: `{merged,
+    /// customer}`, what moved and the kept customer as `customer` answers it afterwards.
+    pub fn merge_customers(&self, args: MergeArgs) -> Result<Value, CommandError> {
+        let mut db = self.db();
+        let agent = self.agent(&db.store)?;
+        let merged = customers::merge(&mut db.store, &args.keep, &args.other, &agent, self.now())?;
+        Ok(json!({"merged": merged, "customer": customers::customer(&db.store, args.keep.trim())?}))
     }
 
     /// `{id}` of the new call note; a card number is refused naming `body`.

@@ -73,6 +73,8 @@ macro_rules! for_each_command {
             customer(IdArgs),
             edit_customer(EditCustomerArgs),
             postal_addresses(PostalArgs),
+            customer_duplicates(IdArgs),
+            merge_customers(MergeArgs),
             add_note(AddNoteArgs),
             quote_prefill(QuotePrefillArgs),
             quote(QuoteArgs),

@@ -212,6 +212,33 @@ fn notes_are_added_and_card_numbers_refused_naming_body() {
 }
 
 #[test]
+fn customers_are_merged_by_the_sessions_agent_and_refusals_name_their_field() {
+    let f = Fixture::new("merge");
+    f.import();
+    let keep = f.customer_id("AW00000001");
+    let other = f.customer_id("KN00000001");
+    assert_eq!(f.ok("customer_duplicates", json!({"id": keep})), json!([]), "the sample has no likely duplicate of KEEP");
+    assert_eq!(f.err("customer_duplicates", json!({"id": "no-such-id"})).code, ErrorCode::NotFound);
+    f.ok("add_note", json!({"customer_id": other, "body": "統合前のメモ"}));
+    for (args, field) in [
+        (json!({"keep": keep, "other": keep}), "other"),
+        (json!({"keep": "no-such-id", "other": other}), "keep"),
+        (json!({"keep": keep, "other": ""}), "other"),
+    ] {
+        let e = f.err("merge_customers", args.clone());
+        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Invalid, Some(field)), "{args}: {e:?}");
+    }
+    assert_eq!(f.err("merge_customers", json!({"keep": keep})).field.as_deref(), Some("other"), "both ids are needed");
+    let merged = f.ok("merge_customers", json!({"keep": keep, "other": other}));
+    assert_eq!((&merged["merged"]["accounts"], &merged["merged"]["call_notes"]), (&json!(1), &json!(1)), "{merged}");
+    assert_eq!(merged["customer"]["id"], keep.as_str());
+    assert_eq!(merged["customer"]["accounts"].as_array().map(Vec::len), Some(2));
+    assert_eq!(merged["customer"]["notes"][0]["body"], "統合前のメモ");
+    assert_eq!(f.err("customer", json!({"id": other})).code, ErrorCode::NotFound, "the other is gone");
+    assert_eq!(f.customer_id("KN00000001"), keep);
+}
+
+#[test]
 fn a_customer_is_edited_through_the_same_checks_and_a_postal_code_resolves() {
     let f = Fixture::new("edit");
     f.import();

@@ -288,24 +288,36 @@ fn a_late_cooling_off_notice_is_issued_with_a_warning_and_a_credit_one_names_the
         assert!(shown.contains(expected), "{expected}: {shown}");
     }
     assert!(!shown.contains("郵便はがき"), "an official postcard has it printed: {shown}");
-    assert!(vermilion_boxes(&pdf, 1).is_empty(), "and its frames");
+    assert!(vermilion_strokes(&pdf, 1).is_empty(), "and its frames");
 }
 
 /// The frames of a blank-stock postcard, measured in the PDF's own coordinates: 7 vermilion
 /// boxes of 5.7 × 8.0 mm, 12.0 mm from the top, the last 8.0 mm from the right edge, with gaps
-/// of 1.3, 1.3, 1.9 and 1.1 mm.
+/// of 1.3, 1.3, 1.9 and 1.1 mm; lines of 0.4–0.6 mm for the first three and the hyphen (4.0 mm
+/// below the frames' top, between the third and the fourth), 0.2–0.4 mm for the last four.
 #[test]
 fn the_postcard_frames_are_vermilion_at_japan_posts_positions() {
     let dir = temp_dir("frames");
     let pdf = dir.join("frames.pdf");
     let output = issue(&dir, "cooling_off", &root().join("assets/samples/documents/cooling_off.json"), &pdf);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let boxes = vermilion_boxes(&pdf, 1);
-    assert_eq!(boxes.len(), 7, "{boxes:?}");
+    let strokes = vermilion_strokes(&pdf, 1);
+    let boxes: Vec<(f64, f64, f64, f64)> = strokes.iter().filter(|s| s.points == 4).map(|s| s.bounds).collect();
+    assert_eq!(boxes.len(), 7, "{strokes:?}");
     let close = |a: f64, b: f64| (a - b).abs() < 0.05;
     for (left, top, width, height) in &boxes {
         assert!(close(*top, 12.0) && close(*width, 5.7) && close(*height, 8.0), "{left} {top} {width} {height}");
     }
+    for (i, stroke) in strokes.iter().filter(|s| s.points == 4).enumerate() {
+        let range = if i < 3 { 0.4..=0.6 } else { 0.2..=0.4 };
+        assert!(range.contains(&stroke.line_mm), "frame {}: line {} mm", i + 1, stroke.line_mm);
+    }
+    let hyphens: Vec<&Stroke> = strokes.iter().filter(|s| s.points == 2).collect();
+    assert_eq!(hyphens.len(), 1, "{strokes:?}");
+    let (left, top, width, height) = hyphens[0].bounds;
+    assert!(close(top, 16.0) && close(height, 0.0), "the hyphen 4.0 mm below the frames' top: {:?}", hyphens[0]);
+    assert!(left > boxes[2].0 + boxes[2].2 && left + width < boxes[3].0, "between the third and the fourth: {:?}", hyphens[0]);
+    assert!((0.4..=0.6).contains(&hyphens[0].line_mm), "the hyphen's line: {:?}", hyphens[0]);
     let (last_left, _, last_width, _) = boxes[6];
     assert!(close(100.0 - (last_left + last_width), 8.0), "8.0 mm from the right edge: {boxes:?}");
     let gaps: Vec<f64> = boxes.windows(2).map(|p| p[1].0 - (p[0].0 + p[0].2)).collect();
@@ -329,15 +341,24 @@ fn issue_json(dir: &Path, doc_type: &str, request: &serde_json::Value, name: &st
     text(&pdf)
 }
 
-/// The closed paths stroked in 朱色 (RGB 235, 97, 1) on a page, as (left, top, width, height)
-/// in mm from the page's top-left corner, sorted left to right.
-fn vermilion_boxes(pdf: &Path, page: u32) -> Vec<(f64, f64, f64, f64)> {
+/// A path stroked in 朱色: how many points, its bounds (left, top, width, height) in mm from
+/// the page's top-left corner, and its line width in mm.
+#[derive(Debug)]
+struct Stroke {
+    points: usize,
+    bounds: (f64, f64, f64, f64),
+    line_mm: f64,
+}
+
+/// The paths stroked in 朱色 (RGB 235, 97, 1) on a page, sorted left to right.
+fn vermilion_strokes(pdf: &Path, page: u32) -> Vec<Stroke> {
     let doc = lopdf::Document::load(pdf).expect("a PDF lopdf reads");
     let page_id = *doc.get_pages().get(&page).expect("the page");
     let content = lopdf::content::Content::decode(&doc.get_page_content(page_id)).expect("operations");
     let height_pt = 148.0 / 25.4 * 72.0;
+    let mm = |pt: f64| pt / 72.0 * 25.4;
     let number = |o: &lopdf::Object| o.as_float().map(f64::from).or_else(|_| o.as_i64().map(|i| i as f64)).expect("a number");
-    let (mut vermilion, mut path, mut boxes) = (false, Vec::new(), Vec::new());
+    let (mut vermilion, mut line_pt, mut path, mut strokes) = (false, 1.0, Vec::new(), Vec::new());
     for op in &content.operations {
         match op.operator.as_str() {
             "RG" => {
@@ -345,23 +366,21 @@ fn vermilion_boxes(pdf: &Path, page: u32) -> Vec<(f64, f64, f64, f64)> {
                 vermilion = (rgb[0] - 235.0 / 255.0).abs() < 0.01 && (rgb[1] - 97.0 / 255.0).abs() < 0.01 && rgb[2] < 0.02;
             }
             "G" => vermilion = false,
+            "w" => line_pt = number(&op.operands[0]),
             "m" | "l" => path.push((number(&op.operands[0]), number(&op.operands[1]))),
-            // A box is four points closed (h, or s) and stroked; the line between two frames
-            // (the hyphen) has two and is left out.
             "h" | "s" | "S" | "n" => {
-                if vermilion && path.len() >= 4 {
-                    let mm = |pt: f64| pt / 72.0 * 25.4;
-                    let (x0, x1) = path.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
-                    let (y0, y1) = path.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
-                    boxes.push((mm(x0), mm(height_pt - y1), mm(x1 - x0), mm(y1 - y0)));
+                if vermilion && !path.is_empty() {
+                    let (x0, x1) = path.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p: &(f64, f64)| (lo.min(p.0), hi.max(p.0)));
+                    let (y0, y1) = path.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p: &(f64, f64)| (lo.min(p.1), hi.max(p.1)));
+                    strokes.push(Stroke { points: path.len(), bounds: (mm(x0), mm(height_pt - y1), mm(x1 - x0), mm(y1 - y0)), line_mm: mm(line_pt) });
                 }
                 path.clear();
             }
             _ => {}
         }
     }
-    boxes.sort_by(|a, b| a.0.total_cmp(&b.0));
-    boxes
+    strokes.sort_by(|a, b| a.bounds.0.total_cmp(&b.bounds.0));
+    strokes
 }
 
 /// 御中 or 様 comes from the kind (the customer's, in a draft), never from words in the name:

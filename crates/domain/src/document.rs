@@ -5,6 +5,7 @@
 
 use crate::money::TaxCategory;
 use crate::text::{registration_check_digit_holds, registration_digits};
+use unicode_normalization::UnicodeNormalization;
 
 /// Who a document is addressed to: a person (様) or a company (御中). Taken from the customer's
 /// kind (個人/法人), never guessed from words in the name, so the screen and the PDF agree.
@@ -73,30 +74,24 @@ pub fn receipt_content(item_name: Option<&str>, items: &[TaxCategory]) -> Result
     }
 }
 
-/// The words of a 法人's name in Japanese law (会社法 第6条, 一般社団法人及び一般財団法人に関する
-/// 法律, 特定非営利活動促進法 and the like): an issuer so named is a corporation.
-const CORPORATE_WORDS: [&str; 16] = [
-    "株式会社",
-    "有限会社",
-    "合同会社",
-    "合名会社",
-    "合資会社",
-    "一般社団法人",
-    "一般財団法人",
-    "公益社団法人",
-    "公益財団法人",
-    "特定非営利活動法人",
-    "医療法人",
-    "社会福祉法人",
-    "学校法人",
-    "宗教法人",
-    "独立行政法人",
-    "協同組合",
+/// The words only a 法人's name may carry: 会社 (会社法 第7条 forbids it in the name of anyone
+/// not a company: 株式会社, 有限会社, 合同会社, 合名会社, 合資会社, 相互会社), 法人 (一般社団法人,
+/// 公益財団法人, 特定非営利活動法人 and NPO法人, 医療法人, 学校法人, 弁護士法人, 税理士法人,
+/// 監査法人, 農事組合法人…, each law reserving its name) and 協同組合 (協同組合法 each).
+const CORPORATE_WORDS: [&str; 3] = ["会社", "法人", "協同組合"];
+
+/// The abbreviations of the legal forms written in parentheses (㈱, （株）, (有)…), after NFKC
+/// folds ㈱ to (株) and full-width parentheses to ASCII ones.
+const CORPORATE_ABBREVIATIONS: [&str; 20] = [
+    "(株)", "(有)", "(同)", "(名)", "(資)", "(相)", "(医)", "(社)", "(財)", "(一社)", "(一財)", "(公社)", "(公財)", "(特非)", "(学)", "(福)", "(宗)", "(独)",
+    "(協)", "(弁)",
 ];
 
-/// Whether a name is a corporation's (it carries the word of its legal form).
+/// Whether a name is a corporation's: it carries a word of its legal form or that form's
+/// abbreviation, in any width (NFKC).
 pub fn is_corporation_name(name: &str) -> bool {
-    CORPORATE_WORDS.iter().any(|w| name.contains(w))
+    let folded: String = name.nfkc().filter(|c| !c.is_whitespace()).collect();
+    CORPORATE_WORDS.iter().chain(&CORPORATE_ABBREVIATIONS).any(|w| folded.contains(w))
 }
 
 /// How a registration number (適格請求書発行事業者登録番号) stands.
@@ -248,6 +243,9 @@ pub fn postal_frames(width: f32) -> [f32; 7] {
 
 /// A frame's width and height, mm.
 pub const POSTAL_FRAME_SIZE: (f32, f32) = (5.7, 8.0);
+/// The frames' line widths, mm: the first three frames and the hyphen 0.4–0.6 mm, the last four
+/// 0.2–0.4 mm (Japan Post's 郵便番号枠の仕様); the middle of each range.
+pub const POSTAL_FRAME_LINE: (f32, f32) = (0.5, 0.3);
 /// The frames' top edge from the card's top, and the last frame's right edge from its right, mm.
 pub const POSTAL_FRAME_TOP: f32 = 12.0;
 pub const POSTAL_FRAME_RIGHT: f32 = 8.0;

@@ -56,13 +56,32 @@ fn a_corporations_t_number_must_pass_the_check_digit_an_individuals_may_not() {
         assert!(check_registration_number(malformed, "山田商店").is_err(), "{malformed}");
     }
     assert_eq!(check_registration_number("T7000012050002", "アマノ株式会社"), Ok(None));
-    for corporation in ["アマノ株式会社", "合名会社山田屋", "合資会社丸善", "一般社団法人日本協会", "特定非営利活動法人みらい"]
-    {
+    for corporation in [
+        "アマノ株式会社",
+        "合名会社山田屋",
+        "合資会社丸善",
+        "一般社団法人日本協会",
+        "特定非営利活動法人みらい",
+        "㈱アマノ",
+        "アマノ（株）",
+        "アマノ(株)",
+        "（有）山田商会",
+        "㈲山田商会",
+        "(同)みらい",
+        "NPO法人みらい",
+        "ＮＰＯ法人みらい",
+        "弁護士法人山田綜合",
+        "税理士法人佐藤会計",
+        "有限責任監査法人トーマツ",
+        "日本生命保険相互会社",
+        "農事組合法人さくら",
+        "山田生活協同組合",
+    ] {
         assert!(is_corporation_name(corporation), "{corporation}");
         let refusal = check_registration_number("T8000012050002", corporation).expect_err("a corporation's wrong number is refused");
         assert!(refusal.contains("法人番号"), "{refusal}");
     }
-    for individual in ["山田商店", "佐藤　太郎", "やまだ工房"] {
+    for individual in ["山田商店", "佐藤　太郎", "やまだ工房", "株田商店", "有田　花子", "(旧)山田屋"] {
         assert!(!is_corporation_name(individual), "{individual}");
         let warning = check_registration_number("T8000012050002", individual).expect("an individual's number is issued").expect("with a warning");
         assert!(warning.contains("国税庁"), "{warning}");

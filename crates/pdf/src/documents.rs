@@ -2,7 +2,7 @@
 //! is a postcard (100 × 148 mm) with an address side and a message side.
 
 use madoguchi_domain::calendar::{seireki, wareki};
-use madoguchi_domain::document::{POSTAL_FRAME_SIZE, POSTAL_FRAME_TOP, PostcardStock, ReceiptContent, postal_frames};
+use madoguchi_domain::document::{POSTAL_FRAME_LINE, POSTAL_FRAME_SIZE, POSTAL_FRAME_TOP, PostcardStock, ReceiptContent, postal_frames};
 use madoguchi_domain::money::{RateTotal, TaxCategory, Yen};
 
 use crate::canvas::{Canvas, Font, Ink};
@@ -350,11 +350,13 @@ fn cooling_off(doc: &Document, font: &Font) -> Vec<printpdf::PdfPage> {
     let (w, h) = POSTAL_FRAME_SIZE;
     if *stock == PostcardStock::Blank {
         a.text_center(POSTCARD.0 / 2.0, 8.0, 9.0, "郵 便 は が き");
-        for x in frames {
-            a.rect_in(Ink::Vermilion, x, POSTAL_FRAME_TOP, w, h, 0.6);
+        let pt = |mm: f32| mm / 25.4 * 72.0;
+        let (three, four) = (pt(POSTAL_FRAME_LINE.0), pt(POSTAL_FRAME_LINE.1));
+        for (i, x) in frames.into_iter().enumerate() {
+            a.rect_in(Ink::Vermilion, x, POSTAL_FRAME_TOP, w, h, if i < 3 { three } else { four });
         }
         let hyphen = frames[2] + w + 0.3;
-        a.line_in(Ink::Vermilion, hyphen, POSTAL_FRAME_TOP + h / 2.0, frames[3] - 0.3, POSTAL_FRAME_TOP + h / 2.0, 0.6);
+        a.line_in(Ink::Vermilion, hyphen, POSTAL_FRAME_TOP + h / 2.0, frames[3] - 0.3, POSTAL_FRAME_TOP + h / 2.0, three);
     }
     for (x, d) in frames.iter().zip(&digits) {
         a.text_center(x + w / 2.0, POSTAL_FRAME_TOP + 6.5, 12.0, &d.to_string());

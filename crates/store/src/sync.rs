@@ -341,6 +341,7 @@ impl Store {
             let own: String = tx.query_row("SELECT origin FROM sync_clock", [], |r| r.get(0))?;
             let mut newest = i64::MIN;
             let mut later: HashSet<(usize, String)> = HashSet::new();
+            let mut merges: Vec<String> = Vec::new();
             tx.execute("UPDATE sync_clock SET applying = 1", [])?;
             let mut done = 0u64;
             for change in changes {
@@ -382,6 +383,9 @@ impl Store {
                     audit_change(tx, &change, table, now)?;
                     report.applied += 1;
                     newest = newest.max(change.hlc);
+                    if table.name == "customer_merges" {
+                        merges.push(change.id.clone());
+                    }
                     if !insert_fresh(tx, table, &change)? {
                         later.insert((change.table, change.id));
                     } else {
@@ -398,6 +402,19 @@ impl Store {
                 let pending: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
                 for (name, id) in pending {
                     later.insert((table_index(&name).ok_or_else(|| StoreError::invalid("sync_pending.tbl", name))?, id));
+                }
+                // Merges settle first (they wait on nothing); a customer that stays where merges
+                // crossed is settled again, since the tombstone its set-aside merge left no
+                // longer counts.
+                let merge_table = table_index("customer_merges").expect("customer_merges is synced");
+                let customer_table = table_index("customers").expect("customers is synced");
+                for id in merges.iter().filter(|id| later.remove(&(merge_table, id.to_string()))) {
+                    settle(tx, &TABLES[merge_table], id, before, known_by_sender, &mut report)?;
+                }
+                for id in &merges {
+                    if let Some(keeper) = crossed_keeper(tx, id)? {
+                        later.insert((customer_table, keeper));
+                    }
                 }
                 let mut rows: Vec<(usize, String)> = later.into_iter().collect();
                 rows.sort();
@@ -578,7 +595,7 @@ fn insert_fresh(tx: &Transaction, table: &Table, change: &Change) -> Result<bool
 /// Where the rows of a customer merged away belong now (名寄せ, migration 0007).
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Target {
-    /// Not merged, or merged into a customer deleted since (or merged both ways: a cycle).
+    /// Not merged, or merged into a customer deleted since.
     None,
     /// This customer, which exists: the end of the chain of merges.
     Customer(String),
@@ -589,30 +606,80 @@ enum Target {
 /// The longest chain of merges followed (a customer merged into one merged on in turn…).
 const MAX_MERGE_CHAIN: usize = 64;
 
-/// Follows `customer_merges` from `id` to the customer its rows belong to now. Every
-/// installation holding the same changes finds the same customer, so rows that followed a
-/// merge converge.
+fn merged_into(tx: &Transaction, id: &str) -> Result<Option<String>> {
+    Ok(tx.prepare_cached("SELECT keep_id FROM customer_merges WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?)
+}
+
+/// The customer that stays when merges cross (installation A merged X into Y while B merged Y
+/// into X, neither knowing): the chain from `id` runs into a cycle, and the newest merge of the
+/// cycle (by its change's clock, then origin) is the one set aside, so its customer stays and
+/// the older merge stands. `None` when the chain from `id` has no cycle. Every installation
+/// holding the same changes picks the same customer.
+fn crossed_keeper(tx: &Transaction, id: &str) -> Result<Option<String>> {
+    let mut path = vec![id.to_string()];
+    while path.len() <= MAX_MERGE_CHAIN {
+        let Some(next) = merged_into(tx, path.last().expect("the path starts at id"))? else { return Ok(None) };
+        if let Some(start) = path.iter().position(|p| *p == next) {
+            let mut newest: Option<((i64, String), String)> = None;
+            for member in &path[start..] {
+                let stamp: (i64, String) = tx
+                    .prepare_cached("SELECT hlc, origin FROM changes WHERE tbl = 'customer_merges' AND row_id = ?1 ORDER BY hlc DESC, origin DESC LIMIT 1")?
+                    .query_row([member], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                if newest.as_ref().is_none_or(|(best, _)| stamp > *best) {
+                    newest = Some((stamp, member.clone()));
+                }
+            }
+            return Ok(newest.map(|(_, member)| member));
+        }
+        path.push(next);
+    }
+    Ok(None)
+}
+
+/// Follows `customer_merges` from `id` to the customer its rows belong to now, stopping at the
+/// customer that stays when merges cross (`crossed_keeper`). Every installation holding the
+/// same changes finds the same customer, so rows that followed a merge converge.
 fn merge_target(tx: &Transaction, id: &str) -> Result<Target> {
     let customers = customers_table();
-    let mut seen = vec![id.to_string()];
+    let keeper = crossed_keeper(tx, id)?;
     let mut current = id.to_string();
     for _ in 0..MAX_MERGE_CHAIN {
-        let next: Option<String> = tx.prepare_cached("SELECT keep_id FROM customer_merges WHERE id = ?1")?.query_row([&current], |r| r.get(0)).optional()?;
+        let next = if keeper.as_deref() == Some(current.as_str()) { None } else { merged_into(tx, &current)? };
         let Some(next) = next else {
             // Not merged; or merged into a customer deleted since; or into one not here yet.
-            let gone = current == id || tombstoned(tx, customers, &current)?;
+            let gone = current == id || deleted_for_good(tx, &current, keeper.as_deref())?;
             return Ok(if gone { Target::None } else { Target::Waiting(current) });
         };
-        if seen.contains(&next) {
-            return Ok(Target::None);
-        }
         if row_exists(tx, customers, &next)? {
             return Ok(Target::Customer(next));
         }
-        seen.push(next.clone());
         current = next;
     }
     Ok(Target::None)
+}
+
+/// True when customer `id` has a tombstone that counts: for the customer that stays when merges
+/// cross, the tombstone its own set-aside merge left does not.
+fn deleted_for_good(tx: &Transaction, id: &str, keeper: Option<&str>) -> Result<bool> {
+    if keeper != Some(id) {
+        return tombstoned(tx, customers_table(), id);
+    }
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM changes t WHERE t.tbl = 'customers' AND t.row_id = ?1 AND t.data IS NULL
+             AND NOT EXISTS (SELECT 1 FROM changes m WHERE m.tbl = 'customer_merges' AND m.row_id = ?1 AND m.origin = t.origin))",
+        )?
+        .query_row([id], |r| r.get(0))?)
+}
+
+/// The origins whose tombstone of customer `id` is set aside: those whose merge of it was set
+/// aside when merges crossed (`crossed_keeper`); empty for every other customer.
+fn set_aside_merge_origins(tx: &Transaction, id: &str) -> Result<Vec<String>> {
+    if crossed_keeper(tx, id)?.as_deref() != Some(id) {
+        return Ok(Vec::new());
+    }
+    let mut stmt = tx.prepare_cached("SELECT DISTINCT origin FROM changes WHERE tbl = 'customer_merges' AND row_id = ?1")?;
+    Ok(stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
 }
 
 /// True when the change log holds a merge (or a chain of them) of customer `from` into `to`:
@@ -790,12 +857,17 @@ enum Settled {
 /// pending until its parent arrives. Records the conflicts the new changes brought.
 fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sender: &BTreeMap<String, i64>, report: &mut ApplyReport) -> Result<Settled> {
     let mut stmt = tx.prepare_cached("SELECT hlc, origin, data, seq FROM changes WHERE tbl = ?1 AND row_id = ?2")?;
-    let log: Vec<Logged> = stmt
+    let mut log: Vec<Logged> = stmt
         .query_map(params![table.name, id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, i64>(3)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?
         .into_iter()
         .map(|(hlc, origin, data, seq)| Ok(Logged { hlc, origin, data: parse_data(data)?, new: seq > before }))
         .collect::<Result<_>>()?;
+    if table.name == "customers" && log.iter().any(|l| l.data.is_none()) {
+        // Merges that crossed: the customer that stays is not deleted by its own set-aside merge.
+        let set_aside = set_aside_merge_origins(tx, id)?;
+        log.retain(|l| l.data.is_some() || !set_aside.contains(&l.origin));
+    }
     let sender_knew = |l: &Logged| known_by_sender.get(&l.origin).is_some_and(|k| *k >= l.hlc);
     tx.prepare_cached("DELETE FROM sync_pending WHERE tbl = ?1 AND row_id = ?2")?.execute(params![table.name, id])?;
 

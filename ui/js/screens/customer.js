@@ -1,10 +1,11 @@
-// 顧客: one customer whole — accounts at every service, orders, documents issued, requests, call notes (add one); 登録内容の変更.
+// 顧客: one customer whole — accounts at every service, orders, documents issued, requests, call notes (add one); 登録内容の変更; 名寄せ of likely duplicates.
 
 import * as api from '../api.js';
 import { h, clear, table, badge, section, showError, hideError, markInvalid, yenText, shortMoment, jpDate, busy, toast } from '../dom.js';
 import { ACCOUNT_STATUS, CUSTOMER_KIND, ORDER_STATUS, PAYMENT, choiceLabel, TAX } from '../labels.js';
 import { trackDirty } from '../dirty.js';
 import { customerEditForm } from '../customer-edit.js';
+import { duplicatesPanel } from '../customer-merge.js';
 import { state, navigate, loadCustomer, requestTypes, docTypes, serviceLabel, statusLabel, requestTypeLabel, docTypeLabel, isFinalStatus, honorific } from '../state.js';
 
 export const help = [['N'], 'メモ', ['Q'], '見積り', ['D'], '書類', ['R'], '依頼', ['E'], '登録内容の変更', ['Ctrl+Enter'], 'メモを保存'];
@@ -132,6 +133,10 @@ export async function render(main, { arg }) {
     await edit.open();
   }
 
+  // 名寄せ: the customers likely the same person, loaded after the screen is drawn.
+  const duplicates = duplicatesPanel(c, { onMerged: () => state.rerender() });
+  duplicates.load();
+
   const accounts = section(
     `ご契約（${c.accounts.length}件）`,
     table(
@@ -234,7 +239,7 @@ export async function render(main, { arg }) {
   const requestsPanel = section(`依頼（${c.requests.length}件）`, requestsTable);
   const notesPanel = section('通話メモ', noteForm, noteList);
 
-  main.append(header, editPanel, accounts, h('div', { class: 'columns' }, h('div', { class: 'col' }, notesPanel, requestsPanel), h('div', { class: 'col' }, ordersPanel, docsPanel)));
+  main.append(header, editPanel, duplicates.element, accounts, h('div', { class: 'columns' }, h('div', { class: 'col' }, notesPanel, requestsPanel), h('div', { class: 'col' }, ordersPanel, docsPanel)));
   const first = header.querySelector('#go-quote');
   first.setAttribute('data-autofocus', '');
 
@@ -247,6 +252,10 @@ export async function render(main, { arg }) {
       e: openEdit,
     },
     onEscape: () => {
+      if (duplicates.isConfirming()) {
+        duplicates.cancel();
+        return true;
+      }
       if (edit.isOpen()) {
         edit.close();
         editPanel.hidden = true;
