@@ -65,7 +65,7 @@ test('an import lists a likely duplicate; the customer screen merges it after a 
   await page.keyboard.press('Enter');
   await expectFocus(page, 'merge-confirm-no');
   const question = await page.locator('#merge-confirm').innerText();
-  assert.ok(question.includes('名寄　花子 を 名寄　花子 に統合しますか'), question);
+  assert.ok(question.includes('名寄　花子（カウネット KN91000001）を、このお客様（名寄　花子）に統合しますか'), question);
   assert.ok(question.includes('KN91000001') && question.includes('統合は元に戻せません'), question);
   await screenshot(page, '45-merge-confirm');
   await page.keyboard.press('Escape');
@@ -92,5 +92,5 @@ test('an import lists a likely duplicate; the customer screen merges it after a 
   const kept = (await bridge.call('lookup', { query: 'AW91000001' })).results[0].customer_id;
   assert.equal((await bridge.call('lookup', { query: 'KN91000001' })).results[0].customer_id, kept, 'the moved account finds the kept customer');
   assert.equal((await bridge.call('status')).customers, 22, 'the other customer is gone');
-  await assert.rejects(bridge.call('customer', { id: other }), (e) => e.code === 'not_found');
+  await assert.rejects(bridge.call('customer', { id: other }), (e) => e.body.code === 'not_found');
 });

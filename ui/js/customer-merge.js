@@ -17,7 +17,9 @@ export function movedText(merged) {
   ]
     .filter(([, n]) => n > 0)
     .map(([label, n]) => `${label} ${n}件`);
-  return parts.length ? parts.join('・') : '移したものはありません';
+  const filled = [merged.filled.includes('birth_date') ? '生年月日' : null, merged.filled.includes('address') ? '住所' : null].filter(Boolean);
+  const moved = parts.length ? parts.join('・') : '移したものはありません';
+  return filled.length ? `${moved}。${filled.join('・')}を補いました` : moved;
 }
 
 /**
@@ -55,11 +57,11 @@ export function duplicatesPanel(c, { onMerged }) {
     const no = h('button', { type: 'button', id: 'merge-confirm-no', onclick: cancel }, 'やめる');
     const numbers = other.accounts.map((a) => `${serviceLabel(a.service)} ${a.customer_number}`).join('、') || 'ご契約なし';
     confirmBox.append(
-      h('h3', { id: 'merge-confirm-title' }, `${other.name} を ${c.name} に統合しますか`),
+      h('h3', { id: 'merge-confirm-title' }, `${other.name}（${numbers}）を、このお客様（${c.name}）に統合しますか`),
       h(
         'p',
         { id: 'merge-confirm-text' },
-        `${other.name}（${numbers}）のご契約・ご注文・発行済みの書類・依頼・通話メモ・電話番号・メールを、すべてこのお客様に移し、${other.name} の登録は削除します。発行済みの書類の内容は変わりません。統合は元に戻せません。`,
+        `${other.name}（${numbers}）のご契約・ご注文・発行済みの書類・依頼・通話メモ・電話番号・メールを、すべてこのお客様に移し、その登録は削除します。発行済みの書類の内容は変わりません。統合は元に戻せません。`,
       ),
       h('div', { class: 'actions' }, yes, no),
     );

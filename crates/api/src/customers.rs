@@ -274,7 +274,8 @@ pub fn duplicates(store: &Store, id: &str) -> Result<Value, ApiError> {
 /// 名寄せ: merges customer `other` into `keep` in one transaction, every move audited (see
 /// `store::merge::merge_customers`); returns what moved: `{keep, other, other_name, accounts,
 /// orders, documents, requests, request_history, call_notes, phones: {moved, dropped},
-/// emails: {moved, dropped}}`. Refused on `other` for one customer twice, on `keep` or
+/// emails: {moved, dropped}, filled}` (`filled`: the kept customer's empty fields taken from
+/// the other, `birth_date`, `prefecture`, `postal_code`, `address`). Refused on `other` for one customer twice, on `keep` or
 /// `other` for an unknown id; nothing is written then.
 pub fn merge(store: &mut Store, keep: &str, other: &str, actor: &str, now: Moment) -> Result<Value, ApiError> {
     let (keep, other) = (keep.trim(), other.trim());
@@ -297,6 +298,7 @@ pub fn merge(store: &mut Store, keep: &str, other: &str, actor: &str, now: Momen
         "call_notes": r.call_notes,
         "phones": {"moved": r.phones_moved, "dropped": r.phones_dropped},
         "emails": {"moved": r.emails_moved, "dropped": r.emails_dropped},
+        "filled": r.filled,
     }))
 }
 

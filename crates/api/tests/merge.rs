@@ -105,6 +105,7 @@ fn a_merge_moves_everything_to_the_kept_customer_and_refusals_write_nothing() {
         (&json!(1), &json!(1), &json!(1), &json!(1), &json!({"moved": 1, "dropped": 1}), &json!({"moved": 0, "dropped": 1})),
         "{moved}"
     );
+    assert_eq!(moved["filled"], json!([]), "KEEP had a birth date and an address: nothing taken");
     assert!(customers::customer(&store, &other).is_err(), "the other customer is gone");
     let view = customers::customer(&store, &keep).expect("kept");
     let numbers: Vec<&str> = view["accounts"].as_array().expect("accounts").iter().filter_map(|a| a["customer_number"].as_str()).collect();
@@ -123,6 +124,29 @@ fn a_merge_moves_everything_to_the_kept_customer_and_refusals_write_nothing() {
     assert_eq!(audited, 1 + 1 + 1 + 1 + 2 + 1 + 1, "merge record, account, request, note, two phones, email, delete");
     // Merging again: the other is unknown now.
     assert!(matches!(customers::merge(&mut store, &keep, &other, "test", at(NOW)), Err(madoguchi_api::ApiError::Invalid { field, .. }) if field == "other"));
+}
+
+/// The kept customer's empty fields are taken from the other: a merge loses nothing the other
+/// knew (here the birth date).
+#[test]
+fn a_merge_fills_the_kept_customers_empty_fields_from_the_other() {
+    let dir = folder("fill");
+    let mut store = open(&dir.join("f.sqlite3"));
+    import_csv(
+        &mut store,
+        format!(
+            "{HEADER}\n{}\n{}\n",
+            "alwater,AW00000002,田中　一郎,タナカ イチロウ,,東京都,100-0001,千代田区千代田2-2,03-4444-0001,,",
+            "kaunet,KN00000002,田中　一郎,タナカ イチロウ,1975-06-30,東京都,100-0001,千代田区千代田2-2,03-4444-0001,,",
+        )
+        .as_bytes(),
+    );
+    let keep = customer_id(&store, "AW00000002");
+    let other = customer_id(&store, "KN00000002");
+    let moved = customers::merge(&mut store, &keep, &other, "agent-1", at(NOW)).expect("merges");
+    assert_eq!(moved["filled"], json!(["birth_date"]), "{moved}");
+    assert_eq!(customers::customer(&store, &keep).expect("kept")["birth_date"], "1975-06-30");
+    assert!(store.check().expect("check").is_empty());
 }
 
 /// A merge on A while B, not knowing of it, adds a note, a phone-searchable request and an

@@ -590,6 +590,12 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 format!("  phones: {phones} ({phones_dropped} already held, deleted)"),
                 format!("  emails: {emails} ({emails_dropped} already held, deleted)"),
             ]
+            .into_iter()
+            .chain(moved["filled"].as_array().filter(|f| !f.is_empty()).map(|f| {
+                let columns: Vec<&str> = f.iter().filter_map(Value::as_str).collect();
+                format!("  taken from the other, the kept one's were empty: {}", columns.join(", "))
+            }))
+            .collect::<Vec<_>>()
             .join("\n"))
         }
         Command::Customer { command: Some(CustomerCommand::Duplicates { id, json }), .. } => {

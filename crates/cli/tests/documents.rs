@@ -431,4 +431,22 @@ fn an_individuals_t_number_without_the_check_digit_is_set_with_a_warning() {
     let corporation = set("山田商事株式会社");
     assert_eq!(corporation.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&corporation.stderr).starts_with("issuer.registration_number: "), "{}", String::from_utf8_lossy(&corporation.stderr));
+
+    // A receipt issued by the individual warns, and so does its reissue, which prints the same issuer.
+    let mut request = sample("receipt");
+    request["service"] = serde_json::json!("alwater");
+    request["issuer"]["name"] = serde_json::json!("山田商店");
+    request["issuer"]["registration_number"] = serde_json::json!("T8000012050002");
+    std::fs::write(dir.join("receipt.json"), request.to_string()).expect("input");
+    let issued = issue(&dir, "receipt", &dir.join("receipt.json"), &dir.join("receipt.pdf"));
+    assert!(issued.status.success(), "{}", String::from_utf8_lossy(&issued.stderr));
+    let number = String::from_utf8_lossy(&issued.stdout).split(' ').next().unwrap_or_default().to_string();
+    for output in [issued, madoguchi(&dir, &["doc", "receipt", "--reissue", &number, "--out", dir.join("again.pdf").to_str().expect("path")])] {
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains("注意: 登録番号 T8000012050002 は法人番号の検査用数字に合いません"),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
 }

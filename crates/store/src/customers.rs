@@ -272,7 +272,7 @@ fn account_fields(a: &AccountRecord) -> [(&'static str, Option<String>); 14] {
 }
 
 /// Updates the changed columns of one row, auditing each; returns how many changed.
-fn update_changed(tx: &Transaction, table: &str, id: &str, fields: &[(&'static str, Option<String>)], actor: &str, now: &str) -> Result<usize> {
+pub(crate) fn update_changed(tx: &Transaction, table: &str, id: &str, fields: &[(&'static str, Option<String>)], actor: &str, now: &str) -> Result<usize> {
     let mut changed = 0;
     for (column, new) in fields {
         let old: Option<String> = tx.query_row(&format!("SELECT CAST({column} AS TEXT) FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?;

@@ -109,6 +109,9 @@ pub struct MergeReport {
     pub emails_moved: u64,
     /// Emails the kept customer already had (the same key): deleted.
     pub emails_dropped: u64,
+    /// The kept customer's own fields that were empty and were taken from the other (the birth
+    /// date; the address with its prefecture and postal code).
+    pub filled: Vec<&'static str>,
 }
 
 fn exists(tx: &Transaction, id: &str) -> Result<Option<String>> {
@@ -197,9 +200,38 @@ pub fn merge_customers(tx: &Transaction, keep: &str, other: &str, actor: &str, n
         }
     }
 
+    report.filled = fill_empty_fields(tx, keep, other, actor, now)?;
     crate::sync::remove(tx, crate::sync::customers_table(), other)?;
     audit::append(tx, now, actor, "customers", other, "delete", Some("merged_into"), Some(&other_name), Some(keep))?;
     Ok(report)
+}
+
+/// The kept customer's empty fields taken from the other, so the merge loses nothing the other
+/// knew: its birth date when the kept one has none, its address (with prefecture and postal
+/// code, which go with it) when the kept one's is empty. Each change audited; returns the
+/// columns filled.
+fn fill_empty_fields(tx: &Transaction, keep: &str, other: &str, actor: &str, now: &str) -> Result<Vec<&'static str>> {
+    type Own = (Option<String>, String, String, String);
+    let own = |id: &str| -> Result<Own> {
+        Ok(tx.query_row("SELECT birth_date, prefecture, postal_code, address FROM customers WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?)
+    };
+    let ((kept_birth, _, _, kept_address), (birth, prefecture, postal_code, address)) = (own(keep)?, own(other)?);
+    let mut fields: Vec<(&'static str, Option<String>)> = Vec::new();
+    if kept_birth.is_none() && birth.is_some() {
+        fields.push(("birth_date", birth));
+    }
+    if kept_address.trim().is_empty() && !address.trim().is_empty() {
+        fields.extend([("prefecture", Some(prefecture)), ("postal_code", Some(postal_code)), ("address", Some(address))]);
+    }
+    if fields.is_empty() {
+        return Ok(Vec::new());
+    }
+    crate::customers::update_changed(tx, "customers", keep, &fields, actor, now)?;
+    let rowid: i64 = tx.query_row("SELECT rowid FROM customers WHERE id = ?1", [keep], |r| r.get(0))?;
+    crate::customers::reindex_customer(tx, rowid)?;
+    Ok(fields.into_iter().map(|(column, _)| column).collect())
 }
 
 impl crate::Store {
