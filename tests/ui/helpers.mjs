@@ -2,7 +2,7 @@
 // answer its file dialogs, launch Debian's Chromium through playwright-core, drive it by keyboard, ring a pop, take screenshots. Builds nothing.
 
 import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -225,6 +225,29 @@ export async function withDialogs(bridge, answers, act) {
     throw new Error(`${answers.length} dialog answers queued (${JSON.stringify(answers)}) but ${asked.length} dialogs asked: ${JSON.stringify(asked)}`);
   }
   return asked;
+}
+
+/**
+ * Imports a CSV as an agent does: writes `csv` to `name` in the bridge's folder, opens 設定 (Alt+6),
+ * tabs to the import button and chooses the file in the dialog; resolves once `outcome` (a
+ * selector in the job's outcome) shows, then waits for the job to settle.
+ */
+export async function importCsv(page, bridge, name, csv, outcome) {
+  const file = path.join(bridge.dir, name);
+  await writeFile(file, csv);
+  await page.keyboard.press('Alt+6');
+  await page.waitForSelector('main[data-screen="settings"]');
+  await page.waitForSelector('#import-start');
+  await tabTo(page, '#import-start');
+  await withDialogs(bridge, [file], async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(outcome, { timeout: 30000 });
+  });
+}
+
+/** Waits until the job shown in the job area has settled (its title says 完了). */
+export async function jobSettled(page) {
+  await page.waitForFunction(() => /（完了）/.test(document.querySelector('#job-area .job-title').textContent), null, { timeout: 30000 });
 }
 
 /** A screen-pop delivered to the open page, as the shell's `pop` event would (the browser's `madoguchi-pop`). */

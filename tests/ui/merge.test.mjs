@@ -4,9 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { openUi, screenshot, tabTo, expectFocus, openSession, closeSession, withDialogs, openCustomerByKeyboard } from './helpers.mjs';
+import { openUi, screenshot, tabTo, expectFocus, openSession, closeSession, openCustomerByKeyboard, importCsv, jobSettled } from './helpers.mjs';
 
 let bridge;
 let ui;
@@ -21,22 +19,16 @@ test('an import lists a likely duplicate; the customer screen merges it after a 
   await openUi(page, bridge.url);
 
   // Line 3 is line 2's person at another service: the same phone (another format) and the same kana.
-  const csv = path.join(bridge.dir, 'duplicates.csv');
-  await writeFile(
-    csv,
+  await importCsv(
+    page,
+    bridge,
+    'duplicates.csv',
     'service,customer_number,name,name_kana,prefecture,postal_code,address,phone1,email\n' +
       'alwater,AW91000001,名寄　花子,ナヨセ ハナコ,東京都,100-0001,千代田区千代田1-1,03-5555-0201,hanako@nayose.example.jp\n' +
       'kaunet,KN91000001,名寄　花子,ﾅﾖｾ ﾊﾅｺ,東京都,100-0001,千代田区千代田1-1,0355550201,\n' +
       'plus-aqua,PA91000001,別人　一郎,ベツジン イチロウ,東京都,100-0001,千代田区千代田3-3,03-5555-0203,\n',
+    '#job-outcome .import-duplicates',
   );
-  await page.keyboard.press('Alt+6');
-  await page.waitForSelector('main[data-screen="settings"]');
-  await page.waitForSelector('#import-start');
-  await tabTo(page, '#import-start');
-  await withDialogs(bridge, [csv], async () => {
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('#job-outcome .import-duplicates', { timeout: 30000 });
-  });
   const outcome = await page.locator('#job-outcome').innerText();
   assert.ok(outcome.includes('同一人物の可能性がある顧客: 1組（統合はしていません'), outcome);
   const listed = await page.locator('#job-outcome .import-duplicates tbody tr').allInnerTexts();
@@ -49,7 +41,7 @@ test('an import lists a likely duplicate; the customer screen merges it after a 
   await bridge.call('add_note', { customer_id: other, body: 'かうネットの件でお電話あり' });
 
   // The customer screen of line 2 offers line 3.
-  await page.waitForFunction(() => /（完了）/.test(document.querySelector('#job-area .job-title').textContent), null, { timeout: 30000 });
+  await jobSettled(page);
   await page.keyboard.press('Alt+1');
   await page.waitForSelector('main[data-screen="search"]');
   await expectFocus(page, 'search-box');

@@ -4,9 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { openUi, screenshot, type, retype, tabTo, expectFocus, openSession, closeSession, withDialogs, openCustomerByKeyboard } from './helpers.mjs';
+import { openUi, screenshot, type, retype, tabTo, expectFocus, openSession, closeSession, openCustomerByKeyboard, importCsv, jobSettled } from './helpers.mjs';
 
 let bridge;
 let ui;
@@ -21,22 +19,16 @@ test('an import warns of planted postal-code mismatches; the edit form fills the
   await openUi(page, bridge.url);
 
   // 設定 → CSV import: line 3's code is Tokyo's on an Osaka row, line 4's is no code at all; both rows are written.
-  const csv = path.join(bridge.dir, 'postal.csv');
-  await writeFile(
-    csv,
+  await importCsv(
+    page,
+    bridge,
+    'postal.csv',
     'service,customer_number,name,name_kana,prefecture,postal_code,address,phone1\n' +
       'alwater,AW90000001,郵便　一郎,ユウビン イチロウ,東京都,100-0001,千代田区千代田1-1,03-5555-0101\n' +
       'alwater,AW90000002,郵便　次郎,ユウビン ジロウ,大阪府,100-0001,千代田区千代田1-2,03-5555-0102\n' +
       'alwater,AW90000003,郵便　三郎,ユウビン サブロウ,東京都,999-9999,千代田区千代田1-3,03-5555-0103\n',
+    '#job-outcome .import-warnings',
   );
-  await page.keyboard.press('Alt+6');
-  await page.waitForSelector('main[data-screen="settings"]');
-  await page.waitForSelector('#import-start');
-  await tabTo(page, '#import-start');
-  await withDialogs(bridge, [csv], async () => {
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('#job-outcome .import-warnings', { timeout: 30000 });
-  });
   const outcome = await page.locator('#job-outcome').innerText();
   assert.ok(outcome.includes('確認が必要な行: 2件（取り込みました）'), outcome);
   const rows = await page.locator('#job-outcome .import-warnings tbody tr').allInnerTexts();
@@ -49,7 +41,7 @@ test('an import warns of planted postal-code mismatches; the edit form fills the
 
   // The customer of line 3 (from the search screen, once the job has settled); E opens the form
   // with the stored address split into 市区町村 and the rest.
-  await page.waitForFunction(() => /（完了）/.test(document.querySelector('#job-area .job-title').textContent), null, { timeout: 30000 });
+  await jobSettled(page);
   await page.keyboard.press('Alt+1');
   await page.waitForSelector('main[data-screen="search"]');
   await expectFocus(page, 'search-box');

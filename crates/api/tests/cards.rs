@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::customer_id;
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -25,13 +27,6 @@ fn now() -> Moment {
     chrono::DateTime::parse_from_rfc3339("2026-11-21T11:00:00+09:00").expect("moment")
 }
 
-fn folder(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("madoguchi-cards-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    dir
-}
-
 const CSV: &[u8] = include_bytes!("fixtures/customers.csv");
 
 fn fixture(path: &std::path::Path) -> Store {
@@ -40,10 +35,6 @@ fn fixture(path: &std::path::Path) -> Store {
     let report = import_customers(&mut store, CSV, Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true).expect("imports");
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     store
-}
-
-fn customer_id(store: &Store, number: &str) -> String {
-    customers::lookup(store, number, 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string()
 }
 
 /// Everything a refusal must leave as it was: the synced rows, the change log, the table
@@ -135,7 +126,7 @@ struct Fixture {
 impl Fixture {
     /// Installation B (the one under test) started from A's bundle, and a later bundle of A's.
     fn new(name: &str) -> Fixture {
-        let dir = folder(name);
+        let dir = common::folder("cards", name);
         let tariffs = Tariffs::embedded().expect("tariffs");
         let mut other = fixture(&dir.join("a.sqlite3"));
         let base = dir.join("base.mdgb");

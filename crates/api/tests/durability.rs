@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::at;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -16,25 +18,19 @@ use madoguchi_api::keys::Signer;
 use madoguchi_api::settings;
 use madoguchi_api::sync;
 use madoguchi_api::tariffs::Tariffs;
-use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
 use serde_json::Value;
-
-fn at(text: &str) -> Moment {
-    chrono::DateTime::parse_from_rfc3339(text).expect("moment")
-}
 
 const NOW: &str = "2026-11-30T12:00:00+09:00";
 
 fn folder(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("madoguchi-durability-{}-{name}", std::process::id())).join("山田 花子");
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = common::folder("durability", name).join("山田 花子");
     std::fs::create_dir_all(&dir).expect("dir");
     dir
 }
 
 fn open(path: &Path) -> Store {
-    customers::open(path, at(NOW)).expect("opens")
+    common::open(path, NOW)
 }
 
 /// A database with the fixture customers (and so audit rows) and one call note.

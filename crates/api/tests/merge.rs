@@ -5,52 +5,39 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use common::{at, customer_id};
+
 use std::path::{Path, PathBuf};
 
 use madoguchi_api::customers;
 use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::requests;
-use madoguchi_api::sync;
 use madoguchi_api::tariffs::Tariffs;
-use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
 use serde_json::{Value, json};
 
 const NOW: &str = "2026-11-20T10:00:00+09:00";
 
-fn at(text: &str) -> Moment {
-    chrono::DateTime::parse_from_rfc3339(text).expect("moment")
-}
-
 fn folder(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("madoguchi-merge-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    dir
+    common::folder("merge", name)
 }
 
 fn open(path: &Path) -> Store {
-    customers::open(path, at(NOW)).expect("opens")
+    common::open(path, NOW)
+}
+
+fn export_all(store: &Store, out: &Path) {
+    common::export_all(store, out, NOW);
+}
+
+fn import(store: &mut Store, bundle: &Path) -> Value {
+    common::import_trusted(store, bundle, NOW).expect("imports")
 }
 
 fn import_csv(store: &mut Store, csv: &[u8]) {
     let tariffs = Tariffs::embedded().expect("tariffs");
     let report = import_customers(store, csv, Encoding::Auto, false, &tariffs, "test", at(NOW), &mut |_| true).expect("imports");
     assert!(report.written, "{:?}", report.errors);
-}
-
-fn customer_id(store: &Store, number: &str) -> String {
-    customers::lookup(store, number, 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string()
-}
-
-fn export_all(store: &Store, out: &Path) {
-    sync::export(store, out, &BTreeMap::new(), None, &common::signer(store), at(NOW), &mut |_| true).expect("exports");
-}
-
-fn import(store: &mut Store, bundle: &Path) -> Value {
-    common::trust_sender_of(store, bundle, at(NOW));
-    sync::import(store, bundle, &common::signer(store).public(), at(NOW), &mut |_, _| true).expect("imports")
 }
 
 fn tick() {

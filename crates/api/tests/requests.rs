@@ -2,24 +2,21 @@
 //! rules compute (holidays, month ends), overdue detection as the clock moves, a complete and
 //! ordered history, and the seed rules on late FAXes and late pauses.
 
+mod common;
+
+use common::at;
+
 use madoguchi_api::ApiError;
 use madoguchi_api::customers;
 use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::requests;
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_domain::request::find;
-use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
 use serde_json::Value;
 
-fn at(text: &str) -> Moment {
-    chrono::DateTime::parse_from_rfc3339(text).expect("moment")
-}
-
 fn setup(name: &str) -> (Store, Tariffs) {
-    let dir = std::env::temp_dir().join(format!("madoguchi-requests-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = common::folder("requests", name);
     let mut store = customers::open(&dir.join("r.sqlite3"), at("2026-11-01T09:00:00+09:00")).expect("opens");
     let tariffs = Tariffs::embedded().expect("tariffs");
     let csv = include_bytes!("fixtures/customers.csv");

@@ -5,7 +5,8 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use common::{at, customer_id};
+
 use std::path::{Path, PathBuf};
 
 use madoguchi_api::customers;
@@ -14,44 +15,31 @@ use madoguchi_api::keys::Signer;
 use madoguchi_api::requests;
 use madoguchi_api::sync;
 use madoguchi_api::tariffs::Tariffs;
-use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-fn at(text: &str) -> Moment {
-    chrono::DateTime::parse_from_rfc3339(text).expect("moment")
-}
-
 const NOW: &str = "2026-11-20T10:00:00+09:00";
 
 fn folder(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("madoguchi-sync-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    dir
+    common::folder("sync", name)
 }
 
 fn open(path: &Path) -> Store {
-    customers::open(path, at(NOW)).expect("opens")
+    common::open(path, NOW)
 }
 
 fn export_all(store: &Store, out: &Path) -> sync::Manifest {
-    sync::export(store, out, &BTreeMap::new(), None, &common::signer(store), at(NOW), &mut |_| true).expect("exports")
+    common::export_all(store, out, NOW)
+}
+
+fn try_import(store: &mut Store, bundle: &Path) -> Result<Value, madoguchi_api::ApiError> {
+    common::import_trusted(store, bundle, NOW)
 }
 
 /// Imports a bundle, its sender trusted first.
 fn import(store: &mut Store, bundle: &Path) -> Value {
     try_import(store, bundle).expect("imports")
-}
-
-fn try_import(store: &mut Store, bundle: &Path) -> Result<Value, madoguchi_api::ApiError> {
-    common::trust_sender_of(store, bundle, at(NOW));
-    sync::import(store, bundle, &common::signer(store).public(), at(NOW), &mut |_, _| true)
-}
-
-fn customer_id(store: &Store, number: &str) -> String {
-    customers::lookup(store, number, 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string()
 }
 
 fn edit(store: &mut Store, id: &str, field: &str, value: &str) {

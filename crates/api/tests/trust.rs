@@ -9,6 +9,8 @@
 
 mod common;
 
+use common::{at, customer_id};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -16,26 +18,18 @@ use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::keys::{self, Signer};
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_api::{ApiError, customers, sync};
-use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 const NOW: &str = "2026-11-20T10:00:00+09:00";
 
-fn at(text: &str) -> Moment {
-    chrono::DateTime::parse_from_rfc3339(text).expect("moment")
-}
-
 fn folder(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("madoguchi-trust-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    dir
+    common::folder("trust", name)
 }
 
 fn open(path: &Path) -> Store {
-    customers::open(path, at(NOW)).expect("opens")
+    common::open(path, NOW)
 }
 
 /// A with the fixture customers.
@@ -200,10 +194,6 @@ fn fixture(name: &str) -> Fixture {
     let (manifest, lines) = parts(&next);
     let signer = common::signer(&a);
     Fixture { dir, a, b, signer, manifest, lines }
-}
-
-fn customer_id(store: &Store, number: &str) -> String {
-    customers::lookup(store, number, 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string()
 }
 
 impl Fixture {

@@ -1,14 +1,51 @@
-//! What the sync tests share: each installation's signing key (in a keys folder of this test
-//! process) and trust between the installations of a test, given as an agent would give it.
+//! What the API tests share: moments, fresh folders, databases, customers found by number, and
+//! for sync each installation's signing key (in a keys folder of this test process), full
+//! bundles, and trust between the installations of a test, given as an agent would give it.
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use madoguchi_api::keys::{self, Signer, Standing};
-use madoguchi_api::sync;
+use madoguchi_api::{ApiError, customers, sync};
 use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
+use serde_json::Value;
+
+/// A moment from its RFC 3339 text.
+pub fn at(text: &str) -> Moment {
+    chrono::DateTime::parse_from_rfc3339(text).expect("moment")
+}
+
+/// An empty folder of this test process for one test: `madoguchi-{group}-{pid}-{name}`.
+pub fn folder(group: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("madoguchi-{group}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    dir
+}
+
+/// A database (created when new) opened at `now`.
+pub fn open(path: &Path, now: &str) -> Store {
+    customers::open(path, at(now)).expect("opens")
+}
+
+/// The id of the customer a customer number finds first.
+pub fn customer_id(store: &Store, number: &str) -> String {
+    customers::lookup(store, number, 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string()
+}
+
+/// A bundle of everything the installation holds, signed by it.
+pub fn export_all(store: &Store, out: &Path, now: &str) -> sync::Manifest {
+    sync::export(store, out, &BTreeMap::new(), None, &signer(store), at(now), &mut |_| true).expect("exports")
+}
+
+/// Imports a bundle, its sender trusted first.
+pub fn import_trusted(store: &mut Store, bundle: &Path, now: &str) -> Result<Value, ApiError> {
+    trust_sender_of(store, bundle, at(now));
+    sync::import(store, bundle, &signer(store).public(), at(now), &mut |_, _| true)
+}
 
 /// The keys folder of this test process.
 pub fn keys_dir() -> PathBuf {
