@@ -435,7 +435,7 @@ fn verify_content(reader: &mut impl BufRead, manifest: &Manifest) -> Result<(), 
 const JSON_COLUMNS: [(&str, &str); 2] = [("documents", "snapshot"), ("requests", "fields")];
 
 /// A row id as madoguchi makes them: a UUID in its hyphenated form.
-fn uuid_shaped(text: &str) -> bool {
+pub fn uuid_shaped(text: &str) -> bool {
     text.len() == 36 && text.bytes().enumerate().all(|(i, b)| if matches!(i, 8 | 13 | 18 | 23) { b == b'-' } else { b.is_ascii_hexdigit() })
 }
 
@@ -572,13 +572,57 @@ struct Lines<'a, R: BufRead> {
     tombstones: u64,
     buffer: Vec<u8>,
     failed: bool,
-    /// Each service's issuer (name, T-number) as this installation holds it, updated by the
-    /// bundle's issuer changes as they are read: an update that changes only the name or only
-    /// the number is checked with the other.
+    checker: ChangeChecker,
+}
+
+/// Checks changes from another installation as this one checks what is typed here (a bundle's
+/// lines, the hub's rows): known table and column, scalar values, the row id's shape, every
+/// text a `FreeText`, the columns a local write checks, and an issuer's T-number with its
+/// name. Keeps each service's issuer (name, T-number) as held here, updated by the issuer
+/// changes as they are checked: an update that changes only the name or only the number is
+/// checked with the other.
+pub struct ChangeChecker {
     issuers: BTreeMap<String, (Option<String>, Option<String>)>,
 }
 
-impl<R: BufRead> Lines<'_, R> {
+impl ChangeChecker {
+    /// A checker that knows the issuers this installation holds.
+    pub fn new(store: &Store) -> Result<Self, ApiError> {
+        let mut issuers = BTreeMap::new();
+        for service in Service::ALL {
+            if let Some(held) = store.issuer(service.id())? {
+                issuers.insert(service.id().to_string(), (Some(held.name), held.registration_number));
+            }
+        }
+        Ok(ChangeChecker { issuers })
+    }
+
+    /// One change checked: `hlc` its clock, `table` its table's name, `id` its row's, `data`
+    /// the columns it sets (none: a tombstone). The error names the field.
+    pub fn check(&mut self, hlc: i64, origin: &str, table: &str, id: String, data: Option<Map<String, Value>>) -> Result<Change, String> {
+        if hlc <= 0 {
+            return Err("c: must be a positive clock".into());
+        }
+        let index = table_index(table).ok_or_else(|| format!("t: no table '{table}'"))?;
+        // A row's id is a UUID, an issuer's its service (checked with its columns).
+        let issuer = TABLES[index].name == "issuers";
+        if !issuer && !uuid_shaped(&id) {
+            return Err("i: must be a row id (a UUID)".into());
+        }
+        if issuer && (!(1..=100).contains(&id.len()) || id.chars().any(char::is_control)) {
+            return Err("i: must be a service id (1–100 characters)".into());
+        }
+        if let Some(d) = &data {
+            check_data(&TABLES[index], d)?;
+            check_texts(&TABLES[index], d)?;
+            check_columns(&TABLES[index], &id, d)?;
+        }
+        if issuer {
+            self.check_issuer(&id, data.as_ref())?;
+        }
+        Ok(Change { hlc, origin: origin.to_string(), table: index, id, data })
+    }
+
     /// A corporation's T-number must pass the check digit, as when it is set here: the name and
     /// the number of an issuer change, each taken from the issuer held when the change has not
     /// got it (a delete forgets the issuer).
@@ -602,35 +646,16 @@ impl<R: BufRead> Lines<'_, R> {
         }
         Ok(())
     }
+}
 
+impl<R: BufRead> Lines<'_, R> {
     fn parse(&mut self) -> Result<Change, String> {
         let number = self.line;
         let at = move |reason: String| format!("change {number}: {reason}");
         let line: Line = serde_json::from_slice(&self.buffer).map_err(|e| at(format!("not a change line ({e})")))?;
-        if line.c <= 0 {
-            return Err(at("c: must be a positive clock".into()));
-        }
         let origin =
             usize::try_from(line.o).ok().and_then(|i| self.manifest.origins.get(i)).ok_or_else(|| at("o: not an index into manifest.origins".into()))?;
-
-        let table = table_index(&line.t).ok_or_else(|| at(format!("t: no table '{}'", line.t)))?;
-        // A row's id is a UUID, an issuer's its service (checked with its columns).
-        let issuer = TABLES[table].name == "issuers";
-        if !issuer && !uuid_shaped(&line.i) {
-            return Err(at("i: must be a row id (a UUID)".into()));
-        }
-        if issuer && (!(1..=100).contains(&line.i.len()) || line.i.chars().any(char::is_control)) {
-            return Err(at("i: must be a service id (1–100 characters)".into()));
-        }
-        if let Some(d) = &line.d {
-            check_data(&TABLES[table], d).map_err(at)?;
-            check_texts(&TABLES[table], d).map_err(at)?;
-            check_columns(&TABLES[table], &line.i, d).map_err(at)?;
-        }
-        if issuer {
-            self.check_issuer(&line.i, line.d.as_ref()).map_err(at)?;
-        }
-        Ok(Change { hlc: line.c, origin: origin.clone(), table, id: line.i, data: line.d })
+        self.checker.check(line.c, origin, &line.t, line.i, line.d).map_err(at)
     }
 
     fn finish(&mut self) -> Result<(), String> {
@@ -715,14 +740,9 @@ pub fn import(store: &mut Store, path: &Path, own: &VerifyingKey, now: Moment, p
         reader.skip_until(b'\n').map_err(|e| io(path, e))?;
     }
     let revoked = keys::revoked_installations(store)?;
-    let mut issuers = BTreeMap::new();
-    for service in Service::ALL {
-        if let Some(held) = store.issuer(service.id())? {
-            issuers.insert(service.id().to_string(), (Some(held.name), held.registration_number));
-        }
-    }
+    let checker = ChangeChecker::new(store)?;
     let mut lines =
-        Lines { reader, manifest: &manifest, hash: Sha256::new(), line: 0, tables: BTreeMap::new(), tombstones: 0, buffer: Vec::new(), failed: false, issuers };
+        Lines { reader, manifest: &manifest, hash: Sha256::new(), line: 0, tables: BTreeMap::new(), tombstones: 0, buffer: Vec::new(), failed: false, checker };
     let total = manifest.changes;
     let report = store.apply_changes(&mut lines, &manifest.known, &revoked, &stamp(now), &mut |done| progress(done, total))?;
     store.record_bundle(&manifest.sha256, &manifest.source, "import", manifest.clock_to, manifest.changes, &stamp(now))?;

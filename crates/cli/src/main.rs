@@ -1,7 +1,7 @@
 //! `madoguchi`: the command line. It defines the interface and glues it to the API crate; no rule lives here.
 
-use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -18,12 +18,23 @@ use madoguchi_api::requests;
 use madoguchi_api::settings;
 use madoguchi_api::sync;
 use madoguchi_api::tariffs::Tariffs;
+use madoguchi_hub::{HubError, Password};
 use serde_json::Value;
 
 /// A request the user can fix (exit 2), or a failure of the installation (exit 1).
 enum Failure {
     Request(String),
     Setup(String),
+}
+
+impl From<HubError> for Failure {
+    fn from(e: HubError) -> Self {
+        match e {
+            HubError::Api(e) => e.into(),
+            HubError::Invalid { .. } | HubError::Refused(_) => Failure::Request(e.to_string()),
+            HubError::Unreachable(_) => Failure::Setup(e.to_string()),
+        }
+    }
 }
 
 impl From<ApiError> for Failure {
@@ -95,13 +106,27 @@ enum Command {
         #[arg(long)]
         phone: String,
     },
-    /// Exchange bundles through a shared folder: write this installation's new changes there,
-    /// import everyone else's.
+    /// Exchange changes with the other installations: through a shared folder (`--dir`: write
+    /// this installation's new changes there as a bundle, import everyone else's), or through
+    /// the office's PostgreSQL hub (`--hub URL`: push this installation's changes, pull
+    /// everyone else's; the password from `--password-file` or the keychain).
     Sync {
-        #[arg(long, value_name = "SHARED_FOLDER")]
-        dir: PathBuf,
+        #[arg(long, value_name = "SHARED_FOLDER", required_unless_present = "hub", conflicts_with = "hub")]
+        dir: Option<PathBuf>,
+        #[arg(long, value_name = "URL")]
+        hub: Option<String>,
+        /// A file readable by you only whose first line is the hub password (default: the keychain).
+        #[arg(long, value_name = "FILE", requires = "hub")]
+        password_file: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+    },
+    /// The office's PostgreSQL hub: `hub init` (its schema, as its owner), `hub add-installation`
+    /// (a role for one installation), `hub login` (keep a password in the keychain), `hub
+    /// identity` (what the hub's owner needs of this installation).
+    Hub {
+        #[command(subcommand)]
+        command: HubCommand,
     },
     /// Whose bundles this installation takes: `trust list`, `trust add BUNDLE` (the key that
     /// signed it), `trust revoke FINGERPRINT`, `trust key` (this installation's own).
@@ -336,6 +361,45 @@ enum TrustCommand {
 }
 
 #[derive(Subcommand)]
+enum HubCommand {
+    /// Create the hub's schema, or migrate it forward, as the database's owner.
+    Init {
+        #[arg(long, value_name = "URL")]
+        url: String,
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+    /// Give an installation its own role at the hub; its password is written to a new file
+    /// readable by you only, to hand to the installation.
+    AddInstallation {
+        #[arg(long, value_name = "URL")]
+        url: String,
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// The installation's id, name and key, as `madoguchi hub identity` prints them there.
+        #[arg(long, value_name = "ID")]
+        installation: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_name = "HEX")]
+        key: String,
+        /// Where the new role's password goes (a new file, mode 600).
+        #[arg(long, value_name = "FILE")]
+        password_out: PathBuf,
+    },
+    /// Keep the hub password of URL's role in the operating system's keychain (read from
+    /// standard input), or remove it (`--forget`).
+    Login {
+        #[arg(long, value_name = "URL")]
+        url: String,
+        #[arg(long)]
+        forget: bool,
+    },
+    /// This installation's id, name and public key, for the hub's owner (`hub add-installation`).
+    Identity,
+}
+
+#[derive(Subcommand)]
 enum NoteCommand {
     /// Add a call note to a customer.
     Add { customer: String, text: String },
@@ -539,7 +603,74 @@ fn run(cli: Cli) -> Result<String, Failure> {
             open::that_detached(&link).map_err(|e| Failure::Setup(format!("cannot open {link} ({e}); is the desktop app installed?")))?;
             Ok(format!("{link}: handed to the desktop app"))
         }
-        Command::Sync { dir, json } => {
+        Command::Sync { hub: Some(url), password_file, json, .. } => {
+            let mut store = customers::open(&db()?, now)?;
+            let password = password_file.map_or(Password::Keychain, Password::File);
+            let mut client = madoguchi_hub::connect(&url, &password)?;
+            let show = std::io::stderr().is_terminal();
+            let report = madoguchi_hub::sync(&mut store, &mut client, &agent, now, &mut |phase, done, _| {
+                if show {
+                    eprint!("\r{phase}: {done} changes");
+                }
+                true
+            })?;
+            if show {
+                eprintln!();
+            }
+            if json {
+                return serde_json::to_string_pretty(&report).map_err(|e| Failure::Setup(e.to_string()));
+            }
+            let mut lines = vec![format!("pushed: {} changes (installation {}, document code {})", report.pushed, report.installation, report.doc_code)];
+            for p in &report.pulled {
+                lines.push(format!("pulled from {}: {} new, {} already here, {} conflicts", p.origin, p.applied, p.already_known, p.conflicts));
+            }
+            if report.pending > 0 {
+                lines.push(format!("waiting for their parent: {} rows", report.pending));
+            }
+            Ok(lines.join("\n"))
+        }
+        Command::Hub { command } => match command {
+            HubCommand::Init { url, password_file } => {
+                let mut client = madoguchi_hub::connect(&url, &password_file.map_or(Password::Keychain, Password::File))?;
+                let (before, after) = madoguchi_hub::init(&mut client)?;
+                Ok(if before == after {
+                    format!("the hub's schema is version {after} already")
+                } else {
+                    format!("the hub's schema: version {before} → {after}")
+                })
+            }
+            HubCommand::AddInstallation { url, password_file, installation, name, key, password_out } => {
+                // The password file first, empty and readable by the user only: a hub role is
+                // never made whose password could not be kept.
+                let mut out = new_private_file(&password_out)?;
+                let mut client = madoguchi_hub::connect(&url, &password_file.map_or(Password::Keychain, Password::File))?;
+                let added = madoguchi_hub::add_installation(&mut client, &installation, &name, &key).inspect_err(|_| {
+                    let _ = std::fs::remove_file(&password_out);
+                })?;
+                out.write_all(format!("{}\n", added.password).as_bytes())
+                    .and_then(|()| out.sync_all())
+                    .map_err(|e| Failure::Setup(format!("{}: {e}", password_out.display())))?;
+                Ok(format!("installation {} is role {} at the hub; its password is in {}", added.installation, added.role, password_out.display()))
+            }
+            HubCommand::Login { url, forget } => {
+                if forget {
+                    madoguchi_hub::forget_password(&url)?;
+                    return Ok("the hub password is no longer in the keychain".into());
+                }
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line).map_err(|e| Failure::Setup(e.to_string()))?;
+                madoguchi_hub::save_password(&url, line.trim_end_matches(['\r', '\n']))?;
+                Ok("the hub password is kept in the keychain".into())
+            }
+            HubCommand::Identity => {
+                let store = customers::open(&db()?, now)?;
+                let own = signer(&store)?;
+                let key: String = own.public().as_bytes().iter().map(|b| format!("{b:02x}")).collect();
+                Ok(format!("installation: {}\nname: {}\nkey: {key}", store.installation_id().map_err(ApiError::from)?, own.name))
+            }
+        },
+        Command::Sync { dir, json, .. } => {
+            let dir = dir.ok_or_else(|| Failure::Request("dir: give --dir SHARED_FOLDER or --hub URL".into()))?;
             let mut store = customers::open(&db()?, now)?;
             let mut show = counted("sync");
             let signer = signer(&store)?;
@@ -887,6 +1018,16 @@ fn key_values(given: &[String]) -> Result<Vec<(String, String)>, Failure> {
 }
 
 /// Progress of work that knows its total (bundles), on standard error when it is a terminal.
+/// A new file readable by its owner only (refused when it exists: a password is never written
+/// over something else).
+fn new_private_file(path: &Path) -> Result<std::fs::File, Failure> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(|e| Failure::Request(format!("password-out: {}: {e}", path.display())))
+}
+
 fn counted(what: &'static str) -> impl FnMut(u64, u64) -> bool {
     let show = std::io::stderr().is_terminal();
     move |done, total| {

@@ -1,0 +1,380 @@
+//! Sync through a real PostgreSQL hub (a throwaway cluster per test), through the real binary:
+//! three installations converge in every order of syncs and re-syncing changes nothing;
+//! twenty processes sync at once and converge; `kill -9` in a push and in a pull loses and
+//! duplicates nothing; a hub restarted during a sync is a clear error and the next sync
+//! completes; wrong passwords, unknown roles, foreign origins, updates and deletes are refused
+//! (the last by the server's policy, through a raw connection); a clashing customer number is
+//! refused at push, naming it.
+
+mod cluster;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use cluster::{Cluster, OWNER, private};
+
+fn folder(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("madoguchi-hub-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn madoguchi(db: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_madoguchi"));
+    let keys = db.parent().expect("a folder").join("keys");
+    command.arg("--db").arg(db).arg("--keys").arg(keys).args(["--agent", "テスト"]).args(args);
+    command
+}
+
+fn ok(output: Output) -> String {
+    assert!(output.status.success(), "{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
+/// One installation known to the hub: its database, its role and its password file.
+struct Installation {
+    db: PathBuf,
+    id: String,
+    role: String,
+    password: PathBuf,
+    url: String,
+}
+
+impl Installation {
+    /// A new installation `name` in `dir`, added to the hub `db` by its owner as the owner
+    /// would: from what `hub identity` prints on the installation.
+    fn add(cluster: &Cluster, dir: &Path, db: &str, name: &str) -> Installation {
+        let path = dir.join(format!("{name}.sqlite3"));
+        ok(madoguchi(&path, &["settings", "set", "agent.name", name]).output().expect("names"));
+        let identity = ok(madoguchi(&path, &["hub", "identity"]).output().expect("identity"));
+        let field = |key: &str| identity.lines().find_map(|l| l.strip_prefix(&format!("{key}: "))).expect(key).to_string();
+        let (id, key) = (field("installation"), field("key"));
+        let password = dir.join(format!("{name}.password"));
+        let owner_url = cluster.url(OWNER, db);
+        let added = ok(madoguchi(
+            &path,
+            &[
+                "hub",
+                "add-installation",
+                "--url",
+                &owner_url,
+                "--password-file",
+                cluster.owner_password.to_str().expect("path"),
+                "--installation",
+                &id,
+                "--name",
+                name,
+                "--key",
+                &key,
+                "--password-out",
+                password.to_str().expect("path"),
+            ],
+        )
+        .output()
+        .expect("adds"));
+        let role = added.split_whitespace().skip_while(|w| *w != "role").nth(1).expect("the role").to_string();
+        let url = cluster.url(&role, db);
+        Installation { db: path, id, role, password, url }
+    }
+
+    fn sync_command(&self) -> Command {
+        madoguchi(&self.db, &["sync", "--hub", &self.url, "--password-file", self.password.to_str().expect("path"), "--json"])
+    }
+
+    /// A sync that must succeed: its report.
+    fn sync(&self) -> serde_json::Value {
+        serde_json::from_str(&ok(self.sync_command().output().expect("syncs"))).expect("a JSON report")
+    }
+
+    fn import(&self, csv: &str) {
+        let file = self.db.with_extension("csv");
+        std::fs::write(&file, csv).expect("csv");
+        ok(madoguchi(&self.db, &["import", "customers", file.to_str().expect("path")]).output().expect("imports"));
+    }
+
+    fn dump(&self) -> String {
+        madoguchi_api::customers::open(&self.db, madoguchi_api::clock::now()).expect("opens").canonical_dump().expect("dump")
+    }
+
+    fn customer_id(&self, number: &str) -> String {
+        let out = ok(madoguchi(&self.db, &["lookup", number, "--json"]).output().expect("lookup"));
+        let found: serde_json::Value = serde_json::from_str(&out).expect("json");
+        found["results"][0]["customer_id"].as_str().expect("a customer").to_string()
+    }
+}
+
+fn hub(cluster: &Cluster, db: &str) {
+    let owner_url = cluster.url(OWNER, db);
+    let init = |dir: &Path| {
+        ok(madoguchi(&dir.join("owner.sqlite3"), &["hub", "init", "--url", &owner_url, "--password-file", cluster.owner_password.to_str().expect("path")])
+            .output()
+            .expect("init"))
+    };
+    assert!(init(&cluster.dir).contains("version 0 → 1"), "a new hub is made");
+    assert!(init(&cluster.dir).contains("version 1 already"), "init again changes nothing");
+}
+
+const HEADER: &str = "service,customer_number,name,name_kana,prefecture,postal_code,address,phone1\n";
+
+fn customers(prefix: &str, n: usize) -> String {
+    let mut csv = HEADER.to_string();
+    for i in 1..=n {
+        csv.push_str(&format!("alwater,{prefix}{i:05},拠点　{i}号,キョテン イチロウ,東京都,100-0001,千代田区千代田{i},03-5555-{:04}\n", i % 10_000));
+    }
+    csv
+}
+
+fn edit(inst: &Installation, id: &str, field: &str, value: &str) {
+    ok(madoguchi(&inst.db, &["customer", "edit", id, "--set", &format!("{field}={value}")]).output().expect("edits"));
+}
+
+/// A, B and C converge through the hub in each of the six orders of their syncs (a hub database
+/// per order, the installations as they were before), each one's edits of a shared customer and
+/// a conflict included; a further round changes nothing.
+#[test]
+fn three_installations_converge_through_the_hub_in_every_order() {
+    let dir = folder("three");
+    let cluster = Cluster::start("three", "hub_base");
+    hub(&cluster, "hub_base");
+    let names = ["a", "b", "c"];
+    let base: Vec<Installation> = names.iter().map(|n| Installation::add(&cluster, &dir, "hub_base", n)).collect();
+    base[0].import(&customers("AW71", 20));
+    for inst in &base {
+        inst.sync();
+    }
+    for inst in &base[1..] {
+        inst.sync();
+    }
+    assert_eq!(base[1].dump(), base[0].dump(), "B has A's customers");
+    let shared = base[0].customer_id("AW7100001");
+    edit(&base[0], &shared, "address", "千代田区丸の内1-1（A）");
+    edit(&base[1], &shared, "name", "拠点　一号（B）");
+    std::thread::sleep(Duration::from_millis(5));
+    edit(&base[2], &shared, "address", "千代田区丸の内2-2（C）");
+    base[2].import(&customers("AW72", 3));
+    let saved: Vec<PathBuf> = base.iter().map(|i| i.db.with_extension("saved")).collect();
+    for (inst, copy) in base.iter().zip(&saved) {
+        std::fs::copy(&inst.db, copy).expect("copy");
+    }
+
+    let orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+    let mut dumps = Vec::new();
+    for (n, order) in orders.iter().enumerate() {
+        let db = format!("hub_order{n}");
+        cluster.owner("postgres").batch_execute(&format!("CREATE DATABASE {db}")).expect("database");
+        hub(&cluster, &db);
+        let round_dir = dir.join(format!("order{n}"));
+        std::fs::create_dir_all(&round_dir).expect("dir");
+        std::fs::create_dir_all(round_dir.join("keys")).expect("keys");
+        for entry in std::fs::read_dir(dir.join("keys")).expect("keys") {
+            let entry = entry.expect("key");
+            std::fs::copy(entry.path(), round_dir.join("keys").join(entry.file_name())).expect("copy key");
+        }
+        let installs: Vec<Installation> = names
+            .iter()
+            .zip(&saved)
+            .map(|(name, copy)| {
+                std::fs::copy(copy, round_dir.join(format!("{name}.sqlite3"))).expect("copy");
+                Installation::add(&cluster, &round_dir, &db, name)
+            })
+            .collect();
+        for _ in 0..2 {
+            for &i in order {
+                installs[i].sync();
+            }
+        }
+        let first = installs[0].dump();
+        for inst in &installs[1..] {
+            assert!(inst.dump() == first, "order {order:?}: {} differs from a", inst.db.display());
+        }
+        for &i in order {
+            let again = installs[i].sync();
+            assert_eq!(again["pushed"], 0, "order {order:?}: a re-sync pushes nothing");
+            assert_eq!(again["pulled"], serde_json::json!([]), "order {order:?}: a re-sync pulls nothing");
+        }
+        assert!(installs[0].dump() == first, "order {order:?}: a re-sync changed nothing");
+        let view: serde_json::Value =
+            serde_json::from_str(&ok(madoguchi(&installs[0].db, &["customer", &shared, "--json"]).output().expect("shows"))).expect("json");
+        assert_eq!(
+            (&view["name"], &view["address"]),
+            (&serde_json::json!("拠点　一号（B）"), &serde_json::json!("千代田区丸の内2-2（C）")),
+            "B's name, the newer address (C's)"
+        );
+        assert_eq!(installs[0].customer_id("AW7200003").len(), 36, "C's new customers");
+        dumps.push(first);
+    }
+    assert!(dumps.iter().all(|d| *d == dumps[0]), "every order ends the same");
+}
+
+/// Twenty installations, each with customers of its own, sync at the same time (twice), then
+/// once more in turn: all hold the same rows, everyone's customers.
+#[test]
+fn twenty_installations_syncing_at_once_converge() {
+    let dir = folder("twenty");
+    let cluster = Cluster::start("twenty", "hub_twenty");
+    hub(&cluster, "hub_twenty");
+    let installs: Vec<Installation> = (0..20).map(|i| Installation::add(&cluster, &dir, "hub_twenty", &format!("i{i:02}"))).collect();
+    for (i, inst) in installs.iter().enumerate() {
+        inst.import(&customers(&format!("AW8{i:02}"), 5));
+    }
+    for _ in 0..2 {
+        let running: Vec<Child> = installs.iter().map(|i| i.sync_command().stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("spawns")).collect();
+        for child in running {
+            let out = child.wait_with_output().expect("waits");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+    for inst in &installs {
+        inst.sync();
+    }
+    let first = installs[0].dump();
+    let conn = rusqlite::Connection::open(&installs[0].db).expect("opens");
+    let numbers: i64 = conn.query_row("SELECT count(*) FROM accounts WHERE customer_number LIKE 'AW8%'", [], |r| r.get(0)).expect("count");
+    assert_eq!(numbers, 100, "everyone's customers");
+    for inst in &installs[1..] {
+        assert!(inst.dump() == first, "{} differs", inst.db.display());
+    }
+}
+
+/// (changes of `origin` at the hub, and in total).
+fn hub_counts(cluster: &Cluster, db: &str, origin: &str) -> (i64, i64) {
+    let mut owner = cluster.owner(db);
+    let mine: i64 = owner.query_one("SELECT count(*) FROM changes WHERE origin = $1", &[&origin]).expect("count").get(0);
+    let all: i64 = owner.query_one("SELECT count(*) FROM changes", &[]).expect("count").get(0);
+    (mine, all)
+}
+
+/// The changes of a local database, read with plain SQLite.
+fn local_changes(db: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).expect("opens");
+    conn.query_row("SELECT count(*) FROM changes", [], |r| r.get(0)).expect("count")
+}
+
+/// Starts a sync in small batches and waits until `started` says it is under way, then stops
+/// it as `stop` does; fails when the sync ended first.
+fn interrupt(inst: &Installation, started: &dyn Fn() -> bool, stop: &mut dyn FnMut(&mut Child)) -> Output {
+    let mut child = inst.sync_command().env("MADOGUCHI_HUB_BATCH", "50").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawns");
+    let started_at = madoguchi_api::clock::stopwatch();
+    while !started() {
+        assert!(child.try_wait().expect("polls").is_none(), "the sync ended before it could be interrupted");
+        assert!(started_at.elapsed() < Duration::from_secs(120), "the sync never started");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    stop(&mut child);
+    child.wait_with_output().expect("waits")
+}
+
+/// `kill -9` of a client in the middle of its push, then of another in the middle of its pull:
+/// the next syncs complete, the hub holds each change once, both installations the same rows.
+#[test]
+fn a_client_killed_in_a_push_or_a_pull_loses_and_duplicates_nothing() {
+    let dir = folder("kill");
+    let cluster = Cluster::start("kill", "hub_kill");
+    hub(&cluster, "hub_kill");
+    let a = Installation::add(&cluster, &dir, "hub_kill", "a");
+    let b = Installation::add(&cluster, &dir, "hub_kill", "b");
+    a.import(&customers("AW73", 1500));
+    let total = local_changes(&a.db);
+
+    let killed = interrupt(&a, &|| hub_counts(&cluster, "hub_kill", &a.id).0 > 0, &mut |c| c.kill().expect("kill -9"));
+    assert!(!killed.status.success());
+    let (at_hub, _) = hub_counts(&cluster, "hub_kill", &a.id);
+    assert!(0 < at_hub && at_hub < total, "killed mid-push: {at_hub} of {total}");
+    a.sync();
+    assert_eq!(hub_counts(&cluster, "hub_kill", &a.id).0, total, "each change once at the hub");
+
+    let before = local_changes(&b.db);
+    let killed = interrupt(&b, &|| local_changes(&b.db) > before, &mut |c| c.kill().expect("kill -9"));
+    assert!(!killed.status.success());
+    let partial = local_changes(&b.db);
+    assert!(partial < before + total, "killed mid-pull: {partial}");
+    b.sync();
+    assert_eq!(b.dump(), a.dump(), "nothing lost");
+    assert_eq!(local_changes(&b.db), before + total, "nothing duplicated");
+    assert_eq!(b.sync()["pulled"], serde_json::json!([]));
+}
+
+/// The hub restarted while an installation pulls: the sync stops with a clear error (exit 1),
+/// the next one completes.
+#[test]
+fn a_hub_restarted_during_a_sync_is_a_clear_error_and_the_next_sync_completes() {
+    let dir = folder("restart");
+    let cluster = Cluster::start("restart", "hub_restart");
+    hub(&cluster, "hub_restart");
+    let a = Installation::add(&cluster, &dir, "hub_restart", "a");
+    let b = Installation::add(&cluster, &dir, "hub_restart", "b");
+    a.import(&customers("AW74", 1500));
+    a.sync();
+    let before = local_changes(&b.db);
+    let cut = interrupt(&b, &|| local_changes(&b.db) > before, &mut |_| cluster.restart());
+    assert_eq!(cut.status.code(), Some(1), "{}", String::from_utf8_lossy(&cut.stderr));
+    let said = String::from_utf8_lossy(&cut.stderr);
+    assert!(said.contains("connection was lost") || said.contains("restarting"), "{said}");
+    assert!(said.contains("sync again"), "{said}");
+    b.sync();
+    assert_eq!(b.dump(), a.dump());
+}
+
+fn refused(output: Output) -> String {
+    assert_eq!(output.status.code(), Some(2), "refused: {}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Sign-in and policy: each refusal said clearly; through a raw connection, an installation's
+/// role can read everything but insert only its own origin's changes, and update or delete
+/// nothing; a customer number another installation holds is refused at push, naming it.
+#[test]
+fn the_hub_refuses_strangers_foreign_changes_and_clashing_customer_numbers() {
+    let dir = folder("refuse");
+    let cluster = Cluster::start("refuse", "hub_refuse");
+    hub(&cluster, "hub_refuse");
+    let a = Installation::add(&cluster, &dir, "hub_refuse", "a");
+    let b = Installation::add(&cluster, &dir, "hub_refuse", "b");
+    a.import(&customers("AW75", 3));
+    a.sync();
+
+    let sync_with =
+        |url: &str, password: &Path| madoguchi(&b.db, &["sync", "--hub", url, "--password-file", password.to_str().expect("path")]).output().expect("runs");
+    let wrong = dir.join("wrong.password");
+    std::fs::write(&wrong, "not-the-password\n").expect("write");
+    private(&wrong);
+    assert!(refused(sync_with(&b.url, &wrong)).contains("refused the sign-in"));
+    assert!(refused(sync_with(&cluster.url("mdg_hub_refuse_nobody", "hub_refuse"), &b.password)).contains("refused the sign-in"));
+    assert!(refused(sync_with(&a.url, &b.password)).contains("refused the sign-in"), "B's password is not A's");
+    let open = dir.join("open.password");
+    std::fs::copy(&b.password, &open).expect("copy");
+    std::fs::set_permissions(&open, std::os::unix::fs::PermissionsExt::from_mode(0o644)).expect("chmod");
+    assert!(refused(sync_with(&b.url, &open)).contains("password-file: "), "a password others may read is not used");
+    let with_password = b.url.replace("@", ":secret@");
+    assert!(refused(sync_with(&with_password, &b.password)).starts_with("url: carries a password"));
+    let tls = b.url.replace("sslmode=disable", "sslmode=require");
+    let untrusted = madoguchi(&b.db, &["sync", "--hub", &tls, "--password-file", b.password.to_str().expect("path")]).output().expect("runs");
+    assert!(!untrusted.status.success(), "sslmode=require is kept: this server has no TLS");
+    // A role of another installation's: refused before anything is written.
+    let stolen = madoguchi(&a.db, &["sync", "--hub", &b.url, "--password-file", b.password.to_str().expect("path")]).output().expect("runs");
+    assert!(refused(stolen).contains(&format!("belongs to installation {}", b.id)));
+
+    // The server's own policy, through a raw connection as B.
+    let secret = std::fs::read_to_string(&b.password).expect("password");
+    let mut raw = cluster.client(&b.role, secret.trim(), "hub_refuse");
+    let seen: i64 = raw.query_one("SELECT count(*) FROM changes", &[]).expect("B reads everything").get(0);
+    assert!(seen > 0);
+    let policy =
+        |sql: &str, raw: &mut postgres::Client| raw.batch_execute(sql).expect_err(sql).as_db_error().map(|e| e.message().to_string()).expect("a server error");
+    let forged =
+        format!("INSERT INTO changes (origin, hlc, tbl, row_id, data) VALUES ('{}', 1, 'call_notes', '00000000-0000-4000-8000-000000000001', '{{}}')", a.id);
+    assert!(policy(&forged, &mut raw).contains("row-level security"), "another origin's change");
+    assert!(policy("DELETE FROM changes", &mut raw).contains("permission denied"));
+    assert!(policy("UPDATE changes SET data = NULL", &mut raw).contains("permission denied"));
+    assert!(policy("UPDATE installations SET doc_code = 'ZZZZ'", &mut raw).contains("permission denied"));
+    assert!(policy("SELECT * FROM customer_numbers", &mut raw).contains("permission denied"));
+    assert_eq!(hub_counts(&cluster, "hub_refuse", &b.id).0, 0, "nothing of B's at the hub");
+
+    // B made a customer with A's number before it pulled: refused at push, naming the number.
+    b.import(&customers("AW75", 1));
+    let clash = refused(b.sync_command().output().expect("runs"));
+    assert!(clash.contains("customer number AW7500001 at alwater belongs to a different record at the hub"), "{clash}");
+    assert_eq!(hub_counts(&cluster, "hub_refuse", &b.id).0, 0, "nothing of B's was pushed");
+}

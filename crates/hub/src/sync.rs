@@ -1,0 +1,202 @@
+//! Sync through the hub: this installation pushes its own changes the hub lacks (an idempotent
+//! insert, in batches that each commit with what it knew), then pulls every other
+//! installation's changes above what it holds (in batches that each apply in one local
+//! transaction). Either stops cleanly anywhere and goes on from there next time: the hub's
+//! newest clock of this origin says what to push, the local log's newest clock of each other
+//! origin says what to pull. Pulled rows are checked like a bundle's and folded the same way.
+
+use std::collections::BTreeMap;
+
+use madoguchi_api::ApiError;
+use madoguchi_api::customers::stamp;
+use madoguchi_api::sync::ChangeChecker;
+use madoguchi_api::{documents, keys, settings};
+use madoguchi_domain::time::Moment;
+use madoguchi_store::Store;
+use madoguchi_store::sync::{ApplyReport, LoggedChange};
+use postgres::Client;
+use serde_json::{Map, Value};
+
+use crate::HubError;
+
+/// How many changes one push or pull batch carries (one transaction each), unless
+/// `MADOGUCHI_HUB_BATCH` says (a slow or unsteady link wants smaller ones).
+const BATCH: usize = 5_000;
+
+fn batch_size() -> usize {
+    std::env::var("MADOGUCHI_HUB_BATCH").ok().and_then(|n| n.parse().ok()).filter(|n| (1..=100_000).contains(n)).unwrap_or(BATCH)
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct HubReport {
+    pub installation: String,
+    /// The document-number code the hub gave this installation (now `numbering.installation`).
+    pub doc_code: String,
+    /// Changes of this installation newly at the hub.
+    pub pushed: u64,
+    /// Per other installation, what its changes did here (those with nothing new left out).
+    pub pulled: Vec<Pulled>,
+    /// Rows still waiting for a parent that has not arrived.
+    pub pending: u64,
+}
+
+/// What one installation's changes did here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Pulled {
+    pub origin: String,
+    pub applied: u64,
+    pub already_known: u64,
+    pub rows: BTreeMap<String, u64>,
+    /// Fields set differently by a change the other side had not seen (the newer one kept).
+    pub conflicts: u64,
+}
+
+fn cancelled() -> HubError {
+    HubError::invalid("sync", "cancelled; what was pushed or pulled before is kept")
+}
+
+/// Pushes this installation's changes the hub lacks and pulls everyone else's. The hub's role
+/// must be this installation's. `progress(phase, done, total)` ("push", "pull") may return
+/// false to stop after the batch in hand.
+pub fn sync(store: &mut Store, client: &mut Client, actor: &str, now: Moment, progress: &mut dyn FnMut(&str, u64, u64) -> bool) -> Result<HubReport, HubError> {
+    let own = store.installation_id()?;
+    let row = client.query_opt("SELECT id FROM installations WHERE role = session_user", &[])?;
+    let Some(row) = row else {
+        return Err(HubError::Refused("this role is no installation of the hub: the hub's owner adds it (madoguchi hub add-installation)".into()));
+    };
+    let registered: String = row.get(0);
+    if registered != own {
+        return Err(HubError::Refused(format!("this role belongs to installation {registered} at the hub, not to this one ({own})")));
+    }
+    let wanted = documents::installation_code(store)?;
+    let doc_code: String = client.query_one("SELECT madoguchi_claim_code($1)", &[&wanted])?.get(0);
+    if doc_code != wanted {
+        settings::set(store, "numbering.installation", &doc_code, actor, now)?;
+    }
+    let pushed = push(store, client, &own, progress)?;
+    let (pulled, pending) = pull(store, client, &own, now, progress)?;
+    Ok(HubReport { installation: own, doc_code, pushed, pulled, pending })
+}
+
+/// One batch of this installation's changes, in clock order.
+#[derive(Default)]
+struct Batch {
+    hlc: Vec<i64>,
+    tbl: Vec<String>,
+    row_id: Vec<String>,
+    data: Vec<Option<String>>,
+}
+
+fn push(store: &Store, client: &mut Client, own: &str, progress: &mut dyn FnMut(&str, u64, u64) -> bool) -> Result<u64, HubError> {
+    let at_hub: i64 = client.query_one("SELECT coalesce(max(hlc), 0) FROM changes WHERE origin = $1", &[&own])?.get(0);
+    let since: BTreeMap<String, i64> = [(own.to_string(), at_hub)].into();
+    let known = serde_json::to_string(&store.known_clocks()?).map_err(|e| ApiError::Failed(e.to_string()))?;
+    let insert = client.prepare(
+        "INSERT INTO changes (origin, hlc, tbl, row_id, data)
+         SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[])
+         ON CONFLICT (origin, hlc) DO NOTHING",
+    )?;
+    let size = batch_size();
+    let mut batch = Batch::default();
+    let mut pushed = 0u64;
+    let mut failure: Option<HubError> = None;
+    let send = |batch: &mut Batch, client: &mut Client| -> Result<u64, HubError> {
+        let clock_to = *batch.hlc.last().expect("a batch is never empty");
+        let mut tx = client.transaction()?;
+        let n = tx.execute(&insert, &[&own, &batch.hlc, &batch.tbl, &batch.row_id, &batch.data])?;
+        tx.execute("INSERT INTO pushes (origin, clock_to, known) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &[&own, &clock_to, &known])?;
+        tx.commit()?;
+        *batch = Batch::default();
+        Ok(n)
+    };
+    store
+        .changes_since(&since, Some(own), &mut |change: LoggedChange| {
+            batch.hlc.push(change.hlc);
+            batch.tbl.push(change.table.to_string());
+            batch.row_id.push(change.id.to_string());
+            batch.data.push(change.data.map(str::to_string));
+            if batch.hlc.len() < size {
+                return Ok(());
+            }
+            let sent = send(&mut batch, client).and_then(|n| {
+                pushed += n;
+                if progress("push", pushed, 0) { Ok(()) } else { Err(cancelled()) }
+            });
+            sent.map_err(|e| {
+                let text = e.to_string();
+                failure = Some(e);
+                text
+            })
+        })
+        .map_err(|e| failure.take().unwrap_or_else(|| e.into()))?;
+    if !batch.hlc.is_empty() {
+        pushed += send(&mut batch, client)?;
+    }
+    progress("push", pushed, pushed);
+    Ok(pushed)
+}
+
+fn pull(
+    store: &mut Store,
+    client: &mut Client,
+    own: &str,
+    now: Moment,
+    progress: &mut dyn FnMut(&str, u64, u64) -> bool,
+) -> Result<(Vec<Pulled>, u64), HubError> {
+    let origins: Vec<String> = client.query("SELECT id FROM installations WHERE id <> $1 ORDER BY id", &[&own])?.iter().map(|r| r.get(0)).collect();
+    let select = client.prepare("SELECT hlc, tbl, row_id, data FROM changes WHERE origin = $1 AND hlc > $2 ORDER BY hlc LIMIT $3")?;
+    let pusher_knew = client.prepare("SELECT known FROM pushes WHERE origin = $1 AND clock_to >= $2 ORDER BY clock_to LIMIT 1")?;
+    let revoked = keys::revoked_installations(store)?;
+    let size = batch_size() as i64;
+    let mut pulled = Vec::new();
+    let mut pending = 0;
+    let mut done = 0u64;
+    let held = store.known_clocks()?;
+    for origin in origins {
+        let mut after = held.get(&origin).copied().unwrap_or(0);
+        let mut report = Pulled { origin: origin.clone(), ..Pulled::default() };
+        loop {
+            let rows = client.query(&select, &[&origin, &after, &size])?;
+            let Some(last) = rows.last().map(|r| r.get::<_, i64>(0)) else { break };
+            let knew: Option<String> = client.query_opt(&pusher_knew, &[&origin, &last])?.map(|r| r.get(0));
+            let knew: BTreeMap<String, i64> = knew
+                .map(|k| serde_json::from_str(&k))
+                .transpose()
+                .map_err(|e| HubError::Refused(format!("pushes.known of {origin}: {e}")))?
+                .unwrap_or_default();
+            let mut checker = ChangeChecker::new(store)?;
+            let mut changes = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let hlc: i64 = row.get(0);
+                let data = row
+                    .get::<_, Option<String>>(3)
+                    .map(|text| serde_json::from_str::<Map<String, Value>>(&text))
+                    .transpose()
+                    .map_err(|e| format!("change {origin} {hlc}: d: not a JSON object ({e})"));
+                let change = data.and_then(|data| {
+                    checker.check(hlc, &origin, row.get::<_, &str>(1), row.get::<_, String>(2), data).map_err(|e| format!("change {origin} {hlc}: {e}"))
+                });
+                changes.push(change);
+            }
+            let applied: ApplyReport = store.apply_changes(&mut changes.into_iter(), &knew, &revoked, &stamp(now), &mut |_| true)?;
+            report.applied += applied.applied;
+            report.already_known += applied.known;
+            for (table, n) in applied.rows {
+                *report.rows.entry(table.to_string()).or_default() += n;
+            }
+            report.conflicts += applied.conflicts.len() as u64;
+            pending = applied.pending;
+            done += rows.len() as u64;
+            after = last;
+            if !progress("pull", done, 0) {
+                return Err(cancelled());
+            }
+        }
+        if report.applied + report.already_known > 0 {
+            pulled.push(report);
+        }
+    }
+    progress("pull", done, done);
+    Ok((pulled, pending))
+}
