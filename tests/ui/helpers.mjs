@@ -230,7 +230,7 @@ export async function withDialogs(bridge, answers, act) {
 /**
  * Imports a CSV as an agent does: writes `csv` to `name` in the bridge's folder, opens 設定 (Alt+6),
  * tabs to the import button and chooses the file in the dialog; resolves once `outcome` (a
- * selector in the job's outcome) shows, then waits for the job to settle.
+ * selector in the job's outcome) shows (`jobSettled` waits for the job's end).
  */
 export async function importCsv(page, bridge, name, csv, outcome) {
   const file = path.join(bridge.dir, name);

@@ -205,13 +205,23 @@ fn a_merge_travels_by_sync_and_concurrent_changes_to_the_other_follow_it() {
 
 /// Merges that cross: A merges OTHER into KEEP, then B, not knowing, merges KEEP into OTHER.
 /// Whichever bundle arrives first, both installations end with the same one customer, the one
-/// the older merge kept (KEEP), holding every account and every note of both.
+/// the older merge kept (KEEP), holding every account, note and phone of both.
 #[test]
 fn merges_that_cross_keep_one_customer_with_everything() {
     let dir = folder("crossed");
     let paths = ["a", "b"].map(|n| dir.join(format!("{n}.sqlite3")));
     let mut a = open(&paths[0]);
-    import_csv(&mut a, include_bytes!("fixtures/customers.csv"));
+    // One phone both hold (each side's merge deletes its own copy as a duplicate) and one only
+    // OTHER has.
+    import_csv(
+        &mut a,
+        format!(
+            "{HEADER}\n{}\n{}\n",
+            "alwater,AW00000001,山田　花子,ヤマダ ハナコ,1980-04-01,東京都,100-0001,千代田区千代田1-1,03-1111-0001,,",
+            "kaunet,KN00000001,山田　花子,ヤマダ ハナコ,,東京都,100-0001,千代田区千代田1-1,0311110001,090-2222-0002,",
+        )
+        .as_bytes(),
+    );
     let base = dir.join("base.mdgb");
     export_all(&a, &base);
     let mut b = open(&paths[1]);
@@ -245,6 +255,8 @@ fn merges_that_cross_keep_one_customer_with_everything() {
             let notes: Vec<&str> = view["notes"].as_array().expect("notes").iter().filter_map(|n| n["body"].as_str()).collect();
             assert!(notes.contains(&"OTHERへのメモ") && notes.contains(&"KEEPへのメモ"), "both notes at {i} after {order:?}: {notes:?}");
             assert_eq!(customer_id(&store, "KN00000001"), keep, "the moved account's number finds KEEP");
+            let phones: Vec<&str> = view["phones"].as_array().expect("phones").iter().filter_map(|p| p["number"].as_str()).collect();
+            assert_eq!(phones.len(), 2, "the shared phone once and OTHER's second one, at {i} after {order:?}: {phones:?}");
             dumps.push(store.canonical_dump().expect("dump"));
         }
     }

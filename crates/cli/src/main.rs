@@ -643,10 +643,11 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 // The password file first, empty and readable by the user only: a hub role is
                 // never made whose password could not be kept.
                 let mut out = new_private_file(&password_out)?;
-                let mut client = madoguchi_hub::connect(&url, &password_file.map_or(Password::Keychain, Password::File))?;
-                let added = madoguchi_hub::add_installation(&mut client, &installation, &name, &key).inspect_err(|_| {
-                    let _ = std::fs::remove_file(&password_out);
-                })?;
+                let added = madoguchi_hub::connect(&url, &password_file.map_or(Password::Keychain, Password::File))
+                    .and_then(|mut client| madoguchi_hub::add_installation(&mut client, &installation, &name, &key))
+                    .inspect_err(|_| {
+                        let _ = std::fs::remove_file(&password_out);
+                    })?;
                 out.write_all(format!("{}\n", added.password).as_bytes())
                     .and_then(|()| out.sync_all())
                     .map_err(|e| Failure::Setup(format!("{}: {e}", password_out.display())))?;
@@ -1017,7 +1018,6 @@ fn key_values(given: &[String]) -> Result<Vec<(String, String)>, Failure> {
         .collect()
 }
 
-/// Progress of work that knows its total (bundles), on standard error when it is a terminal.
 /// A new file readable by its owner only (refused when it exists: a password is never written
 /// over something else).
 fn new_private_file(path: &Path) -> Result<std::fs::File, Failure> {
@@ -1028,6 +1028,7 @@ fn new_private_file(path: &Path) -> Result<std::fs::File, Failure> {
     options.open(path).map_err(|e| Failure::Request(format!("password-out: {}: {e}", path.display())))
 }
 
+/// Progress of work that knows its total (bundles), on standard error when it is a terminal.
 fn counted(what: &'static str) -> impl FnMut(u64, u64) -> bool {
     let show = std::io::stderr().is_terminal();
     move |done, total| {

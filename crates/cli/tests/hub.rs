@@ -9,122 +9,10 @@
 mod cluster;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::time::Duration;
 
-use cluster::{Cluster, OWNER, private};
-
-fn folder(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("madoguchi-hub-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn madoguchi(db: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_madoguchi"));
-    let keys = db.parent().expect("a folder").join("keys");
-    command.arg("--db").arg(db).arg("--keys").arg(keys).args(["--agent", "テスト"]).args(args);
-    command
-}
-
-fn ok(output: Output) -> String {
-    assert!(output.status.success(), "{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).expect("utf-8")
-}
-
-/// One installation known to the hub: its database, its role and its password file.
-struct Installation {
-    db: PathBuf,
-    id: String,
-    role: String,
-    password: PathBuf,
-    url: String,
-}
-
-impl Installation {
-    /// A new installation `name` in `dir`, added to the hub `db` by its owner as the owner
-    /// would: from what `hub identity` prints on the installation.
-    fn add(cluster: &Cluster, dir: &Path, db: &str, name: &str) -> Installation {
-        let path = dir.join(format!("{name}.sqlite3"));
-        ok(madoguchi(&path, &["settings", "set", "agent.name", name]).output().expect("names"));
-        let identity = ok(madoguchi(&path, &["hub", "identity"]).output().expect("identity"));
-        let field = |key: &str| identity.lines().find_map(|l| l.strip_prefix(&format!("{key}: "))).expect(key).to_string();
-        let (id, key) = (field("installation"), field("key"));
-        let password = dir.join(format!("{name}.password"));
-        let owner_url = cluster.url(OWNER, db);
-        let added = ok(madoguchi(
-            &path,
-            &[
-                "hub",
-                "add-installation",
-                "--url",
-                &owner_url,
-                "--password-file",
-                cluster.owner_password.to_str().expect("path"),
-                "--installation",
-                &id,
-                "--name",
-                name,
-                "--key",
-                &key,
-                "--password-out",
-                password.to_str().expect("path"),
-            ],
-        )
-        .output()
-        .expect("adds"));
-        let role = added.split_whitespace().skip_while(|w| *w != "role").nth(1).expect("the role").to_string();
-        let url = cluster.url(&role, db);
-        Installation { db: path, id, role, password, url }
-    }
-
-    fn sync_command(&self) -> Command {
-        madoguchi(&self.db, &["sync", "--hub", &self.url, "--password-file", self.password.to_str().expect("path"), "--json"])
-    }
-
-    /// A sync that must succeed: its report.
-    fn sync(&self) -> serde_json::Value {
-        serde_json::from_str(&ok(self.sync_command().output().expect("syncs"))).expect("a JSON report")
-    }
-
-    fn import(&self, csv: &str) {
-        let file = self.db.with_extension("csv");
-        std::fs::write(&file, csv).expect("csv");
-        ok(madoguchi(&self.db, &["import", "customers", file.to_str().expect("path")]).output().expect("imports"));
-    }
-
-    fn dump(&self) -> String {
-        madoguchi_api::customers::open(&self.db, madoguchi_api::clock::now()).expect("opens").canonical_dump().expect("dump")
-    }
-
-    fn customer_id(&self, number: &str) -> String {
-        let out = ok(madoguchi(&self.db, &["lookup", number, "--json"]).output().expect("lookup"));
-        let found: serde_json::Value = serde_json::from_str(&out).expect("json");
-        found["results"][0]["customer_id"].as_str().expect("a customer").to_string()
-    }
-}
-
-fn hub(cluster: &Cluster, db: &str) {
-    let owner_url = cluster.url(OWNER, db);
-    let init = |dir: &Path| {
-        ok(madoguchi(&dir.join("owner.sqlite3"), &["hub", "init", "--url", &owner_url, "--password-file", cluster.owner_password.to_str().expect("path")])
-            .output()
-            .expect("init"))
-    };
-    assert!(init(&cluster.dir).contains("version 0 → 1"), "a new hub is made");
-    assert!(init(&cluster.dir).contains("version 1 already"), "init again changes nothing");
-}
-
-const HEADER: &str = "service,customer_number,name,name_kana,prefecture,postal_code,address,phone1\n";
-
-fn customers(prefix: &str, n: usize) -> String {
-    let mut csv = HEADER.to_string();
-    for i in 1..=n {
-        csv.push_str(&format!("alwater,{prefix}{i:05},拠点　{i}号,キョテン イチロウ,東京都,100-0001,千代田区千代田{i},03-5555-{:04}\n", i % 10_000));
-    }
-    csv
-}
+use cluster::{Cluster, Installation, customers, folder, hub, madoguchi, ok, private};
 
 fn edit(inst: &Installation, id: &str, field: &str, value: &str) {
     ok(madoguchi(&inst.db, &["customer", "edit", id, "--set", &format!("{field}={value}")]).output().expect("edits"));
@@ -161,6 +49,7 @@ fn three_installations_converge_through_the_hub_in_every_order() {
 
     let orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
     let mut dumps = Vec::new();
+    let mut conflicts = 0;
     for (n, order) in orders.iter().enumerate() {
         let db = format!("hub_order{n}");
         cluster.owner("postgres").batch_execute(&format!("CREATE DATABASE {db}")).expect("database");
@@ -182,7 +71,8 @@ fn three_installations_converge_through_the_hub_in_every_order() {
             .collect();
         for _ in 0..2 {
             for &i in order {
-                installs[i].sync();
+                let report = installs[i].sync();
+                conflicts += report["pulled"].as_array().expect("pulled").iter().map(|p| p["conflicts"].as_u64().expect("conflicts")).sum::<u64>();
             }
         }
         let first = installs[0].dump();
@@ -206,6 +96,7 @@ fn three_installations_converge_through_the_hub_in_every_order() {
         dumps.push(first);
     }
     assert!(dumps.iter().all(|d| *d == dumps[0]), "every order ends the same");
+    assert!(conflicts >= orders.len() as u64, "A's and C's addresses conflict in every order ({conflicts} reported)");
 }
 
 /// Twenty installations, each with customers of its own, sync at the same time (twice), then
@@ -333,7 +224,9 @@ fn the_hub_refuses_strangers_foreign_changes_and_clashing_customer_numbers() {
     let a = Installation::add(&cluster, &dir, "hub_refuse", "a");
     let b = Installation::add(&cluster, &dir, "hub_refuse", "b");
     a.import(&customers("AW75", 3));
-    a.sync();
+    let a_code = a.sync()["doc_code"].as_str().expect("a code").to_string();
+    // B would number its documents with A's code: the hub gives it another at its first sync.
+    ok(madoguchi(&b.db, &["settings", "set", "numbering.installation", &a_code]).output().expect("sets"));
 
     let sync_with =
         |url: &str, password: &Path| madoguchi(&b.db, &["sync", "--hub", url, "--password-file", password.to_str().expect("path")]).output().expect("runs");
@@ -351,7 +244,11 @@ fn the_hub_refuses_strangers_foreign_changes_and_clashing_customer_numbers() {
     assert!(refused(sync_with(&with_password, &b.password)).starts_with("url: carries a password"));
     let tls = b.url.replace("sslmode=disable", "sslmode=require");
     let untrusted = madoguchi(&b.db, &["sync", "--hub", &tls, "--password-file", b.password.to_str().expect("path")]).output().expect("runs");
-    assert!(!untrusted.status.success(), "sslmode=require is kept: this server has no TLS");
+    assert_eq!(untrusted.status.code(), Some(1), "sslmode=require is kept: this server has no TLS");
+    assert!(String::from_utf8_lossy(&untrusted.stderr).contains("TLS"), "{}", String::from_utf8_lossy(&untrusted.stderr));
+    let remote =
+        madoguchi(&b.db, &["sync", "--hub", "postgres://someone@192.0.2.1/hub", "--password-file", b.password.to_str().expect("path")]).output().expect("runs");
+    assert!(refused(remote).starts_with("url: a hub on another computer needs ?sslmode=require"), "no TLS past this computer");
     // A role of another installation's: refused before anything is written.
     let stolen = madoguchi(&a.db, &["sync", "--hub", &b.url, "--password-file", b.password.to_str().expect("path")]).output().expect("runs");
     assert!(refused(stolen).contains(&format!("belongs to installation {}", b.id)));
@@ -370,6 +267,13 @@ fn the_hub_refuses_strangers_foreign_changes_and_clashing_customer_numbers() {
     assert!(policy("UPDATE changes SET data = NULL", &mut raw).contains("permission denied"));
     assert!(policy("UPDATE installations SET doc_code = 'ZZZZ'", &mut raw).contains("permission denied"));
     assert!(policy("SELECT * FROM customer_numbers", &mut raw).contains("permission denied"));
+    let own_seq = format!(
+        "INSERT INTO changes (seq, origin, hlc, tbl, row_id, data) VALUES (999999, '{}', 1, 'call_notes', '00000000-0000-4000-8000-000000000001', '{{}}')",
+        b.id
+    );
+    assert!(policy(&own_seq, &mut raw).contains("permission denied"), "the hub's sequence is its own");
+    assert!(policy("CREATE TEMP TABLE customer_numbers (service text)", &mut raw).contains("permission denied"), "no shadow tables for the trigger");
+    assert!(policy("CREATE TABLE public.mine (x int)", &mut raw).contains("permission denied"));
     assert_eq!(hub_counts(&cluster, "hub_refuse", &b.id).0, 0, "nothing of B's at the hub");
 
     // B made a customer with A's number before it pulled: refused at push, naming the number.
@@ -377,4 +281,11 @@ fn the_hub_refuses_strangers_foreign_changes_and_clashing_customer_numbers() {
     let clash = refused(b.sync_command().output().expect("runs"));
     assert!(clash.contains("customer number AW7500001 at alwater belongs to a different record at the hub"), "{clash}");
     assert_eq!(hub_counts(&cluster, "hub_refuse", &b.id).0, 0, "nothing of B's was pushed");
+    let b_code: String = rusqlite::Connection::open(&b.db)
+        .expect("opens")
+        .query_row("SELECT value FROM settings WHERE key = 'numbering.installation'", [], |r| r.get(0))
+        .expect("B's code");
+    assert_ne!(b_code, a_code, "the hub gave B a code of its own");
+    let at_hub: Option<String> = cluster.owner("hub_refuse").query_one("SELECT doc_code FROM installations WHERE id = $1", &[&b.id]).expect("row").get(0);
+    assert_eq!(at_hub.as_deref(), Some(b_code.as_str()));
 }

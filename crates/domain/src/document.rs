@@ -77,8 +77,9 @@ pub fn receipt_content(item_name: Option<&str>, items: &[TaxCategory]) -> Result
 /// The words only a 法人's name may carry: 会社 (会社法 第7条 forbids it in the name of anyone
 /// not a company: 株式会社, 有限会社, 合同会社, 合名会社, 合資会社, 相互会社), 法人 (一般社団法人,
 /// 公益財団法人, 特定非営利活動法人 and NPO法人, 医療法人, 学校法人, 弁護士法人, 税理士法人,
-/// 監査法人, 農事組合法人…, each law reserving its name) and 協同組合 (協同組合法 each).
-const CORPORATE_WORDS: [&str; 3] = ["会社", "法人", "協同組合"];
+/// 監査法人, 農事組合法人…, each law reserving its name), 協同組合 (協同組合法 each) and the
+/// financial cooperatives (信用金庫法, 中小企業等協同組合法, 労働金庫法).
+const CORPORATE_WORDS: [&str; 6] = ["会社", "法人", "協同組合", "信用金庫", "信用組合", "労働金庫"];
 
 /// The abbreviations of the legal forms written in parentheses (㈱, （株）, (有)…), after NFKC
 /// folds ㈱ to (株) and full-width parentheses to ASCII ones.

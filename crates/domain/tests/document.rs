@@ -76,6 +76,7 @@ fn a_corporations_t_number_must_pass_the_check_digit_an_individuals_may_not() {
         "日本生命保険相互会社",
         "農事組合法人さくら",
         "山田生活協同組合",
+        "城南信用金庫",
     ] {
         assert!(is_corporation_name(corporation), "{corporation}");
         let refusal = check_registration_number("T8000012050002", corporation).expect_err("a corporation's wrong number is refused");

@@ -26,7 +26,7 @@ const KEYCHAIN_SERVICE: &str = "madoguchi-hub";
 
 /// The URL parsed and checked: a role, a host and a database are named, no password is.
 fn config(url: &str) -> Result<Config, HubError> {
-    let config = Config::from_str(url.trim()).map_err(|e| HubError::invalid("url", format!("is not a PostgreSQL URL ({e})")))?;
+    let mut config = Config::from_str(url.trim()).map_err(|e| HubError::invalid("url", format!("is not a PostgreSQL URL ({e})")))?;
     if config.get_password().is_some() {
         return Err(HubError::invalid(
             "url",
@@ -38,6 +38,21 @@ fn config(url: &str) -> Result<Config, HubError> {
     }
     if config.get_hosts().is_empty() {
         return Err(HubError::invalid("url", "names no host (postgres://ROLE@HOST/DB)"));
+    }
+    // Past this computer, the sign-in and every change go through TLS, the server's certificate
+    // checked by the platform and the session bound to it (channel binding): `prefer` would let
+    // a man in the middle strip it.
+    let local = config.get_hosts().iter().all(|host| match host {
+        postgres::config::Host::Tcp(name) => matches!(name.as_str(), "localhost" | "127.0.0.1" | "::1"),
+        #[cfg(unix)]
+        postgres::config::Host::Unix(_) => true,
+    });
+    match config.get_ssl_mode() {
+        postgres::config::SslMode::Require => {
+            config.channel_binding(postgres::config::ChannelBinding::Require);
+        }
+        _ if !local => return Err(HubError::invalid("url", "a hub on another computer needs ?sslmode=require (TLS, its certificate checked)")),
+        _ => {}
     }
     Ok(config)
 }

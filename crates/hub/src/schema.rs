@@ -58,7 +58,7 @@ pub fn init(client: &mut Client) -> Result<(i32, i32), HubError> {
     tx.batch_execute(&format!(
         "DO $$ BEGIN
              IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{group}') THEN CREATE ROLE {group} NOLOGIN; END IF;
-             EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', current_database());
+             EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
          END $$;"
     ))?;
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > before) {
@@ -70,7 +70,8 @@ pub fn init(client: &mut Client) -> Result<(i32, i32), HubError> {
 }
 
 /// A new installation's role at the hub and its password, to be handed to it once.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// Not `Debug`: the password must never reach a log.
+#[derive(Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NewInstallation {
     pub installation: String,
     pub role: String,

@@ -39,6 +39,9 @@ pub struct HubReport {
     pub pulled: Vec<Pulled>,
     /// Rows still waiting for a parent that has not arrived.
     pub pending: u64,
+    /// Installations at the hub whose changes are not taken here (their sender's trust was
+    /// revoked, as their bundles would be refused).
+    pub revoked: Vec<String>,
 }
 
 /// What one installation's changes did here.
@@ -75,8 +78,11 @@ pub fn sync(store: &mut Store, client: &mut Client, actor: &str, now: Moment, pr
         settings::set(store, "numbering.installation", &doc_code, actor, now)?;
     }
     let pushed = push(store, client, &own, progress)?;
-    let (pulled, pending) = pull(store, client, &own, now, progress)?;
-    Ok(HubReport { installation: own, doc_code, pushed, pulled, pending })
+    let revoked = keys::revoked_installations(store)?;
+    let (pulled, pending) = pull(store, client, &own, &revoked, now, progress)?;
+    let at_hub: Vec<String> = client.query("SELECT id FROM installations", &[])?.iter().map(|r| r.get(0)).collect();
+    let revoked = revoked.into_iter().filter(|r| at_hub.contains(r)).collect();
+    Ok(HubReport { installation: own, doc_code, pushed, pulled, pending, revoked })
 }
 
 /// One batch of this installation's changes, in clock order.
@@ -137,17 +143,23 @@ fn push(store: &Store, client: &mut Client, own: &str, progress: &mut dyn FnMut(
     Ok(pushed)
 }
 
+/// Pulls each other installation's changes but a revoked sender's (the others still are).
 fn pull(
     store: &mut Store,
     client: &mut Client,
     own: &str,
+    revoked: &[String],
     now: Moment,
     progress: &mut dyn FnMut(&str, u64, u64) -> bool,
 ) -> Result<(Vec<Pulled>, u64), HubError> {
-    let origins: Vec<String> = client.query("SELECT id FROM installations WHERE id <> $1 ORDER BY id", &[&own])?.iter().map(|r| r.get(0)).collect();
+    let origins: Vec<String> = client
+        .query("SELECT id FROM installations WHERE id <> $1 ORDER BY id", &[&own])?
+        .iter()
+        .map(|r| r.get::<_, String>(0))
+        .filter(|origin| !revoked.contains(origin))
+        .collect();
     let select = client.prepare("SELECT hlc, tbl, row_id, data FROM changes WHERE origin = $1 AND hlc > $2 ORDER BY hlc LIMIT $3")?;
     let pusher_knew = client.prepare("SELECT known FROM pushes WHERE origin = $1 AND clock_to >= $2 ORDER BY clock_to LIMIT 1")?;
-    let revoked = keys::revoked_installations(store)?;
     let size = batch_size() as i64;
     let mut pulled = Vec::new();
     let mut pending = 0;
@@ -179,7 +191,7 @@ fn pull(
                 });
                 changes.push(change);
             }
-            let applied: ApplyReport = store.apply_changes(&mut changes.into_iter(), &knew, &revoked, &stamp(now), &mut |_| true)?;
+            let applied: ApplyReport = store.apply_changes(&mut changes.into_iter(), &knew, revoked, &stamp(now), &mut |_| true)?;
             report.applied += applied.applied;
             report.already_known += applied.known;
             for (table, n) in applied.rows {

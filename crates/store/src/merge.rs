@@ -211,15 +211,16 @@ pub fn merge_customers(tx: &Transaction, keep: &str, other: &str, actor: &str, n
 /// code, which go with it) when the kept one's is empty. Each change audited; returns the
 /// columns filled.
 fn fill_empty_fields(tx: &Transaction, keep: &str, other: &str, actor: &str, now: &str) -> Result<Vec<&'static str>> {
-    type Own = (Option<String>, String, String, String);
+    type Own = (String, Option<String>, String, String, String);
     let own = |id: &str| -> Result<Own> {
-        Ok(tx.query_row("SELECT birth_date, prefecture, postal_code, address FROM customers WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        Ok(tx.query_row("SELECT kind, birth_date, prefecture, postal_code, address FROM customers WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?)
     };
-    let ((kept_birth, _, _, kept_address), (birth, prefecture, postal_code, address)) = (own(keep)?, own(other)?);
+    let ((kind, kept_birth, _, _, kept_address), (_, birth, prefecture, postal_code, address)) = (own(keep)?, own(other)?);
     let mut fields: Vec<(&'static str, Option<String>)> = Vec::new();
-    if kept_birth.is_none() && birth.is_some() {
+    // A birth date is a person's only.
+    if kind == "person" && kept_birth.is_none() && birth.is_some() {
         fields.push(("birth_date", birth));
     }
     if kept_address.trim().is_empty() && !address.trim().is_empty() {

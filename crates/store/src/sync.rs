@@ -403,17 +403,24 @@ impl Store {
                 for (name, id) in pending {
                     later.insert((table_index(&name).ok_or_else(|| StoreError::invalid("sync_pending.tbl", name))?, id));
                 }
-                // Merges settle first (they wait on nothing); a customer that stays where merges
-                // crossed is settled again, since the tombstone its set-aside merge left no
-                // longer counts.
+                // Merges settle first (they wait on nothing); where merges crossed, every customer
+                // of the cycle is settled again with its phones and emails, since the keeper may
+                // have changed and the tombstones its set-aside merge left no longer count.
                 let merge_table = table_index("customer_merges").expect("customer_merges is synced");
                 let customer_table = table_index("customers").expect("customers is synced");
                 for id in merges.iter().filter(|id| later.remove(&(merge_table, id.to_string()))) {
                     settle(tx, &TABLES[merge_table], id, before, known_by_sender, &mut report)?;
                 }
                 for id in &merges {
-                    if let Some(keeper) = crossed_keeper(tx, id)? {
-                        later.insert((customer_table, keeper));
+                    for member in crossed(tx, id)?.map(|c| c.members).unwrap_or_default() {
+                        let mut stmt = tx.prepare_cached(
+                            "SELECT DISTINCT tbl, row_id FROM changes WHERE tbl IN ('customer_phones', 'customer_emails') AND json_extract(data, '$.customer_id') = ?1",
+                        )?;
+                        let contacts: Vec<(String, String)> = stmt.query_map([&member], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+                        for (name, row) in contacts {
+                            later.insert((table_index(&name).expect("a synced table"), row));
+                        }
+                        later.insert((customer_table, member));
                     }
                 }
                 let mut rows: Vec<(usize, String)> = later.into_iter().collect();
@@ -610,18 +617,24 @@ fn merged_into(tx: &Transaction, id: &str) -> Result<Option<String>> {
     Ok(tx.prepare_cached("SELECT keep_id FROM customer_merges WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?)
 }
 
-/// The customer that stays when merges cross (installation A merged X into Y while B merged Y
-/// into X, neither knowing): the chain from `id` runs into a cycle, and the newest merge of the
-/// cycle (by its change's clock, then origin) is the one set aside, so its customer stays and
-/// the older merge stands. `None` when the chain from `id` has no cycle. Every installation
-/// holding the same changes picks the same customer.
-fn crossed_keeper(tx: &Transaction, id: &str) -> Result<Option<String>> {
+/// Merges that crossed (installation A merged X into Y while B merged Y into X, neither
+/// knowing): the chain from a customer runs into a cycle. The newest merge of the cycle (by its
+/// change's clock, then origin) is set aside, so its customer (`keeper`) stays and the older
+/// merges stand. Every installation holding the same changes finds the same keeper.
+struct Crossed {
+    keeper: String,
+    members: Vec<String>,
+}
+
+/// The crossed merges the chain from `id` runs into; `None` when it has no cycle.
+fn crossed(tx: &Transaction, id: &str) -> Result<Option<Crossed>> {
     let mut path = vec![id.to_string()];
     while path.len() <= MAX_MERGE_CHAIN {
         let Some(next) = merged_into(tx, path.last().expect("the path starts at id"))? else { return Ok(None) };
         if let Some(start) = path.iter().position(|p| *p == next) {
+            let members = path.split_off(start);
             let mut newest: Option<((i64, String), String)> = None;
-            for member in &path[start..] {
+            for member in &members {
                 let stamp: (i64, String) = tx
                     .prepare_cached("SELECT hlc, origin FROM changes WHERE tbl = 'customer_merges' AND row_id = ?1 ORDER BY hlc DESC, origin DESC LIMIT 1")?
                     .query_row([member], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -629,11 +642,37 @@ fn crossed_keeper(tx: &Transaction, id: &str) -> Result<Option<String>> {
                     newest = Some((stamp, member.clone()));
                 }
             }
-            return Ok(newest.map(|(_, member)| member));
+            return Ok(newest.map(|(_, keeper)| Crossed { keeper, members }));
         }
         path.push(next);
     }
     Ok(None)
+}
+
+fn crossed_keeper(tx: &Transaction, id: &str) -> Result<Option<String>> {
+    Ok(crossed(tx, id)?.map(|c| c.keeper))
+}
+
+/// The tombstones a set-aside merge left, which do not count: when one of `customers` is the
+/// keeper of crossed merges, each origin that merged it away deleted it, and the phones and
+/// emails the other side held too, in that merge; the first tombstone in `log` by such an
+/// origin after its merge is that one (a later one is a real delete). Their (clock, origin).
+fn set_aside_tombstones(tx: &Transaction, customers: &[String], log: &[Logged]) -> Result<Vec<(i64, String)>> {
+    let mut dropped = Vec::new();
+    for customer in customers {
+        if crossed_keeper(tx, customer)?.as_deref() != Some(customer.as_str()) {
+            continue;
+        }
+        let mut stmt = tx.prepare_cached("SELECT origin, min(hlc) FROM changes WHERE tbl = 'customer_merges' AND row_id = ?1 GROUP BY origin")?;
+        let merges: Vec<(String, i64)> = stmt.query_map([customer], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        for (origin, merged_at) in merges {
+            let first = log.iter().filter(|l| l.data.is_none() && l.origin == origin && l.hlc > merged_at).min_by_key(|l| l.hlc);
+            if let Some(tomb) = first {
+                dropped.push((tomb.hlc, tomb.origin.clone()));
+            }
+        }
+    }
+    Ok(dropped)
 }
 
 /// Follows `customer_merges` from `id` to the customer its rows belong to now, stopping at the
@@ -658,28 +697,14 @@ fn merge_target(tx: &Transaction, id: &str) -> Result<Target> {
     Ok(Target::None)
 }
 
-/// True when customer `id` has a tombstone that counts: for the customer that stays when merges
-/// cross, the tombstone its own set-aside merge left does not.
+/// True when customer `id` has a tombstone that counts (not one a set-aside merge left).
 fn deleted_for_good(tx: &Transaction, id: &str, keeper: Option<&str>) -> Result<bool> {
     if keeper != Some(id) {
         return tombstoned(tx, customers_table(), id);
     }
-    Ok(tx
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM changes t WHERE t.tbl = 'customers' AND t.row_id = ?1 AND t.data IS NULL
-             AND NOT EXISTS (SELECT 1 FROM changes m WHERE m.tbl = 'customer_merges' AND m.row_id = ?1 AND m.origin = t.origin))",
-        )?
-        .query_row([id], |r| r.get(0))?)
-}
-
-/// The origins whose tombstone of customer `id` is set aside: those whose merge of it was set
-/// aside when merges crossed (`crossed_keeper`); empty for every other customer.
-fn set_aside_merge_origins(tx: &Transaction, id: &str) -> Result<Vec<String>> {
-    if crossed_keeper(tx, id)?.as_deref() != Some(id) {
-        return Ok(Vec::new());
-    }
-    let mut stmt = tx.prepare_cached("SELECT DISTINCT origin FROM changes WHERE tbl = 'customer_merges' AND row_id = ?1")?;
-    Ok(stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+    let log = logged(tx, customers_table(), id, i64::MAX)?;
+    let dropped = set_aside_tombstones(tx, &[id.to_string()], &log)?;
+    Ok(log.iter().any(|l| l.data.is_none() && !dropped.contains(&(l.hlc, l.origin.clone()))))
 }
 
 /// True when the change log holds a merge (or a chain of them) of customer `from` into `to`:
@@ -855,18 +880,31 @@ enum Settled {
 
 /// Recomputes one row from all its changes and writes the result: deleted, written, or left
 /// pending until its parent arrives. Records the conflicts the new changes brought.
-fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sender: &BTreeMap<String, i64>, report: &mut ApplyReport) -> Result<Settled> {
+/// A row's changes as the log holds them; `new` for those logged after `before` (this import's).
+fn logged(tx: &Transaction, table: &Table, id: &str, before: i64) -> Result<Vec<Logged>> {
     let mut stmt = tx.prepare_cached("SELECT hlc, origin, data, seq FROM changes WHERE tbl = ?1 AND row_id = ?2")?;
-    let mut log: Vec<Logged> = stmt
-        .query_map(params![table.name, id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, i64>(3)?)))?
+    stmt.query_map(params![table.name, id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, i64>(3)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?
         .into_iter()
         .map(|(hlc, origin, data, seq)| Ok(Logged { hlc, origin, data: parse_data(data)?, new: seq > before }))
-        .collect::<Result<_>>()?;
-    if table.name == "customers" && log.iter().any(|l| l.data.is_none()) {
-        // Merges that crossed: the customer that stays is not deleted by its own set-aside merge.
-        let set_aside = set_aside_merge_origins(tx, id)?;
-        log.retain(|l| l.data.is_some() || !set_aside.contains(&l.origin));
+        .collect()
+}
+
+fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sender: &BTreeMap<String, i64>, report: &mut ApplyReport) -> Result<Settled> {
+    let mut log = logged(tx, table, id, before)?;
+    if matches!(table.name, "customers" | "customer_phones" | "customer_emails") && log.iter().any(|l| l.data.is_none()) {
+        // Merges that crossed: what the set-aside merge deleted of the customer that stays (the
+        // customer, the phones and emails the other side held too) is not deleted.
+        let customers: Vec<String> = if table.name == "customers" {
+            vec![id.to_string()]
+        } else {
+            let mut held: Vec<String> = log.iter().filter_map(|l| l.data.as_ref()?.get("customer_id")?.as_str().map(str::to_string)).collect();
+            held.sort();
+            held.dedup();
+            held
+        };
+        let dropped = set_aside_tombstones(tx, &customers, &log)?;
+        log.retain(|l| l.data.is_some() || !dropped.contains(&(l.hlc, l.origin.clone())));
     }
     let sender_knew = |l: &Logged| known_by_sender.get(&l.origin).is_some_and(|k| *k >= l.hlc);
     tx.prepare_cached("DELETE FROM sync_pending WHERE tbl = ?1 AND row_id = ?2")?.execute(params![table.name, id])?;

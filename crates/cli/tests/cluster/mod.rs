@@ -1,7 +1,10 @@
-//! A throwaway PostgreSQL server for the hub tests: `initdb` in a temporary folder (as the
-//! `postgres` user when the tests run as root, which initdb refuses), started on a free local
-//! port with password (SCRAM) sign-in, stopped and removed when dropped. Debian's
-//! `postgresql` package provides the binaries (scripts/setup installs it).
+//! What the hub tests and benchmark share: a throwaway PostgreSQL server (`initdb` in a
+//! temporary folder, as the `postgres` user when the tests run as root, which initdb refuses;
+//! started on a free local port with password (SCRAM) sign-in; stopped and removed when
+//! dropped; Debian's `postgresql` package provides the binaries, scripts/setup installs it),
+//! and installations added to a hub on it, driven through the real binary.
+
+#![allow(dead_code)]
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -141,4 +144,116 @@ impl Drop for Cluster {
 pub fn private(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod 600");
+}
+
+pub fn folder(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("madoguchi-hub-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+pub fn madoguchi(db: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_madoguchi"));
+    let keys = db.parent().expect("a folder").join("keys");
+    command.arg("--db").arg(db).arg("--keys").arg(keys).args(["--agent", "テスト"]).args(args);
+    command
+}
+
+pub fn ok(output: Output) -> String {
+    assert!(output.status.success(), "{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
+/// One installation known to the hub: its database, its role and its password file.
+pub struct Installation {
+    pub db: PathBuf,
+    pub id: String,
+    pub role: String,
+    pub password: PathBuf,
+    pub url: String,
+}
+
+impl Installation {
+    /// A new installation `name` in `dir`, added to the hub `db` by its owner as the owner
+    /// would: from what `hub identity` prints on the installation.
+    pub fn add(cluster: &Cluster, dir: &Path, db: &str, name: &str) -> Installation {
+        let path = dir.join(format!("{name}.sqlite3"));
+        ok(madoguchi(&path, &["settings", "set", "agent.name", name]).output().expect("names"));
+        let identity = ok(madoguchi(&path, &["hub", "identity"]).output().expect("identity"));
+        let field = |key: &str| identity.lines().find_map(|l| l.strip_prefix(&format!("{key}: "))).expect(key).to_string();
+        let (id, key) = (field("installation"), field("key"));
+        let password = dir.join(format!("{name}.password"));
+        let owner_url = cluster.url(OWNER, db);
+        let added = ok(madoguchi(
+            &path,
+            &[
+                "hub",
+                "add-installation",
+                "--url",
+                &owner_url,
+                "--password-file",
+                cluster.owner_password.to_str().expect("path"),
+                "--installation",
+                &id,
+                "--name",
+                name,
+                "--key",
+                &key,
+                "--password-out",
+                password.to_str().expect("path"),
+            ],
+        )
+        .output()
+        .expect("adds"));
+        let role = added.split_whitespace().skip_while(|w| *w != "role").nth(1).expect("the role").to_string();
+        let url = cluster.url(&role, db);
+        Installation { db: path, id, role, password, url }
+    }
+
+    pub fn sync_command(&self) -> Command {
+        madoguchi(&self.db, &["sync", "--hub", &self.url, "--password-file", self.password.to_str().expect("path"), "--json"])
+    }
+
+    /// A sync that must succeed: its report.
+    pub fn sync(&self) -> serde_json::Value {
+        serde_json::from_str(&ok(self.sync_command().output().expect("syncs"))).expect("a JSON report")
+    }
+
+    pub fn import(&self, csv: &str) {
+        let file = self.db.with_extension("csv");
+        std::fs::write(&file, csv).expect("csv");
+        ok(madoguchi(&self.db, &["import", "customers", file.to_str().expect("path")]).output().expect("imports"));
+    }
+
+    pub fn dump(&self) -> String {
+        madoguchi_api::customers::open(&self.db, madoguchi_api::clock::now()).expect("opens").canonical_dump().expect("dump")
+    }
+
+    pub fn customer_id(&self, number: &str) -> String {
+        let out = ok(madoguchi(&self.db, &["lookup", number, "--json"]).output().expect("lookup"));
+        let found: serde_json::Value = serde_json::from_str(&out).expect("json");
+        found["results"][0]["customer_id"].as_str().expect("a customer").to_string()
+    }
+}
+
+pub fn hub(cluster: &Cluster, db: &str) {
+    let owner_url = cluster.url(OWNER, db);
+    let init = |dir: &Path| {
+        ok(madoguchi(&dir.join("owner.sqlite3"), &["hub", "init", "--url", &owner_url, "--password-file", cluster.owner_password.to_str().expect("path")])
+            .output()
+            .expect("init"))
+    };
+    assert!(init(&cluster.dir).contains("version 0 → 1"), "a new hub is made");
+    assert!(init(&cluster.dir).contains("version 1 already"), "init again changes nothing");
+}
+
+pub const HEADER: &str = "service,customer_number,name,name_kana,prefecture,postal_code,address,phone1\n";
+
+pub fn customers(prefix: &str, n: usize) -> String {
+    let mut csv = HEADER.to_string();
+    for i in 1..=n {
+        csv.push_str(&format!("alwater,{prefix}{i:05},拠点　{i}号,キョテン イチロウ,東京都,100-0001,千代田区千代田{i},03-5555-{:04}\n", i % 10_000));
+    }
+    csv
 }
