@@ -2,11 +2,11 @@
 //! (docs/app-commands.md), run off the main thread so the window never waits on the database
 //! (nor on a file dialog); a failure is logged with its code and field.
 
-use madoguchi_app::*;
+use madoguchi_session::*;
 use serde_json::Value;
 use tauri::State;
 
-/// One adapter per command of the session's table (`madoguchi_app::for_each_command!`):
+/// One adapter per command of the session's table (`madoguchi_session::for_each_command!`):
 /// `name(ArgsType)` takes the UI's `args` object, a bare `name` takes none.
 macro_rules! adapters {
     ($($name:ident($args:ty)),* ; $($bare:ident),*) => {
@@ -25,4 +25,4 @@ macro_rules! adapters {
     };
 }
 
-madoguchi_app::for_each_command!(adapters);
+madoguchi_session::for_each_command!(adapters);

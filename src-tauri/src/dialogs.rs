@@ -2,7 +2,7 @@
 //! the commands: the page has no dialog permission). Native save dialogs ask before choosing
 //! an existing file on Windows, macOS and GTK alike, so a chosen save path is confirmed.
 
-use madoguchi_app::{Chosen, Dialogs, FileDialog, Pick};
+use madoguchi_session::{Chosen, Dialogs, FileDialog, Pick};
 use tauri::{AppHandle, Manager};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use madoguchi_api::{backup, clock, paths, pop};
-use madoguchi_app::{Options, Session, default_config_file, print, startup_db_path};
+use madoguchi_session::{Options, Session, default_config_file, print, startup_db_path};
 use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
 use tauri_plugin_deep_link::DeepLinkExt;
 use tauri_plugin_log::{RotationStrategy, Target, TargetKind, TimezoneStrategy};
@@ -47,7 +47,7 @@ fn take_link(app: &AppHandle, url: &tauri::Url) {
     focus(app);
 }
 
-/// The handler of every command in the session's table (`madoguchi_app::for_each_command!`).
+/// The handler of every command in the session's table (`madoguchi_session::for_each_command!`).
 macro_rules! handler {
     ($($name:ident($args:ty)),* ; $($bare:ident),*) => {
         tauri::generate_handler![$(commands::$name,)* $(commands::$bare),*]
@@ -82,7 +82,7 @@ fn main() -> ExitCode {
         )
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
-        .invoke_handler(madoguchi_app::for_each_command!(handler))
+        .invoke_handler(madoguchi_session::for_each_command!(handler))
         .setup(move |app| {
             let log_dir = app.path().app_log_dir().ok();
             let mut notices = Vec::new();

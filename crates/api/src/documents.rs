@@ -769,53 +769,43 @@ fn issue_for(
     let code = installation_code(store)?;
     let prefix = prefix(store, doc_type)?;
     let at = stamp(now);
-    store
-        .write(|tx| {
-            let sequence = next_number(tx, doc_type)?;
-            let number = format!("{prefix}-{code}-{sequence:06}");
-            let (doc, model_warnings) = model(doc_type, &input, issuer, issued_on, today, number.clone(), tariffs, font).map_err(to_store)?;
-            let pdf = madoguchi_pdf::render(&doc, font).map_err(|e| madoguchi_store::StoreError::invalid("pdf", e.to_string()))?;
-            let sha256 = sha256_hex(&pdf);
-            let mut snapshot = object.clone();
-            snapshot.insert("type".into(), json!(doc_type));
-            snapshot.insert("number".into(), json!(number));
-            snapshot.insert("issued_on".into(), json!(issued_on.to_string()));
-            if input.issuer.is_none() {
-                snapshot.insert(
-                    "issuer".into(),
-                    json!({
-                        "name": doc.issuer.name, "postal_code": doc.issuer.postal_code, "address": doc.issuer.address,
-                        "phone": doc.issuer.phone, "fax": doc.issuer.fax, "registration_number": doc.issuer.registration_number,
-                    }),
-                );
-            }
-            insert_document(
-                tx,
-                &NewDocument {
-                    customer_id: owner.customer_id.as_deref(),
-                    account_id: owner.account_id.as_deref(),
-                    order_id: owner.order_id.as_deref(),
-                    doc_type,
-                    number: &number,
-                    issued_at: &at,
-                    reissue_of: None,
-                    snapshot: &Value::Object(snapshot).to_string(),
-                    pdf_sha256: &sha256,
-                },
-                actor,
-            )?;
-            deliver(&Delivery { number: &number, pdf: &pdf }).map_err(|e| madoguchi_store::StoreError::invalid("out", e))?;
-            Ok(Issued { number, pdf, sha256, warnings: issuer_warnings.into_iter().chain(model_warnings).collect() })
-        })
-        .map_err(ApiError::from)
-}
-
-/// A use-case error carried through the store's transaction (so that it rolls back).
-fn to_store(e: ApiError) -> madoguchi_store::StoreError {
-    match e {
-        ApiError::Invalid { field, reason } => madoguchi_store::StoreError::Invalid { field, reason },
-        other => madoguchi_store::StoreError::NotFound(other.to_string()),
-    }
+    store.write_as(|tx| -> Result<Issued, ApiError> {
+        let sequence = next_number(tx, doc_type)?;
+        let number = format!("{prefix}-{code}-{sequence:06}");
+        let (doc, model_warnings) = model(doc_type, &input, issuer, issued_on, today, number.clone(), tariffs, font)?;
+        let pdf = madoguchi_pdf::render(&doc, font).map_err(|e| invalid("pdf", e.to_string()))?;
+        let sha256 = sha256_hex(&pdf);
+        let mut snapshot = object.clone();
+        snapshot.insert("type".into(), json!(doc_type));
+        snapshot.insert("number".into(), json!(number));
+        snapshot.insert("issued_on".into(), json!(issued_on.to_string()));
+        if input.issuer.is_none() {
+            snapshot.insert(
+                "issuer".into(),
+                json!({
+                    "name": doc.issuer.name, "postal_code": doc.issuer.postal_code, "address": doc.issuer.address,
+                    "phone": doc.issuer.phone, "fax": doc.issuer.fax, "registration_number": doc.issuer.registration_number,
+                }),
+            );
+        }
+        insert_document(
+            tx,
+            &NewDocument {
+                customer_id: owner.customer_id.as_deref(),
+                account_id: owner.account_id.as_deref(),
+                order_id: owner.order_id.as_deref(),
+                doc_type,
+                number: &number,
+                issued_at: &at,
+                reissue_of: None,
+                snapshot: &Value::Object(snapshot).to_string(),
+                pdf_sha256: &sha256,
+            },
+            actor,
+        )?;
+        deliver(&Delivery { number: &number, pdf: &pdf }).map_err(|e| invalid("out", e))?;
+        Ok(Issued { number, pdf, sha256, warnings: issuer_warnings.into_iter().chain(model_warnings).collect() })
+    })
 }
 
 /// Re-issues a document from the data it was issued with: same number, marked 再発行.

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use madoguchi_api::{backup, customers};
-use madoguchi_app::{ErrorCode, Options, Session};
 use madoguchi_domain::time::Moment;
+use madoguchi_session::{ErrorCode, Options, Session};
 use serde_json::{Value, json};
 
 const AS_OF: &str = "2026-11-30T12:00:00+09:00";

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use madoguchi_app::COMMANDS;
+use madoguchi_session::COMMANDS;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -60,8 +60,8 @@ fn every_list_of_commands_names_the_table_s_commands() {
 
 #[test]
 fn the_shell_generates_its_adapters_and_handler_from_the_table() {
-    assert!(read("src-tauri/src/commands.rs").contains("madoguchi_app::for_each_command!(adapters);"));
-    assert!(read("src-tauri/src/main.rs").contains(".invoke_handler(madoguchi_app::for_each_command!(handler))"));
+    assert!(read("src-tauri/src/commands.rs").contains("madoguchi_session::for_each_command!(adapters);"));
+    assert!(read("src-tauri/src/main.rs").contains(".invoke_handler(madoguchi_session::for_each_command!(handler))"));
     assert!(!read("src-tauri/src/main.rs").contains("commands::status"), "no hand-kept handler list");
 }
 
@@ -69,8 +69,8 @@ fn the_shell_generates_its_adapters_and_handler_from_the_table() {
 fn an_unknown_command_is_refused_naming_it() {
     let dir = std::env::temp_dir().join(format!("madoguchi-table-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
-    let options = madoguchi_app::Options { keys_dir: Some(dir.join("keys")), documents_dir: Some(dir.join("documents")), ..Default::default() };
-    let session = madoguchi_app::Session::new(&dir.join("table.sqlite3"), options).expect("session");
+    let options = madoguchi_session::Options { keys_dir: Some(dir.join("keys")), documents_dir: Some(dir.join("documents")), ..Default::default() };
+    let session = madoguchi_session::Session::new(&dir.join("table.sqlite3"), options).expect("session");
     let error = session.dispatch("drop_everything", serde_json::Value::Null).expect_err("refused");
     assert_eq!(error.field.as_deref(), Some("command"));
     assert!(error.message.contains("drop_everything"), "{}", error.message);

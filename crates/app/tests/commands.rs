@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use madoguchi_app::{Chosen, CommandError, Dialogs, ErrorCode, FileDialog, Options, Session, remembered_db_path};
+use madoguchi_session::{Chosen, CommandError, Dialogs, ErrorCode, FileDialog, Options, Session, remembered_db_path};
 use serde_json::{Value, json};
 
 /// One scripted answer: a path chosen, a cancelled dialog, or a yes/no.

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use madoguchi_app::{Chosen, CommandError, Dialogs, ErrorCode, FileDialog, Options, Session};
+use madoguchi_session::{Chosen, CommandError, Dialogs, ErrorCode, FileDialog, Options, Session};
 use serde_json::Value;
 
 /// The largest request body accepted (a document JSON is a few KiB).

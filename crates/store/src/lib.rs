@@ -261,9 +261,15 @@ impl Store {
 
     /// Runs `work` in one immediate transaction: all of it is written, or none.
     pub fn write<T>(&mut self, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        self.write_as(work)
+    }
+
+    /// `write` for a use case with an error type of its own, which passes through the
+    /// transaction as it is (never re-classified as a store error); any error rolls back.
+    pub fn write_as<T, E: From<StoreError>>(&mut self, work: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let value = work(&tx)?;
-        tx.commit()?;
+        tx.commit().map_err(StoreError::from)?;
         Ok(value)
     }
 
