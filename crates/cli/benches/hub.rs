@@ -9,24 +9,16 @@ mod cluster;
 
 use std::process::Stdio;
 
-use cluster::{Cluster, Installation, customers, folder, hub};
+use cluster::{Installation, customers, two_installations};
 use madoguchi_api::clock::stopwatch;
 
 /// Customers whose import logs about 10,000 changes (a customer, a phone, an account: 3 each).
 const CUSTOMERS: usize = 3_334;
 
-fn changes(inst: &Installation) -> i64 {
-    rusqlite::Connection::open(&inst.db).expect("opens").query_row("SELECT count(*) FROM changes", [], |r| r.get(0)).expect("count")
-}
-
 fn main() {
-    let dir = folder("bench");
-    let cluster = Cluster::start("bench", "hub_bench");
-    hub(&cluster, "hub_bench");
-    let a = Installation::add(&cluster, &dir, "hub_bench", "a");
-    let b = Installation::add(&cluster, &dir, "hub_bench", "b");
+    let (dir, cluster, db, a, b) = two_installations("bench");
     a.import(&customers("AW60", CUSTOMERS));
-    let n = changes(&a);
+    let n = a.changes();
     let started = stopwatch();
     a.sync();
     println!("push of {n} changes: {:.2} s (one process)", started.elapsed().as_secs_f64());
@@ -36,7 +28,7 @@ fn main() {
     assert_eq!(a.dump(), b.dump());
 
     let count: usize = std::env::var("MADOGUCHI_BENCH_INSTALLATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(50);
-    let many: Vec<Installation> = (0..count).map(|i| Installation::add(&cluster, &dir, "hub_bench", &format!("m{i:02}"))).collect();
+    let many: Vec<Installation> = (0..count).map(|i| Installation::add(&cluster, &dir, &db, &format!("m{i:02}"))).collect();
     for (i, inst) in many.iter().enumerate() {
         inst.import(&customers(&format!("AW{:02}", 10 + i), CUSTOMERS));
     }
@@ -58,7 +50,7 @@ fn main() {
     }
     println!(
         "{count} installations × {} changes, syncing at once: converged in {:.1} s ({rounds} rounds, the last one finding nothing new)",
-        changes(&many[0]) / (count as i64 + 1),
+        many[0].changes() / (count as i64 + 1),
         started.elapsed().as_secs_f64()
     );
     let first = many[0].dump();

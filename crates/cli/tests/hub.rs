@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Output, Stdio};
 use std::time::Duration;
 
-use cluster::{Cluster, Installation, customers, folder, hub, madoguchi, ok, private};
+use cluster::{Cluster, Installation, customers, hub, madoguchi, new_hub, ok, private, two_installations};
 
 fn edit(inst: &Installation, id: &str, field: &str, value: &str) {
     ok(madoguchi(&inst.db, &["customer", "edit", id, "--set", &format!("{field}={value}")]).output().expect("edits"));
@@ -23,11 +23,9 @@ fn edit(inst: &Installation, id: &str, field: &str, value: &str) {
 /// a conflict included; a further round changes nothing.
 #[test]
 fn three_installations_converge_through_the_hub_in_every_order() {
-    let dir = folder("three");
-    let cluster = Cluster::start("three", "hub_base");
-    hub(&cluster, "hub_base");
+    let (dir, cluster, base_db) = new_hub("three");
     let names = ["a", "b", "c"];
-    let base: Vec<Installation> = names.iter().map(|n| Installation::add(&cluster, &dir, "hub_base", n)).collect();
+    let base: Vec<Installation> = names.iter().map(|n| Installation::add(&cluster, &dir, &base_db, n)).collect();
     base[0].import(&customers("AW71", 20));
     for inst in &base {
         inst.sync();
@@ -103,10 +101,8 @@ fn three_installations_converge_through_the_hub_in_every_order() {
 /// once more in turn: all hold the same rows, everyone's customers.
 #[test]
 fn twenty_installations_syncing_at_once_converge() {
-    let dir = folder("twenty");
-    let cluster = Cluster::start("twenty", "hub_twenty");
-    hub(&cluster, "hub_twenty");
-    let installs: Vec<Installation> = (0..20).map(|i| Installation::add(&cluster, &dir, "hub_twenty", &format!("i{i:02}"))).collect();
+    let (dir, cluster, db) = new_hub("twenty");
+    let installs: Vec<Installation> = (0..20).map(|i| Installation::add(&cluster, &dir, &db, &format!("i{i:02}"))).collect();
     for (i, inst) in installs.iter().enumerate() {
         inst.import(&customers(&format!("AW8{i:02}"), 5));
     }
@@ -137,12 +133,6 @@ fn hub_counts(cluster: &Cluster, db: &str, origin: &str) -> (i64, i64) {
     (mine, all)
 }
 
-/// The changes of a local database, read with plain SQLite.
-fn local_changes(db: &Path) -> i64 {
-    let conn = rusqlite::Connection::open(db).expect("opens");
-    conn.query_row("SELECT count(*) FROM changes", [], |r| r.get(0)).expect("count")
-}
-
 /// Starts a sync in small batches and waits until `started` says it is under way, then stops
 /// it as `stop` does; fails when the sync ended first.
 fn interrupt(inst: &Installation, started: &dyn Fn() -> bool, stop: &mut dyn FnMut(&mut Child)) -> Output {
@@ -161,29 +151,25 @@ fn interrupt(inst: &Installation, started: &dyn Fn() -> bool, stop: &mut dyn FnM
 /// the next syncs complete, the hub holds each change once, both installations the same rows.
 #[test]
 fn a_client_killed_in_a_push_or_a_pull_loses_and_duplicates_nothing() {
-    let dir = folder("kill");
-    let cluster = Cluster::start("kill", "hub_kill");
-    hub(&cluster, "hub_kill");
-    let a = Installation::add(&cluster, &dir, "hub_kill", "a");
-    let b = Installation::add(&cluster, &dir, "hub_kill", "b");
+    let (_, cluster, db, a, b) = two_installations("kill");
     a.import(&customers("AW73", 1500));
-    let total = local_changes(&a.db);
+    let total = a.changes();
 
-    let killed = interrupt(&a, &|| hub_counts(&cluster, "hub_kill", &a.id).0 > 0, &mut |c| c.kill().expect("kill -9"));
+    let killed = interrupt(&a, &|| hub_counts(&cluster, &db, &a.id).0 > 0, &mut |c| c.kill().expect("kill -9"));
     assert!(!killed.status.success());
-    let (at_hub, _) = hub_counts(&cluster, "hub_kill", &a.id);
+    let (at_hub, _) = hub_counts(&cluster, &db, &a.id);
     assert!(0 < at_hub && at_hub < total, "killed mid-push: {at_hub} of {total}");
     a.sync();
-    assert_eq!(hub_counts(&cluster, "hub_kill", &a.id).0, total, "each change once at the hub");
+    assert_eq!(hub_counts(&cluster, &db, &a.id).0, total, "each change once at the hub");
 
-    let before = local_changes(&b.db);
-    let killed = interrupt(&b, &|| local_changes(&b.db) > before, &mut |c| c.kill().expect("kill -9"));
+    let before = b.changes();
+    let killed = interrupt(&b, &|| b.changes() > before, &mut |c| c.kill().expect("kill -9"));
     assert!(!killed.status.success());
-    let partial = local_changes(&b.db);
+    let partial = b.changes();
     assert!(partial < before + total, "killed mid-pull: {partial}");
     b.sync();
     assert_eq!(b.dump(), a.dump(), "nothing lost");
-    assert_eq!(local_changes(&b.db), before + total, "nothing duplicated");
+    assert_eq!(b.changes(), before + total, "nothing duplicated");
     assert_eq!(b.sync()["pulled"], serde_json::json!([]));
 }
 
@@ -191,15 +177,11 @@ fn a_client_killed_in_a_push_or_a_pull_loses_and_duplicates_nothing() {
 /// the next one completes.
 #[test]
 fn a_hub_restarted_during_a_sync_is_a_clear_error_and_the_next_sync_completes() {
-    let dir = folder("restart");
-    let cluster = Cluster::start("restart", "hub_restart");
-    hub(&cluster, "hub_restart");
-    let a = Installation::add(&cluster, &dir, "hub_restart", "a");
-    let b = Installation::add(&cluster, &dir, "hub_restart", "b");
+    let (_, cluster, _, a, b) = two_installations("restart");
     a.import(&customers("AW74", 1500));
     a.sync();
-    let before = local_changes(&b.db);
-    let cut = interrupt(&b, &|| local_changes(&b.db) > before, &mut |_| cluster.restart());
+    let before = b.changes();
+    let cut = interrupt(&b, &|| b.changes() > before, &mut |_| cluster.restart());
     assert_eq!(cut.status.code(), Some(1), "{}", String::from_utf8_lossy(&cut.stderr));
     let said = String::from_utf8_lossy(&cut.stderr);
     assert!(said.contains("connection was lost") || said.contains("restarting"), "{said}");
@@ -218,11 +200,7 @@ fn refused(output: Output) -> String {
 /// nothing; a customer number another installation holds is refused at push, naming it.
 #[test]
 fn the_hub_refuses_strangers_foreign_changes_and_clashing_customer_numbers() {
-    let dir = folder("refuse");
-    let cluster = Cluster::start("refuse", "hub_refuse");
-    hub(&cluster, "hub_refuse");
-    let a = Installation::add(&cluster, &dir, "hub_refuse", "a");
-    let b = Installation::add(&cluster, &dir, "hub_refuse", "b");
+    let (dir, cluster, db, a, b) = two_installations("refuse");
     a.import(&customers("AW75", 3));
     let a_code = a.sync()["doc_code"].as_str().expect("a code").to_string();
     // B would number its documents with A's code: the hub gives it another at its first sync.
@@ -234,7 +212,7 @@ fn the_hub_refuses_strangers_foreign_changes_and_clashing_customer_numbers() {
     std::fs::write(&wrong, "not-the-password\n").expect("write");
     private(&wrong);
     assert!(refused(sync_with(&b.url, &wrong)).contains("refused the sign-in"));
-    assert!(refused(sync_with(&cluster.url("mdg_hub_refuse_nobody", "hub_refuse"), &b.password)).contains("refused the sign-in"));
+    assert!(refused(sync_with(&cluster.url("mdg_hub_refuse_nobody", &db), &b.password)).contains("refused the sign-in"));
     assert!(refused(sync_with(&a.url, &b.password)).contains("refused the sign-in"), "B's password is not A's");
     let open = dir.join("open.password");
     std::fs::copy(&b.password, &open).expect("copy");
@@ -255,7 +233,7 @@ fn the_hub_refuses_strangers_foreign_changes_and_clashing_customer_numbers() {
 
     // The server's own policy, through a raw connection as B.
     let secret = std::fs::read_to_string(&b.password).expect("password");
-    let mut raw = cluster.client(&b.role, secret.trim(), "hub_refuse");
+    let mut raw = cluster.client(&b.role, secret.trim(), &db);
     let seen: i64 = raw.query_one("SELECT count(*) FROM changes", &[]).expect("B reads everything").get(0);
     assert!(seen > 0);
     let policy =
@@ -274,18 +252,18 @@ fn the_hub_refuses_strangers_foreign_changes_and_clashing_customer_numbers() {
     assert!(policy(&own_seq, &mut raw).contains("permission denied"), "the hub's sequence is its own");
     assert!(policy("CREATE TEMP TABLE customer_numbers (service text)", &mut raw).contains("permission denied"), "no shadow tables for the trigger");
     assert!(policy("CREATE TABLE public.mine (x int)", &mut raw).contains("permission denied"));
-    assert_eq!(hub_counts(&cluster, "hub_refuse", &b.id).0, 0, "nothing of B's at the hub");
+    assert_eq!(hub_counts(&cluster, &db, &b.id).0, 0, "nothing of B's at the hub");
 
     // B made a customer with A's number before it pulled: refused at push, naming the number.
     b.import(&customers("AW75", 1));
     let clash = refused(b.sync_command().output().expect("runs"));
     assert!(clash.contains("customer number AW7500001 at alwater belongs to a different record at the hub"), "{clash}");
-    assert_eq!(hub_counts(&cluster, "hub_refuse", &b.id).0, 0, "nothing of B's was pushed");
+    assert_eq!(hub_counts(&cluster, &db, &b.id).0, 0, "nothing of B's was pushed");
     let b_code: String = rusqlite::Connection::open(&b.db)
         .expect("opens")
         .query_row("SELECT value FROM settings WHERE key = 'numbering.installation'", [], |r| r.get(0))
         .expect("B's code");
     assert_ne!(b_code, a_code, "the hub gave B a code of its own");
-    let at_hub: Option<String> = cluster.owner("hub_refuse").query_one("SELECT doc_code FROM installations WHERE id = $1", &[&b.id]).expect("row").get(0);
+    let at_hub: Option<String> = cluster.owner(&db).query_one("SELECT doc_code FROM installations WHERE id = $1", &[&b.id]).expect("row").get(0);
     assert_eq!(at_hub.as_deref(), Some(b_code.as_str()));
 }

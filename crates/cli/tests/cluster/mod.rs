@@ -230,11 +230,32 @@ impl Installation {
         madoguchi_api::customers::open(&self.db, madoguchi_api::clock::now()).expect("opens").canonical_dump().expect("dump")
     }
 
+    /// The changes of its log, read with plain SQLite.
+    pub fn changes(&self) -> i64 {
+        rusqlite::Connection::open(&self.db).expect("opens").query_row("SELECT count(*) FROM changes", [], |r| r.get(0)).expect("count")
+    }
+
     pub fn customer_id(&self, number: &str) -> String {
         let out = ok(madoguchi(&self.db, &["lookup", number, "--json"]).output().expect("lookup"));
         let found: serde_json::Value = serde_json::from_str(&out).expect("json");
         found["results"][0]["customer_id"].as_str().expect("a customer").to_string()
     }
+}
+
+/// A test's folder and a new cluster whose database `hub_<name>` is a hub (its schema made).
+pub fn new_hub(name: &str) -> (PathBuf, Cluster, String) {
+    let db = format!("hub_{name}");
+    let cluster = Cluster::start(name, &db);
+    hub(&cluster, &db);
+    (folder(name), cluster, db)
+}
+
+/// `new_hub` with installations `a` and `b` added.
+pub fn two_installations(name: &str) -> (PathBuf, Cluster, String, Installation, Installation) {
+    let (dir, cluster, db) = new_hub(name);
+    let a = Installation::add(&cluster, &dir, &db, "a");
+    let b = Installation::add(&cluster, &dir, &db, "b");
+    (dir, cluster, db, a, b)
 }
 
 pub fn hub(cluster: &Cluster, db: &str) {
