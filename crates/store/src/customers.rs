@@ -2,7 +2,8 @@
 //! (service, customer number), audited field by field; call notes; the name search index.
 
 use madoguchi_domain::text::{FreeText, nfkc, phone_digits, search_grams, search_key};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::Result;
 use crate::audit;
@@ -106,63 +107,74 @@ fn name_tokens(name: &str, kana: &str) -> Vec<String> {
 /// Migration 0006's step: every customer's search rows again (name keys folding variant kanji
 /// since 0005, and the gram and address indexes 0006 adds).
 pub(crate) fn reindex_customers(tx: &Transaction) -> Result<()> {
-    let mut stmt = tx.prepare("SELECT rowid, name, coalesce(name_kana, ''), coalesce(prefecture, ''), coalesce(address, '') FROM customers")?;
-    let rows: Vec<(i64, String, String, String, String)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<rusqlite::Result<_>>()?;
-    for (rowid, name, kana, prefecture, address) in rows {
-        index_customer(tx, rowid, &SearchText { name: &name, kana: &kana, prefecture: &prefecture, address: &address })?;
-    }
+    tx.execute("INSERT OR IGNORE INTO temp.search_pending (rowid, fresh) SELECT rowid, 0 FROM customers", [])?;
+    flush_search(tx)
+}
+
+/// The SQL functions the search rows are computed with (`flush_search`): the same text rules
+/// as the search box's queries (`text::search_key`, `text::search_grams`).
+pub(crate) fn register_search_functions(conn: &Connection) -> Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("madoguchi_name_key", 2, flags, |ctx| {
+        let (name, kana): (String, String) = (ctx.get(0)?, ctx.get(1)?);
+        Ok(format!("{}|{}", search_key(&name), search_key(&kana)))
+    })?;
+    conn.create_scalar_function("madoguchi_search_key", 1, flags, |ctx| Ok(search_key(&ctx.get::<String>(0)?)))?;
+    conn.create_scalar_function("madoguchi_grams", 1, flags, |ctx| Ok(search_grams(&search_key(&ctx.get::<String>(0)?)).join(" ")))?;
     Ok(())
 }
 
-/// What a customer is searched by besides numbers, phones and emails.
-pub(crate) struct SearchText<'a> {
-    pub name: &'a str,
-    pub kana: &'a str,
-    pub prefecture: &'a str,
-    pub address: &'a str,
+/// The table of customers whose search rows are to be written when the transaction commits
+/// (created by `Store::open` on each connection; a rollback takes its rows back with the rest).
+/// `fresh`: the customer was inserted in this transaction, so it has no search rows yet.
+pub(crate) const SEARCH_PENDING: &str = "CREATE TEMP TABLE search_pending (rowid INTEGER PRIMARY KEY, fresh INTEGER NOT NULL)";
+
+/// Marks the customer at `rowid` (inserted, changed or deleted) for `flush_search`. A row first
+/// marked not fresh stays so, since its old search rows must go.
+pub(crate) fn reindex_later(tx: &Transaction, rowid: i64, fresh: bool) -> Result<()> {
+    tx.prepare_cached("INSERT OR IGNORE INTO temp.search_pending (rowid, fresh) VALUES (?1, ?2)")?.execute(params![rowid, fresh])?;
+    Ok(())
 }
 
-/// Removes the search rows of one customer (names, grams, address).
-pub(crate) fn unindex_customer(tx: &Transaction, rowid: i64) -> Result<()> {
+/// Writes the search rows of every customer marked by `reindex_later`, as stored now: the name
+/// tokens row by row, then each full-text index in one statement. Run before every commit
+/// (`Store::write_as`): written once at the end, a full-text index keeps its pending terms in
+/// memory and writes them in a few segments, where a row written between other statements is
+/// flushed to disk at each of them (every statement's savepoint flushes an FTS5 table).
+pub(crate) fn flush_search(tx: &Transaction) -> Result<()> {
+    let pending: i64 = tx.prepare_cached("SELECT count(*) FROM temp.search_pending")?.query_row([], |r| r.get(0))?;
+    if pending == 0 {
+        return Ok(());
+    }
+    tx.prepare_cached("DELETE FROM customer_name_tokens WHERE customer_rowid IN (SELECT rowid FROM temp.search_pending WHERE fresh = 0)")?.execute([])?;
+    {
+        let mut rows = tx.prepare_cached(
+            "SELECT c.rowid, c.name, coalesce(c.name_kana, '') FROM temp.search_pending p JOIN customers c ON c.rowid = p.rowid ORDER BY p.rowid",
+        )?;
+        let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO customer_name_tokens (token, customer_rowid) VALUES (?1, ?2)")?;
+        let mut rows = rows.query([])?;
+        while let Some(row) = rows.next()? {
+            let (rowid, name, kana): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            for token in name_tokens(&name, &kana) {
+                insert.execute(params![token, rowid])?;
+            }
+        }
+    }
+    for table in ["customer_name_fts", "customer_name_grams", "customer_address_grams", "customer_address_fts"] {
+        tx.prepare_cached(&format!("DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM temp.search_pending WHERE fresh = 0)"))?.execute([])?;
+    }
+    let from = "FROM temp.search_pending p JOIN customers c ON c.rowid = p.rowid";
+    let address = "coalesce(c.prefecture, '') || coalesce(c.address, '')";
     for sql in [
-        "DELETE FROM customer_name_fts WHERE rowid = ?1",
-        "DELETE FROM customer_name_tokens WHERE customer_rowid = ?1",
-        "DELETE FROM customer_name_grams WHERE rowid = ?1",
-        "DELETE FROM customer_address_grams WHERE rowid = ?1",
-        "DELETE FROM customer_address_fts WHERE rowid = ?1",
+        format!("INSERT INTO customer_name_fts (rowid, name_key) SELECT c.rowid, madoguchi_name_key(c.name, coalesce(c.name_kana, '')) {from}"),
+        format!("INSERT INTO customer_name_grams (rowid, grams) SELECT c.rowid, madoguchi_grams(c.name) {from}"),
+        format!("INSERT INTO customer_address_grams (rowid, grams) SELECT c.rowid, madoguchi_grams({address}) {from}"),
+        format!("INSERT INTO customer_address_fts (rowid, address_key) SELECT c.rowid, madoguchi_search_key({address}) {from}"),
     ] {
-        tx.prepare_cached(sql)?.execute([rowid])?;
+        tx.prepare_cached(&sql)?.execute([])?;
     }
+    tx.prepare_cached("DELETE FROM temp.search_pending")?.execute([])?;
     Ok(())
-}
-
-/// (Re)writes the search rows of one customer: the name's trigram key and tokens, the grams of
-/// the name and the address (`text::search_grams`), the address's trigram key.
-pub(crate) fn index_customer(tx: &Transaction, rowid: i64, text: &SearchText) -> Result<()> {
-    unindex_customer(tx, rowid)?;
-    let name_key = search_key(text.name);
-    let key = format!("{name_key}|{}", search_key(text.kana));
-    tx.prepare_cached("INSERT INTO customer_name_fts (rowid, name_key) VALUES (?1, ?2)")?.execute(params![rowid, key])?;
-    let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO customer_name_tokens (token, customer_rowid) VALUES (?1, ?2)")?;
-    for token in name_tokens(text.name, text.kana) {
-        insert.execute(params![token, rowid])?;
-    }
-    let address_key = search_key(&format!("{}{}", text.prefecture, text.address));
-    let grams = |key: &str| search_grams(key).join(" ");
-    tx.prepare_cached("INSERT INTO customer_name_grams (rowid, grams) VALUES (?1, ?2)")?.execute(params![rowid, grams(&name_key)])?;
-    tx.prepare_cached("INSERT INTO customer_address_grams (rowid, grams) VALUES (?1, ?2)")?.execute(params![rowid, grams(&address_key)])?;
-    tx.prepare_cached("INSERT INTO customer_address_fts (rowid, address_key) VALUES (?1, ?2)")?.execute(params![rowid, address_key])?;
-    Ok(())
-}
-
-/// The search text of the customer at `rowid`, as stored.
-pub(crate) fn reindex_customer(tx: &Transaction, rowid: i64) -> Result<()> {
-    let (name, kana, prefecture, address): (String, String, String, String) =
-        tx.query_row("SELECT name, coalesce(name_kana, ''), coalesce(prefecture, ''), coalesce(address, '') FROM customers WHERE rowid = ?1", [rowid], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?;
-    index_customer(tx, rowid, &SearchText { name: &name, kana: &kana, prefecture: &prefecture, address: &address })
 }
 
 fn insert_phones(tx: &Transaction, customer_id: &str, phones: &[PhoneRecord], ids: &mut dyn FnMut() -> String, now: &str) -> Result<()> {
@@ -224,8 +236,7 @@ pub fn insert_customer(tx: &Transaction, record: &CustomerRecord, ids: &mut dyn 
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
     )?
     .execute(params![id, record.kind, record.name, record.name_kana, record.birth_date, record.prefecture, record.postal_code, record.address, now])?;
-    let rowid = tx.last_insert_rowid();
-    index_customer(tx, rowid, &SearchText { name: &record.name, kana: &record.name_kana, prefecture: &record.prefecture, address: &record.address })?;
+    reindex_later(tx, tx.last_insert_rowid(), true)?;
     insert_phones(tx, &id, &record.phones, ids, now)?;
     insert_emails(tx, &id, &record.emails, ids, now)?;
     let mut account_ids = Vec::with_capacity(record.accounts.len());
@@ -355,7 +366,7 @@ pub fn import_row(
     if changed == 0 {
         return Ok((ImportOutcome::Unchanged, customer_id));
     }
-    reindex_customer(tx, rowid)?;
+    reindex_later(tx, rowid, false)?;
     Ok((ImportOutcome::Updated(changed), customer_id))
 }
 
@@ -386,7 +397,7 @@ pub fn update_customer(tx: &Transaction, id: &str, fields: &[(&'static str, Opti
     };
     let changed = update_changed(tx, "customers", id, &fields, actor, now)?;
     if changed > 0 {
-        reindex_customer(tx, rowid)?;
+        reindex_later(tx, rowid, false)?;
     }
     Ok(changed)
 }

@@ -24,6 +24,10 @@ pub use view::{AccountView, CustomerView, DocumentView, NoteView, OrderLineView,
 /// The page cache of a bulk load, in KiB (negative: SQLite's unit for KiB): 256 MiB.
 const BULK_CACHE_KIB: i64 = -262_144;
 
+/// Statements kept prepared per connection: more than one import row or bundle apply uses
+/// (rusqlite keeps 16, and an LRU that small re-prepares every statement of a row).
+const STATEMENT_CACHE: usize = 256;
+
 /// A migration's step in Rust, run after its SQL in the same transaction (for what SQL cannot
 /// compute, such as SHA-256).
 type Step = fn(&Transaction) -> Result<()>;
@@ -85,13 +89,19 @@ impl Store {
 
     fn setup(conn: Connection, now: &str) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
         if mode != "wal" && mode != "memory" {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // Statement journals (each statement's undo inside a transaction, never needed after a
+        // crash) in memory rather than in a temporary file written page by page.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         sync::register_wall_clock(&conn, || 0)?;
+        customers::register_search_functions(&conn)?;
+        conn.execute_batch(customers::SEARCH_PENDING)?;
         let mut store = Store { conn, wall_clock: None };
         store.migrate(now)?;
         Ok(store)
@@ -269,6 +279,7 @@ impl Store {
     pub fn write_as<T, E: From<StoreError>>(&mut self, work: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let value = work(&tx)?;
+        customers::flush_search(&tx)?;
         tx.commit().map_err(StoreError::from)?;
         Ok(value)
     }

@@ -8,8 +8,9 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use crate::{Result, StoreError, audit};
 
 /// How many customers sharing a contact are compared at most: a number shared by hundreds
-/// (an office switchboard) is not one person's.
-const MAX_CANDIDATES: usize = 50;
+/// (an office switchboard) is not one person's. Written into the statement, not bound: SQLite
+/// prepares a statement again at every use whose LIMIT is a bound parameter.
+const MAX_CANDIDATES: &str = "50";
 
 /// Another customer likely the same person, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,14 +64,18 @@ pub(crate) fn account_numbers(conn: &Connection, id: &str) -> Result<Vec<(String
 /// through the connection or an open transaction, so the import lists them as it writes.
 pub fn likely_duplicates(conn: &Connection, id: &str) -> Result<Vec<DuplicateView>> {
     let Some(me) = held(conn, id)? else { return Ok(Vec::new()) };
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.id FROM customers c WHERE c.id IN (
-             SELECT customer_id FROM customer_phones WHERE digits IN (SELECT digits FROM customer_phones WHERE customer_id = ?1 AND digits <> '') AND customer_id <> ?1
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id FROM (
+             SELECT c.id, c.rowid AS n FROM customer_phones mine JOIN customer_phones theirs ON theirs.digits = mine.digits
+                 JOIN customers c ON c.id = theirs.customer_id
+                 WHERE mine.customer_id = ?1 AND mine.digits <> '' AND theirs.customer_id <> ?1
              UNION
-             SELECT customer_id FROM customer_emails WHERE address_key IN (SELECT address_key FROM customer_emails WHERE customer_id = ?1 AND address_key <> '') AND customer_id <> ?1)
-         ORDER BY c.rowid LIMIT ?2",
-    )?;
-    let candidates: Vec<String> = stmt.query_map(params![id, MAX_CANDIDATES as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+             SELECT c.id, c.rowid AS n FROM customer_emails mine JOIN customer_emails theirs ON theirs.address_key = mine.address_key
+                 JOIN customers c ON c.id = theirs.customer_id
+                 WHERE mine.customer_id = ?1 AND mine.address_key <> '' AND theirs.customer_id <> ?1)
+         ORDER BY n LIMIT {MAX_CANDIDATES}"
+    ))?;
+    let candidates: Vec<String> = stmt.query_map(params![id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     let mut found = Vec::new();
     for other in candidates {
         let Some(them) = held(conn, &other)? else { continue };
@@ -231,7 +236,7 @@ fn fill_empty_fields(tx: &Transaction, keep: &str, other: &str, actor: &str, now
     }
     crate::customers::update_changed(tx, "customers", keep, &fields, actor, now)?;
     let rowid: i64 = tx.query_row("SELECT rowid FROM customers WHERE id = ?1", [keep], |r| r.get(0))?;
-    crate::customers::reindex_customer(tx, rowid)?;
+    crate::customers::reindex_later(tx, rowid, false)?;
     Ok(fields.into_iter().map(|(column, _)| column).collect())
 }
 

@@ -768,7 +768,7 @@ fn write_row(tx: &Transaction, table: &Table, id: &str, data: &Map<String, Value
     tx.prepare_cached(if exists { update } else { insert })?.execute(rusqlite::params_from_iter(values.iter())).map_err(|e| unique_clash(table, data, e))?;
     if table.name == "customers" {
         let rowid: i64 = tx.prepare_cached("SELECT rowid FROM customers WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
-        crate::customers::reindex_customer(tx, rowid)?;
+        crate::customers::reindex_later(tx, rowid, false)?;
     }
     Ok(())
 }
@@ -846,7 +846,7 @@ pub(crate) fn remove(tx: &Transaction, table: &Table, id: &str) -> Result<u64> {
     if table.name == "customers"
         && let Some(rowid) = tx.query_row("SELECT rowid FROM customers WHERE id = ?1", [id], |r| r.get::<_, i64>(0)).optional()?
     {
-        crate::customers::unindex_customer(tx, rowid)?;
+        crate::customers::reindex_later(tx, rowid, false)?;
     }
     removed += tx.execute(&format!("DELETE FROM {} WHERE {} = ?1", table.name, table.key), [id])? as u64;
     Ok(removed)
