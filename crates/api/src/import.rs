@@ -557,7 +557,7 @@ pub fn import_customers(
 
     // Pass 2: write the good rows in one transaction.
     let at = stamp(now);
-    let (created, updated, unchanged, duplicates) = store.bulk_write(|tx| {
+    let (created, updated, unchanged, duplicates) = store.bulk_load(|tx| {
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
         let mut counts = (0u64, 0u64, 0u64, Vec::new());
         let mut pairs: HashSet<(String, String)> = HashSet::new();

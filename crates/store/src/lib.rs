@@ -13,6 +13,8 @@ pub mod trust;
 mod view;
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params};
@@ -33,7 +35,7 @@ const STATEMENT_CACHE: usize = 256;
 type Step = fn(&Transaction) -> Result<()>;
 
 /// Forward-only migrations, applied in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: [(&str, &str, Option<Step>); 7] = [
+const MIGRATIONS: [(&str, &str, Option<Step>); 8] = [
     ("0001_initial", include_str!("migrations/0001_initial.sql"), None),
     ("0002_sync", include_str!("migrations/0002_sync.sql"), None),
     ("0003_audit_chain", include_str!("migrations/0003_audit_chain.sql"), Some(audit::chain_existing)),
@@ -42,6 +44,7 @@ const MIGRATIONS: [(&str, &str, Option<Step>); 7] = [
     ("0005_variant_keys", include_str!("migrations/0005_variant_keys.sql"), None),
     ("0006_partial_search", include_str!("migrations/0006_partial_search.sql"), Some(customers::reindex_customers)),
     ("0007_customer_merges", include_str!("migrations/0007_customer_merges.sql"), None),
+    ("0008_bulk_log", include_str!("migrations/0008_bulk_log.sql"), None),
 ];
 
 /// How long a backup waits for a moment when the database is not being written, in steps of
@@ -73,6 +76,8 @@ pub struct Store {
     conn: Connection,
     /// Reads the wall clock for the change log's clock (see `sync`); set by the API.
     wall_clock: Option<fn() -> i64>,
+    /// Set while a bulk load runs (`bulk_write`), read by the insert triggers.
+    bulk: Arc<AtomicBool>,
 }
 
 impl Store {
@@ -102,7 +107,9 @@ impl Store {
         sync::register_wall_clock(&conn, || 0)?;
         customers::register_search_functions(&conn)?;
         conn.execute_batch(customers::SEARCH_PENDING)?;
-        let mut store = Store { conn, wall_clock: None };
+        let bulk = Arc::new(AtomicBool::new(false));
+        sync::register_bulk_flag(&conn, bulk.clone())?;
+        let mut store = Store { conn, wall_clock: None, bulk };
         store.migrate(now)?;
         Ok(store)
     }
@@ -123,7 +130,7 @@ impl Store {
             tx.commit()?;
         }
         if self.conn.query_row("SELECT id FROM installation", [], |r| r.get::<_, String>(0)).optional()?.is_none() {
-            self.conn.execute("INSERT INTO installation (id, created_at) VALUES (?1, ?2)", (new_id(), now))?;
+            self.conn.execute("INSERT INTO installation (id, created_at) VALUES (?1, ?2)", (new_installation_id(), now))?;
         }
         self.conn.execute("UPDATE sync_clock SET origin = (SELECT id FROM installation) WHERE origin = ''", [])?;
         Ok(())
@@ -151,7 +158,7 @@ impl Store {
     /// installations; under a new id they come back by sync as another installation's, instead of
     /// being refused as this installation's own changes that its log lacks. Returns the new id.
     pub fn renew_installation(&mut self, actor: &str, now: &str) -> Result<String> {
-        let id = new_id();
+        let id = new_installation_id();
         self.write(|tx| {
             let old: String = tx.query_row("SELECT id FROM installation", [], |r| r.get(0))?;
             tx.execute("UPDATE installation SET id = ?1, created_at = ?2", params![id, now])?;
@@ -228,7 +235,7 @@ impl Store {
             return Ok(vec![format!("its schema {version} is newer than this madoguchi knows ({known}); update madoguchi")]);
         }
         sync::register_wall_clock(&conn, || 0)?;
-        let store = Store { conn, wall_clock: None };
+        let store = Store { conn, wall_clock: None, bulk: Arc::default() };
         Ok(store.check().unwrap_or_else(|e| vec![e.to_string()]))
     }
 
@@ -284,14 +291,31 @@ impl Store {
         Ok(value)
     }
 
-    /// `write` for a bulk load (seed, import): a larger page cache while it runs, so that a
-    /// transaction of a million rows spills fewer pages to the write-ahead log.
+    /// `write` for a large transaction (a bundle's changes applied, a bulk load): a larger page
+    /// cache while it runs, so that a transaction of a million rows spills fewer pages to the
+    /// write-ahead log.
     pub fn bulk_write<T>(&mut self, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let normal: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         self.conn.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
         let result = self.write(work);
         self.conn.pragma_update(None, "cache_size", normal)?;
         result
+    }
+
+    /// `bulk_write` for a bulk load of this installation's own rows (seed, CSV import): the rows
+    /// it inserts are logged for sync after the load, a statement per table
+    /// (`sync::log_bulk_inserts`), instead of by a trigger run per row.
+    pub fn bulk_load<T>(&mut self, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let bulk = self.bulk.clone();
+        self.bulk_write(|tx| {
+            let since = sync::last_rowids(tx)?;
+            bulk.store(true, Ordering::Relaxed);
+            let value = work(tx);
+            bulk.store(false, Ordering::Relaxed);
+            let value = value?;
+            sync::log_bulk_inserts(tx, &since)?;
+            Ok(value)
+        })
     }
 
     /// Refreshes the query planner's statistics after a bulk load.
@@ -310,7 +334,16 @@ impl Store {
     }
 }
 
-/// A new random row id.
+/// A new row id: a UUID version 7 (RFC 9562), the time in milliseconds then 74 random bits.
+/// Ids made one after the other sort together, so each insert lands at the end of the primary
+/// key's index instead of on a random page of it (a bulk load of a million rows).
 pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// A new installation id: random throughout (UUID version 4), since its first digits are the
+/// installation's document-number code, which two installations set up the same day must not
+/// share.
+fn new_installation_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }

@@ -174,6 +174,55 @@ pub(crate) fn register_wall_clock(conn: &rusqlite::Connection, read: fn() -> i64
     Ok(())
 }
 
+/// The JSON object of a row's columns as the change log holds them (bytes as hexadecimal),
+/// over `row`: `NEW` in a trigger, the table's own name in a query.
+pub(crate) fn row_object(table: &Table, row: &str) -> String {
+    let pairs: Vec<String> =
+        table.columns.iter().map(|c| if table.blobs.contains(c) { format!("'{c}', hex({row}.{c})") } else { format!("'{c}', {row}.{c}") }).collect();
+    format!("json_object({})", pairs.join(", "))
+}
+
+/// Gives the connection the `madoguchi_bulk()` SQL function the insert triggers ask (migration
+/// 0008): 1 while `bulk` is set, during a bulk load (`Store::bulk_load`), whose inserts
+/// `log_bulk_inserts` logs after the load. A flag of the connection, not of the database, so a
+/// load that inserts nothing writes nothing.
+pub(crate) fn register_bulk_flag(conn: &rusqlite::Connection, bulk: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Result<()> {
+    conn.create_scalar_function("madoguchi_bulk", 0, rusqlite::functions::FunctionFlags::SQLITE_UTF8, move |_| {
+        Ok(i64::from(bulk.load(std::sync::atomic::Ordering::Relaxed)))
+    })?;
+    Ok(())
+}
+
+/// The largest rowid of each synced table, before a bulk load (`log_bulk_inserts`).
+pub(crate) fn last_rowids(tx: &Transaction) -> Result<Vec<i64>> {
+    TABLES.iter().map(|t| Ok(tx.query_row(&format!("SELECT coalesce(max(rowid), 0) FROM {}", t.name), [], |r| r.get(0))?)).collect()
+}
+
+/// Logs every row a bulk load inserted (above `since`, from `last_rowids`) as its insert, table
+/// by table in rowid order, with the clocks the triggers would have given them (each above the
+/// last and not below the wall clock): one statement per table. Updates and deletes made
+/// during the load were logged by their triggers as usual (a row inserted and then changed by
+/// the same load is logged as inserted with its final fields, after its change: the same row).
+pub(crate) fn log_bulk_inserts(tx: &Transaction, since: &[i64]) -> Result<()> {
+    for (table, since) in TABLES.iter().zip(since) {
+        let logged = tx.execute(
+            &format!(
+                "INSERT INTO changes (hlc, origin, tbl, row_id, data)
+                 SELECT max(c.hlc, madoguchi_wall_ms() << 16) + row_number() OVER (ORDER BY t.rowid), c.origin, '{name}', t.{key}, {object}
+                 FROM {name} t, sync_clock c WHERE t.rowid > ?1",
+                name = table.name,
+                key = table.key,
+                object = row_object(table, "t"),
+            ),
+            [since],
+        )?;
+        if logged > 0 {
+            tx.execute("UPDATE sync_clock SET hlc = max(hlc, madoguchi_wall_ms() << 16) + ?1", [logged as i64])?;
+        }
+    }
+    Ok(())
+}
+
 /// The clock value of a wall-clock reading.
 pub fn clock_of_millis(millis: i64) -> i64 {
     millis << 16
@@ -1011,11 +1060,7 @@ mod tests {
 
     /// The triggers of migration 0002 for one table, as generated from its spec.
     fn triggers(table: &Table) -> String {
-        let object = |row: &str| {
-            let pairs: Vec<String> =
-                table.columns.iter().map(|c| if table.blobs.contains(c) { format!("'{c}', hex({row}.{c})") } else { format!("'{c}', {row}.{c}") }).collect();
-            format!("json_object({})", pairs.join(", "))
-        };
+        let object = |row: &str| row_object(table, row);
         let changed: Vec<String> = table
             .columns
             .iter()
@@ -1026,9 +1071,7 @@ mod tests {
             .collect();
         let (t, k) = (table.name, table.key);
         format!(
-            "CREATE TRIGGER {t}_log_insert AFTER INSERT ON {t} WHEN (SELECT applying FROM sync_clock) = 0 BEGIN\n    \
-             UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);\n    \
-             INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, '{t}', NEW.{k}, {} FROM sync_clock;\nEND;\n\
+            "{}\
              CREATE TRIGGER {t}_log_update AFTER UPDATE ON {t} WHEN (SELECT applying FROM sync_clock) = 0 BEGIN\n    \
              UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);\n    \
              INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT c.hlc, c.origin, '{t}', NEW.{k}, d.data FROM sync_clock c,\n        \
@@ -1038,10 +1081,40 @@ mod tests {
              INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, '{t}', OLD.{k}, NULL FROM sync_clock;\nEND;\n\
              INSERT INTO changes (hlc, origin, tbl, row_id, data)\n    \
              SELECT (SELECT coalesce(max(hlc), 0) FROM changes) + row_number() OVER (ORDER BY rowid), (SELECT origin FROM sync_clock), '{t}', {k}, {} FROM {t};\n",
-            object("NEW"),
+            insert_trigger(table, "(SELECT applying FROM sync_clock) = 0"),
             changed.join("\n            UNION ALL "),
             object(t),
         )
+    }
+
+    /// The insert trigger of one table, logging the new row when `when` holds.
+    fn insert_trigger(table: &Table, when: &str) -> String {
+        let (t, k) = (table.name, table.key);
+        format!(
+            "CREATE TRIGGER {t}_log_insert AFTER INSERT ON {t} WHEN {when} BEGIN\n    \
+             UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);\n    \
+             INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, '{t}', NEW.{k}, {} FROM sync_clock;\nEND;\n",
+            row_object(table, "NEW")
+        )
+    }
+
+    /// Migration 0008 holds every synced table's insert trigger again, stopped during a bulk
+    /// load (regenerate with UPDATE_GOLDEN=1).
+    #[test]
+    fn bulk_migration_replaces_every_insert_trigger() {
+        let path = format!("{}/src/migrations/0008_bulk_log.sql", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let marker = "-- Generated from sync::TABLES (store/src/sync.rs tests); do not edit below.\n";
+        let head = &text[..text.find(marker).expect("the marker line") + marker.len()];
+        let generated: Vec<String> = TABLES
+            .iter()
+            .map(|t| format!("DROP TRIGGER {}_log_insert;\n{}", t.name, insert_trigger(t, "(SELECT applying FROM sync_clock) = 0 AND madoguchi_bulk() = 0")))
+            .collect();
+        let want = format!("{head}{}", generated.join(""));
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&path, &want).unwrap();
+        }
+        assert_eq!(text, want);
     }
 
     /// Migration 0002 holds, for every synced table but those a later migration adds (0007:
@@ -1066,6 +1139,64 @@ mod tests {
             }
             assert_eq!(text, want, "{file}");
         }
+    }
+
+    /// A bulk load logs the rows it inserts as the triggers log them one by one: the same row
+    /// ids and the same data, each clock above the one before it and above the clock before
+    /// the load; an update during the load (of a row written before it) by its trigger.
+    #[test]
+    fn a_bulk_load_logs_its_inserts_as_the_triggers_do() {
+        let now = "2026-11-22T10:00:00+09:00";
+        let record = crate::CustomerRecord {
+            kind: "person".into(),
+            name: "山田　太郎".into(),
+            name_kana: "ヤマダ タロウ".into(),
+            prefecture: "東京都".into(),
+            postal_code: "1000001".into(),
+            address: "千代田区千代田1-1".into(),
+            phones: vec![crate::PhoneRecord { number: "03-1234-5678".into(), label: None }],
+            emails: vec!["taro@example.jp".into()],
+            accounts: vec![crate::AccountRecord { service: "alwater".into(), customer_number: "AW1".into(), status: "active".into(), ..Default::default() }],
+            ..Default::default()
+        };
+        let logged = |bulk: bool| {
+            let mut store = Store::open_in_memory(now).unwrap();
+            store.set_wall_clock(|| 1_700_000_000_000).unwrap();
+            let before: i64 = store.conn.query_row("SELECT hlc FROM sync_clock", [], |r| r.get(0)).unwrap();
+            let mut n = 0;
+            let mut ids = move || {
+                n += 1;
+                format!("0000000{n}-0000-0000-0000-000000000000")
+            };
+            let insert = |tx: &Transaction, number: &str, ids: &mut dyn FnMut() -> String| {
+                let mut record = record.clone();
+                record.accounts[0].customer_number = number.into();
+                crate::customers::insert_customer(tx, &record, ids, "test", now).map(|_| ())
+            };
+            store.write(|tx| insert(tx, "AW1", &mut ids)).unwrap();
+            let work = |tx: &Transaction| {
+                insert(tx, "AW2", &mut ids)?;
+                insert(tx, "AW3", &mut ids)?;
+                tx.execute("UPDATE customers SET address = '千代田区千代田2-2' WHERE id = '00000001-0000-0000-0000-000000000000'", [])?;
+                Ok(())
+            };
+            if bulk {
+                store.bulk_load(work).unwrap()
+            } else {
+                store.write(work).unwrap()
+            }
+            let mut stmt = store.conn.prepare("SELECT hlc, tbl, row_id, data FROM changes ORDER BY seq").unwrap();
+            let rows: Vec<(i64, String, String, String)> =
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+            let clocks: Vec<i64> = std::iter::once(before).chain(rows.iter().map(|r| r.0)).collect();
+            assert!(clocks.windows(2).all(|w| w[0] < w[1]), "bulk {bulk}: clocks rise: {clocks:?}");
+            let mut changes: Vec<(String, String, String)> = rows.into_iter().map(|(_, t, id, data)| (t, id, data)).collect();
+            changes.sort();
+            changes
+        };
+        let by_triggers = logged(false);
+        assert_eq!(by_triggers.len(), 13, "3 customers, phones, emails and accounts, and the update: {by_triggers:?}");
+        assert_eq!(logged(true), by_triggers);
     }
 
     fn change(hlc: i64, table: &str, id: &str, data: serde_json::Value) -> std::result::Result<Change, String> {

@@ -372,7 +372,7 @@ impl Store {
     /// `today` (days since 1970-01-01, Japan time) anchors their dates; `now` stamps the rows.
     /// `progress(done)` is called every 10,000 customers and may return false to cancel.
     pub fn seed(&mut self, count: u64, seed: u64, today: i64, now: &str, progress: &mut dyn FnMut(u64) -> bool) -> Result<SeedReport> {
-        self.bulk_write(|tx| {
+        self.bulk_load(|tx| {
             let mut rng = Rng::new(seed);
             let mut ids = Rng::new(seed ^ 0x05EE_D1D5);
             let mut next_id = move || ids.id();
