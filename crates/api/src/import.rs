@@ -7,8 +7,10 @@
 //! Each written row's customer is compared with the others (名寄せ, `duplicates::likely_same`):
 //! the likely duplicates are listed in the report, never merged.
 
-use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 
 use chrono::{Datelike, NaiveDate};
 use madoguchi_domain::money::Yen;
@@ -143,9 +145,15 @@ pub struct ImportReport {
     pub created: u64,
     pub updated: u64,
     pub unchanged: u64,
+    /// The first `LISTED` problems of the bad rows, in file order.
     pub errors: Vec<RowError>,
-    /// Rows whose postal code is not Japan Post's or not of their prefecture (written all the same).
+    /// How many problems the bad rows have, and how many rows have one.
+    pub error_count: u64,
+    pub bad_rows: u64,
+    /// The first `LISTED` rows whose postal code is not Japan Post's or not of their
+    /// prefecture (written all the same), and how many there are.
     pub warnings: Vec<RowWarning>,
+    pub warning_count: u64,
     /// Written rows likely the same person as another customer, each pair once.
     pub duplicates: Vec<LikelyDuplicate>,
     /// False when bad rows stopped the import and nothing was written.
@@ -160,7 +168,9 @@ impl ImportReport {
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
-            "bad_rows": self.errors.iter().map(|e| e.line).collect::<std::collections::BTreeSet<_>>().len(),
+            "bad_rows": self.bad_rows,
+            "error_count": self.error_count,
+            "warning_count": self.warning_count,
             "written": self.written,
             "errors": self.errors.iter().map(|e| json!({"line": e.line, "field": e.field, "message": e.message})).collect::<Vec<_>>(),
             "warnings": self
@@ -173,21 +183,143 @@ impl ImportReport {
     }
 }
 
-/// Decodes the file's bytes (borrowing them when they are UTF-8 already); a BOM is dropped.
-fn decode(bytes: &[u8], encoding: Encoding) -> Result<(Cow<'_, str>, &'static str), ApiError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let utf8 = std::str::from_utf8(bytes);
-    match (encoding, utf8) {
-        (Encoding::Auto | Encoding::Utf8, Ok(text)) => Ok((Cow::Borrowed(text), "utf-8")),
-        (Encoding::Utf8, Err(e)) => Err(ApiError::invalid("file", format!("not valid UTF-8 at byte {}", e.valid_up_to()))),
-        (Encoding::Auto | Encoding::ShiftJis, _) => {
-            let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
-            if had_errors {
-                return Err(ApiError::invalid("file", "neither UTF-8 nor Shift_JIS (CP932) text"));
+/// How many errors and warnings a report lists (all are counted): a file of a million bad rows
+/// is reported by its first thousand problems, not by a million held in memory.
+pub const LISTED: usize = 1_000;
+
+/// The UTF-8 byte-order mark, dropped where a file starts with it.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// What a first read of the file's bytes found: whether it is blank, starts with a BOM, and
+/// is valid UTF-8 (else the offset of the first byte that is not).
+struct Scan {
+    blank: bool,
+    bom: bool,
+    utf8: Result<(), u64>,
+}
+
+/// Reads the file once, in blocks (memory bounded whatever its size).
+fn scan(source: &mut dyn ReadSeek) -> Result<Scan, ApiError> {
+    let io = |e: std::io::Error| ApiError::invalid("file", format!("cannot read it ({e})"));
+    let mut head = [0u8; 3];
+    source.seek(SeekFrom::Start(0)).map_err(io)?;
+    let bom = source.read_exact(&mut head).is_ok() && head == BOM;
+    source.seek(SeekFrom::Start(if bom { BOM.len() as u64 } else { 0 })).map_err(io)?;
+    let mut block = vec![0u8; 1 << 16];
+    // `carried`: the start of a UTF-8 sequence the block before ended in; `offset`: where
+    // `block` starts in the text after the BOM.
+    let (mut carried, mut offset, mut blank, mut utf8) = (0usize, 0u64, true, Ok(()));
+    loop {
+        let read = source.read(&mut block[carried..]).map_err(io)?;
+        if read == 0 {
+            if carried > 0 && utf8.is_ok() {
+                utf8 = Err(offset);
             }
-            Ok((Cow::Owned(text.into_owned()), "shift_jis"))
+            break;
         }
+        let filled = carried + read;
+        blank &= block[carried..filled].iter().all(u8::is_ascii_whitespace);
+        let mut keep = 0;
+        if utf8.is_ok() {
+            match std::str::from_utf8(&block[..filled]) {
+                Ok(_) => {}
+                Err(e) if e.error_len().is_none() => keep = filled - e.valid_up_to(),
+                Err(e) => utf8 = Err(offset + e.valid_up_to() as u64),
+            }
+        }
+        offset += (filled - keep) as u64;
+        block.copy_within(filled - keep..filled, 0);
+        carried = keep;
     }
+    Ok(Scan { blank, bom, utf8 })
+}
+
+/// A CSV file read twice (checked, then written): a file, or bytes in memory.
+pub trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
+/// The file's text as UTF-8 from its start (after a BOM): as it is, or decoded from
+/// Shift_JIS as it streams.
+fn text<'a>(source: &'a mut dyn ReadSeek, scan: &Scan, shift_jis: bool) -> Result<Lines<Box<dyn Read + 'a>>, ApiError> {
+    let start = if scan.bom { BOM.len() as u64 } else { 0 };
+    source.seek(SeekFrom::Start(start)).map_err(|e| ApiError::invalid("file", format!("cannot read it ({e})")))?;
+    let inner: Box<dyn Read + 'a> = if shift_jis {
+        Box::new(encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(encoding_rs::SHIFT_JIS)).bom_sniffing(false).build(source))
+    } else {
+        Box::new(source)
+    };
+    Ok(Lines { inner: BufReader::with_capacity(1 << 16, inner), offset: 0, after_cr: false, breaks: RefCell::default(), passed: Cell::new(0) })
+}
+
+/// The text passed through to the CSV reader, noting where its lines end so that a record's
+/// line is the one an editor shows: a line ends at LF, CRLF or a lone CR (old Mac files and
+/// some exports end lines with CR only, which the csv crate's own line count, LF only, would
+/// put all on line 1). Only the breaks not yet passed are kept.
+struct Lines<R> {
+    inner: BufReader<R>,
+    offset: u64,
+    after_cr: bool,
+    breaks: RefCell<VecDeque<u64>>,
+    passed: Cell<u64>,
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        let mut breaks = self.breaks.borrow_mut();
+        for (i, &b) in buf[..read].iter().enumerate() {
+            if b == b'\r' || (b == b'\n' && !self.after_cr) {
+                breaks.push_back(self.offset + i as u64);
+            }
+            self.after_cr = b == b'\r';
+        }
+        self.offset += read as u64;
+        Ok(read)
+    }
+}
+
+impl<R> Lines<R> {
+    /// The line of the record starting at `byte` (records asked for in file order).
+    fn line_at(&self, byte: u64) -> u64 {
+        let mut breaks = self.breaks.borrow_mut();
+        while breaks.front().is_some_and(|&b| b < byte) {
+            breaks.pop_front();
+            self.passed.set(self.passed.get() + 1);
+        }
+        self.passed.get() + 1
+    }
+}
+
+/// Whether the file is Shift_JIS text throughout: decoded, a byte sequence Shift_JIS does not
+/// have comes out as U+FFFD, which no Shift_JIS text holds.
+fn shift_jis_clean(source: &mut dyn ReadSeek, scan: &Scan) -> Result<bool, ApiError> {
+    const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
+    let mut text = text(source, scan, true)?;
+    let mut block = vec![0u8; 1 << 16];
+    let mut kept = 0;
+    loop {
+        let read = text.read(&mut block[kept..]).map_err(|e| ApiError::invalid("file", format!("cannot read it ({e})")))?;
+        if read == 0 {
+            return Ok(true);
+        }
+        let filled = kept + read;
+        if block[..filled].windows(REPLACEMENT.len()).any(|w| w == REPLACEMENT) {
+            return Ok(false);
+        }
+        kept = filled.min(REPLACEMENT.len() - 1);
+        block.copy_within(filled - kept..filled, 0);
+    }
+}
+
+/// The key of a (service, customer number) pair among the file's rows: 128 bits of two
+/// SipHash digests, so a million rows take 16 bytes each instead of two strings.
+fn pair_key(service: &str, number: &str) -> u128 {
+    let digest = |salt: u8| {
+        let mut hasher = DefaultHasher::new();
+        (salt, service, number).hash(&mut hasher);
+        hasher.finish()
+    };
+    (u128::from(digest(0)) << 64) | u128::from(digest(1))
 }
 
 /// Maps each known column to its index in the header; unknown headers are refused.
@@ -345,32 +477,6 @@ fn tariff_choices(tariffs: &Tariffs, service: Service, column: &str) -> Vec<Stri
     }
 }
 
-/// The line a record starts on, as an editor numbers lines: a line ends at LF, CRLF or a lone
-/// CR (old Mac files and some exports end lines with CR only, which the csv crate's own line
-/// count, LF only, would put all on line 1). Fed the records' byte offsets in file order.
-#[derive(Default)]
-struct LineCounter {
-    offset: usize,
-    breaks: u64,
-    after_cr: bool,
-}
-
-impl LineCounter {
-    fn line_at(&mut self, text: &[u8], byte: usize) -> u64 {
-        let end = byte.min(text.len());
-        for &b in text.get(self.offset..end).unwrap_or_default() {
-            match b {
-                b'\r' => self.breaks += 1,
-                b'\n' if !self.after_cr => self.breaks += 1,
-                _ => {}
-            }
-            self.after_cr = b == b'\r';
-        }
-        self.offset = self.offset.max(end);
-        self.breaks + 1
-    }
-}
-
 /// Checks one row and builds its record; `None` when any field is bad (all reported; a cell
 /// too long or holding a card number stops the row's other checks).
 fn parse_row(row: &mut Row, tariffs: &Tariffs, today: NaiveDate) -> Option<CustomerRecord> {
@@ -496,14 +602,15 @@ fn parse_row(row: &mut Row, tariffs: &Tariffs, today: NaiveDate) -> Option<Custo
     })
 }
 
-/// Imports the CSV `bytes`. With `skip_bad` false, any bad row stops everything and the
+/// Imports the CSV read from `source` (read twice, in blocks: memory does not grow with the
+/// file). With `skip_bad` false, any bad row stops everything and the
 /// database is left as it was; with it, the good rows are written and the bad reported.
 /// `progress(rows_done)` is called every 10,000 rows while writing and may return false to
 /// cancel, which writes nothing.
 #[allow(clippy::too_many_arguments)]
 pub fn import_customers(
     store: &mut Store,
-    bytes: &[u8],
+    source: &mut dyn ReadSeek,
     encoding: Encoding,
     skip_bad: bool,
     tariffs: &Tariffs,
@@ -511,54 +618,73 @@ pub fn import_customers(
     now: Moment,
     progress: &mut dyn FnMut(u64) -> bool,
 ) -> Result<ImportReport, ApiError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    let scan = scan(source)?;
+    if scan.blank {
         return Err(ApiError::invalid("file", "is empty"));
     }
-    let (text, encoding_name) = decode(bytes, encoding)?;
+    let shift_jis = match (encoding, scan.utf8) {
+        (Encoding::Auto | Encoding::Utf8, Ok(())) => false,
+        (Encoding::Utf8, Err(at)) => return Err(ApiError::invalid("file", format!("not valid UTF-8 at byte {at}"))),
+        (Encoding::Auto | Encoding::ShiftJis, _) => {
+            if !shift_jis_clean(source, &scan)? {
+                return Err(ApiError::invalid("file", "neither UTF-8 nor Shift_JIS (CP932) text"));
+            }
+            true
+        }
+    };
     let today = time::japan_date(now);
-    let mut report = ImportReport { encoding: encoding_name, ..ImportReport::default() };
+    let mut report = ImportReport { encoding: if shift_jis { "shift_jis" } else { "utf-8" }, ..ImportReport::default() };
+    let not_csv = |e: csv::Error| ApiError::invalid("file", format!("not valid CSV ({e})"));
 
-    // Pass 1: check every row, keeping only what is needed to find duplicates.
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    // Pass 1: check every row, keeping only what is needed to write the good ones.
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text(source, &scan, shift_jis)?);
     let headers = reader.headers().map_err(|e| ApiError::invalid("file", format!("cannot read the header row ({e})")))?.clone();
     let columns = header_map(&headers)?;
-    let mut seen: HashMap<(String, String), u64> = HashMap::new();
+    let mut seen: HashMap<u128, u64> = HashMap::new();
     let mut good: Vec<bool> = Vec::new();
     let mut row_lines: Vec<u64> = Vec::new();
-    let mut lines = LineCounter::default();
-    for result in reader.records() {
-        let record = result.map_err(|e| ApiError::invalid("file", format!("not valid CSV ({e})")))?;
-        let line = lines.line_at(text.as_bytes(), record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX)));
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(not_csv)? {
+        let line = reader.get_ref().line_at(record.position().map_or(0, csv::Position::byte));
         let mut row = Row { record: &record, columns: &columns, line, errors: Vec::new(), warnings: Vec::new() };
         if record.len() != headers.len() {
             row.error("row", format!("has {} fields, the header {}", record.len(), headers.len()));
         }
         let parsed = parse_row(&mut row, tariffs, today);
         if let Some(number) = row.get("customer_number") {
-            let key = (row.get("service").unwrap_or_default().to_string(), number.to_string());
-            if let Some(first) = seen.get(&key) {
-                row.error("customer_number", format!("'{}' of {} appears again (first on line {first})", key.1, key.0));
-            } else {
-                seen.insert(key, line);
+            let service = row.get("service").unwrap_or_default();
+            match seen.entry(pair_key(service, number)) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    let message = format!("'{number}' of {service} appears again (first on line {})", first.get());
+                    row.error("customer_number", message);
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(line);
+                }
             }
         }
         good.push(parsed.is_some() && row.errors.is_empty());
         row_lines.push(line);
-        report.errors.extend(row.errors);
-        report.warnings.extend(row.warnings);
+        report.bad_rows += u64::from(!row.errors.is_empty());
+        report.error_count += row.errors.len() as u64;
+        report.warning_count += row.warnings.len() as u64;
+        report.errors.extend(row.errors.into_iter().take(LISTED.saturating_sub(report.errors.len())));
+        report.warnings.extend(row.warnings.into_iter().take(LISTED.saturating_sub(report.warnings.len())));
         report.rows += 1;
     }
+    drop(reader);
+    drop(seen);
     if report.rows == 0 {
         return Err(ApiError::invalid("file", "has a header but no rows"));
     }
-    if !report.errors.is_empty() && !skip_bad {
+    if report.bad_rows > 0 && !skip_bad {
         return Ok(report);
     }
 
     // Pass 2: write the good rows in one transaction.
     let at = stamp(now);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text(source, &scan, shift_jis)?);
     let (created, updated, unchanged, duplicates) = store.bulk_load(|tx| {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
         let mut counts = (0u64, 0u64, 0u64, Vec::new());
         let mut pairs: HashSet<(String, String)> = HashSet::new();
         let mut ids = madoguchi_store::new_id;

@@ -32,7 +32,7 @@ const CSV: &[u8] = include_bytes!("fixtures/customers.csv");
 fn fixture(path: &std::path::Path) -> Store {
     let mut store = customers::open(path, now()).expect("opens");
     let tariffs = Tariffs::embedded().expect("tariffs");
-    let report = import_customers(&mut store, CSV, Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true).expect("imports");
+    let report = import_customers(&mut store, &mut std::io::Cursor::new(CSV), Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true).expect("imports");
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     store
 }
@@ -179,7 +179,7 @@ impl Fixture {
         let csv = format!(
             "{header}\nkaunet,KN00000099,company,株式会社テスト,テスト,,大阪府,5300001,\"{text}\",06-6000-9999,,,active,,,,,,KDDIまとめてオフィス,300000,,,,\n"
         );
-        let imported = import_customers(store, csv.as_bytes(), Encoding::Auto, false, &self.tariffs, "test", now(), &mut |_| true);
+        let imported = import_customers(store, &mut std::io::Cursor::new(csv.as_bytes()), Encoding::Auto, false, &self.tariffs, "test", now(), &mut |_| true);
         outcomes.push((
             "CSV import",
             "address",

@@ -37,7 +37,17 @@ fn open(path: &Path) -> Store {
 fn filled(path: &Path) -> Store {
     let mut store = open(path);
     let tariffs = Tariffs::embedded().expect("tariffs");
-    import_customers(&mut store, include_bytes!("fixtures/customers.csv"), Encoding::Auto, false, &tariffs, "test", at(NOW), &mut |_| true).expect("imports");
+    import_customers(
+        &mut store,
+        &mut std::io::Cursor::new(include_bytes!("fixtures/customers.csv")),
+        Encoding::Auto,
+        false,
+        &tariffs,
+        "test",
+        at(NOW),
+        &mut |_| true,
+    )
+    .expect("imports");
     let id = customers::lookup(&store, "AW00000001", 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string();
     customers::add_note(&mut store, &id, "test", "休止の手数料を説明した", at(NOW)).expect("note");
     store

@@ -25,7 +25,7 @@ fn temp_db(name: &str) -> PathBuf {
 fn import(path: &Path, bytes: &[u8], skip_bad: bool) -> Result<ImportReport, ApiError> {
     let mut store = customers::open(path, now()).expect("opens");
     let tariffs = Tariffs::embedded().expect("tariffs");
-    import_customers(&mut store, bytes, Encoding::Auto, skip_bad, &tariffs, "test", now(), &mut |_| true)
+    import_customers(&mut store, &mut std::io::Cursor::new(bytes), Encoding::Auto, skip_bad, &tariffs, "test", now(), &mut |_| true)
 }
 
 /// A digest of the database's bytes, after SQLite has folded its write-ahead log back into
@@ -340,4 +340,65 @@ fn likely_duplicates_are_listed_with_why_and_near_misses_are_not() {
     pairs.dedup();
     assert_eq!(pairs.len(), again.duplicates.len());
     assert_eq!(again.duplicates.len(), 4);
+}
+
+/// The file is read in blocks of 64 KiB: a character split between two blocks is still UTF-8,
+/// a bad byte far into the file is named by its offset, and a Shift_JIS file whose only
+/// non-ASCII bytes come after the first block is still Shift_JIS.
+#[test]
+fn the_encoding_is_found_in_files_larger_than_a_block_whatever_lies_on_its_edges() {
+    let encoding = |bytes: &[u8], encoding: Encoding| {
+        let path = temp_db("blocks");
+        let mut store = customers::open(&path, now()).expect("opens");
+        let tariffs = Tariffs::embedded().expect("tariffs");
+        import_customers(&mut store, &mut std::io::Cursor::new(bytes), encoding, false, &tariffs, "test", now(), &mut |_| true)
+    };
+    let mut csv = format!("{HEADER}\n");
+    let mut n = 0;
+    while csv.len() < 200_000 {
+        n += 1;
+        csv.push_str(&good_row(n));
+        csv.push('\n');
+    }
+    // Spaces before the header (trimmed) put a three-byte character right before the first
+    // block's end, across it, and one byte further; with a BOM before it, which is not counted.
+    let q = csv.char_indices().find(|(i, c)| *i > 60_000 && c.len_utf8() == 3).map(|(i, _)| i).expect("a kanji");
+    for (shift, bom) in [(0, false), (1, false), (2, true)] {
+        let text = format!("{}{}{csv}", if bom { "\u{FEFF}" } else { "" }, " ".repeat(65_533 + shift - q));
+        let report = encoding(text.as_bytes(), Encoding::Auto).expect("imports");
+        assert_eq!((report.encoding, report.created), ("utf-8", u64::from(n)), "shift {shift}");
+    }
+    let at = csv.char_indices().find(|(i, c)| *i >= 150_000 && c.is_ascii()).map(|(i, _)| i).expect("an ASCII byte");
+    let mut bad = csv.clone().into_bytes();
+    bad[at] = 0xFF;
+    match encoding(&bad, Encoding::Utf8) {
+        Err(ApiError::Invalid { field, reason }) => assert_eq!((field.as_str(), reason), ("file", format!("not valid UTF-8 at byte {at}"))),
+        other => panic!("refused, got {other:?}"),
+    }
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&csv);
+    let report = encoding(&sjis, Encoding::Auto).expect("imports");
+    assert_eq!((report.encoding, report.created), ("shift_jis", u64::from(n)));
+    let mut broken = sjis.into_owned();
+    let last = broken.len() - 3;
+    broken[last] = 0x81; // a lead byte followed by a byte Shift_JIS never puts after it
+    broken[last + 1] = 0x0A;
+    match encoding(&broken, Encoding::Auto) {
+        Err(ApiError::Invalid { field, reason }) => assert_eq!((field.as_str(), reason.as_str()), ("file", "neither UTF-8 nor Shift_JIS (CP932) text")),
+        other => panic!("refused, got {other:?}"),
+    }
+}
+
+/// A report lists the first thousand problems and counts them all.
+#[test]
+fn a_report_lists_the_first_thousand_problems_and_counts_every_one() {
+    let path = temp_db("listed");
+    let mut csv = format!("{HEADER}\n");
+    for n in 1..=1_500 {
+        csv.push_str(&format!("alwater,AW{n:08},佐藤　太郎,サトウ タロウ,1980-13-01,東京都,100-0001,千代田区,03-1,,,\n"));
+    }
+    let report = import(&path, csv.as_bytes(), false).expect("a report");
+    assert!(!report.written);
+    assert_eq!((report.bad_rows, report.error_count, report.errors.len()), (1_500, 3_000, madoguchi_api::import::LISTED));
+    assert_eq!(report.errors.last().map(|e| e.line), Some(501), "two problems a row, in file order");
+    assert_eq!(report.to_json()["bad_rows"], 1_500);
 }

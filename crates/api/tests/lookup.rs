@@ -26,7 +26,7 @@ fn fixture_store(name: &str) -> Store {
     let mut store = customers::open(&temp_db(name), now()).expect("opens");
     let csv = include_bytes!("fixtures/customers.csv");
     let tariffs = Tariffs::embedded().expect("tariffs");
-    let report = import_customers(&mut store, csv, Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true).expect("imports");
+    let report = import_customers(&mut store, &mut std::io::Cursor::new(csv), Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true).expect("imports");
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(report.created, 7);
     store
@@ -192,7 +192,8 @@ fn the_limit_counts_customers_not_the_rows_they_match_through() {
         alwater,AW00000002,佐藤　花子,サトウ ハナコ,東京都,100-0001,千代田区1,03-1234-5678,,taro@example.com\n\
         alwater,AW00000003,佐藤　一,サトウ ハジメ,東京都,100-0001,千代田区1,(03)1234-5678,,taro@example.com\n";
     let tariffs = Tariffs::embedded().expect("tariffs");
-    let report = import_customers(&mut store, csv.as_bytes(), Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true).expect("imports");
+    let report = import_customers(&mut store, &mut std::io::Cursor::new(csv.as_bytes()), Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true)
+        .expect("imports");
     assert_eq!(report.created, 3, "{:?}", report.errors);
     for query in ["03-1234-5678", "0312", "5678", "taro@example.com", "taro@", "さとう"] {
         let hits = store.lookup(query, 3).expect("lookup");
@@ -237,7 +238,17 @@ fn the_audit_log_is_append_only() {
     let path = temp_db("audit");
     let mut store = customers::open(&path, now()).expect("opens");
     let tariffs = Tariffs::embedded().expect("tariffs");
-    import_customers(&mut store, include_bytes!("fixtures/customers.csv"), Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true).expect("imports");
+    import_customers(
+        &mut store,
+        &mut std::io::Cursor::new(include_bytes!("fixtures/customers.csv")),
+        Encoding::Auto,
+        false,
+        &tariffs,
+        "test",
+        now(),
+        &mut |_| true,
+    )
+    .expect("imports");
     drop(store);
     let conn = rusqlite::Connection::open(&path).expect("raw open");
     let rows: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).expect("count");

@@ -36,7 +36,7 @@ fn import(store: &mut Store, bundle: &Path) -> Value {
 
 fn import_csv(store: &mut Store, csv: &[u8]) {
     let tariffs = Tariffs::embedded().expect("tariffs");
-    let report = import_customers(store, csv, Encoding::Auto, false, &tariffs, "test", at(NOW), &mut |_| true).expect("imports");
+    let report = import_customers(store, &mut std::io::Cursor::new(csv), Encoding::Auto, false, &tariffs, "test", at(NOW), &mut |_| true).expect("imports");
     assert!(report.written, "{:?}", report.errors);
 }
 

@@ -20,7 +20,8 @@ fn setup(name: &str) -> (Store, Tariffs) {
     let mut store = customers::open(&dir.join("r.sqlite3"), at("2026-11-01T09:00:00+09:00")).expect("opens");
     let tariffs = Tariffs::embedded().expect("tariffs");
     let csv = include_bytes!("fixtures/customers.csv");
-    import_customers(&mut store, csv, Encoding::Auto, false, &tariffs, "test", at("2026-11-01T09:00:00+09:00"), &mut |_| true).expect("imports");
+    import_customers(&mut store, &mut std::io::Cursor::new(csv), Encoding::Auto, false, &tariffs, "test", at("2026-11-01T09:00:00+09:00"), &mut |_| true)
+        .expect("imports");
     (store, tariffs)
 }
 

@@ -59,7 +59,17 @@ fn three(dir: &Path) -> [PathBuf; 3] {
     let paths = ["a", "b", "c"].map(|n| dir.join(format!("{n}.sqlite3")));
     let mut a = open(&paths[0]);
     let tariffs = Tariffs::embedded().expect("tariffs");
-    import_customers(&mut a, include_bytes!("fixtures/customers.csv"), Encoding::Auto, false, &tariffs, "test", at(NOW), &mut |_| true).expect("imports");
+    import_customers(
+        &mut a,
+        &mut std::io::Cursor::new(include_bytes!("fixtures/customers.csv")),
+        Encoding::Auto,
+        false,
+        &tariffs,
+        "test",
+        at(NOW),
+        &mut |_| true,
+    )
+    .expect("imports");
     let base = dir.join("base.mdgb");
     export_all(&a, &base);
     for path in &paths[1..] {

@@ -36,7 +36,17 @@ fn open(path: &Path) -> Store {
 fn filled(path: &Path) -> Store {
     let mut store = open(path);
     let tariffs = Tariffs::embedded().expect("tariffs");
-    import_customers(&mut store, include_bytes!("fixtures/customers.csv"), Encoding::Auto, false, &tariffs, "test", at(NOW), &mut |_| true).expect("imports");
+    import_customers(
+        &mut store,
+        &mut std::io::Cursor::new(include_bytes!("fixtures/customers.csv")),
+        Encoding::Auto,
+        false,
+        &tariffs,
+        "test",
+        at(NOW),
+        &mut |_| true,
+    )
+    .expect("imports");
     store
 }
 

@@ -732,17 +732,17 @@ impl Session {
                     Some(other) => return Err(CommandError::invalid("encoding", format!("'{other}' is not auto, utf-8 or shift_jis"))),
                 };
                 let Some(file) = files::open_target(self.dialogs.as_ref(), &FileDialog::customer_csv())? else { return Ok(cancelled()) };
-                let bytes = std::fs::read(&file).map_err(|e| CommandError::invalid("path", format!("{}: {e}", file.display())))?;
+                let mut source = std::fs::File::open(&file).map_err(|e| CommandError::invalid("path", format!("{}: {e}", file.display())))?;
                 let tariffs = self.tariffs.clone();
                 let skip_bad = args.skip_bad;
                 self.jobs.start("import_customers", None, move |progress| {
                     let fail = |e: madoguchi_api::ApiError| Box::new((None, CommandError::from(e)));
                     let mut store = customers::open(&path, now).map_err(fail)?;
-                    let report = import::import_customers(&mut store, &bytes, encoding, skip_bad, &tariffs, &agent, now, progress).map_err(fail)?;
+                    let report = import::import_customers(&mut store, &mut source, encoding, skip_bad, &tariffs, &agent, now, progress).map_err(fail)?;
                     if report.written {
                         Ok(report.to_json())
                     } else {
-                        let bad = report.to_json()["bad_rows"].as_u64().unwrap_or(0);
+                        let bad = report.bad_rows;
                         Err(Box::new((Some(report.to_json()), CommandError::invalid("file", format!("{bad} rows have errors; nothing was written")))))
                     }
                 })?

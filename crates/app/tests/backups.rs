@@ -38,8 +38,17 @@ fn filled(dir: &Path) -> String {
     let mut store = customers::open(&dir.join("app.sqlite3"), now()).expect("opens");
     let tariffs = madoguchi_api::tariffs::Tariffs::embedded().expect("tariffs");
     let csv = include_bytes!("../../api/tests/fixtures/customers.csv");
-    madoguchi_api::import::import_customers(&mut store, csv, madoguchi_api::import::Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true)
-        .expect("imports");
+    madoguchi_api::import::import_customers(
+        &mut store,
+        &mut std::io::Cursor::new(csv),
+        madoguchi_api::import::Encoding::Auto,
+        false,
+        &tariffs,
+        "test",
+        now(),
+        &mut |_| true,
+    )
+    .expect("imports");
     customers::lookup(&store, "AW00000001", 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("a customer").to_string()
 }
 

@@ -762,14 +762,14 @@ fn run(cli: Cli) -> Result<String, Failure> {
         }
         Command::Customer { id: None, .. } => Err(Failure::Request("customer: give a customer ID".into())),
         Command::Import { command: Some(ImportCommand::Customers { file, skip_bad, encoding, json }), .. } => {
-            let bytes = std::fs::read(&file).map_err(|e| Failure::Request(format!("file: {}: {e}", file.display())))?;
+            let mut source = std::fs::File::open(&file).map_err(|e| Failure::Request(format!("file: {}: {e}", file.display())))?;
             let mut store = customers::open(&db()?, now)?;
             let encoding = match encoding {
                 EncodingArg::Auto => Encoding::Auto,
                 EncodingArg::Utf8 => Encoding::Utf8,
                 EncodingArg::ShiftJis => Encoding::ShiftJis,
             };
-            let report = import::import_customers(&mut store, &bytes, encoding, skip_bad, &tariffs, &agent, now, &mut progress("import", 0))?;
+            let report = import::import_customers(&mut store, &mut source, encoding, skip_bad, &tariffs, &agent, now, &mut progress("import", 0))?;
             if std::io::stderr().is_terminal() {
                 eprintln!();
             }
@@ -784,13 +784,19 @@ fn run(cli: Cli) -> Result<String, Failure> {
                     report.created,
                     report.updated,
                     report.unchanged,
-                    report.errors.len(),
-                    if report.warnings.is_empty() { String::new() } else { format!(", {} warnings", report.warnings.len()) },
+                    report.error_count,
+                    if report.warning_count == 0 { String::new() } else { format!(", {} warnings", report.warning_count) },
                     if report.duplicates.is_empty() { String::new() } else { format!(", {} likely duplicates", report.duplicates.len()) },
                     if report.written { "" } else { "; nothing was written" }
                 )];
                 lines.extend(report.errors.iter().map(|e| format!("line {}: {}: {}", e.line, e.field, e.message)));
+                if report.error_count > report.errors.len() as u64 {
+                    lines.push(format!("… and {} more errors", report.error_count - report.errors.len() as u64));
+                }
                 lines.extend(report.warnings.iter().map(|w| format!("line {}: {}: warning: {}", w.line, w.field, w.message)));
+                if report.warning_count > report.warnings.len() as u64 {
+                    lines.push(format!("… and {} more warnings", report.warning_count - report.warnings.len() as u64));
+                }
                 lines.extend(report.duplicates.iter().map(|d| {
                     let accounts: Vec<String> = d.other_accounts.iter().map(|(service, number)| format!("{service} {number}")).collect();
                     format!(

@@ -55,7 +55,7 @@ const FIELDS: [&str; 25] = [
 ];
 
 fn run(store: &mut madoguchi_api::Store, bytes: &[u8], encoding: Encoding, skip_bad: bool) -> Result<ImportReport, madoguchi_api::ApiError> {
-    import_customers(store, bytes, encoding, skip_bad, tariffs(), ACTOR, now(), &mut |_| true)
+    import_customers(store, &mut std::io::Cursor::new(bytes), encoding, skip_bad, tariffs(), ACTOR, now(), &mut |_| true)
 }
 
 pub fn csv_import(data: &[u8]) {

@@ -49,7 +49,7 @@ pub fn base_store() -> Store {
 
 /// Imports CSV bytes (encoding detected) as the CLI and the app do.
 pub fn import(store: &mut Store, bytes: &[u8], skip_bad: bool) -> Result<madoguchi_api::import::ImportReport, ApiError> {
-    import_customers(store, bytes, Encoding::Auto, skip_bad, tariffs(), ACTOR, now(), &mut |_| true)
+    import_customers(store, &mut std::io::Cursor::new(bytes), Encoding::Auto, skip_bad, tariffs(), ACTOR, now(), &mut |_| true)
 }
 
 /// Everything a database holds that a write could change: every synced row, the change log,

@@ -286,9 +286,9 @@ fn account_fields(a: &AccountRecord) -> [(&'static str, Option<String>); 14] {
 pub(crate) fn update_changed(tx: &Transaction, table: &str, id: &str, fields: &[(&'static str, Option<String>)], actor: &str, now: &str) -> Result<usize> {
     let mut changed = 0;
     for (column, new) in fields {
-        let old: Option<String> = tx.query_row(&format!("SELECT CAST({column} AS TEXT) FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?;
+        let old: Option<String> = tx.prepare_cached(&format!("SELECT CAST({column} AS TEXT) FROM {table} WHERE id = ?1"))?.query_row([id], |r| r.get(0))?;
         if old != *new {
-            tx.execute(&format!("UPDATE {table} SET {column} = ?1, updated_at = ?2 WHERE id = ?3"), params![new, now, id])?;
+            tx.prepare_cached(&format!("UPDATE {table} SET {column} = ?1, updated_at = ?2 WHERE id = ?3"))?.execute(params![new, now, id])?;
             audit::append(tx, now, actor, table, id, "update", Some(column), old.as_deref(), new.as_deref())?;
             changed += 1;
         }

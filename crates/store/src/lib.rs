@@ -23,8 +23,8 @@ pub use customers::{AccountRecord, CustomerRecord, ImportOutcome, PhoneRecord};
 pub use lookup::{LookupHit, MatchedField};
 pub use view::{AccountView, CustomerView, DocumentView, NoteView, OrderLineView, OrderView, RequestView};
 
-/// The page cache of a bulk load, in KiB (negative: SQLite's unit for KiB): 256 MiB.
-const BULK_CACHE_KIB: i64 = -262_144;
+/// The page cache of a bulk load, in KiB (negative: SQLite's unit for KiB): 64 MiB.
+const BULK_CACHE_KIB: i64 = -65_536;
 
 /// Statements kept prepared per connection: more than one import row or bundle apply uses
 /// (rusqlite keeps 16, and an LRU that small re-prepares every statement of a row).
