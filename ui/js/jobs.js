@@ -144,7 +144,7 @@ function drawOutcome(box, s, labels) {
     }
     if (Array.isArray(r.errors) && r.errors.length) {
       box.append(
-        h('p', {}, `誤りのある行: ${r.errors.length}件${r.written === false ? '（何も書き込んでいません）' : ''}`),
+        h('p', {}, `誤りのある行: ${r.bad_rows}件${r.written === false ? '（何も書き込んでいません）' : ''}`),
         h(
           'table',
           { class: 'grid import-errors' },
@@ -160,7 +160,7 @@ function drawOutcome(box, s, labels) {
     // Warnings: rows taken as they are but worth a look (a postal code not Japan Post's, or of another prefecture).
     if (Array.isArray(r.warnings) && r.warnings.length) {
       box.append(
-        h('p', {}, `確認が必要な行: ${r.warnings.length}件${r.written ? '（取り込みました）' : ''}`),
+        h('p', {}, `確認が必要な行: ${r.warning_count}件${r.written ? '（取り込みました）' : ''}`),
         h(
           'table',
           { class: 'grid import-warnings' },
