@@ -131,6 +131,18 @@ pub fn lookup(postal_code: &str) -> Vec<Address> {
     index.entries.get(start..).unwrap_or_default().iter().take_while(|e| e.code == code).filter_map(|e| address(index, e)).collect()
 }
 
+/// The code of the table nearest to seven `digits` among those sharing their first three: the
+/// first at or above them, else the last below; `None` when no code has those three digits.
+/// For synthetic data (`db seed`) that has real postal codes.
+pub fn nearest(digits: &str) -> Option<String> {
+    let code = digits.parse::<u32>().ok().filter(|_| digits.len() == 7)?;
+    let area = code / 10_000;
+    let entries = &index().entries;
+    let start = entries.partition_point(|e| e.code < code);
+    let found = entries.get(start).filter(|e| e.code / 10_000 == area).or_else(|| start.checked_sub(1).and_then(|i| entries.get(i)).filter(|e| e.code / 10_000 == area))?;
+    Some(format!("{:07}", found.code))
+}
+
 /// The prefectures of a postal code's addresses, each once, in the table's order (most codes
 /// have one; 〒498-0000, 〒618-0000 and 〒871-0000 span two).
 pub fn prefectures(postal_code: &str) -> Vec<Prefecture> {

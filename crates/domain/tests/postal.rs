@@ -130,3 +130,27 @@ fn every_code_in_the_table_resolves_to_a_valid_prefecture() {
     assert!(codes.is_disjoint(&offices));
     assert_eq!((info.area_codes, info.office_codes, info.rows), (120_720, 22_200, 146_748), "README and the module doc give these counts");
 }
+
+/// The nearest real code of the same three-digit area: the code itself when real, else the
+/// next above, else the last below; nothing for an area without codes or a malformed code.
+#[test]
+fn the_nearest_code_of_an_area_is_a_real_one() {
+    for (digits, nearest) in [("1000001", Some("1000001")), ("0600000", Some("0600000")), ("0000000", None), ("100001", None), ("abcdefg", None)] {
+        assert_eq!(postal::nearest(digits).as_deref(), nearest, "{digits}");
+    }
+    for random in ["1009999", "2734563", "5602860", "9013999", "0600001"] {
+        let code = postal::nearest(random).expect("a code of the area");
+        assert!(!postal::lookup(&code).is_empty() && code[..3] == random[..3], "{random} -> {code}");
+        let above = code.as_str() >= random;
+        let none_between = |from: &str, to: &str| {
+            let (from, to): (u32, u32) = (from.parse().unwrap(), to.parse().unwrap());
+            (from + 1..to).all(|c| postal::lookup(&format!("{c:07}")).is_empty())
+        };
+        if above {
+            assert!(random == code || none_between(&format!("{}", random.parse::<u32>().unwrap() - 1), &code), "{random} -> {code}: the first above");
+        } else {
+            let next_area = (random[..3].parse::<u32>().unwrap() + 1) * 10_000;
+            assert!(none_between(&code, &next_area.to_string()), "{random} -> {code}: the last of the area, none above the random one");
+        }
+    }
+}

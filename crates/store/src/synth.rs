@@ -310,6 +310,13 @@ fn account(rng: &mut Rng, service_index: usize, numbers: &mut Numbers, today: i6
     a
 }
 
+/// A postal code of Japan Post's table near a random one of the city's area (so an export of
+/// the synthetic customers imports without a warning a row); the random one if the area has
+/// none.
+fn real_postal_code(random: &str) -> String {
+    madoguchi_domain::postal::nearest(random).unwrap_or_else(|| random.to_string())
+}
+
 /// One synthetic customer; `serial` makes each email address unique.
 fn customer(rng: &mut Rng, serial: &mut u64, today: i64) -> CustomerRecord {
     let total: u64 = PLACES.iter().map(|p| p.1).sum();
@@ -349,7 +356,7 @@ fn customer(rng: &mut Rng, serial: &mut u64, today: i64) -> CustomerRecord {
         name_kana: kana,
         birth_date: (!company).then(|| date(today - (18 * 365 + rng.below(65 * 365) as i64))),
         prefecture: prefecture.to_string(),
-        postal_code: format!("{postal_prefix}{}", rng.digits(4)),
+        postal_code: real_postal_code(&format!("{postal_prefix}{}", rng.digits(4))),
         address: format!("{city}{}{}丁目{}-{}{building}", rng.pick(&TOWNS), 1 + rng.below(5), 1 + rng.below(30), 1 + rng.below(20)),
         phones,
         emails,
