@@ -43,14 +43,15 @@ impl Rng {
     }
 
     /// A version-4-shaped UUID from the stream, so ids are deterministic too.
-    fn id(&mut self) -> String {
-        let (a, b) = (self.next_u64(), self.next_u64());
-        let bytes: Vec<u8> = a.to_be_bytes().into_iter().chain(b.to_be_bytes()).collect();
-        let mut u = [0u8; 16];
-        u.copy_from_slice(&bytes);
-        u[6] = (u[6] & 0x0f) | 0x40;
-        u[8] = (u[8] & 0x3f) | 0x80;
-        uuid::Uuid::from_bytes(u).to_string()
+    /// The `serial`-th synthetic row id, shaped as `new_id` makes them (UUID version 7: ids made
+    /// one after the other sort together), its time a fixed day plus a millisecond every 16
+    /// ids, so the same seed gives the same ids.
+    fn id(&mut self, serial: u64) -> String {
+        const BASE_MS: u64 = 1_793_491_200_000; // 2026-11-01T00:00:00Z
+        let random: Vec<u8> = self.next_u64().to_be_bytes().into_iter().chain(self.next_u64().to_be_bytes()).take(10).collect();
+        let mut bytes = [0u8; 10];
+        bytes.copy_from_slice(&random);
+        uuid::Builder::from_unix_timestamp_millis(BASE_MS + serial / 16, &bytes).into_uuid().to_string()
     }
 }
 
@@ -382,7 +383,11 @@ impl Store {
         self.bulk_load(|tx| {
             let mut rng = Rng::new(seed);
             let mut ids = Rng::new(seed ^ 0x05EE_D1D5);
-            let mut next_id = move || ids.id();
+            let mut serial_id = 0;
+            let mut next_id = move || {
+                serial_id += 1;
+                ids.id(serial_id)
+            };
             let mut numbers = Numbers::default();
             let mut serial = 0u64;
             let mut report = SeedReport::default();
