@@ -37,6 +37,8 @@ fn main() {
         "senders",
         "trust_sender",
         "revoke_sender",
+        "save_hub_password",
+        "check_hub",
         "choose_folder",
         "set_seal",
         "start_job",

@@ -1,13 +1,14 @@
 // Browser test, keyboard only: two installations (two bridges) exchange their data in 設定 → 同期, every file and folder
 // chosen in the (test double's) dialogs — A writes a bundle, B refuses it until the agent trusts A's fingerprint in 送り主,
 // then takes it in with progress (once), a closed dialog changes
-// nothing, an incremental export asks for the earlier bundle first, and both sync through a shared folder.
+// nothing, an incremental export asks for the earlier bundle first, and both sync through a shared folder; the hub's
+// settings refuse a URL holding a password and keep the timer, and a hub that does not answer is said so.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startBridge, launch, openUi, screenshot, tabTo, withDialogs, expectFocus } from './helpers.mjs';
+import { startBridge, launch, openUi, screenshot, tabTo, withDialogs, expectFocus, type, chooseOption } from './helpers.mjs';
 
 let a;
 let b;
@@ -158,4 +159,52 @@ test('a shared folder: chosen once on A; B, with none set, is asked for it by it
   assert.equal(await page.locator('#sync-dir').innerText(), shared);
   assert.equal((await b.call('settings')).sync_dir, shared);
   await screenshot(page, '24-sync-folder-done');
+});
+
+test('the hub: a URL with a password is refused next to it; a URL and the timer are kept; a hub that does not answer is said so', async () => {
+  const { page } = ui;
+  await openUi(page, b.url, '#/settings');
+  await page.waitForSelector('#hub-url');
+  assert.equal(await page.locator('#hub-last').innerText(), 'ハブとはまだ同期していません');
+
+  // A password in the URL: refused, naming the field, nothing kept.
+  await tabTo(page, '#hub-url');
+  await type(page, 'postgres://mdg_office:s3cret@127.0.0.1:9/office');
+  await tabTo(page, '#hub-url-save');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#hub-error:not([hidden])');
+  const refused = await page.locator('#hub-error').innerText();
+  assert.match(refused, /ハブのURL/, refused);
+  assert.match(refused, /keychain/, refused);
+  assert.equal((await b.call('settings')).sync_hub, null);
+
+  // A good one is kept; the timer too.
+  await tabTo(page, '#hub-url', { back: true });
+  await page.keyboard.press('Control+A');
+  await type(page, 'postgres://mdg_office@127.0.0.1:9/office');
+  await tabTo(page, '#hub-url-save');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('hub-note').textContent === 'ハブのURLを保存しました').catch(async (e) => {
+    throw new Error(`${e.message}: ${await page.locator('#hub-error').innerText()} / ${await page.evaluate(() => document.getElementById('hub-url').value)}`);
+  });
+  assert.equal((await b.call('settings')).sync_hub, 'postgres://mdg_office@127.0.0.1:9/office');
+  await tabTo(page, '#hub-every');
+  await chooseOption(page, '30');
+  await page.waitForFunction(() => document.getElementById('hub-note').textContent === '自動同期: 30分ごと');
+  assert.equal((await b.call('settings')).sync_hub_every, 30);
+
+  // Nobody answers on port 9 (and no password is kept yet): the check says what is wrong.
+  await tabTo(page, '#hub-check');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#hub-error:not([hidden])');
+  const failed = await page.locator('#hub-error').innerText();
+  assert.ok(failed.length > 0 && !failed.includes('s3cret'), failed);
+  await screenshot(page, '47-sync-hub-settings');
+
+  // 今すぐハブと同期: the job fails the same way, and the last sync stays unset.
+  await tabTo(page, '#sync-hub-start');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /（失敗）/.test(document.querySelector('#sync-hub .job-title')?.textContent || ''), null, { timeout: 60000 });
+  assert.equal((await b.call('settings')).sync_hub_last, null);
+  assert.equal(await page.locator('#hub-last').innerText(), 'ハブとはまだ同期していません');
 });

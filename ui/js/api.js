@@ -127,6 +127,10 @@ export const senders = () => call('senders');
 export const trustSender = (fingerprint) => call('trust_sender', { fingerprint });
 /** Revokes a trusted sender: its bundles are refused from now on; answers as senders. */
 export const revokeSender = (fingerprint) => call('revoke_sender', { fingerprint });
+/** Keeps the hub password in the operating system's keychain for the hub set (sync.hub); "" forgets it. */
+export const saveHubPassword = (password) => call('save_hub_password', { password });
+/** Tests the connection to the hub, changing nothing: {installation, installations}. */
+export const checkHub = () => call('check_hub');
 /** Starts a long job; an import or export first asks for its file: {job} or {cancelled: true}. */
 export const startJob = (args) => call('start_job', args);
 export const job = (id) => call('job', { job: id });

@@ -11,6 +11,7 @@ import * as documents from './screens/documents.js';
 import * as requests from './screens/requests.js';
 import * as settings from './screens/settings.js';
 import * as setup from './screens/setup.js';
+import { startHubTimer } from './screens/sync.js';
 
 const SCREENS = { search, customer, quote, documents, requests, settings, setup };
 const NAV_KEYS = { 1: 'search', 2: 'customer', 3: 'quote', 4: 'documents', 5: 'requests', 6: 'settings' };
@@ -353,6 +354,7 @@ async function start() {
   // Reference data: loaded once, in parallel; a failure shows where it is needed.
   await Promise.allSettled([loadSettings(), kinds(), docTypes(), requestTypes()]);
   api.onPop(onPop);
+  startHubTimer();
   if (status.customers === 0 && !/^#\/(settings|setup)/.test(window.location.hash)) {
     if (window.location.hash === '#/setup') route();
     else window.location.hash = '#/setup';

@@ -29,6 +29,9 @@ const RESULT_LABELS = {
   bundle: '同期ファイル',
   folder: '共有フォルダ',
   file: 'ファイル',
+  installation: 'この端末',
+  doc_code: '書類番号の端末コード',
+  pushed: 'ハブに送った変更',
 };
 
 /**
@@ -129,6 +132,11 @@ function drawOutcome(box, s, labels) {
       box.append(h('p', {}, `取り込み: ${r.imported.length}ファイル`));
       for (const f of r.failed || []) box.append(h('p', { class: 'error-box', role: 'alert' }, `拒否: ${f.file} — `, h('span', { lang: 'en' }, f.error)));
     }
+    // A hub sync: what came from each other installation.
+    for (const p of Array.isArray(r.pulled) ? r.pulled : []) {
+      box.append(h('p', {}, `受け取り（端末 ${p.origin}）: ${Number(p.applied).toLocaleString('ja-JP')}件、取込済み ${Number(p.already_known).toLocaleString('ja-JP')}件、競合 ${p.conflicts}件`));
+    }
+    if (Array.isArray(r.pulled) && r.pulled.length === 0) box.append(h('p', {}, '受け取り: 新しい変更はありません'));
     const conflicts = reports.flatMap((report) => report.conflicts || []);
     if (conflicts.length) {
       const show = (v) => (v === null ? '（削除）' : typeof v === 'object' ? JSON.stringify(v) : String(v));

@@ -6,7 +6,7 @@ import { serviceName } from './labels.js';
 export const state = {
   /** `status`: {db_path, customers, agent, installation, version, documents_dir, log_dir, notice}. */
   status: null,
-  /** `settings`: {agent_name, installation, db_path, documents_dir, sync_dir, log_dir, issuers}. */
+  /** `settings`: {agent_name, installation, db_path, documents_dir, sync_dir, sync_hub, sync_hub_every, sync_hub_last, log_dir, issuers}. */
   settings: null,
   kinds: null,
   docTypes: null,

@@ -1,6 +1,6 @@
 //! Installation settings: the numbering code of this installation, the number prefix of each
 //! document type, the agent's name, the folder the app writes issued PDFs to, the shared
-//! folder it syncs through. Each key is checked before it is stored, its value a `FreeText`
+//! folder it syncs through, the office's hub (its URL, the timer, the last sync). Each key is checked before it is stored, its value a `FreeText`
 //! (capped, no card number) first.
 
 use madoguchi_domain::text::caps;
@@ -20,6 +20,11 @@ fn check(key: &str, value: &str) -> Result<(), ApiError> {
         "agent.name" => Err(ApiError::invalid(key, "must be 1–40 characters")),
         "documents.dir" | "sync.dir" if std::path::Path::new(value).is_absolute() && value.chars().count() <= 1000 => Ok(()),
         "documents.dir" | "sync.dir" => Err(ApiError::invalid(key, "must be an absolute folder path (at most 1000 characters)")),
+        "sync.hub" => hub_url(value).map_err(|reason| ApiError::invalid(key, reason)),
+        "sync.hub.every" if value == "0" || value.parse::<u32>().is_ok_and(|m| (5..=1440).contains(&m)) => Ok(()),
+        "sync.hub.every" => Err(ApiError::invalid(key, "must be 0 (no timer) or minutes from 5 to 1440")),
+        "sync.hub.last" if chrono::DateTime::parse_from_rfc3339(value).is_ok() => Ok(()),
+        "sync.hub.last" => Err(ApiError::invalid(key, "must be a moment (RFC 3339)")),
         _ => match key.strip_prefix("numbering.prefix.") {
             Some(doc_type) if TYPES.iter().any(|(t, _)| *t == doc_type) => {
                 if code(4) && value.bytes().next().is_some_and(|b| b.is_ascii_uppercase()) {
@@ -30,10 +35,29 @@ fn check(key: &str, value: &str) -> Result<(), ApiError> {
             }
             _ => Err(ApiError::invalid(
                 "key",
-                format!("'{key}' is not a setting (numbering.installation, numbering.prefix.<type>, agent.name, documents.dir, sync.dir)"),
+                format!(
+                    "'{key}' is not a setting (numbering.installation, numbering.prefix.<type>, agent.name, documents.dir, sync.dir, sync.hub, sync.hub.every, sync.hub.last)"
+                ),
             )),
         },
     }
+}
+
+/// The office's hub: a `postgres://` URL naming its host and database, never a password (that
+/// is kept in the keychain; the hub's own rules for TLS are checked when it connects).
+fn hub_url(value: &str) -> Result<(), String> {
+    let Some(rest) = value.strip_prefix("postgres://").or_else(|| value.strip_prefix("postgresql://")) else {
+        return Err("must be a postgres:// URL (postgres://ROLE@HOST/DATABASE?sslmode=require)".into());
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let query = rest.split_once('?').map_or("", |(_, q)| q);
+    if authority.rsplit_once('@').is_some_and(|(user, _)| user.contains(':')) || query.split('&').any(|p| p.to_ascii_lowercase().starts_with("password=")) {
+        return Err("must not hold a password: it is kept in the keychain".into());
+    }
+    if value.chars().count() > 1000 || value.chars().any(char::is_whitespace) {
+        return Err("must be one URL without spaces (at most 1000 characters)".into());
+    }
+    Ok(())
 }
 
 /// Refuses a number prefix that another document type has in force (its setting, or its

@@ -69,3 +69,39 @@ fn an_answer_past_the_18_digits_of_an_input_is_summarized() {
     let note = summary(&request, &answer, &tariffs).expect("summarized");
     assert!(note.contains("合計 -9,861,009,974,075,131,668円"), "{note}");
 }
+
+/// The hub's settings: a postgres URL without a password, a timer of 0 or 5–1440 minutes, the
+/// last sync as a moment; anything else is refused naming the key, nothing stored.
+#[test]
+fn hub_settings_are_checked_before_they_are_stored() {
+    let mut store = Store::open_in_memory("2026-11-21T11:00:00+09:00").expect("store");
+    let cases = [
+        ("sync.hub", "postgres://mdg_office_1@hub.example.jp/office?sslmode=require", true),
+        ("sync.hub", "postgresql://localhost:5432/office", true),
+        ("sync.hub", "postgres://mdg:secret@hub.example.jp/office", false),
+        ("sync.hub", "postgres://hub.example.jp/office?sslmode=require&password=secret", false),
+        ("sync.hub", "http://hub.example.jp/office", false),
+        ("sync.hub", "postgres://hub.example.jp/of fice", false),
+        ("sync.hub.every", "0", true),
+        ("sync.hub.every", "5", true),
+        ("sync.hub.every", "1440", true),
+        ("sync.hub.every", "4", false),
+        ("sync.hub.every", "1441", false),
+        ("sync.hub.every", "十五", false),
+        ("sync.hub.last", "2026-11-21T11:00:00+09:00", true),
+        ("sync.hub.last", "yesterday", false),
+    ];
+    for (key, value, good) in cases {
+        let before = madoguchi_api::settings::get(&store, key).expect("get");
+        match madoguchi_api::settings::set(&mut store, key, value, "test", now()) {
+            Ok(()) => assert!(good, "{key}={value} must be refused"),
+            Err(ApiError::Invalid { field, reason }) => {
+                assert!(!good, "{key}={value}: {reason}");
+                assert_eq!(field, key);
+                assert!(!reason.contains("secret"), "the refusal does not repeat a password: {reason}");
+                assert_eq!(madoguchi_api::settings::get(&store, key).expect("get"), before, "nothing stored");
+            }
+            Err(e) => panic!("{key}={value}: {e}"),
+        }
+    }
+}

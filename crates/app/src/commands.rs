@@ -207,8 +207,8 @@ pub struct ServiceArgs {
 }
 
 /// `{kind: "seed", count, seed?}`, `{kind: "import_customers", skip_bad?, encoding?}`,
-/// `{kind: "export_bundle", since?}`, `{kind: "import_bundle"}` or `{kind: "sync_folder"}`;
-/// files are chosen in dialogs.
+/// `{kind: "export_bundle", since?}`, `{kind: "import_bundle"}`, `{kind: "sync_folder"}` or
+/// `{kind: "sync_hub"}`; files are chosen in dialogs.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StartJobArgs {
@@ -222,6 +222,13 @@ pub struct StartJobArgs {
     pub skip_bad: bool,
     /// `auto` (default), `utf-8` or `shift_jis`.
     pub encoding: Option<String>,
+}
+
+/// The hub password to keep in the keychain for the `sync.hub` URL; empty: forget it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HubPasswordArgs {
+    pub password: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -517,7 +524,8 @@ impl Session {
         Ok(requests::list(&self.db().store, args.open_only, args.overdue_only, None, self.now())?)
     }
 
-    /// `{agent_name, installation, db_path, documents_dir, sync_dir, log_dir, issuers: {service: issuer | null}}`.
+    /// `{agent_name, installation, db_path, documents_dir, sync_dir, sync_hub, sync_hub_every,
+    /// sync_hub_last, log_dir, issuers: {service: issuer | null}}`.
     pub fn settings(&self) -> Result<Value, CommandError> {
         let db = self.db();
         let mut issuers = Map::new();
@@ -536,18 +544,25 @@ impl Session {
             "db_path": db.path,
             "documents_dir": self.documents_dir(&db.store)?,
             "sync_dir": settings::get(&db.store, "sync.dir")?,
+            "sync_hub": settings::get(&db.store, "sync.hub")?,
+            "sync_hub_every": settings::get(&db.store, "sync.hub.every")?.and_then(|m| m.parse::<u32>().ok()).unwrap_or(0),
+            "sync_hub_last": settings::get(&db.store, "sync.hub.last")?,
             "log_dir": self.log_dir,
             "issuers": issuers,
         }))
     }
 
-    /// Sets `agent.name`, `numbering.installation` or `numbering.prefix.<type>`; the folders are
-    /// refused here (`invalid` on `key`): they are chosen with `choose_folder`.
+    /// Sets `agent.name`, `numbering.installation`, `numbering.prefix.<type>`, `sync.hub` or
+    /// `sync.hub.every`; the folders are refused here (`invalid` on `key`): they are chosen with
+    /// `choose_folder`.
     pub fn set_setting(&self, args: SetSettingArgs) -> Result<Value, CommandError> {
         // A folder is only ever what the agent chose in a folder dialog (`choose_folder`): the
         // page never names a path.
         if matches!(args.key.as_str(), "documents.dir" | "sync.dir") {
             return Err(CommandError::invalid("key", format!("{} is chosen in a folder dialog (choose_folder), not typed", args.key)));
+        }
+        if args.key == "sync.hub.last" {
+            return Err(CommandError::invalid("key", "sync.hub.last is written by a hub sync, not typed"));
         }
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
@@ -764,10 +779,39 @@ impl Session {
                     None => return Ok(cancelled()),
                 }
             }
+            "sync_hub" => {
+                if let Some(key) = [
+                    ("count", args.count.is_some()),
+                    ("seed", args.seed.is_some()),
+                    ("encoding", args.encoding.is_some()),
+                    ("skip_bad", args.skip_bad),
+                    ("since", args.since),
+                ]
+                .iter()
+                .find(|(_, set)| *set)
+                .map(|(k, _)| *k)
+                {
+                    return Err(CommandError::invalid(key, "is not an argument of a sync_hub job"));
+                }
+                let url = self.hub_url()?;
+                self.jobs.start("sync_hub", None, move |progress| {
+                    let fail = |e: madoguchi_hub::HubError| Box::new((None, CommandError::from(e)));
+                    let mut store = customers::open(&path, now).map_err(|e| fail(e.into()))?;
+                    let mut client = madoguchi_hub::connect(&url, &madoguchi_hub::Password::Keychain).map_err(fail)?;
+                    let mut done = 0;
+                    let report = madoguchi_hub::sync(&mut store, &mut client, &agent, now, &mut |_, batch, _| {
+                        done += batch;
+                        progress(done)
+                    })
+                    .map_err(fail)?;
+                    settings::set(&mut store, "sync.hub.last", &customers::stamp(now), &agent, now).map_err(|e| fail(e.into()))?;
+                    serde_json::to_value(&report).map_err(|e| Box::new((None, CommandError::failed(e.to_string()))))
+                })?
+            }
             other => {
                 return Err(CommandError::invalid(
                     "kind",
-                    format!("'{other}' is not a job (seed, import_customers, export_bundle, import_bundle, sync_folder)"),
+                    format!("'{other}' is not a job (seed, import_customers, export_bundle, import_bundle, sync_folder, sync_hub)"),
                 ));
             }
         };
@@ -895,6 +939,32 @@ impl Session {
             found.extend(sync::senders_in(store, &dir)?);
         }
         Ok(found)
+    }
+
+    /// The office hub's URL (`sync.hub`); `invalid` on `sync.hub` when none is set.
+    fn hub_url(&self) -> Result<String, CommandError> {
+        settings::get(&self.db().store, "sync.hub")?.ok_or_else(|| CommandError::invalid("sync.hub", "no hub is set: enter its URL first"))
+    }
+
+    /// Keeps the hub password in the operating system's keychain (never in the database or a
+    /// log), or forgets it when empty; `{}`.
+    pub fn save_hub_password(&self, args: HubPasswordArgs) -> Result<Value, CommandError> {
+        let url = self.hub_url()?;
+        if args.password.is_empty() {
+            madoguchi_hub::forget_password(&url)?;
+        } else {
+            madoguchi_hub::save_password(&url, &args.password)?;
+        }
+        Ok(json!({}))
+    }
+
+    /// Tests the connection to the hub with the keychain's password, changing nothing:
+    /// `{installation, installations}` when the hub knows this installation's role.
+    pub fn check_hub(&self) -> Result<Value, CommandError> {
+        let url = self.hub_url()?;
+        let mut client = madoguchi_hub::connect(&url, &madoguchi_hub::Password::Keychain)?;
+        let check = madoguchi_hub::check(&self.db().store, &mut client)?;
+        Ok(json!({"installation": check.installation, "installations": check.installations}))
     }
 
     /// Trusts a sender `senders` lists (unknown or revoked): its bundles are taken from now on,

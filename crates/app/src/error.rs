@@ -75,6 +75,19 @@ pub fn log_failure(command: &str, e: &CommandError) {
     log::log!(level, "{command}: code={code} field={} {}", e.field.as_deref().unwrap_or("-"), e.message);
 }
 
+/// A hub's refusal (a wrong password, its policy, a clashing number) is input to fix, named
+/// `hub` when the hub gave no field; an unreachable hub is a failure of the moment.
+impl From<madoguchi_hub::HubError> for CommandError {
+    fn from(e: madoguchi_hub::HubError) -> Self {
+        match e {
+            madoguchi_hub::HubError::Invalid { field, reason } => CommandError::invalid(field, reason),
+            madoguchi_hub::HubError::Refused(reason) => CommandError::invalid("hub", reason),
+            madoguchi_hub::HubError::Unreachable(reason) => CommandError::failed(reason),
+            madoguchi_hub::HubError::Api(e) => e.into(),
+        }
+    }
+}
+
 impl From<ApiError> for CommandError {
     fn from(e: ApiError) -> Self {
         match e {

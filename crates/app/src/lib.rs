@@ -95,6 +95,7 @@ macro_rules! for_each_command {
             restore_backup(RestoreBackupArgs),
             trust_sender(FingerprintArgs),
             revoke_sender(FingerprintArgs),
+            save_hub_password(HubPasswordArgs),
             choose_folder(ChooseFolderArgs),
             set_seal(ServiceArgs),
             start_job(StartJobArgs),
@@ -107,7 +108,8 @@ macro_rules! for_each_command {
             settings,
             backups,
             backup_now,
-            senders
+            senders,
+            check_hub
         }
     };
 }

@@ -703,3 +703,32 @@ fn a_bundle_from_an_unknown_sender_is_refused_until_the_agent_trusts_it() {
     assert_eq!(e.field.as_deref(), Some("fingerprint"));
     assert_eq!(b.ok("trust_sender", json!({"fingerprint": fingerprint}))["senders"][0]["status"], "trusted");
 }
+
+/// 設定 → 同期 → ハブ: the URL and the timer are checked settings, the last sync only written by
+/// a sync; without a hub every hub command names `sync.hub`; a hub that does not answer is a
+/// clear error, its password never in the database.
+#[test]
+fn the_hub_settings_and_commands_refuse_what_they_cannot_do_naming_the_field() {
+    let f = Fixture::new("hub");
+    let settings = f.ok("settings", Value::Null);
+    assert_eq!((settings["sync_hub"].clone(), settings["sync_hub_every"].clone(), settings["sync_hub_last"].clone()), (Value::Null, json!(0), Value::Null));
+    assert_eq!(f.err("check_hub", Value::Null).field.as_deref(), Some("sync.hub"));
+    assert_eq!(f.err("save_hub_password", json!({"password": "s3cret"})).field.as_deref(), Some("sync.hub"));
+    assert_eq!(f.err("start_job", json!({"kind": "sync_hub"})).field.as_deref(), Some("sync.hub"));
+    assert_eq!(f.err("start_job", json!({"kind": "sync_hub", "since": true})).field.as_deref(), Some("since"));
+    assert_eq!(f.err("set_setting", json!({"key": "sync.hub", "value": "postgres://mdg:s3cret@127.0.0.1/office"})).field.as_deref(), Some("sync.hub"));
+    assert_eq!(f.err("set_setting", json!({"key": "sync.hub.last", "value": "2026-11-21T11:00:00+09:00"})).field.as_deref(), Some("key"));
+    assert_eq!(f.err("set_setting", json!({"key": "sync.hub.every", "value": "1"})).field.as_deref(), Some("sync.hub.every"));
+    // A port nobody listens on: the check fails (no password kept, or the hub out of reach),
+    // saying which, and changes nothing.
+    let url = "postgres://mdg_office_test@127.0.0.1:9/office";
+    f.ok("set_setting", json!({"key": "sync.hub", "value": url}));
+    f.ok("set_setting", json!({"key": "sync.hub.every", "value": "15"}));
+    let settings = f.ok("settings", Value::Null);
+    assert_eq!((settings["sync_hub"].clone(), settings["sync_hub_every"].clone()), (json!(url), json!(15)));
+    let e = f.err("check_hub", Value::Null);
+    assert!(matches!(e.field.as_deref(), Some("password" | "keychain")) || e.code == ErrorCode::Failed, "{e:?}");
+    for file in [f.dir.join("app.sqlite3"), f.dir.join("app.sqlite3-wal")] {
+        assert!(!file_holds(&file, "s3cret"), "{} holds the refused URL's password", file.display());
+    }
+}

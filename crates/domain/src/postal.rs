@@ -139,7 +139,10 @@ pub fn nearest(digits: &str) -> Option<String> {
     let area = code / 10_000;
     let entries = &index().entries;
     let start = entries.partition_point(|e| e.code < code);
-    let found = entries.get(start).filter(|e| e.code / 10_000 == area).or_else(|| start.checked_sub(1).and_then(|i| entries.get(i)).filter(|e| e.code / 10_000 == area))?;
+    let found = entries
+        .get(start)
+        .filter(|e| e.code / 10_000 == area)
+        .or_else(|| start.checked_sub(1).and_then(|i| entries.get(i)).filter(|e| e.code / 10_000 == area))?;
     Some(format!("{:07}", found.code))
 }
 

@@ -13,4 +13,4 @@ mod sync;
 pub use connect::{Password, connect, forget_password, save_password};
 pub use error::HubError;
 pub use schema::{NewInstallation, SCHEMA_VERSION, add_installation, group_role, init, schema_version};
-pub use sync::{HubReport, Pulled, sync};
+pub use sync::{HubCheck, HubReport, Pulled, check, sync};

@@ -59,10 +59,16 @@ fn cancelled() -> HubError {
     HubError::invalid("sync", "cancelled; what was pushed or pulled before is kept")
 }
 
-/// Pushes this installation's changes the hub lacks and pulls everyone else's. The hub's role
-/// must be this installation's. `progress(phase, done, total)` ("push", "pull") may return
-/// false to stop after the batch in hand.
-pub fn sync(store: &mut Store, client: &mut Client, actor: &str, now: Moment, progress: &mut dyn FnMut(&str, u64, u64) -> bool) -> Result<HubReport, HubError> {
+/// What a test of the connection found (設定 → 同期 → 接続を確かめる): this installation is the
+/// hub's role's, and how many installations share the hub.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HubCheck {
+    pub installation: String,
+    pub installations: i64,
+}
+
+/// Checks that the connected role is this installation's at the hub; its id.
+fn registered(store: &Store, client: &mut Client) -> Result<String, HubError> {
     let own = store.installation_id()?;
     let row = client.query_opt("SELECT id FROM installations WHERE role = session_user", &[])?;
     let Some(row) = row else {
@@ -72,6 +78,21 @@ pub fn sync(store: &mut Store, client: &mut Client, actor: &str, now: Moment, pr
     if registered != own {
         return Err(HubError::Refused(format!("this role belongs to installation {registered} at the hub, not to this one ({own})")));
     }
+    Ok(own)
+}
+
+/// Tests the connection without changing anything: the role is this installation's.
+pub fn check(store: &Store, client: &mut Client) -> Result<HubCheck, HubError> {
+    let installation = registered(store, client)?;
+    let installations: i64 = client.query_one("SELECT count(*) FROM installations", &[])?.get(0);
+    Ok(HubCheck { installation, installations })
+}
+
+/// Pushes this installation's changes the hub lacks and pulls everyone else's. The hub's role
+/// must be this installation's. `progress(phase, done, total)` ("push", "pull") may return
+/// false to stop after the batch in hand.
+pub fn sync(store: &mut Store, client: &mut Client, actor: &str, now: Moment, progress: &mut dyn FnMut(&str, u64, u64) -> bool) -> Result<HubReport, HubError> {
+    let own = registered(store, client)?;
     let wanted = documents::installation_code(store)?;
     let doc_code: String = client.query_one("SELECT madoguchi_claim_code($1)", &[&wanted])?.get(0);
     if doc_code != wanted {

@@ -1,11 +1,38 @@
-// 同期: exchange changes with the other agents' installations — a shared folder, or a bundle file written or read by hand (files and folders chosen in dialogs) — and whose signed bundles are taken (送り主).
+// 同期: exchange changes with the other agents' installations — the office's hub (PostgreSQL), a shared folder, or a bundle file written or read by hand (files and folders chosen in dialogs) — and whose signed bundles are taken (送り主).
 
 import * as api from '../api.js';
 import { h, showError, hideError, busy, section, toast, badge } from '../dom.js';
 import { state, loadSettings } from '../state.js';
 import { runJob } from '../jobs.js';
 
-const LABELS = { path: 'ファイル', file: '同期ファイル', since: '差分の基準', folder: '共有フォルダ', 'sync.dir': '共有フォルダ', dir: '共有フォルダ' };
+const LABELS = {
+  path: 'ファイル',
+  file: '同期ファイル',
+  since: '差分の基準',
+  folder: '共有フォルダ',
+  'sync.dir': '共有フォルダ',
+  dir: '共有フォルダ',
+  'sync.hub': 'ハブのURL',
+  'sync.hub.every': '自動同期',
+  url: 'ハブのURL',
+  password: 'パスワード',
+  keychain: 'キーチェーン',
+  hub: 'ハブ',
+  tls: 'TLS',
+};
+
+/** The timer's choices, in minutes (0: none). */
+const EVERY = [
+  [0, 'しない'],
+  [15, '15分ごと'],
+  [30, '30分ごと'],
+  [60, '1時間ごと'],
+];
+
+/** "2026年12月4日 14:05" of a moment, in Japan time. */
+function shownMoment(moment) {
+  return new Date(moment).toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
 
 /**
  * One sync job behind one button: the progress and report appear under it; a closed dialog
@@ -143,9 +170,144 @@ function sendersBlock() {
   return { el: block, refresh };
 }
 
+/**
+ * ハブ: the office's PostgreSQL hub — its URL (a setting), the password (kept in the operating
+ * system's keychain by Rust, never shown again), a connection test, the last sync, 今すぐ同期 and
+ * the timer. `after()` runs once a sync ends.
+ */
+function hubBlock(after) {
+  const settings = () => state.settings || {};
+  const url = h('input', { type: 'text', id: 'hub-url', name: 'sync.hub', inputmode: 'url', autocomplete: 'off', spellcheck: 'false', placeholder: 'postgres://mdg_office_…@hub.example.jp/office?sslmode=require' });
+  const saveUrl = h('button', { type: 'button', id: 'hub-url-save' }, 'URLを保存');
+  const password = h('input', { type: 'password', id: 'hub-password', name: 'password', autocomplete: 'new-password' });
+  const savePassword = h('button', { type: 'button', id: 'hub-password-save' }, 'キーチェーンに保存');
+  const check = h('button', { type: 'button', id: 'hub-check' }, '接続を確かめる');
+  const every = h('select', { id: 'hub-every', name: 'sync.hub.every' }, EVERY.map(([minutes, label]) => h('option', { value: String(minutes) }, label)));
+  const last = h('p', { class: 'muted', id: 'hub-last' });
+  const note = h('p', { class: 'quiet-note', id: 'hub-note', 'aria-live': 'polite' });
+  const errorBox = h('div', { class: 'field-error', id: 'hub-error', hidden: true, role: 'alert' });
+
+  function draw() {
+    url.value = settings().sync_hub || '';
+    every.value = String(EVERY.some(([m]) => m === settings().sync_hub_every) ? settings().sync_hub_every : 0);
+    last.textContent = settings().sync_hub_last ? `前回のハブ同期: ${shownMoment(settings().sync_hub_last)}` : 'ハブとはまだ同期していません';
+  }
+
+  /** Runs one change of the block: errors under it, a note on success, the settings reloaded. */
+  async function act(button, work, done) {
+    await busy(button, async () => {
+      hideError(errorBox);
+      note.textContent = '';
+      try {
+        const answer = await work();
+        await loadSettings();
+        draw();
+        note.textContent = done(answer);
+      } catch (error) {
+        showError(errorBox, error, LABELS);
+      }
+    });
+  }
+  saveUrl.addEventListener('click', () => act(saveUrl, () => api.setSetting('sync.hub', url.value.trim()), () => 'ハブのURLを保存しました'));
+  savePassword.addEventListener('click', () =>
+    act(
+      savePassword,
+      async () => {
+        const given = password.value;
+        await api.saveHubPassword(given);
+        password.value = '';
+        return given;
+      },
+      (given) => (given ? 'パスワードをこのPCのキーチェーンに保存しました' : 'キーチェーンのパスワードを消しました'),
+    ),
+  );
+  check.addEventListener('click', () =>
+    act(check, () => api.checkHub(), (answer) => `接続できました。ハブはこの端末を知っています（ハブの端末: ${answer.installations}台）`),
+  );
+  // The timer is saved as it is chosen (arrow keys step through the choices): one save after
+  // another, each of the value shown when it runs, the select never redrawn under the agent.
+  let saving = Promise.resolve();
+  every.addEventListener('change', () => {
+    saving = saving.then(async () => {
+      hideError(errorBox);
+      const minutes = every.value;
+      try {
+        await api.setSetting('sync.hub.every', minutes);
+        await loadSettings();
+        if (every.value === minutes) note.textContent = minutes === '0' ? '自動同期をやめました' : `自動同期: ${every.selectedOptions[0].textContent}`;
+      } catch (error) {
+        showError(errorBox, error, LABELS);
+      }
+    });
+  });
+
+  const run = jobBlock({
+    id: 'sync-hub',
+    title: 'ハブと同期',
+    heading: 'ハブ（事務所のPostgreSQL）',
+    hint: '多くの端末や複数の事務所で同期するときに使います。URLとパスワードは事務所の管理者から受け取ってください。パスワードはこのPCのキーチェーンに保存し、画面やデータベースには残しません。',
+    button: '今すぐハブと同期',
+    args: () => ({ kind: 'sync_hub' }),
+    controls: [
+      h('div', { class: 'field' }, h('label', { for: 'hub-url' }, 'ハブのURL'), url, h('div', { class: 'actions' }, saveUrl)),
+      h('div', { class: 'field' }, h('label', { for: 'hub-password' }, 'パスワード'), password, h('div', { class: 'actions' }, savePassword)),
+      h('div', { class: 'field' }, h('label', { for: 'hub-every' }, '自動同期'), every),
+      h('div', { class: 'actions' }, check),
+      last,
+      errorBox,
+      note,
+    ],
+    after: async () => {
+      try {
+        await loadSettings();
+      } catch {
+        // The last-sync line keeps what it showed.
+      }
+      draw();
+      await after();
+    },
+  });
+  draw();
+  return run;
+}
+
+/** The timer's state: one sync at a time, started when the last one is older than the setting. */
+let timerRunning = false;
+
+/**
+ * Syncs with the hub on the timer of 設定 (`sync.hub.every`) while the app is open: checked each
+ * minute; a sync that fails says so once in a toast, and the next one is tried at the next turn.
+ */
+export function startHubTimer() {
+  setInterval(async () => {
+    const s = state.settings;
+    if (timerRunning || !s || !s.sync_hub || !s.sync_hub_every) return;
+    const due = !s.sync_hub_last || Date.now() - new Date(s.sync_hub_last).getTime() >= s.sync_hub_every * 60_000;
+    if (!due) return;
+    timerRunning = true;
+    try {
+      const { job } = await api.startJob({ kind: 'sync_hub' });
+      for (;;) {
+        const status = await api.job(job);
+        if (status.finished || status.cancelled || status.error) {
+          if (status.error) toast(`ハブとの自動同期に失敗しました: ${status.error.message || status.error}`, 'error');
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      await loadSettings();
+    } catch (error) {
+      toast(`ハブとの自動同期に失敗しました: ${error.message || error}`, 'error');
+    } finally {
+      timerRunning = false;
+    }
+  }, 60_000);
+}
+
 /** The 同期 section of 設定. */
 export function syncSection() {
   const senders = sendersBlock();
+  const hub = hubBlock(() => senders.refresh());
   // The shared folder: shown, chosen in a folder dialog; a sync without one asks for it.
   const dirValue = h('div', { class: 'path-value', id: 'sync-dir' });
   function showDir() {
@@ -231,6 +393,7 @@ export function syncSection() {
   return section(
     '同期（他の端末とのデータ交換）',
     h('p', { class: 'muted' }, '変更は項目ごとに新しいものが優先され、削除は編集より優先されます。同じファイルを二度取り込んでも何も変わりません。'),
+    hub,
     folder,
     exportBlock,
     importBlock,
