@@ -11,6 +11,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::rc::Rc;
 
 use chrono::{Datelike, NaiveDate};
 use madoguchi_domain::money::Yen;
@@ -21,6 +22,7 @@ use madoguchi_domain::text::{FreeText, caps, format_postal, is_kana, postal_digi
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::{AccountRecord, CustomerRecord, ImportOutcome, PhoneRecord, Store};
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use crate::customers::{ApiError, stamp};
 use crate::tariffs::Tariffs;
@@ -196,6 +198,8 @@ struct Scan {
     blank: bool,
     bom: bool,
     utf8: Result<(), u64>,
+    /// SHA-256 of the bytes after the BOM: each later read must find the same file.
+    digest: [u8; 32],
 }
 
 /// Reads the file once, in blocks (memory bounded whatever its size).
@@ -209,6 +213,7 @@ fn scan(source: &mut dyn ReadSeek) -> Result<Scan, ApiError> {
     // `carried`: the start of a UTF-8 sequence the block before ended in; `offset`: where
     // `block` starts in the text after the BOM.
     let (mut carried, mut offset, mut blank, mut utf8) = (0usize, 0u64, true, Ok(()));
+    let mut digest = Sha256::new();
     loop {
         let read = source.read(&mut block[carried..]).map_err(io)?;
         if read == 0 {
@@ -219,6 +224,7 @@ fn scan(source: &mut dyn ReadSeek) -> Result<Scan, ApiError> {
         }
         let filled = carried + read;
         blank &= block[carried..filled].iter().all(u8::is_ascii_whitespace);
+        digest.update(&block[carried..filled]);
         let mut keep = 0;
         if utf8.is_ok() {
             match std::str::from_utf8(&block[..filled]) {
@@ -231,7 +237,29 @@ fn scan(source: &mut dyn ReadSeek) -> Result<Scan, ApiError> {
         block.copy_within(filled - keep..filled, 0);
         carried = keep;
     }
-    Ok(Scan { blank, bom, utf8 })
+    Ok(Scan { blank, bom, utf8, digest: digest.finalize().into() })
+}
+
+/// The file's bytes as they pass, digested: `text` reads through it, so that a file changed
+/// between the check and the write (a sync client, Excel saving) is refused, not written
+/// unchecked.
+struct Digesting<'a> {
+    inner: &'a mut dyn ReadSeek,
+    digest: Rc<RefCell<Sha256>>,
+}
+
+impl Read for Digesting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.digest.borrow_mut().update(&buf[..read]);
+        Ok(read)
+    }
+}
+
+/// Refuses a file whose bytes, read to its end (`digest`), are not those `scan` read.
+fn unchanged(scan: &Scan, digest: &Rc<RefCell<Sha256>>) -> Result<(), ApiError> {
+    let read: [u8; 32] = digest.borrow().clone().finalize().into();
+    if read == scan.digest { Ok(()) } else { Err(ApiError::invalid("file", "changed while it was being imported; nothing was written")) }
 }
 
 /// A CSV file read twice (checked, then written): a file, or bytes in memory.
@@ -240,9 +268,10 @@ impl<T: Read + Seek> ReadSeek for T {}
 
 /// The file's text as UTF-8 from its start (after a BOM): as it is, or decoded from
 /// Shift_JIS as it streams.
-fn text<'a>(source: &'a mut dyn ReadSeek, scan: &Scan, shift_jis: bool) -> Result<Lines<Box<dyn Read + 'a>>, ApiError> {
+fn text<'a>(source: &'a mut dyn ReadSeek, scan: &Scan, shift_jis: bool, digest: &Rc<RefCell<Sha256>>) -> Result<Lines<Box<dyn Read + 'a>>, ApiError> {
     let start = if scan.bom { BOM.len() as u64 } else { 0 };
     source.seek(SeekFrom::Start(start)).map_err(|e| ApiError::invalid("file", format!("cannot read it ({e})")))?;
+    let source = Digesting { inner: source, digest: Rc::clone(digest) };
     let inner: Box<dyn Read + 'a> = if shift_jis {
         Box::new(encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(encoding_rs::SHIFT_JIS)).bom_sniffing(false).build(source))
     } else {
@@ -294,7 +323,7 @@ impl<R> Lines<R> {
 /// have comes out as U+FFFD, which no Shift_JIS text holds.
 fn shift_jis_clean(source: &mut dyn ReadSeek, scan: &Scan) -> Result<bool, ApiError> {
     const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
-    let mut text = text(source, scan, true)?;
+    let mut text = text(source, scan, true, &Rc::default())?;
     let mut block = vec![0u8; 1 << 16];
     let mut kept = 0;
     loop {
@@ -637,7 +666,8 @@ pub fn import_customers(
     let not_csv = |e: csv::Error| ApiError::invalid("file", format!("not valid CSV ({e})"));
 
     // Pass 1: check every row, keeping only what is needed to write the good ones.
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text(source, &scan, shift_jis)?);
+    let digest = Rc::default();
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text(source, &scan, shift_jis, &digest)?);
     let headers = reader.headers().map_err(|e| ApiError::invalid("file", format!("cannot read the header row ({e})")))?.clone();
     let columns = header_map(&headers)?;
     let mut seen: HashMap<u128, u64> = HashMap::new();
@@ -674,6 +704,7 @@ pub fn import_customers(
     }
     drop(reader);
     drop(seen);
+    unchanged(&scan, &digest)?;
     if report.rows == 0 {
         return Err(ApiError::invalid("file", "has a header but no rows"));
     }
@@ -683,8 +714,9 @@ pub fn import_customers(
 
     // Pass 2: write the good rows in one transaction.
     let at = stamp(now);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text(source, &scan, shift_jis)?);
-    let (created, updated, unchanged, duplicates) = store.bulk_load(|tx| {
+    let digest = Rc::default();
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text(source, &scan, shift_jis, &digest)?);
+    let (created, updated, unchanged_rows, duplicates) = store.bulk_load(|tx| {
         let mut counts = (0u64, 0u64, 0u64, Vec::new());
         let mut pairs: HashSet<(String, String)> = HashSet::new();
         let mut ids = madoguchi_store::new_id;
@@ -697,7 +729,9 @@ pub fn import_customers(
             }
             let record = result.map_err(|e| madoguchi_store::StoreError::invalid("file", e.to_string()))?;
             let mut row = Row { record: &record, columns: &columns, line: 0, errors: Vec::new(), warnings: Vec::new() };
-            let Some(customer) = parse_row(&mut row, tariffs, today) else { continue };
+            let Some(customer) = parse_row(&mut row, tariffs, today) else {
+                return Err(madoguchi_store::StoreError::invalid("file", "changed while it was being imported; nothing was written"));
+            };
             let carried = |column: &str| columns.contains_key(column);
             let (outcome, customer_id) = madoguchi_store::customers::import_row(tx, &customer, &carried, &mut ids, actor, &at)?;
             match outcome {
@@ -724,13 +758,14 @@ pub fn import_customers(
                 });
             }
         }
+        unchanged(&scan, &digest).map_err(|_| madoguchi_store::StoreError::invalid("file", "changed while it was being imported; nothing was written"))?;
         Ok(counts)
     })?;
     report.duplicates = duplicates;
     progress(report.rows);
     report.created = created;
     report.updated = updated;
-    report.unchanged = unchanged;
+    report.unchanged = unchanged_rows;
     report.written = true;
     if created > 0 {
         store.optimize()?;

@@ -43,16 +43,19 @@ fn check(key: &str, value: &str) -> Result<(), ApiError> {
     }
 }
 
-/// The office's hub: a `postgres://` URL naming its host and database, never a password (that
-/// is kept in the keychain; the hub's own rules for TLS are checked when it connects).
+/// The office's hub: a `postgres://` URL naming its role, host and database, never a password
+/// (that is kept in the keychain), read by the PostgreSQL client's own parser, as the hub
+/// connection reads it (its rules for TLS are checked when it connects).
 fn hub_url(value: &str) -> Result<(), String> {
-    let Some(rest) = value.strip_prefix("postgres://").or_else(|| value.strip_prefix("postgresql://")) else {
+    if !value.starts_with("postgres://") && !value.starts_with("postgresql://") {
         return Err("must be a postgres:// URL (postgres://ROLE@HOST/DATABASE?sslmode=require)".into());
-    };
-    let authority = rest.split(['/', '?']).next().unwrap_or_default();
-    let query = rest.split_once('?').map_or("", |(_, q)| q);
-    if authority.rsplit_once('@').is_some_and(|(user, _)| user.contains(':')) || query.split('&').any(|p| p.to_ascii_lowercase().starts_with("password=")) {
+    }
+    let config = value.parse::<postgres::Config>().map_err(|_| "is not a PostgreSQL URL (postgres://ROLE@HOST/DATABASE?sslmode=require)".to_string())?;
+    if config.get_password().is_some() {
         return Err("must not hold a password: it is kept in the keychain".into());
+    }
+    if config.get_user().is_none() || config.get_hosts().is_empty() || config.get_dbname().is_none() {
+        return Err("must name the role, the host and the database (postgres://ROLE@HOST/DATABASE)".into());
     }
     if value.chars().count() > 1000 || value.chars().any(char::is_whitespace) {
         return Err("must be one URL without spaces (at most 1000 characters)".into());

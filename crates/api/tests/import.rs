@@ -402,3 +402,55 @@ fn a_report_lists_the_first_thousand_problems_and_counts_every_one() {
     assert_eq!(report.errors.last().map(|e| e.line), Some(501), "two problems a row, in file order");
     assert_eq!(report.to_json()["bad_rows"], 1_500);
 }
+
+/// A file that another program rewrites while it is imported: after `seeks` seeks to its start
+/// it reads as `then`.
+struct Rewritten {
+    now: std::io::Cursor<Vec<u8>>,
+    then: Vec<u8>,
+    seeks: u32,
+}
+
+impl std::io::Read for Rewritten {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.now.read(buf)
+    }
+}
+
+impl std::io::Seek for Rewritten {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        if self.seeks == 0 {
+            let position = self.now.position();
+            self.now = std::io::Cursor::new(std::mem::take(&mut self.then));
+            self.now.set_position(position);
+        }
+        self.seeks = self.seeks.saturating_sub(1);
+        self.now.seek(to)
+    }
+}
+
+/// The file checked is the file written: one rewritten between the check and the write (or
+/// during the check) is refused whole, nothing written.
+#[test]
+fn a_file_rewritten_while_it_is_imported_is_refused_and_nothing_is_written() {
+    let good = format!("{HEADER}\n{}\n{}\n", good_row(1), good_row(2));
+    let bad = format!("{HEADER}\n{}\nalwater,AW00000002,佐藤　太郎,サトウ タロウ,1980-13-01,東京都,100-0001,千代田区,03-1,,,\n", good_row(1));
+    // The scan seeks twice, the check once, the write once: rewritten before the check, and
+    // before the write.
+    for seeks in [2, 3] {
+        let path = temp_db(&format!("rewritten-{seeks}"));
+        drop(customers::open(&path, now()).expect("creates the database"));
+        let before = bytes_of(&path);
+        let mut store = customers::open(&path, now()).expect("opens");
+        let tariffs = Tariffs::embedded().expect("tariffs");
+        let mut file = Rewritten { now: std::io::Cursor::new(good.clone().into_bytes()), then: bad.clone().into_bytes(), seeks };
+        match import_customers(&mut store, &mut file, Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true) {
+            Err(ApiError::Invalid { field, reason }) => {
+                assert_eq!((field.as_str(), reason.as_str()), ("file", "changed while it was being imported; nothing was written"), "after {seeks} seeks")
+            }
+            other => panic!("after {seeks} seeks: refused, got {other:?}"),
+        }
+        drop(store);
+        assert_eq!(bytes_of(&path), before, "after {seeks} seeks: nothing written");
+    }
+}

@@ -77,9 +77,12 @@ fn hub_settings_are_checked_before_they_are_stored() {
     let mut store = Store::open_in_memory("2026-11-21T11:00:00+09:00").expect("store");
     let cases = [
         ("sync.hub", "postgres://mdg_office_1@hub.example.jp/office?sslmode=require", true),
-        ("sync.hub", "postgresql://localhost:5432/office", true),
+        ("sync.hub", "postgresql://mdg_office_1@localhost:5432/office", true),
         ("sync.hub", "postgres://mdg:secret@hub.example.jp/office", false),
-        ("sync.hub", "postgres://hub.example.jp/office?sslmode=require&password=secret", false),
+        ("sync.hub", "postgres://mdg:pa/secret@hub.example.jp/office", false),
+        ("sync.hub", "postgres://mdg@hub.example.jp/office?sslmode=require&password=secret", false),
+        ("sync.hub", "postgres://mdg@hub.example.jp/office?%70assword=secret", false),
+        ("sync.hub", "postgres://hub.example.jp/office", false),
         ("sync.hub", "http://hub.example.jp/office", false),
         ("sync.hub", "postgres://hub.example.jp/of fice", false),
         ("sync.hub.every", "0", true),

@@ -228,7 +228,8 @@ pub struct StartJobArgs {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HubPasswordArgs {
-    pub password: String,
+    /// Read as any JSON value, so that a wrong type is refused without its value in the error.
+    pub password: Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -655,7 +656,7 @@ impl Session {
             .iter()
             .find(|b| b.path == args.path)
             .ok_or_else(|| CommandError::invalid("path", format!("{} is not one of the backups in {}", args.path.display(), dir.display())))?;
-        if self.jobs.running() {
+        if self.jobs.running(None) {
             return Err(CommandError::invalid("path", "a job is running; restore when it has finished"));
         }
         let now = self.now();
@@ -794,6 +795,9 @@ impl Session {
                     return Err(CommandError::invalid(key, "is not an argument of a sync_hub job"));
                 }
                 let url = self.hub_url()?;
+                if self.jobs.running(Some("sync_hub")) {
+                    return Err(CommandError::invalid("kind", "a hub sync is running already; wait for it to end"));
+                }
                 self.jobs.start("sync_hub", None, move |progress| {
                     let fail = |e: madoguchi_hub::HubError| Box::new((None, CommandError::from(e)));
                     let mut store = customers::open(&path, now).map_err(|e| fail(e.into()))?;
@@ -950,10 +954,11 @@ impl Session {
     /// log), or forgets it when empty; `{}`.
     pub fn save_hub_password(&self, args: HubPasswordArgs) -> Result<Value, CommandError> {
         let url = self.hub_url()?;
-        if args.password.is_empty() {
+        let Some(password) = args.password.as_str() else { return Err(CommandError::invalid("password", "must be text")) };
+        if password.is_empty() {
             madoguchi_hub::forget_password(&url)?;
         } else {
-            madoguchi_hub::save_password(&url, &args.password)?;
+            madoguchi_hub::save_password(&url, password)?;
         }
         Ok(json!({}))
     }
@@ -962,8 +967,10 @@ impl Session {
     /// `{installation, installations}` when the hub knows this installation's role.
     pub fn check_hub(&self) -> Result<Value, CommandError> {
         let url = self.hub_url()?;
+        let installation = self.db().store.installation_id().map_err(madoguchi_api::ApiError::from)?;
+        // The database is not held while the hub answers (or does not).
         let mut client = madoguchi_hub::connect(&url, &madoguchi_hub::Password::Keychain)?;
-        let check = madoguchi_hub::check(&self.db().store, &mut client)?;
+        let check = madoguchi_hub::check(&installation, &mut client)?;
         Ok(json!({"installation": check.installation, "installations": check.installations}))
     }
 

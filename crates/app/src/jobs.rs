@@ -99,9 +99,14 @@ impl Jobs {
         }))
     }
 
-    /// Whether a job is still running (a restore waits for none).
-    pub fn running(&self) -> bool {
-        self.jobs.lock().unwrap_or_else(PoisonError::into_inner).values().any(|job| job.outcome.lock().unwrap_or_else(PoisonError::into_inner).is_none())
+    /// Whether a job is still running, of `kind` or of any (a restore waits for none; one hub
+    /// sync at a time).
+    pub fn running(&self, kind: Option<&str>) -> bool {
+        self.jobs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+            .any(|job| kind.is_none_or(|k| k == job.kind) && job.outcome.lock().unwrap_or_else(PoisonError::into_inner).is_none())
     }
 
     /// Asks a job to stop at its next progress report (a finished job is left as it is).

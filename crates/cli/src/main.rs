@@ -417,10 +417,17 @@ enum EncodingArg {
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(output) => {
-            if !output.is_empty() {
-                println!("{output}");
+            // A reader that stops early (`| head`) closes the pipe: what it did not read is
+            // not an error of the command, which has done its work; any other failure to
+            // write the answer (a full disk) is.
+            let written = if output.is_empty() { Ok(()) } else { writeln!(std::io::stdout(), "{output}") };
+            match written {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("cannot write the answer ({e})");
+                    ExitCode::from(1)
+                }
+                _ => ExitCode::SUCCESS,
             }
-            ExitCode::SUCCESS
         }
         Err(Failure::Request(line)) => {
             eprintln!("{line}");

@@ -172,3 +172,23 @@ fn postal_prints_a_code_s_addresses_and_the_import_its_warnings() {
     assert!(text.contains("9 created, 0 updated, 0 unchanged, 0 errors, 4 warnings"), "{text}");
     assert!(text.contains("line 3: postal_code: warning: 100-0001 is a postal code of 東京都 (東京都千代田区), not of 大阪府"), "{text}");
 }
+
+/// An answer whose reader has gone (`madoguchi lookup … | head -1` once head has its line) ends
+/// the command quietly with success, as a Unix tool does, instead of a panic.
+#[test]
+fn a_reader_that_stops_early_is_no_failure() {
+    let db = temp_db("pipe");
+    assert!(run(&db, &["import", "customers", fixture().to_str().expect("path")]).status.success());
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let output = Command::new(env!("CARGO_BIN_EXE_madoguchi"))
+        .arg("--db")
+        .arg(&db)
+        .args(["lookup", "山田"])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "", "nothing said: the work was done");
+}

@@ -67,9 +67,8 @@ pub struct HubCheck {
     pub installations: i64,
 }
 
-/// Checks that the connected role is this installation's at the hub; its id.
-fn registered(store: &Store, client: &mut Client) -> Result<String, HubError> {
-    let own = store.installation_id()?;
+/// Checks that the connected role is installation `own`'s at the hub.
+fn registered(own: &str, client: &mut Client) -> Result<(), HubError> {
     let row = client.query_opt("SELECT id FROM installations WHERE role = session_user", &[])?;
     let Some(row) = row else {
         return Err(HubError::Refused("this role is no installation of the hub: the hub's owner adds it (madoguchi hub add-installation)".into()));
@@ -78,12 +77,13 @@ fn registered(store: &Store, client: &mut Client) -> Result<String, HubError> {
     if registered != own {
         return Err(HubError::Refused(format!("this role belongs to installation {registered} at the hub, not to this one ({own})")));
     }
-    Ok(own)
+    Ok(())
 }
 
-/// Tests the connection without changing anything: the role is this installation's.
-pub fn check(store: &Store, client: &mut Client) -> Result<HubCheck, HubError> {
-    let installation = registered(store, client)?;
+/// Tests the connection without changing anything: the role is `installation`'s.
+pub fn check(installation: &str, client: &mut Client) -> Result<HubCheck, HubError> {
+    registered(installation, client)?;
+    let installation = installation.to_string();
     let installations: i64 = client.query_one("SELECT count(*) FROM installations", &[])?.get(0);
     Ok(HubCheck { installation, installations })
 }
@@ -92,7 +92,8 @@ pub fn check(store: &Store, client: &mut Client) -> Result<HubCheck, HubError> {
 /// must be this installation's. `progress(phase, done, total)` ("push", "pull") may return
 /// false to stop after the batch in hand.
 pub fn sync(store: &mut Store, client: &mut Client, actor: &str, now: Moment, progress: &mut dyn FnMut(&str, u64, u64) -> bool) -> Result<HubReport, HubError> {
-    let own = registered(store, client)?;
+    let own = store.installation_id()?;
+    registered(&own, client)?;
     let wanted = documents::installation_code(store)?;
     let doc_code: String = client.query_one("SELECT madoguchi_claim_code($1)", &[&wanted])?.get(0);
     if doc_code != wanted {

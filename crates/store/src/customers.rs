@@ -105,10 +105,10 @@ fn name_tokens(name: &str, kana: &str) -> Vec<String> {
 }
 
 /// Migration 0006's step: every customer's search rows again (name keys folding variant kanji
-/// since 0005, and the gram and address indexes 0006 adds).
+/// since 0005, and the gram and address indexes 0006 adds), written before its commit.
 pub(crate) fn reindex_customers(tx: &Transaction) -> Result<()> {
     tx.execute("INSERT OR IGNORE INTO temp.search_pending (rowid, fresh) SELECT rowid, 0 FROM customers", [])?;
-    flush_search(tx)
+    Ok(())
 }
 
 /// The SQL functions the search rows are computed with (`flush_search`): the same text rules
@@ -138,7 +138,7 @@ pub(crate) fn reindex_later(tx: &Transaction, rowid: i64, fresh: bool) -> Result
 
 /// Writes the search rows of every customer marked by `reindex_later`, as stored now: the name
 /// tokens row by row, then each full-text index in one statement. Run before every commit
-/// (`Store::write_as`): written once at the end, a full-text index keeps its pending terms in
+/// (`Store::write_as`, and each migration's): written once at the end, a full-text index keeps its pending terms in
 /// memory and writes them in a few segments, where a row written between other statements is
 /// flushed to disk at each of them (every statement's savepoint flushes an FTS5 table).
 pub(crate) fn flush_search(tx: &Transaction) -> Result<()> {

@@ -111,6 +111,7 @@ impl Store {
         sync::register_bulk_flag(&conn, bulk.clone())?;
         let mut store = Store { conn, wall_clock: None, bulk };
         store.migrate(now)?;
+        sync::create_bulk_notes(&store.conn)?;
         Ok(store)
     }
 
@@ -126,6 +127,7 @@ impl Store {
             if let Some(step) = step {
                 step(&tx)?;
             }
+            customers::flush_search(&tx)?;
             tx.pragma_update(None, "user_version", index as i64 + 1)?;
             tx.commit()?;
         }
@@ -307,13 +309,13 @@ impl Store {
     /// (`sync::log_bulk_inserts`), instead of by a trigger run per row.
     pub fn bulk_load<T>(&mut self, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let bulk = self.bulk.clone();
+        let wall = self.wall_clock;
         self.bulk_write(|tx| {
-            let since = sync::last_rowids(tx)?;
-            bulk.store(true, Ordering::Relaxed);
-            let value = work(tx);
-            bulk.store(false, Ordering::Relaxed);
-            let value = value?;
-            sync::log_bulk_inserts(tx, &since)?;
+            let value = {
+                let _loading = BulkFlag::set(&bulk);
+                work(tx)?
+            };
+            sync::log_bulk_inserts(tx, wall.map_or(0, |read| read()))?;
             Ok(value)
         })
     }
@@ -331,6 +333,22 @@ impl Store {
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+}
+
+/// The bulk flag, set while it lives: cleared however the load ends (an error, a panic).
+struct BulkFlag<'a>(&'a AtomicBool);
+
+impl<'a> BulkFlag<'a> {
+    fn set(flag: &'a AtomicBool) -> Self {
+        flag.store(true, Ordering::Relaxed);
+        BulkFlag(flag)
+    }
+}
+
+impl Drop for BulkFlag<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Relaxed);
     }
 }
 

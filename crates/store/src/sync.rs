@@ -193,33 +193,48 @@ pub(crate) fn register_bulk_flag(conn: &rusqlite::Connection, bulk: std::sync::A
     Ok(())
 }
 
-/// The largest rowid of each synced table, before a bulk load (`log_bulk_inserts`).
-pub(crate) fn last_rowids(tx: &Transaction) -> Result<Vec<i64>> {
-    TABLES.iter().map(|t| Ok(tx.query_row(&format!("SELECT coalesce(max(rowid), 0) FROM {}", t.name), [], |r| r.get(0))?)).collect()
+/// The connection's notes of the rows a bulk load inserts: a TEMP table, and a TEMP trigger
+/// per synced table that notes each inserted row's rowid while `madoguchi_bulk()` is 1 (a row
+/// deleted again before the load ends is left out by `log_bulk_inserts`, a rowid used again
+/// after a delete is noted again). Made once the tables exist.
+pub(crate) fn create_bulk_notes(conn: &rusqlite::Connection) -> Result<()> {
+    let mut sql = String::from("CREATE TEMP TABLE bulk_inserted (tbl INTEGER NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (tbl, rid)) WITHOUT ROWID;\n");
+    for (index, table) in TABLES.iter().enumerate() {
+        sql.push_str(&format!(
+            "CREATE TEMP TRIGGER bulk_insert_{name} AFTER INSERT ON main.{name} WHEN madoguchi_bulk() = 1 BEGIN
+                 INSERT OR IGNORE INTO bulk_inserted (tbl, rid) VALUES ({index}, NEW.rowid);
+             END;\n",
+            name = table.name
+        ));
+    }
+    conn.execute_batch(&sql)?;
+    Ok(())
 }
 
-/// Logs every row a bulk load inserted (above `since`, from `last_rowids`) as its insert, table
-/// by table in rowid order, with the clocks the triggers would have given them (each above the
-/// last and not below the wall clock): one statement per table. Updates and deletes made
-/// during the load were logged by their triggers as usual (a row inserted and then changed by
-/// the same load is logged as inserted with its final fields, after its change: the same row).
-pub(crate) fn log_bulk_inserts(tx: &Transaction, since: &[i64]) -> Result<()> {
-    for (table, since) in TABLES.iter().zip(since) {
+/// Logs every row a bulk load inserted (noted by `create_bulk_notes`' triggers, and still
+/// there) as its insert, table by table in rowid order, with the clocks the triggers would
+/// have given them: each above the last, none below the wall clock `wall_ms` (read once for
+/// the load's end); one statement per table. Updates and deletes made during the load were
+/// logged by their triggers as usual (a row inserted and then changed by the same load is
+/// logged as inserted with its final fields, after its change: the same row).
+pub(crate) fn log_bulk_inserts(tx: &Transaction, wall_ms: i64) -> Result<()> {
+    for (index, table) in TABLES.iter().enumerate() {
         let logged = tx.execute(
             &format!(
                 "INSERT INTO changes (hlc, origin, tbl, row_id, data)
-                 SELECT max(c.hlc, madoguchi_wall_ms() << 16) + row_number() OVER (ORDER BY t.rowid), c.origin, '{name}', t.{key}, {object}
-                 FROM {name} t, sync_clock c WHERE t.rowid > ?1",
+                 SELECT max(c.hlc, ?2 << 16) + row_number() OVER (ORDER BY t.rowid), c.origin, '{name}', t.{key}, {object}
+                 FROM temp.bulk_inserted b JOIN {name} t ON t.rowid = b.rid, sync_clock c WHERE b.tbl = ?1 ORDER BY t.rowid",
                 name = table.name,
                 key = table.key,
                 object = row_object(table, "t"),
             ),
-            [since],
+            params![index as i64, wall_ms],
         )?;
         if logged > 0 {
-            tx.execute("UPDATE sync_clock SET hlc = max(hlc, madoguchi_wall_ms() << 16) + ?1", [logged as i64])?;
+            tx.execute("UPDATE sync_clock SET hlc = max(hlc, ?1 << 16) + ?2", params![wall_ms, logged as i64])?;
         }
     }
+    tx.execute("DELETE FROM temp.bulk_inserted", [])?;
     Ok(())
 }
 
@@ -1143,7 +1158,8 @@ mod tests {
 
     /// A bulk load logs the rows it inserts as the triggers log them one by one: the same row
     /// ids and the same data, each clock above the one before it and above the clock before
-    /// the load; an update during the load (of a row written before it) by its trigger.
+    /// the load; an update or a delete during the load (of a row written before it) by its
+    /// trigger, and a row taking the rowid of one deleted by the load is logged too.
     #[test]
     fn a_bulk_load_logs_its_inserts_as_the_triggers_do() {
         let now = "2026-11-22T10:00:00+09:00";
@@ -1175,6 +1191,14 @@ mod tests {
             };
             store.write(|tx| insert(tx, "AW1", &mut ids)).unwrap();
             let work = |tx: &Transaction| {
+                // The phone with the largest rowid replaced, as a re-import does: the new one
+                // takes the rowid the old one had.
+                tx.execute("DELETE FROM customer_phones WHERE id = '00000002-0000-0000-0000-000000000000'", [])?;
+                tx.execute(
+                    "INSERT INTO customer_phones (id, customer_id, number, digits, digits_reversed, label, updated_at)
+                     VALUES ('00000099-0000-0000-0000-000000000000', '00000001-0000-0000-0000-000000000000', '03-9999-0000', '0399990000', '0000999930', NULL, ?1)",
+                    [now],
+                )?;
                 insert(tx, "AW2", &mut ids)?;
                 insert(tx, "AW3", &mut ids)?;
                 tx.execute("UPDATE customers SET address = '千代田区千代田2-2' WHERE id = '00000001-0000-0000-0000-000000000000'", [])?;
@@ -1185,7 +1209,7 @@ mod tests {
             } else {
                 store.write(work).unwrap()
             }
-            let mut stmt = store.conn.prepare("SELECT hlc, tbl, row_id, data FROM changes ORDER BY seq").unwrap();
+            let mut stmt = store.conn.prepare("SELECT hlc, tbl, row_id, coalesce(data, 'tombstone') FROM changes ORDER BY seq").unwrap();
             let rows: Vec<(i64, String, String, String)> =
                 stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap();
             let clocks: Vec<i64> = std::iter::once(before).chain(rows.iter().map(|r| r.0)).collect();
@@ -1195,7 +1219,7 @@ mod tests {
             changes
         };
         let by_triggers = logged(false);
-        assert_eq!(by_triggers.len(), 13, "3 customers, phones, emails and accounts, and the update: {by_triggers:?}");
+        assert_eq!(by_triggers.len(), 15, "3 customers, phones, emails and accounts, a phone replaced, the update: {by_triggers:?}");
         assert_eq!(logged(true), by_triggers);
     }
 

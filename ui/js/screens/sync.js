@@ -187,30 +187,49 @@ function hubBlock(after) {
   const note = h('p', { class: 'quiet-note', id: 'hub-note', 'aria-live': 'polite' });
   const errorBox = h('div', { class: 'field-error', id: 'hub-error', hidden: true, role: 'alert' });
 
-  function draw() {
-    url.value = settings().sync_hub || '';
-    every.value = String(EVERY.some(([m]) => m === settings().sync_hub_every) ? settings().sync_hub_every : 0);
+  /** The stored values; the URL box only when asked (after its own save), never over what the agent is typing. */
+  function draw({ withUrl = false } = {}) {
+    if (withUrl) url.value = settings().sync_hub || '';
+    const minutes = Number(settings().sync_hub_every) || 0;
+    // A timer set elsewhere (5–1440 minutes) is shown as it is.
+    if (![...every.options].some((o) => Number(o.value) === minutes)) every.append(h('option', { value: String(minutes) }, `${minutes}分ごと`));
+    every.value = String(minutes);
     last.textContent = settings().sync_hub_last ? `前回のハブ同期: ${shownMoment(settings().sync_hub_last)}` : 'ハブとはまだ同期していません';
   }
 
   /** Runs one change of the block: errors under it, a note on success, the settings reloaded. */
-  async function act(button, work, done) {
+  async function act(button, work, done, redraw = {}) {
     await busy(button, async () => {
       hideError(errorBox);
       note.textContent = '';
       try {
         const answer = await work();
         await loadSettings();
-        draw();
+        draw(redraw);
         note.textContent = done(answer);
       } catch (error) {
         showError(errorBox, error, LABELS);
       }
     });
   }
-  saveUrl.addEventListener('click', () => act(saveUrl, () => api.setSetting('sync.hub', url.value.trim()), () => 'ハブのURLを保存しました'));
-  savePassword.addEventListener('click', () =>
+  const storeUrl = () =>
     act(
+      saveUrl,
+      async () => {
+        await api.setSetting('sync.hub', url.value.trim());
+        return true;
+      },
+      () => 'ハブのURLを保存しました',
+      { withUrl: true },
+    );
+  // The password goes with the URL saved: one typed but not saved yet would file it under another hub.
+  const storePassword = () => {
+    if (url.value.trim() !== (settings().sync_hub || '')) {
+      hideError(errorBox);
+      note.textContent = 'パスワードは保存したURLのハブのものとして保存します。先に「URLを保存」を押してください';
+      return undefined;
+    }
+    return act(
       savePassword,
       async () => {
         const given = password.value;
@@ -219,8 +238,21 @@ function hubBlock(after) {
         return given;
       },
       (given) => (given ? 'パスワードをこのPCのキーチェーンに保存しました' : 'キーチェーンのパスワードを消しました'),
-    ),
-  );
+    );
+  };
+  saveUrl.addEventListener('click', storeUrl);
+  savePassword.addEventListener('click', storePassword);
+  // Enter in a field saves that field; it never starts the sync of the form around them.
+  for (const [field, save] of [
+    [url, storeUrl],
+    [password, storePassword],
+  ]) {
+    field.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter') return;
+      event.preventDefault();
+      save();
+    });
+  }
   check.addEventListener('click', () =>
     act(check, () => api.checkHub(), (answer) => `接続できました。ハブはこの端末を知っています（ハブの端末: ${answer.installations}台）`),
   );
@@ -267,24 +299,27 @@ function hubBlock(after) {
       await after();
     },
   });
-  draw();
+  draw({ withUrl: true });
   return run;
 }
 
-/** The timer's state: one sync at a time, started when the last one is older than the setting. */
+/** The timer's state: one sync at a time; the last one it tried (a failed one is not tried again before the next turn of the timer). */
 let timerRunning = false;
+let timerTried = 0;
 
 /**
  * Syncs with the hub on the timer of 設定 (`sync.hub.every`) while the app is open: checked each
- * minute; a sync that fails says so once in a toast, and the next one is tried at the next turn.
+ * minute; a sync that fails says so in a toast and is tried again a whole period later (Rust
+ * refuses a second hub sync while one runs, as one started by hand).
  */
 export function startHubTimer() {
   setInterval(async () => {
     const s = state.settings;
     if (timerRunning || !s || !s.sync_hub || !s.sync_hub_every) return;
-    const due = !s.sync_hub_last || Date.now() - new Date(s.sync_hub_last).getTime() >= s.sync_hub_every * 60_000;
-    if (!due) return;
+    const last = Math.max(s.sync_hub_last ? new Date(s.sync_hub_last).getTime() : 0, timerTried);
+    if (Date.now() - last < s.sync_hub_every * 60_000) return;
     timerRunning = true;
+    timerTried = Date.now();
     try {
       const { job } = await api.startJob({ kind: 'sync_hub' });
       for (;;) {
