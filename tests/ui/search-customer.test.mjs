@@ -92,6 +92,7 @@ test('a full-width phone number finds the caller; Enter opens them; a note is ad
 test('arrows pick among several results and stale answers never replace newer ones', async () => {
   const { page } = ui;
   await page.keyboard.press('Control+K');
+  await expectFocus(page, 'search-box');
   await retype(page, 'サ');
   await retype(page, 'ア');
   await retype(page, 'AW0000000');
@@ -114,6 +115,8 @@ test('a name typed in the common form finds the variant kanji stored, and says s
   const { page } = ui;
   // The seed writes both 山崎 and 山﨑: typed as 山崎, both are found; only 山﨑 is marked 異体字.
   await page.keyboard.press('Control+K');
+  // The last test left the customer screen: the search screen is drawn before anything is typed.
+  await expectFocus(page, 'search-box');
   await retype(page, '山崎');
   await searchSettled(page, '山崎');
   const rows = page.locator('#search-results [role="option"]');

@@ -186,7 +186,7 @@ function drawOutcome(box, s, labels) {
     // 名寄せ: rows likely the same person as another customer; nothing was merged (顧客 → 名寄せ merges).
     if (Array.isArray(r.duplicates) && r.duplicates.length) {
       box.append(
-        h('p', {}, `同一人物の可能性がある顧客: ${r.duplicates.length}組（統合はしていません。顧客画面の「名寄せ」で統合できます）`),
+        h('p', {}, `同一人物の可能性がある顧客: ${r.duplicate_count}組（統合はしていません。顧客画面の「名寄せ」で統合できます）`),
         h(
           'table',
           { class: 'grid import-duplicates' },

@@ -156,8 +156,10 @@ pub struct ImportReport {
     /// prefecture (written all the same), and how many there are.
     pub warnings: Vec<RowWarning>,
     pub warning_count: u64,
-    /// Written rows likely the same person as another customer, each pair once.
+    /// The first `LISTED` written rows likely the same person as another customer, each pair
+    /// once, and how many pairs there are.
     pub duplicates: Vec<LikelyDuplicate>,
+    pub duplicate_count: u64,
     /// False when bad rows stopped the import and nothing was written.
     pub written: bool,
 }
@@ -173,6 +175,7 @@ impl ImportReport {
             "bad_rows": self.bad_rows,
             "error_count": self.error_count,
             "warning_count": self.warning_count,
+            "duplicate_count": self.duplicate_count,
             "written": self.written,
             "errors": self.errors.iter().map(|e| json!({"line": e.line, "field": e.field, "message": e.message})).collect::<Vec<_>>(),
             "warnings": self
@@ -185,7 +188,7 @@ impl ImportReport {
     }
 }
 
-/// How many errors and warnings a report lists (all are counted): a file of a million bad rows
+/// How many errors, warnings and likely duplicates a report lists (all are counted): a file of a million bad rows
 /// is reported by its first thousand problems, not by a million held in memory.
 pub const LISTED: usize = 1_000;
 
@@ -340,12 +343,13 @@ fn shift_jis_clean(source: &mut dyn ReadSeek, scan: &Scan) -> Result<bool, ApiEr
     }
 }
 
-/// The key of a (service, customer number) pair among the file's rows: 128 bits of two
-/// SipHash digests, so a million rows take 16 bytes each instead of two strings.
-fn pair_key(service: &str, number: &str) -> u128 {
+/// The key of a pair of texts (a service and a customer number among the file's rows, two
+/// customer ids of a likely duplicate): 128 bits of two SipHash digests, so a million take
+/// 16 bytes each instead of two strings.
+fn pair_key(first: &str, second: &str) -> u128 {
     let digest = |salt: u8| {
         let mut hasher = DefaultHasher::new();
-        (salt, service, number).hash(&mut hasher);
+        (salt, first, second).hash(&mut hasher);
         hasher.finish()
     };
     (u128::from(digest(0)) << 64) | u128::from(digest(1))
@@ -716,9 +720,10 @@ pub fn import_customers(
     let at = stamp(now);
     let digest = Rc::default();
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text(source, &scan, shift_jis, &digest)?);
-    let (created, updated, unchanged_rows, duplicates) = store.bulk_load(|tx| {
-        let mut counts = (0u64, 0u64, 0u64, Vec::new());
-        let mut pairs: HashSet<(String, String)> = HashSet::new();
+    let (created, updated, unchanged_rows, duplicates, duplicate_count) = store.bulk_load(|tx| {
+        let mut counts = (0u64, 0u64, 0u64, Vec::new(), 0u64);
+        // Each pair once, as 16 bytes: a file of a million rows may hold a hundred thousand.
+        let mut pairs: HashSet<u128> = HashSet::new();
         let mut ids = madoguchi_store::new_id;
         for (index, result) in reader.records().enumerate() {
             if index % 10_000 == 0 && !progress(index as u64) {
@@ -741,8 +746,12 @@ pub fn import_customers(
             }
             let Some(account) = customer.accounts.first() else { continue };
             for other in madoguchi_store::merge::likely_duplicates(tx, &customer_id)? {
-                let pair = if customer_id < other.id { (customer_id.clone(), other.id.clone()) } else { (other.id.clone(), customer_id.clone()) };
+                let pair = if customer_id < other.id { pair_key(&customer_id, &other.id) } else { pair_key(&other.id, &customer_id) };
                 if !pairs.insert(pair) {
+                    continue;
+                }
+                counts.4 += 1;
+                if counts.3.len() >= LISTED {
                     continue;
                 }
                 counts.3.push(LikelyDuplicate {
@@ -762,6 +771,7 @@ pub fn import_customers(
         Ok(counts)
     })?;
     report.duplicates = duplicates;
+    report.duplicate_count = duplicate_count;
     progress(report.rows);
     report.created = created;
     report.updated = updated;

@@ -793,7 +793,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
                     report.unchanged,
                     report.error_count,
                     if report.warning_count == 0 { String::new() } else { format!(", {} warnings", report.warning_count) },
-                    if report.duplicates.is_empty() { String::new() } else { format!(", {} likely duplicates", report.duplicates.len()) },
+                    if report.duplicate_count == 0 { String::new() } else { format!(", {} likely duplicates", report.duplicate_count) },
                     if report.written { "" } else { "; nothing was written" }
                 )];
                 lines.extend(report.errors.iter().map(|e| format!("line {}: {}: {}", e.line, e.field, e.message)));
@@ -817,6 +817,9 @@ fn run(cli: Cli) -> Result<String, Failure> {
                         d.reason_ja
                     )
                 }));
+                if report.duplicate_count > report.duplicates.len() as u64 {
+                    lines.push(format!("… and {} more likely duplicates", report.duplicate_count - report.duplicates.len() as u64));
+                }
                 lines.join("\n")
             };
             if report.written { Ok(text) } else { Err(Failure::Request(text)) }
