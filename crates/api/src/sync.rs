@@ -76,6 +76,9 @@ pub struct Manifest {
     pub audit_head: Option<AuditHead>,
     /// Who signed it (the signature itself was checked when the manifest was read).
     pub signer: Sender,
+    /// A snapshot (`export_snapshot`): the compacted log, parents first, each table's rows in
+    /// id order.
+    pub snapshot: bool,
 }
 
 impl Manifest {
@@ -93,6 +96,7 @@ impl Manifest {
             "content_sha256": self.sha256,
             "audit_head": self.audit_head.as_ref().map(|h| json!({ "seq": h.seq, "hash": h.hash })),
             "signer": { "key": hex(self.signer.key.as_bytes()), "name": self.signer.name },
+            "snapshot": self.snapshot,
         })
     }
 }
@@ -118,6 +122,35 @@ pub fn export(
     out: &Path,
     after: &BTreeMap<String, i64>,
     only_origin: Option<&str>,
+    signer: &Signer,
+    now: Moment,
+    progress: &mut dyn FnMut(u64) -> bool,
+) -> Result<Manifest, ApiError> {
+    write_bundle(store, out, Selection::Since { after, only_origin }, signer, now, progress)
+}
+
+/// Writes a snapshot to `out`: a bundle of the compacted log (`Store::compacted_changes`: each
+/// row's changes that still set a field, tombstones and merges whole), parents first and each
+/// table's rows in id order, marked `snapshot` in its manifest. What a new installation starts
+/// from instead of the whole history (`import` loads it in bulk); any installation can also
+/// import it as an ordinary bundle.
+pub fn export_snapshot(store: &Store, out: &Path, signer: &Signer, now: Moment, progress: &mut dyn FnMut(u64) -> bool) -> Result<Manifest, ApiError> {
+    write_bundle(store, out, Selection::Snapshot, signer, now, progress)
+}
+
+/// Which changes a bundle carries.
+enum Selection<'a> {
+    /// Those newer than `after`, of `only_origin` when given.
+    Since { after: &'a BTreeMap<String, i64>, only_origin: Option<&'a str> },
+    /// The compacted log.
+    Snapshot,
+}
+
+/// Writes a bundle of the `selection`'s changes, atomically.
+fn write_bundle(
+    store: &Store,
+    out: &Path,
+    selection: Selection,
     signer: &Signer,
     now: Moment,
     progress: &mut dyn FnMut(u64) -> bool,
@@ -166,14 +199,21 @@ pub fn export(
         }
         Ok(())
     };
-    let changes = store.changes_since(after, only_origin, &mut sink)?;
+    let snapshot = matches!(selection, Selection::Snapshot);
+    let mut known = store.known_clocks()?;
+    let changes = match selection {
+        Selection::Since { after, only_origin } => {
+            if let Some(only) = only_origin {
+                known.retain(|origin, _| origin == only);
+            }
+            store.changes_since(after, only_origin, &mut sink)?
+        }
+        Selection::Snapshot => store.compacted_changes(&mut sink)?,
+    };
     body.flush().map_err(|e| io(body_path, e))?;
     drop(body);
-    let mut known = store.known_clocks()?;
-    if let Some(only) = only_origin {
-        known.retain(|origin, _| origin == only);
-    }
     let manifest = Manifest {
+        snapshot,
         source: store.installation_id()?,
         schema: store.schema_version()?,
         created_at: stamp(now),
@@ -313,7 +353,12 @@ fn manifest_from(reader: &mut impl BufRead) -> Result<Manifest, ApiError> {
             Some(AuditHead { seq, hash: hash.to_ascii_lowercase() })
         }
     };
+    let snapshot = match m.get("snapshot") {
+        None => false,
+        Some(flag) => flag.as_bool().ok_or_else(|| bad("manifest.snapshot: must be true or false"))?,
+    };
     Ok(Manifest {
+        snapshot,
         source: source.to_string(),
         schema: whole(field(m, "schema")?, "schema")?,
         created_at: field(m, "created_at")?.as_str().unwrap_or_default().to_string(),

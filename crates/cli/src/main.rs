@@ -97,8 +97,12 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         /// `all`, or a bundle received earlier: only what its sender did not have yet.
-        #[arg(long, value_name = "BUNDLE|all", default_value = "all")]
+        #[arg(long, value_name = "BUNDLE|all", default_value = "all", conflicts_with = "snapshot")]
         since: String,
+        /// A snapshot for a new installation: every row as it stands (the log compacted: each
+        /// row's changes that still set a field), loaded in bulk by `import` into an empty one.
+        #[arg(long)]
+        snapshot: bool,
     },
     /// Screen-pop: open the link `madoguchi://lookup?phone=…` through the operating system, which
     /// hands it to the desktop app (the running one, or it starts on this caller).
@@ -543,12 +547,23 @@ fn run(cli: Cli) -> Result<String, Failure> {
             if json { pretty(&report) } else { Ok(import_summary(&report)) }
         }
         Command::Import { bundle: None, command: None, .. } => Err(Failure::Request("import: give a bundle FILE, or `import customers FILE`".into())),
-        Command::Export { out, since } => {
+        Command::Export { out, since, snapshot } => {
             let store = customers::open(&db()?, now)?;
-            let after = sync::since(&store, &signer(&store)?.public(), if since == "all" { None } else { Some(std::path::Path::new(&since)) })?;
             let mut report = progress("export", 0);
-            let manifest = sync::export(&store, &out, &after, None, &signer(&store)?, now, &mut report)?;
-            Ok(format!("{}: {} changes ({} deletions) from installation {}", out.display(), manifest.changes, manifest.tombstones, manifest.source))
+            let manifest = if snapshot {
+                sync::export_snapshot(&store, &out, &signer(&store)?, now, &mut report)?
+            } else {
+                let after = sync::since(&store, &signer(&store)?.public(), if since == "all" { None } else { Some(std::path::Path::new(&since)) })?;
+                sync::export(&store, &out, &after, None, &signer(&store)?, now, &mut report)?
+            };
+            Ok(format!(
+                "{}: {}{} changes ({} deletions) from installation {}",
+                out.display(),
+                if snapshot { "snapshot, " } else { "" },
+                manifest.changes,
+                manifest.tombstones,
+                manifest.source
+            ))
         }
         Command::Trust { command } => {
             let mut store = customers::open(&db()?, now)?;

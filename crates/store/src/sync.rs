@@ -10,7 +10,7 @@
 //! `(hlc, origin)`; a tombstone deletes the row for good. So every installation that holds
 //! the same set of changes holds the same rows, whatever order they arrived in.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::OnceLock;
 
 use rusqlite::types::Value as SqlValue;
@@ -387,6 +387,44 @@ impl Store {
         Ok(count)
     }
 
+    /// Streams the compacted log, what a snapshot carries: per row, only the changes that still
+    /// set one of its fields (each field's newest `(clock, origin)`), with every change of a row
+    /// that has a tombstone and every merge (the crossed-merge rules read those); tables
+    /// parents first, a table's rows in id order, a row's changes in clock order. A change no
+    /// field takes any more can never win a fold again, so an installation holding the
+    /// compacted log holds the same rows and folds every later change as one holding the whole
+    /// log does.
+    pub fn compacted_changes(&self, sink: &mut dyn FnMut(LoggedChange) -> std::result::Result<(), String>) -> Result<u64> {
+        let mut stmt = self.conn.prepare("SELECT row_id, origin, hlc, data FROM changes WHERE tbl = ?1 ORDER BY row_id")?;
+        let mut count = 0;
+        for table in &TABLES {
+            let mut rows = stmt.query([table.name])?;
+            let mut group: Vec<(String, String, i64, Option<String>)> = Vec::new();
+            let mut emit = |group: &mut Vec<(String, String, i64, Option<String>)>| -> Result<()> {
+                group.sort_by(|a, b| (a.2, &a.1).cmp(&(b.2, &b.1)));
+                let keep = winners(table, group)?;
+                for ((id, origin, hlc, data), kept) in group.iter().zip(keep) {
+                    if kept {
+                        sink(LoggedChange { hlc: *hlc, origin, table: table.name, id, data: data.as_deref() })
+                            .map_err(|e| StoreError::invalid("snapshot", e))?;
+                        count += 1;
+                    }
+                }
+                group.clear();
+                Ok(())
+            };
+            while let Some(row) = rows.next()? {
+                let id: String = row.get(0)?;
+                if group.first().is_some_and(|(first, ..)| *first != id) {
+                    emit(&mut group)?;
+                }
+                group.push((id, row.get(1)?, row.get(2)?, row.get(3)?));
+            }
+            emit(&mut group)?;
+        }
+        Ok(count)
+    }
+
     /// Applies changes in one transaction: all of them or, on any error, none. `known_by_sender`
     /// (the sender's clocks) tells an edit the sender had seen from one it had not, so that
     /// only true conflicts are reported. `progress(done)` may return false to cancel.
@@ -407,6 +445,13 @@ impl Store {
             let mut later: HashSet<(usize, String)> = HashSet::new();
             let mut merges: Vec<String> = Vec::new();
             tx.execute("UPDATE sync_clock SET applying = 1", [])?;
+            // Into an installation whose log is empty (a new one, starting from a snapshot or a
+            // full bundle), the changes are loaded in bulk: the tables' secondary indexes are
+            // built once after the rows are in, and one audit row says what was loaded instead
+            // of one per change.
+            let bulk = before == 0;
+            let indexes = if bulk { drop_secondary_indexes(tx)? } else { Vec::new() };
+            let mut origins: BTreeSet<String> = BTreeSet::new();
             let mut done = 0u64;
             for change in changes {
                 let change = change.map_err(|e| StoreError::invalid("bundle", e))?;
@@ -444,7 +489,11 @@ impl Store {
                         ));
                     }
                     refuse_rewrite(tx, table, &change)?;
-                    audit_change(tx, &change, table, now)?;
+                    if !bulk {
+                        audit_change(tx, &change, table, now)?;
+                    } else if !origins.contains(&change.origin) {
+                        origins.insert(change.origin.clone());
+                    }
                     report.applied += 1;
                     newest = newest.max(change.hlc);
                     if table.name == "customer_merges" {
@@ -460,6 +509,14 @@ impl Store {
                 if done.is_multiple_of(10_000) && !progress(done) {
                     return Err(StoreError::invalid("import", "cancelled"));
                 }
+            }
+            for sql in &indexes {
+                tx.execute_batch(sql)?;
+            }
+            if bulk && report.applied > 0 {
+                let loaded = serde_json::to_string(&report.rows).map_err(|e| StoreError::invalid("bundle", e.to_string()))?;
+                let what = format!("{} changes of {} installations loaded into an empty log: {loaded}", report.applied, origins.len());
+                crate::audit::append(tx, now, "sync", "changes", "load", "insert", None, None, Some(&what))?;
             }
             if report.applied > 0 {
                 let mut stmt = tx.prepare("SELECT tbl, row_id FROM sync_pending")?;
@@ -580,6 +637,43 @@ impl Store {
             .conn
             .query_row("SELECT max(clock_to) FROM sync_bundles WHERE direction = 'export' AND source = (SELECT origin FROM sync_clock)", [], |r| r.get(0))?)
     }
+}
+
+/// Drops the secondary indexes of the synced tables that enforce nothing (unique ones stay, so
+/// a clash is named as it comes) and returns the statements that make them again: a bulk load
+/// builds each once from its sorted keys instead of row by row, in the same transaction.
+fn drop_secondary_indexes(tx: &Transaction) -> Result<Vec<String>> {
+    let mut stmt =
+        tx.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = ?1 AND sql NOT LIKE 'CREATE UNIQUE INDEX%'")?;
+    let mut made = Vec::new();
+    for table in &TABLES {
+        let indexes: Vec<(String, String)> = stmt.query_map([table.name], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        for (name, sql) in indexes {
+            tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+            made.push(sql);
+        }
+    }
+    Ok(made)
+}
+
+/// Which of a row's changes (in clock order) the compacted log keeps: all of a single change,
+/// of a row with a tombstone, of a merge; otherwise those that are the newest to set a field.
+fn winners(table: &Table, group: &[(String, String, i64, Option<String>)]) -> Result<Vec<bool>> {
+    if group.len() == 1 || table.name == "customer_merges" || group.iter().any(|(.., data)| data.is_none()) {
+        return Ok(vec![true; group.len()]);
+    }
+    let mut newest: HashMap<String, usize> = HashMap::new();
+    for (index, (.., data)) in group.iter().enumerate() {
+        // In clock order: a later change setting a field takes it from an earlier one.
+        for column in parse_data(data.clone())?.unwrap_or_default().into_iter().map(|(column, _)| column) {
+            newest.insert(column, index);
+        }
+    }
+    let mut keep = vec![false; group.len()];
+    for index in newest.into_values() {
+        keep[index] = true;
+    }
+    Ok(keep)
 }
 
 /// What is never deleted or rewritten here is not by a bundle either (the bundle is refused
