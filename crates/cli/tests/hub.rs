@@ -152,6 +152,9 @@ fn interrupt(inst: &Installation, started: &dyn Fn() -> bool, stop: &mut dyn FnM
 #[test]
 fn a_client_killed_in_a_push_or_a_pull_loses_and_duplicates_nothing() {
     let (_, cluster, db, a, b) = two_installations("kill");
+    // B holds a customer of its own, so its pull is the batched one (a first pull into an empty
+    // log is one snapshot load: all or nothing, see a_new_installation_starts_from_a_snapshot…).
+    b.import(&customers("AW75", 1));
     a.import(&customers("AW73", 1500));
     let total = a.changes();
 
@@ -168,6 +171,7 @@ fn a_client_killed_in_a_push_or_a_pull_loses_and_duplicates_nothing() {
     let partial = b.changes();
     assert!(partial < before + total, "killed mid-pull: {partial}");
     b.sync();
+    a.sync();
     assert_eq!(b.dump(), a.dump(), "nothing lost");
     assert_eq!(b.changes(), before + total, "nothing duplicated");
     assert_eq!(b.sync()["pulled"], serde_json::json!([]));
@@ -178,6 +182,7 @@ fn a_client_killed_in_a_push_or_a_pull_loses_and_duplicates_nothing() {
 #[test]
 fn a_hub_restarted_during_a_sync_is_a_clear_error_and_the_next_sync_completes() {
     let (_, cluster, _, a, b) = two_installations("restart");
+    b.import(&customers("AW75", 1));
     a.import(&customers("AW74", 1500));
     a.sync();
     let before = b.changes();
@@ -187,6 +192,7 @@ fn a_hub_restarted_during_a_sync_is_a_clear_error_and_the_next_sync_completes() 
     assert!(said.contains("connection was lost") || said.contains("restarting"), "{said}");
     assert!(said.contains("sync again"), "{said}");
     b.sync();
+    a.sync();
     assert_eq!(b.dump(), a.dump());
 }
 
@@ -266,4 +272,60 @@ fn the_hub_refuses_strangers_foreign_changes_and_clashing_customer_numbers() {
     assert_ne!(b_code, a_code, "the hub gave B a code of its own");
     let at_hub: Option<String> = cluster.owner(&db).query_one("SELECT doc_code FROM installations WHERE id = $1", &[&b.id]).expect("row").get(0);
     assert_eq!(at_hub.as_deref(), Some(b_code.as_str()));
+}
+
+/// A new installation joining a hub with history starts from a snapshot of it: its first sync
+/// loads every other installation's rows in one transaction, compacted (an address edited five
+/// times arrives once), with one audit row for the load instead of one per change; it then holds
+/// what A holds and goes on syncing as usual.
+#[test]
+fn a_new_installation_starts_from_a_snapshot_of_the_hub() {
+    let (dir, cluster, db, a, b) = two_installations("join");
+    a.import(&customers("AW73", 20));
+    let id = a.customer_id("AW7300001");
+    for n in 1..=5 {
+        edit(&a, &id, "address", &format!("千代田区丸の内{n}-1"));
+    }
+    b.import(&customers("AW74", 3));
+    a.sync();
+    b.sync();
+    a.sync();
+    let d = Installation::add(&cluster, &dir, &db, "d");
+    let report = d.sync();
+    let loaded: i64 = report["pulled"].as_array().expect("pulled").iter().map(|p| p["applied"].as_i64().expect("applied")).sum();
+    assert_eq!(d.changes(), loaded);
+    assert!(d.dump() == a.dump(), "D holds what A holds");
+    // Of A's five address edits, those whose every field a later change set again are left
+    // behind (at least one: an edit stamps updated_at only in a new second); each change D
+    // holds of that customer is still the newest to set one of its fields.
+    assert!(loaded < a.changes(), "{loaded} of {}: {report}", a.changes());
+    let conn = rusqlite::Connection::open(&d.db).expect("opens");
+    let logged: Vec<Vec<String>> = conn
+        .prepare("SELECT data FROM changes WHERE row_id = ?1 ORDER BY hlc")
+        .expect("query")
+        .query_map([&id], |r| r.get::<_, String>(0))
+        .expect("rows")
+        .map(|data| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&data.expect("data")).expect("object").keys().cloned().collect())
+        .collect();
+    for (n, fields) in logged.iter().enumerate() {
+        assert!(fields.iter().any(|f| logged[n + 1..].iter().all(|later| !later.contains(f))), "change {n} of {logged:?} is superseded");
+    }
+    assert!(logged.last().is_some_and(|f| f.contains(&"address".to_string())));
+    let audit: Vec<(String, String)> = conn
+        .prepare("SELECT actor, entity_id FROM audit_log WHERE actor LIKE 'sync%'")
+        .expect("query")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<rusqlite::Result<_>>()
+        .expect("audit");
+    assert_eq!(audit, [("sync".to_string(), "load".to_string())]);
+    // Then as usual: D's edit reaches A, A's next edit reaches D.
+    edit(&d, &id, "name", "拠点　一号（D）");
+    d.sync();
+    a.sync();
+    edit(&a, &id, "address", "千代田区丸の内9-9");
+    a.sync();
+    d.sync();
+    assert!(d.dump() == a.dump(), "D and A converge after the snapshot");
+    assert!(a.dump().contains("一号（D）") && a.dump().contains("丸の内9-9"));
 }

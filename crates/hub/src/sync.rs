@@ -5,7 +5,7 @@
 //! newest clock of this origin says what to push, the local log's newest clock of each other
 //! origin says what to pull. Pulled rows are checked like a bundle's and folded the same way.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use madoguchi_api::ApiError;
 use madoguchi_api::customers::stamp;
@@ -13,7 +13,7 @@ use madoguchi_api::sync::ChangeChecker;
 use madoguchi_api::{documents, keys, settings};
 use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
-use madoguchi_store::sync::{ApplyReport, LoggedChange};
+use madoguchi_store::sync::{ApplyReport, Change, LoggedChange, RowChange, TABLES, table_index, winners};
 use postgres::Client;
 use serde_json::{Map, Value};
 
@@ -180,16 +180,24 @@ fn pull(
         .map(|r| r.get::<_, String>(0))
         .filter(|origin| !revoked.contains(origin))
         .collect();
+    let mut pulled: BTreeMap<String, Pulled> = BTreeMap::new();
+    let mut pending = 0;
+    let mut done = 0u64;
+    if store.known_clocks()?.is_empty() {
+        let (loaded, still) = bootstrap(store, client, own, revoked, now, progress)?;
+        for (origin, applied) in loaded {
+            pulled.insert(origin.clone(), Pulled { origin, applied, ..Pulled::default() });
+            done += applied;
+        }
+        pending = still;
+    }
     let select = client.prepare("SELECT hlc, tbl, row_id, data FROM changes WHERE origin = $1 AND hlc > $2 ORDER BY hlc LIMIT $3")?;
     let pusher_knew = client.prepare("SELECT known FROM pushes WHERE origin = $1 AND clock_to >= $2 ORDER BY clock_to LIMIT 1")?;
     let size = batch_size() as i64;
-    let mut pulled = Vec::new();
-    let mut pending = 0;
-    let mut done = 0u64;
     let held = store.known_clocks()?;
     for origin in origins {
         let mut after = held.get(&origin).copied().unwrap_or(0);
-        let mut report = Pulled { origin: origin.clone(), ..Pulled::default() };
+        let mut report = pulled.remove(&origin).unwrap_or_else(|| Pulled { origin: origin.clone(), ..Pulled::default() });
         loop {
             let rows = client.query(&select, &[&origin, &after, &size])?;
             let Some(last) = rows.last().map(|r| r.get::<_, i64>(0)) else { break };
@@ -228,9 +236,136 @@ fn pull(
             }
         }
         if report.applied + report.already_known > 0 {
-            pulled.push(report);
+            pulled.insert(origin, report);
         }
     }
     progress("pull", done, done);
-    Ok((pulled, pending))
+    Ok((pulled.into_values().collect(), pending))
+}
+
+/// Changes the bootstrap reads from the hub per fetch.
+const FETCH: i64 = 5_000;
+
+/// A new installation's first pull (its log is empty): every other installation's changes at
+/// the hub as one snapshot, loaded in bulk in one local transaction (as a snapshot file is):
+/// read through a cursor of one read-only hub transaction (one moment of the hub), parents
+/// first and each table's rows in id order, compacted (a row's changes that still set a
+/// field), each checked like a bundle's. Stopped anywhere, nothing of it is kept and the next
+/// sync starts it again; what the hub gets meanwhile is pulled after it as usual. Returns the
+/// changes loaded per installation and the rows still waiting for a parent.
+fn bootstrap(
+    store: &mut Store,
+    client: &mut Client,
+    own: &str,
+    revoked: &[String],
+    now: Moment,
+    progress: &mut dyn FnMut(&str, u64, u64) -> bool,
+) -> Result<(BTreeMap<String, u64>, u64), HubError> {
+    let mut hub = client.build_transaction().read_only(true).isolation_level(postgres::IsolationLevel::RepeatableRead).start()?;
+    let skipped: Vec<String> = revoked.iter().cloned().chain(std::iter::once(own.to_string())).collect();
+    let tables: Vec<String> = TABLES.iter().map(|t| t.name.to_string()).collect();
+    hub.execute(
+        "DECLARE snapshot NO SCROLL CURSOR FOR SELECT origin, hlc, tbl, row_id, data FROM changes
+         WHERE origin <> ALL($1) ORDER BY array_position($2::text[], tbl), row_id, hlc, origin",
+        &[&skipped, &tables],
+    )?;
+    let mut snapshot = HubSnapshot {
+        hub,
+        checker: ChangeChecker::new(store)?,
+        ready: VecDeque::new(),
+        group: Vec::new(),
+        table: 0,
+        finished: false,
+        loaded: BTreeMap::new(),
+        failure: None,
+    };
+    let mut stopped = false;
+    let applied = store.apply_changes(&mut snapshot, &BTreeMap::new(), revoked, &stamp(now), &mut |done| {
+        stopped = !progress("pull", done, 0);
+        !stopped
+    });
+    if let Some(failure) = snapshot.failure.take() {
+        return Err(failure);
+    }
+    if stopped {
+        return Err(cancelled());
+    }
+    let applied = applied?;
+    snapshot.hub.commit()?;
+    Ok((snapshot.loaded, applied.pending))
+}
+
+/// The hub's changes as the bootstrap reads them: fetched from the cursor as the load asks,
+/// a row's changes gathered to be compacted, then checked.
+struct HubSnapshot<'a> {
+    hub: postgres::Transaction<'a>,
+    checker: ChangeChecker,
+    ready: VecDeque<Result<Change, String>>,
+    /// The changes of one row (of `table`) read so far, in clock order.
+    group: Vec<RowChange>,
+    table: usize,
+    finished: bool,
+    loaded: BTreeMap<String, u64>,
+    /// What stopped the reading at the hub (the load sees only its text).
+    failure: Option<HubError>,
+}
+
+impl HubSnapshot<'_> {
+    /// Reads the next rows of the cursor, compacting each row whose changes are all read.
+    fn fetch(&mut self) -> Result<(), HubError> {
+        let rows = self.hub.query(&format!("FETCH {FETCH} FROM snapshot"), &[])?;
+        for row in &rows {
+            let (origin, hlc, tbl, id, data): (String, i64, String, String, Option<String>) = (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+            let table = table_index(&tbl).ok_or_else(|| HubError::Refused(format!("change {origin} {hlc}: t: no table '{tbl}'")))?;
+            if self.group.first().is_some_and(|(first, ..)| (self.table, first.as_str()) != (table, id.as_str())) {
+                self.compact()?;
+            }
+            self.table = table;
+            self.group.push((id, origin, hlc, data));
+        }
+        if (rows.len() as i64) < FETCH {
+            self.compact()?;
+            self.finished = true;
+        }
+        Ok(())
+    }
+
+    /// The row gathered, compacted, its kept changes checked and made ready.
+    fn compact(&mut self) -> Result<(), HubError> {
+        let table = &TABLES[self.table];
+        let keep = winners(table, &self.group)?;
+        for ((id, origin, hlc, data), kept) in self.group.drain(..).zip(keep) {
+            if !kept {
+                continue;
+            }
+            *self.loaded.entry(origin.clone()).or_default() += 1;
+            let change = data
+                .map(|text| serde_json::from_str::<Map<String, Value>>(&text))
+                .transpose()
+                .map_err(|e| format!("change {origin} {hlc}: d: not a JSON object ({e})"))
+                .and_then(|data| self.checker.check(hlc, &origin, table.name, id, data).map_err(|e| format!("change {origin} {hlc}: {e}")));
+            self.ready.push_back(change);
+        }
+        Ok(())
+    }
+}
+
+impl Iterator for HubSnapshot<'_> {
+    type Item = Result<Change, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(change) = self.ready.pop_front() {
+                return Some(change);
+            }
+            if self.finished || self.failure.is_some() {
+                return None;
+            }
+            if let Err(e) = self.fetch() {
+                let text = e.to_string();
+                self.failure = Some(e);
+                return Some(Err(text));
+            }
+        }
+    }
 }

@@ -399,8 +399,8 @@ impl Store {
         let mut count = 0;
         for table in &TABLES {
             let mut rows = stmt.query([table.name])?;
-            let mut group: Vec<(String, String, i64, Option<String>)> = Vec::new();
-            let mut emit = |group: &mut Vec<(String, String, i64, Option<String>)>| -> Result<()> {
+            let mut group: Vec<RowChange> = Vec::new();
+            let mut emit = |group: &mut Vec<RowChange>| -> Result<()> {
                 group.sort_by(|a, b| (a.2, &a.1).cmp(&(b.2, &b.1)));
                 let keep = winners(table, group)?;
                 for ((id, origin, hlc, data), kept) in group.iter().zip(keep) {
@@ -656,9 +656,12 @@ fn drop_secondary_indexes(tx: &Transaction) -> Result<Vec<String>> {
     Ok(made)
 }
 
+/// One logged change of a row, for compaction: (row id, origin, clock, JSON data or none).
+pub type RowChange = (String, String, i64, Option<String>);
+
 /// Which of a row's changes (in clock order) the compacted log keeps: all of a single change,
 /// of a row with a tombstone, of a merge; otherwise those that are the newest to set a field.
-fn winners(table: &Table, group: &[(String, String, i64, Option<String>)]) -> Result<Vec<bool>> {
+pub fn winners(table: &Table, group: &[RowChange]) -> Result<Vec<bool>> {
     if group.len() == 1 || table.name == "customer_merges" || group.iter().any(|(.., data)| data.is_none()) {
         return Ok(vec![true; group.len()]);
     }
