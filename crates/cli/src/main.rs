@@ -401,6 +401,14 @@ enum HubCommand {
     },
     /// This installation's id, name and public key, for the hub's owner (`hub add-installation`).
     Identity,
+    /// Delete the hub's changes no field takes any more once every installation has seen past
+    /// them (tombstones kept), as the hub's owner.
+    Compact {
+        #[arg(long, value_name = "URL")]
+        url: String,
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -684,6 +692,11 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 std::io::stdin().read_line(&mut line).map_err(|e| Failure::Setup(e.to_string()))?;
                 madoguchi_hub::save_password(&url, line.trim_end_matches(['\r', '\n']))?;
                 Ok("the hub password is kept in the keychain".into())
+            }
+            HubCommand::Compact { url, password_file } => {
+                let mut client = madoguchi_hub::connect(&url, &password_file.map_or(Password::Keychain, Password::File))?;
+                let done = madoguchi_hub::compact(&mut client)?;
+                Ok(format!("the hub's log: {} changes, {} no longer needed removed", done.changes, done.removed))
             }
             HubCommand::Identity => {
                 let store = customers::open(&db()?, now)?;

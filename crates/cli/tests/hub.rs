@@ -248,6 +248,10 @@ fn the_hub_refuses_strangers_foreign_changes_and_clashing_customer_numbers() {
         format!("INSERT INTO changes (origin, hlc, tbl, row_id, data) VALUES ('{}', 1, 'call_notes', '00000000-0000-4000-8000-000000000001', '{{}}')", a.id);
     assert!(policy(&forged, &mut raw).contains("row-level security"), "another origin's change");
     assert!(policy("DELETE FROM changes", &mut raw).contains("permission denied"));
+    // What an installation has seen (for compaction): its own rows only, never changed.
+    assert!(policy(&format!("INSERT INTO seen (origin, known) VALUES ('{}', '{{}}')", a.id), &mut raw).contains("row-level security"));
+    assert!(policy("UPDATE seen SET known = '{}'", &mut raw).contains("permission denied"));
+    assert!(policy("DELETE FROM seen", &mut raw).contains("permission denied"));
     assert!(policy("UPDATE changes SET data = NULL", &mut raw).contains("permission denied"));
     assert!(policy("UPDATE installations SET doc_code = 'ZZZZ'", &mut raw).contains("permission denied"));
     assert!(policy("SELECT * FROM customer_numbers", &mut raw).contains("permission denied"));
@@ -328,4 +332,58 @@ fn a_new_installation_starts_from_a_snapshot_of_the_hub() {
     d.sync();
     assert!(d.dump() == a.dump(), "D and A converge after the snapshot");
     assert!(a.dump().contains("一号（D）") && a.dump().contains("丸の内9-9"));
+}
+
+/// `hub compact`, as the hub's owner: the changes no field takes any more, below what every
+/// installation that has pushed had seen, are deleted; a deleted customer's changes stay with its
+/// tombstone; installations go on syncing and a new one bootstraps to the same rows; compacting
+/// again removes nothing.
+#[test]
+fn compacting_the_hub_keeps_what_anyone_still_needs() {
+    let (dir, cluster, db, a, b) = two_installations("compact");
+    a.import(&customers("AW76", 20));
+    b.import(&customers("AW77", 1));
+    let x = a.customer_id("AW7600001");
+    let y = a.customer_id("AW7600002");
+    for n in 1..=5 {
+        edit(&a, &x, "address", &format!("千代田区丸の内{n}-1"));
+    }
+    ok(madoguchi(&a.db, &["customer", "delete", &y]).output().expect("deletes"));
+    a.sync();
+    b.sync();
+    // Newer edits B has not seen yet: above B's known clock of A, kept whatever they set.
+    edit(&a, &x, "address", "千代田区丸の内6-1");
+    edit(&a, &x, "address", "千代田区丸の内7-1");
+    a.sync();
+    let mut owner = cluster.owner(&db);
+    let count = |owner: &mut postgres::Client, text: &str| -> i64 {
+        owner.query_one("SELECT count(*) FROM changes WHERE strpos(coalesce(data, ''), $1) > 0", &[&text]).expect("count").get(0)
+    };
+    let of_y = |owner: &mut postgres::Client| -> i64 { owner.query_one("SELECT count(*) FROM changes WHERE row_id = $1", &[&y]).expect("count").get(0) };
+    let (before, y_before) = (hub_counts(&cluster, &db, &a.id).1, of_y(&mut owner));
+    assert!(y_before >= 2, "the customer's insert and its tombstone");
+    let compact = || {
+        let out = ok(madoguchi(
+            &a.db,
+            &["hub", "compact", "--url", &cluster.url(cluster::OWNER, &db), "--password-file", cluster.owner_password.to_str().expect("path")],
+        )
+        .output()
+        .expect("compacts"));
+        out.split(", ").nth(1).and_then(|part| part.split_whitespace().next()).and_then(|n| n.parse::<i64>().ok()).expect(&out)
+    };
+    let removed = compact();
+    assert!(removed > 0, "the edits replaced since are removed");
+    assert_eq!(hub_counts(&cluster, &db, &a.id).1, before - removed);
+    assert!([2, 3, 4].map(|n| count(&mut owner, &format!("丸の内{n}-1"))).iter().sum::<i64>() < 3, "an edit replaced in every field is gone");
+    assert_eq!([6, 7].map(|n| count(&mut owner, &format!("丸の内{n}-1"))), [1, 1], "the edits B had not seen stay");
+    assert_eq!(of_y(&mut owner), y_before, "a deleted row's changes stay with its tombstone");
+    assert_eq!(compact(), 0, "nothing more to remove");
+
+    b.sync();
+    let d = Installation::add(&cluster, &dir, &db, "d");
+    d.sync();
+    a.sync();
+    assert!(b.dump() == a.dump(), "B converges after the compaction");
+    assert!(d.dump() == a.dump(), "a new installation bootstraps to the same rows");
+    assert!(a.dump().contains("丸の内7-1"));
 }

@@ -5,11 +5,14 @@
 //! bundle's. The password comes from the operating system's keychain or a file only the user
 //! reads, never from the database, the URL or a log.
 
+mod compact;
 mod connect;
 mod error;
+mod rows;
 mod schema;
 mod sync;
 
+pub use compact::{Compacted, compact};
 pub use connect::{Password, connect, forget_password, save_password};
 pub use error::HubError;
 pub use schema::{NewInstallation, SCHEMA_VERSION, add_installation, group_role, init, schema_version};

@@ -28,7 +28,7 @@ pub fn group_role(db: &str) -> String {
 }
 
 /// The migrations, in order; each runs once, in one transaction with its version's record.
-const MIGRATIONS: [(i32, &str); 1] = [(1, include_str!("migrations/0001_hub.sql"))];
+const MIGRATIONS: [(i32, &str); 2] = [(1, include_str!("migrations/0001_hub.sql")), (2, include_str!("migrations/0002_seen.sql"))];
 
 /// The schema version this madoguchi writes and reads.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].0;

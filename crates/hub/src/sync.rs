@@ -13,11 +13,12 @@ use madoguchi_api::sync::ChangeChecker;
 use madoguchi_api::{documents, keys, settings};
 use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
-use madoguchi_store::sync::{ApplyReport, Change, LoggedChange, RowChange, TABLES, table_index, winners};
+use madoguchi_store::sync::{ApplyReport, Change, LoggedChange, TABLES, winners};
 use postgres::Client;
 use serde_json::{Map, Value};
 
 use crate::HubError;
+use crate::rows::RowGroups;
 
 /// How many changes one push or pull batch carries (one transaction each), unless
 /// `MADOGUCHI_HUB_BATCH` says (a slow or unsteady link wants smaller ones).
@@ -102,6 +103,12 @@ pub fn sync(store: &mut Store, client: &mut Client, actor: &str, now: Moment, pr
     let pushed = push(store, client, &own, progress)?;
     let revoked = keys::revoked_installations(store)?;
     let (pulled, pending) = pull(store, client, &own, &revoked, now, progress)?;
+    // What this installation holds now, for the owner's compaction (a hub before schema 2 has
+    // no such record: `hub init` migrates it).
+    if client.query_one("SELECT to_regclass('public.seen') IS NOT NULL", &[])?.get::<_, bool>(0) {
+        let known = serde_json::to_string(&store.known_clocks()?).map_err(|e| ApiError::Failed(e.to_string()))?;
+        client.execute("INSERT INTO seen (origin, known) VALUES ($1, $2)", &[&own, &known])?;
+    }
     let at_hub: Vec<String> = client.query("SELECT id FROM installations", &[])?.iter().map(|r| r.get(0)).collect();
     let revoked = revoked.into_iter().filter(|r| at_hub.contains(r)).collect();
     Ok(HubReport { installation: own, doc_code, pushed, pulled, pending, revoked })
@@ -243,9 +250,6 @@ fn pull(
     Ok((pulled.into_values().collect(), pending))
 }
 
-/// Changes the bootstrap reads from the hub per fetch.
-const FETCH: i64 = 5_000;
-
 /// A new installation's first pull (its log is empty): every other installation's changes at
 /// the hub as one snapshot, loaded in bulk in one local transaction (as a snapshot file is):
 /// read through a cursor of one read-only hub transaction (one moment of the hub), parents
@@ -261,21 +265,12 @@ fn bootstrap(
     now: Moment,
     progress: &mut dyn FnMut(&str, u64, u64) -> bool,
 ) -> Result<(BTreeMap<String, u64>, u64), HubError> {
-    let mut hub = client.build_transaction().read_only(true).isolation_level(postgres::IsolationLevel::RepeatableRead).start()?;
+    let hub = client.build_transaction().read_only(true).isolation_level(postgres::IsolationLevel::RepeatableRead).start()?;
     let skipped: Vec<String> = revoked.iter().cloned().chain(std::iter::once(own.to_string())).collect();
-    let tables: Vec<String> = TABLES.iter().map(|t| t.name.to_string()).collect();
-    hub.execute(
-        "DECLARE snapshot NO SCROLL CURSOR FOR SELECT origin, hlc, tbl, row_id, data FROM changes
-         WHERE origin <> ALL($1) ORDER BY array_position($2::text[], tbl), row_id, hlc, origin",
-        &[&skipped, &tables],
-    )?;
     let mut snapshot = HubSnapshot {
-        hub,
+        rows: RowGroups::open(hub, &skipped)?,
         checker: ChangeChecker::new(store)?,
         ready: VecDeque::new(),
-        group: Vec::new(),
-        table: 0,
-        finished: false,
         loaded: BTreeMap::new(),
         failure: None,
     };
@@ -291,50 +286,28 @@ fn bootstrap(
         return Err(cancelled());
     }
     let applied = applied?;
-    snapshot.hub.commit()?;
+    snapshot.rows.hub.commit()?;
     Ok((snapshot.loaded, applied.pending))
 }
 
-/// The hub's changes as the bootstrap reads them: fetched from the cursor as the load asks,
-/// a row's changes gathered to be compacted, then checked.
+/// The hub's changes as the bootstrap reads them: a row's changes at a time as the load asks,
+/// compacted, then checked.
 struct HubSnapshot<'a> {
-    hub: postgres::Transaction<'a>,
+    rows: RowGroups<'a>,
     checker: ChangeChecker,
     ready: VecDeque<Result<Change, String>>,
-    /// The changes of one row (of `table`) read so far, in clock order.
-    group: Vec<RowChange>,
-    table: usize,
-    finished: bool,
     loaded: BTreeMap<String, u64>,
     /// What stopped the reading at the hub (the load sees only its text).
     failure: Option<HubError>,
 }
 
 impl HubSnapshot<'_> {
-    /// Reads the next rows of the cursor, compacting each row whose changes are all read.
-    fn fetch(&mut self) -> Result<(), HubError> {
-        let rows = self.hub.query(&format!("FETCH {FETCH} FROM snapshot"), &[])?;
-        for row in &rows {
-            let (origin, hlc, tbl, id, data): (String, i64, String, String, Option<String>) = (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
-            let table = table_index(&tbl).ok_or_else(|| HubError::Refused(format!("change {origin} {hlc}: t: no table '{tbl}'")))?;
-            if self.group.first().is_some_and(|(first, ..)| (self.table, first.as_str()) != (table, id.as_str())) {
-                self.compact()?;
-            }
-            self.table = table;
-            self.group.push((id, origin, hlc, data));
-        }
-        if (rows.len() as i64) < FETCH {
-            self.compact()?;
-            self.finished = true;
-        }
-        Ok(())
-    }
-
-    /// The row gathered, compacted, its kept changes checked and made ready.
-    fn compact(&mut self) -> Result<(), HubError> {
-        let table = &TABLES[self.table];
-        let keep = winners(table, &self.group)?;
-        for ((id, origin, hlc, data), kept) in self.group.drain(..).zip(keep) {
+    /// The next row read, compacted, its kept changes checked and made ready; false at the end.
+    fn next_row(&mut self) -> Result<bool, HubError> {
+        let Some(group) = self.rows.next_group()? else { return Ok(false) };
+        let table = &TABLES[group.table];
+        let keep = winners(table, &group.changes)?;
+        for ((id, origin, hlc, data), kept) in group.changes.into_iter().zip(keep) {
             if !kept {
                 continue;
             }
@@ -346,7 +319,7 @@ impl HubSnapshot<'_> {
                 .and_then(|data| self.checker.check(hlc, &origin, table.name, id, data).map_err(|e| format!("change {origin} {hlc}: {e}")));
             self.ready.push_back(change);
         }
-        Ok(())
+        Ok(true)
     }
 }
 
@@ -358,13 +331,17 @@ impl Iterator for HubSnapshot<'_> {
             if let Some(change) = self.ready.pop_front() {
                 return Some(change);
             }
-            if self.finished || self.failure.is_some() {
+            if self.failure.is_some() {
                 return None;
             }
-            if let Err(e) = self.fetch() {
-                let text = e.to_string();
-                self.failure = Some(e);
-                return Some(Err(text));
+            match self.next_row() {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => {
+                    let text = e.to_string();
+                    self.failure = Some(e);
+                    return Some(Err(text));
+                }
             }
         }
     }

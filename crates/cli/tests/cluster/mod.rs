@@ -265,8 +265,8 @@ pub fn hub(cluster: &Cluster, db: &str) {
             .output()
             .expect("init"))
     };
-    assert!(init(&cluster.dir).contains("version 0 → 1"), "a new hub is made");
-    assert!(init(&cluster.dir).contains("version 1 already"), "init again changes nothing");
+    assert!(init(&cluster.dir).contains("version 0 → 2"), "a new hub is made");
+    assert!(init(&cluster.dir).contains("version 2 already"), "init again changes nothing");
 }
 
 pub const HEADER: &str = "service,customer_number,name,name_kana,prefecture,postal_code,address,phone1\n";
