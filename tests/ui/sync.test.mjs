@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startBridge, launch, openUi, screenshot, tabTo, withDialogs, expectFocus, type, chooseOption } from './helpers.mjs';
 
@@ -122,6 +122,28 @@ test('an incremental export asks for the earlier bundle, then where to write', a
   });
   assert.deepEqual(asked.map((d) => d.kind), ['open', 'save']);
   assert.match(await page.locator('#sync-export').innerText(), /完了/);
+});
+
+test('a snapshot for a new PC: the difference or the snapshot, never both; its file says it is one', async () => {
+  const { page } = ui;
+  await openUi(page, a.url, '#/settings');
+  await page.waitForSelector('#sync-export-snapshot');
+  await tabTo(page, '#sync-export-since');
+  await page.keyboard.press('Space');
+  await tabTo(page, '#sync-export-snapshot');
+  await page.keyboard.press('Space');
+  assert.deepEqual([await page.isChecked('#sync-export-since'), await page.isChecked('#sync-export-snapshot')], [false, true]);
+  await tabTo(page, '#sync-export-start');
+  const out = path.join(a.dir, 'a-snapshot.mdgb');
+  const asked = await withDialogs(a, [out], async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /（(完了|失敗)）/.test((document.querySelector('#sync-export .job-title') || {}).textContent || ''), null, { timeout: 60000 });
+  });
+  assert.deepEqual(asked.map((d) => d.kind), ['save'], 'no earlier bundle is asked for');
+  assert.match(await page.locator('#sync-export').innerText(), /完了[\s\S]*新しい端末用のスナップショット/);
+  const manifest = JSON.parse((await readFile(out, 'utf8')).split('\n')[0]);
+  assert.equal(manifest.snapshot, true);
+  await screenshot(page, '22b-sync-snapshot');
 });
 
 test('a shared folder: chosen once on A; B, with none set, is asked for it by its first sync', async () => {

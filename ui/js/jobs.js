@@ -126,6 +126,7 @@ function drawOutcome(box, s, labels) {
     if (items.length) {
       box.append(h('dl', { class: 'facts' }, items.flatMap(([k, v]) => [h('dt', {}, RESULT_LABELS[k] || k), h('dd', {}, typeof v === 'number' ? v.toLocaleString('ja-JP') : v)])));
     }
+    if (r.snapshot === true) box.append(h('p', {}, '新しい端末用のスナップショットです（各データの今の状態だけ）。新しい端末の「同期ファイルを取り込む」で読み込みます。'));
     const reports = Array.isArray(r.imported) ? r.imported.map((i) => i.report) : r.conflicts ? [r] : [];
     if (r.exported !== undefined) {
       box.append(h('p', {}, r.exported ? `書き出し: ${r.exported.file}（${Number(r.exported.changes).toLocaleString('ja-JP')}件）` : '書き出し: 新しい変更はありません'));

@@ -207,8 +207,8 @@ pub struct ServiceArgs {
 }
 
 /// `{kind: "seed", count, seed?}`, `{kind: "import_customers", skip_bad?, encoding?}`,
-/// `{kind: "export_bundle", since?}`, `{kind: "import_bundle"}`, `{kind: "sync_folder"}` or
-/// `{kind: "sync_hub"}`; files are chosen in dialogs.
+/// `{kind: "export_bundle", since? | snapshot?}`, `{kind: "import_bundle"}`, `{kind: "sync_folder"}`
+/// or `{kind: "sync_hub"}`; files are chosen in dialogs.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StartJobArgs {
@@ -218,6 +218,9 @@ pub struct StartJobArgs {
     /// export_bundle: only what the sender of an earlier bundle (chosen in a dialog) lacked.
     #[serde(default)]
     pub since: bool,
+    /// export_bundle: a snapshot for a new installation (every row as it stands).
+    #[serde(default)]
+    pub snapshot: bool,
     #[serde(default)]
     pub skip_bad: bool,
     /// `auto` (default), `utf-8` or `shift_jis`.
@@ -718,8 +721,10 @@ impl Session {
         let now = self.now();
         let job = match args.kind.as_str() {
             "seed" => {
-                if let Some(key) =
-                    [("since", args.since), ("encoding", args.encoding.is_some()), ("skip_bad", args.skip_bad)].iter().find(|(_, set)| *set).map(|(k, _)| *k)
+                if let Some(key) = [("since", args.since), ("snapshot", args.snapshot), ("encoding", args.encoding.is_some()), ("skip_bad", args.skip_bad)]
+                    .iter()
+                    .find(|(_, set)| *set)
+                    .map(|(k, _)| *k)
                 {
                     return Err(CommandError::invalid(key, "is not an argument of a seed job"));
                 }
@@ -736,8 +741,10 @@ impl Session {
                 })?
             }
             "import_customers" => {
-                if let Some(key) =
-                    [("count", args.count.is_some()), ("seed", args.seed.is_some()), ("since", args.since)].iter().find(|(_, set)| *set).map(|(k, _)| *k)
+                if let Some(key) = [("count", args.count.is_some()), ("seed", args.seed.is_some()), ("since", args.since), ("snapshot", args.snapshot)]
+                    .iter()
+                    .find(|(_, set)| *set)
+                    .map(|(k, _)| *k)
                 {
                     return Err(CommandError::invalid(key, "is not an argument of an import job"));
                 }
@@ -772,11 +779,16 @@ impl Session {
                 {
                     return Err(CommandError::invalid(key, format!("is not an argument of a {} job", args.kind)));
                 }
-                if args.since && args.kind != "export_bundle" {
-                    return Err(CommandError::invalid("since", format!("is not an argument of a {} job", args.kind)));
+                if let Some(key) =
+                    [("since", args.since), ("snapshot", args.snapshot)].iter().find(|(_, set)| *set && args.kind != "export_bundle").map(|(k, _)| *k)
+                {
+                    return Err(CommandError::invalid(key, format!("is not an argument of a {} job", args.kind)));
                 }
-                match self.bundle_target(&args.kind, args.since, &path)? {
-                    Some((target, since)) => self.bundle_job(&args.kind, path, target, since, now)?,
+                if args.since && args.snapshot {
+                    return Err(CommandError::invalid("snapshot", "a snapshot holds every row; it is not the difference from an earlier file (since)"));
+                }
+                match self.bundle_target(&args.kind, args.since, args.snapshot, &path)? {
+                    Some((target, since)) => self.bundle_job(&args.kind, path, target, since, args.snapshot, now)?,
                     None => return Ok(cancelled()),
                 }
             }
@@ -787,6 +799,7 @@ impl Session {
                     ("encoding", args.encoding.is_some()),
                     ("skip_bad", args.skip_bad),
                     ("since", args.since),
+                    ("snapshot", args.snapshot),
                 ]
                 .iter()
                 .find(|(_, set)| *set)
@@ -825,7 +838,7 @@ impl Session {
     /// The file or folder a sync job works on, and the earlier bundle of an incremental export:
     /// chosen in dialogs (the shared folder is the `sync.dir` setting once chosen); `None` when
     /// the agent cancels.
-    fn bundle_target(&self, kind: &str, since: bool, db: &Path) -> Result<Option<(PathBuf, Option<PathBuf>)>, CommandError> {
+    fn bundle_target(&self, kind: &str, since: bool, snapshot: bool, db: &Path) -> Result<Option<(PathBuf, Option<PathBuf>)>, CommandError> {
         let dialogs = self.dialogs.as_ref();
         match kind {
             "export_bundle" => {
@@ -835,7 +848,12 @@ impl Session {
                 } else {
                     None
                 };
-                let name = format!("madoguchi-{}-{}.mdgb", documents::installation_code(&self.db().store)?, madoguchi_domain::time::japan_date(self.now()));
+                let name = format!(
+                    "madoguchi-{}-{}{}.mdgb",
+                    documents::installation_code(&self.db().store)?,
+                    madoguchi_domain::time::japan_date(self.now()),
+                    if snapshot { "-snapshot" } else { "" }
+                );
                 Ok(files::save_target(dialogs, &FileDialog::bundle_to_export(name), db)?.map(|target| (target, earlier)))
             }
             "import_bundle" => Ok(files::open_target(dialogs, &FileDialog::bundle_to_import())?.map(|file| (file, None))),
@@ -854,7 +872,7 @@ impl Session {
 
     /// Sync jobs (docs/bundle-format.md): write a bundle, apply one, or exchange through a
     /// shared folder; each counts changes as it goes and may be cancelled (nothing written).
-    fn bundle_job(&self, kind: &str, db: PathBuf, target: PathBuf, since: Option<PathBuf>, now: Moment) -> Result<String, CommandError> {
+    fn bundle_job(&self, kind: &str, db: PathBuf, target: PathBuf, since: Option<PathBuf>, snapshot: bool, now: Moment) -> Result<String, CommandError> {
         let fail = |e: madoguchi_api::ApiError| Box::new((None, CommandError::from(e)));
         let signer = self.signer()?;
         match kind {
@@ -862,8 +880,13 @@ impl Session {
                 let after = sync::since(&self.db().store, &signer.public(), since.as_deref())?;
                 self.jobs.start("export_bundle", None, move |progress| {
                     let store = customers::open(&db, now).map_err(fail)?;
-                    let m = sync::export(&store, &target, &after, None, &signer, now, progress).map_err(fail)?;
-                    Ok(json!({"path": target, "changes": m.changes, "tombstones": m.tombstones, "source": m.source}))
+                    let m = if snapshot {
+                        sync::export_snapshot(&store, &target, &signer, now, progress)
+                    } else {
+                        sync::export(&store, &target, &after, None, &signer, now, progress)
+                    }
+                    .map_err(fail)?;
+                    Ok(json!({"path": target, "changes": m.changes, "tombstones": m.tombstones, "source": m.source, "snapshot": m.snapshot}))
                 })
             }
             "import_bundle" => {

@@ -649,6 +649,9 @@ fn errors_name_their_field() {
         ("start_job", json!({"kind": "import_customers"}), ErrorCode::Invalid, Some("path")),
         ("start_job", json!({"kind": "import_customers", "path": "/tmp/x.csv"}), ErrorCode::Invalid, Some("path")),
         ("start_job", json!({"kind": "import_bundle", "since": true}), ErrorCode::Invalid, Some("since")),
+        ("start_job", json!({"kind": "sync_folder", "snapshot": true}), ErrorCode::Invalid, Some("snapshot")),
+        ("start_job", json!({"kind": "seed", "count": 1, "snapshot": true}), ErrorCode::Invalid, Some("snapshot")),
+        ("start_job", json!({"kind": "export_bundle", "since": true, "snapshot": true}), ErrorCode::Invalid, Some("snapshot")),
         ("open_database", json!({"path": "/tmp/x.sqlite3"}), ErrorCode::Invalid, Some("path")),
         ("start_job", json!({"kind": "export"}), ErrorCode::Invalid, Some("kind")),
         ("job", json!({"job": "job-99"}), ErrorCode::NotFound, None),
@@ -673,6 +676,12 @@ fn a_bundle_from_an_unknown_sender_is_refused_until_the_agent_trusts_it() {
     assert_eq!(a.run_job(json!({"kind": "export_bundle"}))["error"], Value::Null);
     let a_own = a.ok("senders", Value::Null)["own"].clone();
     assert_eq!(a_own["name"], "佐藤（大阪）");
+    // A snapshot for a new PC: the same rows, marked as a snapshot.
+    let snapshot = a.dir.join("新しい端末.mdgb");
+    a.answer(&[Answer::Path(snapshot.clone())]);
+    let job = a.run_job(json!({"kind": "export_bundle", "snapshot": true}));
+    assert_eq!((&job["error"], &job["result"]["snapshot"]), (&Value::Null, &json!(true)), "{job}");
+    assert!(madoguchi_api::sync::read_manifest(&snapshot).expect("a signed bundle").snapshot);
 
     let b = Fixture::new("sender-b");
     assert_eq!(b.ok("senders", Value::Null)["senders"], json!([]), "nobody is trusted at first");
@@ -689,9 +698,11 @@ fn a_bundle_from_an_unknown_sender_is_refused_until_the_agent_trusts_it() {
     let fingerprint = a_own["fingerprint"].as_str().expect("fingerprint").to_string();
     let trusted = b.ok("trust_sender", json!({"fingerprint": fingerprint.to_lowercase()}));
     assert_eq!((&trusted["senders"][0]["status"], &trusted["senders"][0]["trusted_by"]), (&json!("trusted"), &json!("テスト担当")));
-    b.answer(&[Answer::Path(bundle.clone())]);
+    b.answer(&[Answer::Path(snapshot.clone())]);
     assert_eq!(b.run_job(json!({"kind": "import_bundle"}))["error"], Value::Null);
-    assert_eq!(b.customers(), a.customers());
+    assert_eq!(b.customers(), a.customers(), "a new installation starts from the snapshot");
+    b.answer(&[Answer::Path(bundle.clone())]);
+    assert_eq!(b.run_job(json!({"kind": "import_bundle"}))["result"]["applied"], 0, "the whole log brings nothing more");
 
     // Revoked: its bundles are refused again, and it stays listed as revoked (trusted again on a word).
     let revoked = b.ok("revoke_sender", json!({"fingerprint": fingerprint}));

@@ -397,13 +397,21 @@ export function syncSection() {
   dirValue.setAttribute('aria-labelledby', 'sync-folder-heading');
 
   const since = h('input', { type: 'checkbox', id: 'sync-export-since', name: 'since' });
+  const snapshot = h('input', { type: 'checkbox', id: 'sync-export-snapshot', name: 'snapshot' });
+  // One or the other: a snapshot holds every row, a difference only what one sender lacked.
+  since.addEventListener('change', () => {
+    if (since.checked) snapshot.checked = false;
+  });
+  snapshot.addEventListener('change', () => {
+    if (snapshot.checked) since.checked = false;
+  });
   const exportBlock = jobBlock({
     id: 'sync-export',
     title: '同期ファイルの書き出し',
     heading: '同期ファイルを書き出す',
     hint: '保存先を選ぶと、この端末のデータを同期ファイル（.mdgb）に書き出します',
     button: '書き出す…',
-    args: () => (since.checked ? { kind: 'export_bundle', since: true } : { kind: 'export_bundle' }),
+    args: () => (since.checked ? { kind: 'export_bundle', since: true } : snapshot.checked ? { kind: 'export_bundle', snapshot: true } : { kind: 'export_bundle' }),
     controls: [
       h(
         'div',
@@ -412,6 +420,13 @@ export function syncSection() {
         h('label', { for: 'sync-export-since' }, '受け取った同期ファイルとの差分だけ'),
       ),
       h('p', { class: 'hint' }, '先に受け取った同期ファイルを選び、その送り主が持っていない変更だけを書き出します'),
+      h(
+        'div',
+        { class: 'field field-check' },
+        snapshot,
+        h('label', { for: 'sync-export-snapshot' }, '新しい端末用（スナップショット）'),
+      ),
+      h('p', { class: 'hint' }, '各データの今の状態だけを書き出します。新しい端末はこれを取り込むと、これまでの履歴をたどらずにすぐ使えます'),
     ],
   });
 
