@@ -200,6 +200,8 @@ fn write_bundle(
         Ok(())
     };
     let snapshot = matches!(selection, Selection::Snapshot);
+    // The changes and what the manifest says of them, read at one moment while others write.
+    let reading = store.reading()?;
     let mut known = store.known_clocks()?;
     let changes = match selection {
         Selection::Since { after, only_origin } => {
@@ -228,6 +230,7 @@ fn write_bundle(
         audit_head: store.audit_head()?,
         signer: signer.sender(),
     };
+    drop(reading);
     let header = signed_header(&manifest.to_json(), signer);
     let final_tmp = temporary(out, "tmp");
     let written = (|| {
@@ -789,7 +792,8 @@ pub fn import(store: &mut Store, path: &Path, own: &VerifyingKey, now: Moment, p
     let mut lines =
         Lines { reader, manifest: &manifest, hash: Sha256::new(), line: 0, tables: BTreeMap::new(), tombstones: 0, buffer: Vec::new(), failed: false, checker };
     let total = manifest.changes;
-    let report = store.apply_changes(&mut lines, &manifest.known, &revoked, &stamp(now), &mut |done| progress(done, total))?;
+    let horizon = manifest.snapshot.then_some(&manifest.known);
+    let report = store.apply_changes(&mut lines, &manifest.known, &revoked, horizon, &stamp(now), &mut |done| progress(done, total))?;
     store.record_bundle(&manifest.sha256, &manifest.source, "import", manifest.clock_to, manifest.changes, &stamp(now))?;
     // The sender's audit chain head, kept as a witness of its log (not for one's own bundle).
     let witnessed = match &manifest.audit_head {

@@ -145,3 +145,32 @@ fn later_changes_fold_alike_on_an_installation_from_a_snapshot_and_one_from_the_
     let view = customers::customer(&d, &x).expect("x");
     assert_eq!(view["address"], "港区芝公園9-9-9");
 }
+
+/// A's newest change replaced by B's is left out of A's snapshot; what the snapshot covers is
+/// still known to the new installation: it asks for nothing below it again, and the whole log
+/// arriving later applies nothing and reports no conflict.
+#[test]
+fn what_a_snapshot_covers_stays_known_when_it_leaves_an_origins_newest_change_behind() {
+    let dir = folder("horizon");
+    let (mut a, mut b) = history(&dir);
+    let z = customer_id(&a, "PA00000001");
+    edit(&mut a, &z, "address", "大阪市北区梅田1-1（A）");
+    let (a2, b2) = (dir.join("a-2.mdgb"), dir.join("b-2.mdgb"));
+    common::export_all(&a, &a2, NOW);
+    import(&mut b, &a2);
+    edit(&mut b, &z, "address", "大阪市北区梅田2-2（B）");
+    common::export_all(&b, &b2, NOW);
+    import(&mut a, &b2);
+    let out = dir.join("a.snapshot.mdgb");
+    snapshot(&a, &out);
+    assert!(!std::fs::read_to_string(&out).expect("snapshot").contains("梅田1-1（A）"), "A's newest change is replaced in every field");
+
+    let mut d = open(&dir.join("d.sqlite3"));
+    import(&mut d, &out);
+    assert_eq!(d.known_clocks().expect("clocks"), a.known_clocks().expect("clocks"), "the snapshot's horizon");
+    let full = dir.join("a-full-2.mdgb");
+    common::export_all(&a, &full, NOW);
+    let again = import(&mut d, &full);
+    assert_eq!((&again["applied"], &again["conflicts"]), (&serde_json::json!(0), &serde_json::json!([])), "{again}");
+    assert!(d.canonical_dump().expect("dump") == a.canonical_dump().expect("dump"));
+}

@@ -24,20 +24,36 @@ pub struct Compacted {
 }
 
 /// Per origin, the clock below which every installation that has synced had seen its changes
-/// (none while nobody has). An installation that never synced holds nothing back: whatever
+/// (none while nobody has): what its latest sync recorded (`seen`), or, for one that has only
+/// pushed with an older madoguchi, what it knew at its latest push; never above the origin's
+/// newest change at the hub. An installation that never synced holds nothing back: whatever
 /// compaction removes, it gets the newer changes that replaced it.
 fn floors(client: &mut Client) -> Result<BTreeMap<String, i64>, HubError> {
-    let origins: Vec<String> = client.query("SELECT id FROM installations", &[])?.iter().map(|r| r.get(0)).collect();
-    let latest = client.query("SELECT DISTINCT ON (origin) origin, known FROM seen ORDER BY origin, seq DESC", &[])?;
+    let newest: BTreeMap<String, i64> =
+        client.query("SELECT origin, max(hlc) FROM changes GROUP BY origin", &[])?.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let mut latest: BTreeMap<String, String> = BTreeMap::new();
+    for sql in [
+        "SELECT DISTINCT ON (origin) origin, known FROM seen ORDER BY origin, seq DESC",
+        "SELECT DISTINCT ON (origin) origin, known FROM pushes ORDER BY origin, clock_to DESC",
+    ] {
+        for row in client.query(sql, &[])? {
+            latest.entry(row.get(0)).or_insert_with(|| row.get(1));
+        }
+    }
     let mut knowns = Vec::with_capacity(latest.len());
-    for row in &latest {
-        let (pusher, known): (String, String) = (row.get(0), row.get(1));
-        knowns.push(serde_json::from_str::<BTreeMap<String, i64>>(&known).map_err(|e| HubError::Refused(format!("seen.known of {pusher}: {e}")))?);
+    for (installation, known) in latest {
+        knowns.push(serde_json::from_str::<BTreeMap<String, i64>>(&known).map_err(|e| HubError::Refused(format!("what {installation} has seen: {e}")))?);
     }
     if knowns.is_empty() {
         return Ok(BTreeMap::new());
     }
-    Ok(origins.into_iter().map(|origin| (origin.clone(), knowns.iter().map(|k| k.get(&origin).copied().unwrap_or(0)).min().unwrap_or(0))).collect())
+    Ok(newest
+        .into_iter()
+        .map(|(origin, newest)| {
+            let seen = knowns.iter().map(|k| k.get(&origin).copied().unwrap_or(0)).min().unwrap_or(0);
+            (origin, seen.min(newest))
+        })
+        .collect())
 }
 
 /// Deletes the changes of the hub's log that no installation needs any more, in one transaction.

@@ -228,7 +228,7 @@ fn pull(
                 });
                 changes.push(change);
             }
-            let applied: ApplyReport = store.apply_changes(&mut changes.into_iter(), &knew, revoked, &stamp(now), &mut |_| true)?;
+            let applied: ApplyReport = store.apply_changes(&mut changes.into_iter(), &knew, revoked, None, &stamp(now), &mut |_| true)?;
             report.applied += applied.applied;
             report.already_known += applied.known;
             for (table, n) in applied.rows {
@@ -265,8 +265,11 @@ fn bootstrap(
     now: Moment,
     progress: &mut dyn FnMut(&str, u64, u64) -> bool,
 ) -> Result<(BTreeMap<String, u64>, u64), HubError> {
-    let hub = client.build_transaction().read_only(true).isolation_level(postgres::IsolationLevel::RepeatableRead).start()?;
+    let mut hub = client.build_transaction().read_only(true).isolation_level(postgres::IsolationLevel::RepeatableRead).start()?;
     let skipped: Vec<String> = revoked.iter().cloned().chain(std::iter::once(own.to_string())).collect();
+    // What the snapshot covers: each origin's newest change at the hub (never compacted away).
+    let horizon: BTreeMap<String, i64> =
+        hub.query("SELECT origin, max(hlc) FROM changes WHERE origin <> ALL($1) GROUP BY origin", &[&skipped])?.iter().map(|r| (r.get(0), r.get(1))).collect();
     let mut snapshot = HubSnapshot {
         rows: RowGroups::open(hub, &skipped)?,
         checker: ChangeChecker::new(store)?,
@@ -275,17 +278,15 @@ fn bootstrap(
         failure: None,
     };
     let mut stopped = false;
-    let applied = store.apply_changes(&mut snapshot, &BTreeMap::new(), revoked, &stamp(now), &mut |done| {
+    let applied = store.apply_changes(&mut snapshot, &BTreeMap::new(), revoked, Some(&horizon), &stamp(now), &mut |done| {
         stopped = !progress("pull", done, 0);
         !stopped
     });
     if let Some(failure) = snapshot.failure.take() {
         return Err(failure);
     }
-    if stopped {
-        return Err(cancelled());
-    }
-    let applied = applied?;
+    // A stop asked for after the load was written does not undo it.
+    let applied = applied.map_err(|e| if stopped { cancelled() } else { e.into() })?;
     snapshot.rows.hub.commit()?;
     Ok((snapshot.loaded, applied.pending))
 }

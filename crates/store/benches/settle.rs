@@ -44,7 +44,7 @@ fn settle(c: &mut Criterion) {
             b.iter_batched(
                 || (Store::open_in_memory(NOW).expect("store"), chain(n)),
                 |(mut store, changes)| {
-                    let report = store.apply_changes(&mut changes.into_iter().map(Ok), &BTreeMap::new(), &[], NOW, &mut |_| true).expect("applies");
+                    let report = store.apply_changes(&mut changes.into_iter().map(Ok), &BTreeMap::new(), &[], None, NOW, &mut |_| true).expect("applies");
                     assert_eq!(report.pending, 0);
                 },
                 BatchSize::PerIteration,

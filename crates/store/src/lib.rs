@@ -35,7 +35,7 @@ const STATEMENT_CACHE: usize = 256;
 type Step = fn(&Transaction) -> Result<()>;
 
 /// Forward-only migrations, applied in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: [(&str, &str, Option<Step>); 8] = [
+const MIGRATIONS: [(&str, &str, Option<Step>); 9] = [
     ("0001_initial", include_str!("migrations/0001_initial.sql"), None),
     ("0002_sync", include_str!("migrations/0002_sync.sql"), None),
     ("0003_audit_chain", include_str!("migrations/0003_audit_chain.sql"), Some(audit::chain_existing)),
@@ -45,6 +45,7 @@ const MIGRATIONS: [(&str, &str, Option<Step>); 8] = [
     ("0006_partial_search", include_str!("migrations/0006_partial_search.sql"), Some(customers::reindex_customers)),
     ("0007_customer_merges", include_str!("migrations/0007_customer_merges.sql"), None),
     ("0008_bulk_log", include_str!("migrations/0008_bulk_log.sql"), None),
+    ("0009_sync_horizon", include_str!("migrations/0009_sync_horizon.sql"), None),
 ];
 
 /// How long a backup waits for a moment when the database is not being written, in steps of
@@ -320,6 +321,13 @@ impl Store {
         })
     }
 
+    /// Starts a read transaction that lasts as long as the returned guard: every read made
+    /// meanwhile sees the database at one moment, whatever other connections write (an export's
+    /// changes, its known clocks and its audit head agree).
+    pub fn reading(&self) -> Result<Reading<'_>> {
+        Ok(Reading { _transaction: self.conn.unchecked_transaction()? })
+    }
+
     /// Refreshes the query planner's statistics after a bulk load.
     pub fn optimize(&self) -> Result<()> {
         self.conn.execute_batch(
@@ -334,6 +342,11 @@ impl Store {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// A read transaction (`Store::reading`), ended when dropped.
+pub struct Reading<'a> {
+    _transaction: Transaction<'a>,
 }
 
 /// The bulk flag, set while it lives: cleared however the load ends (an error, a panic).

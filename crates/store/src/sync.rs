@@ -350,9 +350,13 @@ impl Store {
     }
 
     /// The newest clock known from each installation (this one included): what this database
-    /// has seen. A bundle's manifest carries it, and `--since` that bundle starts after it.
+    /// has seen, its log or a snapshot's horizon. A bundle's manifest carries it, and `--since`
+    /// that bundle starts after it.
     pub fn known_clocks(&self) -> Result<BTreeMap<String, i64>> {
-        let mut stmt = self.conn.prepare("SELECT origin, max(hlc) FROM changes GROUP BY origin")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT origin, max(hlc) FROM (SELECT origin, max(hlc) AS hlc FROM changes GROUP BY origin UNION ALL SELECT origin, hlc FROM sync_horizon)
+             GROUP BY origin",
+        )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -427,12 +431,15 @@ impl Store {
 
     /// Applies changes in one transaction: all of them or, on any error, none. `known_by_sender`
     /// (the sender's clocks) tells an edit the sender had seen from one it had not, so that
-    /// only true conflicts are reported. `progress(done)` may return false to cancel.
+    /// only true conflicts are reported. `snapshot`: the changes are a snapshot's compacted log
+    /// covering these clocks, kept as the horizon (`sync_horizon`). `progress(done)` may return
+    /// false to cancel.
     pub fn apply_changes(
         &mut self,
         changes: &mut dyn Iterator<Item = std::result::Result<Change, String>>,
         known_by_sender: &BTreeMap<String, i64>,
         revoked: &[String],
+        snapshot: Option<&BTreeMap<String, i64>>,
         now: &str,
         progress: &mut dyn FnMut(u64) -> bool,
     ) -> Result<ApplyReport> {
@@ -441,6 +448,8 @@ impl Store {
             let mut report = ApplyReport::default();
             let before: i64 = tx.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0))?;
             let own: String = tx.query_row("SELECT origin FROM sync_clock", [], |r| r.get(0))?;
+            let horizon: BTreeMap<String, i64> =
+                tx.prepare("SELECT origin, hlc FROM sync_horizon")?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
             let mut newest = i64::MIN;
             let mut later: HashSet<(usize, String)> = HashSet::new();
             let mut merges: Vec<String> = Vec::new();
@@ -465,9 +474,14 @@ impl Store {
                 }
                 let table = &TABLES[change.table];
                 let data = change.data.as_ref().map(serde_json::to_string).transpose().map_err(|e| StoreError::invalid("bundle", e.to_string()))?;
-                let inserted = tx
-                    .prepare_cached("INSERT OR IGNORE INTO changes (hlc, origin, tbl, row_id, data) VALUES (?1, ?2, ?3, ?4, ?5)")?
-                    .execute(params![change.hlc, change.origin, table.name, change.id, data])?;
+                // Below a snapshot's horizon, a change the log lacks was replaced in every field.
+                let covered = horizon.get(&change.origin).is_some_and(|h| change.hlc <= *h);
+                let inserted = if covered {
+                    0
+                } else {
+                    tx.prepare_cached("INSERT OR IGNORE INTO changes (hlc, origin, tbl, row_id, data) VALUES (?1, ?2, ?3, ?4, ?5)")?
+                        .execute(params![change.hlc, change.origin, table.name, change.id, data])?
+                };
                 if inserted == 0 {
                     report.known += 1;
                 } else {
@@ -512,6 +526,10 @@ impl Store {
             }
             for sql in &indexes {
                 tx.execute_batch(sql)?;
+            }
+            for (origin, hlc) in snapshot.into_iter().flatten().filter(|(origin, _)| **origin != own) {
+                tx.prepare_cached("INSERT INTO sync_horizon (origin, hlc) VALUES (?1, ?2) ON CONFLICT (origin) DO UPDATE SET hlc = max(hlc, excluded.hlc)")?
+                    .execute(params![origin, hlc])?;
             }
             if bulk && report.applied > 0 {
                 let loaded = serde_json::to_string(&report.rows).map_err(|e| StoreError::invalid("bundle", e.to_string()))?;
@@ -643,13 +661,14 @@ impl Store {
 /// a clash is named as it comes) and returns the statements that make them again: a bulk load
 /// builds each once from its sorted keys instead of row by row, in the same transaction.
 fn drop_secondary_indexes(tx: &Transaction) -> Result<Vec<String>> {
-    let mut stmt =
-        tx.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = ?1 AND sql NOT LIKE 'CREATE UNIQUE INDEX%'")?;
+    // Made by CREATE INDEX (origin 'c'; not a key's own index) and enforcing no uniqueness.
+    let mut list = tx.prepare("SELECT name FROM pragma_index_list(?1) WHERE origin = 'c' AND \"unique\" = 0")?;
     let mut made = Vec::new();
     for table in &TABLES {
-        let indexes: Vec<(String, String)> = stmt.query_map([table.name], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-        for (name, sql) in indexes {
-            tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+        let names: Vec<String> = list.query_map([table.name], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        for name in names {
+            let sql: String = tx.query_row("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1", [&name], |r| r.get(0))?;
+            tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
             made.push(sql);
         }
     }
@@ -659,20 +678,26 @@ fn drop_secondary_indexes(tx: &Transaction) -> Result<Vec<String>> {
 /// One logged change of a row, for compaction: (row id, origin, clock, JSON data or none).
 pub type RowChange = (String, String, i64, Option<String>);
 
-/// Which of a row's changes (in clock order) the compacted log keeps: all of a single change,
-/// of a row with a tombstone, of a merge; otherwise those that are the newest to set a field.
+/// Which of a row's changes the compacted log keeps: all of a single change, of a row with a
+/// tombstone, of a merge; every change of a phone or an email that sets its customer (a
+/// tombstone arriving later is judged by the customers they were held by, when merges cross);
+/// otherwise those that are the newest, by `(clock, origin)`, to set a field.
 pub fn winners(table: &Table, group: &[RowChange]) -> Result<Vec<bool>> {
     if group.len() == 1 || table.name == "customer_merges" || group.iter().any(|(.., data)| data.is_none()) {
         return Ok(vec![true; group.len()]);
     }
+    let contact = matches!(table.name, "customer_phones" | "customer_emails");
+    let mut order: Vec<usize> = (0..group.len()).collect();
+    order.sort_by(|&a, &b| (group[a].2, &group[a].1).cmp(&(group[b].2, &group[b].1)));
+    let mut keep = vec![false; group.len()];
     let mut newest: HashMap<String, usize> = HashMap::new();
-    for (index, (.., data)) in group.iter().enumerate() {
+    for index in order {
         // In clock order: a later change setting a field takes it from an earlier one.
-        for column in parse_data(data.clone())?.unwrap_or_default().into_iter().map(|(column, _)| column) {
+        for column in parse_data(group[index].3.clone())?.unwrap_or_default().into_iter().map(|(column, _)| column) {
+            keep[index] |= contact && column == "customer_id";
             newest.insert(column, index);
         }
     }
-    let mut keep = vec![false; group.len()];
     for index in newest.into_values() {
         keep[index] = true;
     }
@@ -1170,6 +1195,50 @@ fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sende
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_snapshot_keeps_each_rows_changes_that_still_set_a_field() {
+        let change = |origin: &str, hlc: i64, data: Option<&str>| -> RowChange { ("row".into(), origin.into(), hlc, data.map(str::to_string)) };
+        let all = r#"{"name":"a","address":"x"}"#;
+        let table = |name: &str| &TABLES[table_index(name).expect("a synced table")];
+        let cases: [(&str, &str, Vec<RowChange>, Vec<bool>); 8] = [
+            ("one change", "customers", vec![change("a", 1, Some(all))], vec![true]),
+            (
+                "a field set again",
+                "customers",
+                vec![change("a", 1, Some(all)), change("a", 2, Some(r#"{"address":"y"}"#)), change("a", 3, Some(r#"{"address":"z"}"#))],
+                vec![true, false, true],
+            ),
+            ("every field set again", "customers", vec![change("a", 1, Some(all)), change("b", 2, Some(all))], vec![false, true]),
+            ("given out of order", "customers", vec![change("b", 2, Some(all)), change("a", 1, Some(all))], vec![true, false]),
+            ("the same clock: the greater origin wins", "customers", vec![change("b", 5, Some(all)), change("a", 5, Some(all))], vec![true, false]),
+            (
+                "a tombstone keeps them all",
+                "customers",
+                vec![change("a", 1, Some(all)), change("a", 2, Some(all)), change("b", 3, None)],
+                vec![true, true, true],
+            ),
+            (
+                "merges are all kept",
+                "customer_merges",
+                vec![change("a", 1, Some(r#"{"keep_id":"k"}"#)), change("a", 2, Some(r#"{"keep_id":"k"}"#))],
+                vec![true, true],
+            ),
+            (
+                "a phone's customers are all kept",
+                "customer_phones",
+                vec![
+                    change("a", 1, Some(r#"{"customer_id":"x","number":"1"}"#)),
+                    change("a", 2, Some(r#"{"customer_id":"y"}"#)),
+                    change("a", 3, Some(r#"{"number":"2"}"#)),
+                ],
+                vec![true, true, true],
+            ),
+        ];
+        for (what, name, group, kept) in cases {
+            assert_eq!(winners(table(name), &group).expect("winners"), kept, "{what}");
+        }
+    }
+
     /// The triggers of migration 0002 for one table, as generated from its spec.
     fn triggers(table: &Table) -> String {
         let object = |row: &str| row_object(table, row);
@@ -1341,7 +1410,7 @@ mod tests {
             change(2, "documents", "b-original", doc(None)),
             change(1, "customers", "c1", customer),
         ];
-        let report = store.apply_changes(&mut changes.into_iter(), &BTreeMap::new(), &[], "2026-11-22T10:00:00+09:00", &mut |_| true).unwrap();
+        let report = store.apply_changes(&mut changes.into_iter(), &BTreeMap::new(), &[], None, "2026-11-22T10:00:00+09:00", &mut |_| true).unwrap();
         assert_eq!((report.applied, report.pending), (3, 0), "{report:?}");
         let documents: i64 = store.conn.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).unwrap();
         assert_eq!(documents, 2);
@@ -1366,7 +1435,7 @@ mod tests {
         };
         let mut store = Store::open_in_memory("2026-11-22T10:00:00+09:00").unwrap();
         let mut calls = 0;
-        let cancelled = store.apply_changes(&mut changes().into_iter(), &BTreeMap::new(), &[], "2026-11-22T10:00:00+09:00", &mut |_| {
+        let cancelled = store.apply_changes(&mut changes().into_iter(), &BTreeMap::new(), &[], None, "2026-11-22T10:00:00+09:00", &mut |_| {
             calls += 1;
             calls < 2
         });
@@ -1375,7 +1444,7 @@ mod tests {
         let logged: i64 = store.conn.query_row("SELECT count(*) FROM changes", [], |r| r.get(0)).unwrap();
         assert_eq!((documents, logged), (0, 0), "nothing written");
 
-        let report = store.apply_changes(&mut changes().into_iter(), &BTreeMap::new(), &[], "2026-11-22T10:00:00+09:00", &mut |_| true).unwrap();
+        let report = store.apply_changes(&mut changes().into_iter(), &BTreeMap::new(), &[], None, "2026-11-22T10:00:00+09:00", &mut |_| true).unwrap();
         assert_eq!((report.applied, report.pending, report.rows.get("documents").copied()), (n as u64 + 1, 0, Some(n as u64)), "{:?}", report.rows);
         let documents: i64 = store.conn.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).unwrap();
         assert_eq!(documents, n as i64);

@@ -6,7 +6,7 @@
 CREATE TABLE seen (
     seq bigserial PRIMARY KEY,
     origin text NOT NULL REFERENCES installations (id),
-    known text NOT NULL,
+    known text NOT NULL CHECK (jsonb_typeof(known::jsonb) = 'object'),
     seen_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX seen_origin ON seen (origin, seq);
