@@ -1,6 +1,7 @@
 //! Hub sync speed as whole `madoguchi sync --hub` processes against a throwaway PostgreSQL on
 //! this machine (run by hand: `cargo bench -p madoguchi --bench hub`): the push of 10,000
-//! changes, their pull by another installation, and N installations (default 50,
+//! changes, their pull by another installation, a new installation's first sync (a snapshot
+//! of the hub), and N installations (default 50,
 //! `MADOGUCHI_BENCH_INSTALLATIONS`) of 10,000 changes each syncing all at once, round after
 //! round, until every one holds everyone's changes.
 
@@ -26,6 +27,11 @@ fn main() {
     b.sync();
     println!("pull of {n} changes: {:.2} s (one process)", started.elapsed().as_secs_f64());
     assert_eq!(a.dump(), b.dump());
+    let d = Installation::add(&cluster, &dir, &db, "d");
+    let started = stopwatch();
+    d.sync();
+    println!("a new installation's first sync (a snapshot of the hub's {n} changes): {:.2} s (one process)", started.elapsed().as_secs_f64());
+    assert_eq!(a.dump(), d.dump());
 
     let count: usize = std::env::var("MADOGUCHI_BENCH_INSTALLATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(50);
     let many: Vec<Installation> = (0..count).map(|i| Installation::add(&cluster, &dir, &db, &format!("m{i:02}"))).collect();
