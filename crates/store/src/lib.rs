@@ -102,9 +102,9 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
-        // Statement journals (each statement's undo inside a transaction, never needed after a
-        // crash) in memory rather than in a temporary file written page by page.
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Temporary storage stays SQLite's default, files: in memory, the statement journals
+        // and the sorter of an index built after a bulk load grow with the load (a 1M-customer
+        // snapshot: 206 MB peak instead of 167 MB).
         sync::register_wall_clock(&conn, || 0)?;
         customers::register_search_functions(&conn)?;
         conn.execute_batch(customers::SEARCH_PENDING)?;
