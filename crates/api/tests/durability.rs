@@ -13,11 +13,9 @@ use std::path::{Path, PathBuf};
 
 use madoguchi_api::backup;
 use madoguchi_api::customers;
-use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::keys::Signer;
 use madoguchi_api::settings;
 use madoguchi_api::sync;
-use madoguchi_api::tariffs::Tariffs;
 use madoguchi_store::Store;
 use serde_json::Value;
 
@@ -36,18 +34,7 @@ fn open(path: &Path) -> Store {
 /// A database with the fixture customers (and so audit rows) and one call note.
 fn filled(path: &Path) -> Store {
     let mut store = open(path);
-    let tariffs = Tariffs::embedded().expect("tariffs");
-    import_customers(
-        &mut store,
-        &mut std::io::Cursor::new(include_bytes!("fixtures/customers.csv")),
-        Encoding::Auto,
-        false,
-        &tariffs,
-        "test",
-        at(NOW),
-        &mut |_| true,
-    )
-    .expect("imports");
+    common::import_fixture(&mut store, NOW);
     let id = customers::lookup(&store, "AW00000001", 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string();
     customers::add_note(&mut store, &id, "test", "休止の手数料を説明した", at(NOW)).expect("note");
     store

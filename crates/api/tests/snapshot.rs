@@ -10,9 +10,7 @@ use common::{at, customer_id};
 use std::path::{Path, PathBuf};
 
 use madoguchi_api::customers;
-use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::sync;
-use madoguchi_api::tariffs::Tariffs;
 use madoguchi_store::Store;
 use serde_json::Value;
 
@@ -43,19 +41,7 @@ fn snapshot(store: &Store, out: &Path) -> sync::Manifest {
 /// customer deleted; then B starts from a full bundle of A and edits one customer too.
 fn history(dir: &Path) -> (Store, Store) {
     let mut a = open(&dir.join("a.sqlite3"));
-    let tariffs = Tariffs::embedded().expect("tariffs");
-    let report = import_customers(
-        &mut a,
-        &mut std::io::Cursor::new(include_bytes!("fixtures/customers.csv")),
-        Encoding::Auto,
-        false,
-        &tariffs,
-        "test",
-        at(NOW),
-        &mut |_| true,
-    )
-    .expect("imports");
-    assert!(report.written);
+    common::import_fixture(&mut a, NOW);
     let x = customer_id(&a, "AW00000001");
     let y = customer_id(&a, "KN00000001");
     let z = customer_id(&a, "PA00000001");

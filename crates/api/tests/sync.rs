@@ -10,7 +10,6 @@ use common::{at, customer_id};
 use std::path::{Path, PathBuf};
 
 use madoguchi_api::customers;
-use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::keys::Signer;
 use madoguchi_api::requests;
 use madoguchi_api::sync;
@@ -58,18 +57,7 @@ fn content(store: &Store) -> String {
 fn three(dir: &Path) -> [PathBuf; 3] {
     let paths = ["a", "b", "c"].map(|n| dir.join(format!("{n}.sqlite3")));
     let mut a = open(&paths[0]);
-    let tariffs = Tariffs::embedded().expect("tariffs");
-    import_customers(
-        &mut a,
-        &mut std::io::Cursor::new(include_bytes!("fixtures/customers.csv")),
-        Encoding::Auto,
-        false,
-        &tariffs,
-        "test",
-        at(NOW),
-        &mut |_| true,
-    )
-    .expect("imports");
+    common::import_fixture(&mut a, NOW);
     let base = dir.join("base.mdgb");
     export_all(&a, &base);
     for path in &paths[1..] {

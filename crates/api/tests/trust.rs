@@ -14,7 +14,6 @@ use common::{at, customer_id};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::keys::{self, Signer};
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_api::{ApiError, customers, sync};
@@ -35,18 +34,7 @@ fn open(path: &Path) -> Store {
 /// A with the fixture customers.
 fn filled(path: &Path) -> Store {
     let mut store = open(path);
-    let tariffs = Tariffs::embedded().expect("tariffs");
-    import_customers(
-        &mut store,
-        &mut std::io::Cursor::new(include_bytes!("fixtures/customers.csv")),
-        Encoding::Auto,
-        false,
-        &tariffs,
-        "test",
-        at(NOW),
-        &mut |_| true,
-    )
-    .expect("imports");
+    common::import_fixture(&mut store, NOW);
     store
 }
 

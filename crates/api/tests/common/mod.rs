@@ -36,6 +36,23 @@ pub fn customer_id(store: &Store, number: &str) -> String {
     customers::lookup(store, number, 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string()
 }
 
+/// Imports the fixture customers (tests/fixtures/customers.csv), all of them, at `now`.
+pub fn import_fixture(store: &mut Store, now: &str) {
+    let tariffs = madoguchi_api::tariffs::Tariffs::embedded().expect("tariffs");
+    let report = madoguchi_api::import::import_customers(
+        store,
+        &mut std::io::Cursor::new(include_bytes!("../fixtures/customers.csv")),
+        madoguchi_api::import::Encoding::Auto,
+        false,
+        &tariffs,
+        "test",
+        at(now),
+        &mut |_| true,
+    )
+    .expect("imports");
+    assert!(report.written, "{:?}", report.errors);
+}
+
 /// A bundle of everything the installation holds, signed by it.
 pub fn export_all(store: &Store, out: &Path, now: &str) -> sync::Manifest {
     sync::export(store, out, &BTreeMap::new(), None, &signer(store), at(now), &mut |_| true).expect("exports")
