@@ -11,9 +11,10 @@ use crate::HubError;
 /// Changes read from the hub per fetch.
 const FETCH: i64 = 5_000;
 
-/// One row's changes: its table, and per change its `seq` at the hub and the change.
+/// One row's changes: its table (none: a table this madoguchi does not know), and per change
+/// its `seq` at the hub and the change.
 pub(crate) struct RowGroup {
-    pub table: usize,
+    pub table: Option<usize>,
     pub seqs: Vec<i64>,
     pub changes: Vec<RowChange>,
 }
@@ -21,7 +22,7 @@ pub(crate) struct RowGroup {
 /// The cursor and what it has fetched but not yet given out.
 pub(crate) struct RowGroups<'a> {
     pub hub: postgres::Transaction<'a>,
-    fetched: VecDeque<(usize, i64, RowChange)>,
+    fetched: VecDeque<(Option<usize>, i64, RowChange)>,
     finished: bool,
 }
 
@@ -46,8 +47,7 @@ impl<'a> RowGroups<'a> {
         for row in &rows {
             let (seq, origin, hlc, tbl, id, data): (i64, String, i64, String, String, Option<String>) =
                 (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5));
-            let table = table_index(&tbl).ok_or_else(|| HubError::Refused(format!("change {origin} {hlc}: t: no table '{tbl}'")))?;
-            self.fetched.push_back((table, seq, (id, origin, hlc, data)));
+            self.fetched.push_back((table_index(&tbl), seq, (id, origin, hlc, data)));
         }
         self.finished = (rows.len() as i64) < FETCH;
         Ok(!rows.is_empty())

@@ -306,7 +306,10 @@ impl HubSnapshot<'_> {
     /// The next row read, compacted, its kept changes checked and made ready; false at the end.
     fn next_row(&mut self) -> Result<bool, HubError> {
         let Some(group) = self.rows.next_group()? else { return Ok(false) };
-        let table = &TABLES[group.table];
+        let Some(table) = group.table.map(|t| &TABLES[t]) else {
+            let (_, origin, hlc, _) = &group.changes[0];
+            return Err(HubError::Refused(format!("change {origin} {hlc}: t: not a table this madoguchi knows; update madoguchi")));
+        };
         let keep = winners(table, &group.changes)?;
         for ((id, origin, hlc, data), kept) in group.changes.into_iter().zip(keep) {
             if !kept {

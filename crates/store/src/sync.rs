@@ -432,8 +432,9 @@ impl Store {
     /// Applies changes in one transaction: all of them or, on any error, none. `known_by_sender`
     /// (the sender's clocks) tells an edit the sender had seen from one it had not, so that
     /// only true conflicts are reported. `snapshot`: the changes are a snapshot's compacted log
-    /// covering these clocks, kept as the horizon (`sync_horizon`). `progress(done)` may return
-    /// false to cancel.
+    /// covering these clocks, kept as the horizon (`sync_horizon`, reported by `known_clocks`:
+    /// what it left out is not asked for again; a change below it arriving anyway is taken as
+    /// any other, and loses where it was replaced). `progress(done)` may return false to cancel.
     pub fn apply_changes(
         &mut self,
         changes: &mut dyn Iterator<Item = std::result::Result<Change, String>>,
@@ -448,8 +449,10 @@ impl Store {
             let mut report = ApplyReport::default();
             let before: i64 = tx.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0))?;
             let own: String = tx.query_row("SELECT origin FROM sync_clock", [], |r| r.get(0))?;
-            let horizon: BTreeMap<String, i64> =
-                tx.prepare("SELECT origin, hlc FROM sync_horizon")?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+            let judged = Judged {
+                sender: known_by_sender,
+                horizon: tx.prepare("SELECT origin, hlc FROM sync_horizon")?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?,
+            };
             let mut newest = i64::MIN;
             let mut later: HashSet<(usize, String)> = HashSet::new();
             let mut merges: Vec<String> = Vec::new();
@@ -474,14 +477,9 @@ impl Store {
                 }
                 let table = &TABLES[change.table];
                 let data = change.data.as_ref().map(serde_json::to_string).transpose().map_err(|e| StoreError::invalid("bundle", e.to_string()))?;
-                // Below a snapshot's horizon, a change the log lacks was replaced in every field.
-                let covered = horizon.get(&change.origin).is_some_and(|h| change.hlc <= *h);
-                let inserted = if covered {
-                    0
-                } else {
-                    tx.prepare_cached("INSERT OR IGNORE INTO changes (hlc, origin, tbl, row_id, data) VALUES (?1, ?2, ?3, ?4, ?5)")?
-                        .execute(params![change.hlc, change.origin, table.name, change.id, data])?
-                };
+                let inserted = tx
+                    .prepare_cached("INSERT OR IGNORE INTO changes (hlc, origin, tbl, row_id, data) VALUES (?1, ?2, ?3, ?4, ?5)")?
+                    .execute(params![change.hlc, change.origin, table.name, change.id, data])?;
                 if inserted == 0 {
                     report.known += 1;
                 } else {
@@ -548,7 +546,7 @@ impl Store {
                 let merge_table = table_index("customer_merges").expect("customer_merges is synced");
                 let customer_table = table_index("customers").expect("customers is synced");
                 for id in merges.iter().filter(|id| later.remove(&(merge_table, id.to_string()))) {
-                    settle(tx, &TABLES[merge_table], id, before, known_by_sender, &mut report)?;
+                    settle(tx, &TABLES[merge_table], id, before, &judged, &mut report)?;
                 }
                 for id in &merges {
                     for member in crossed(tx, id)?.map(|c| c.members).unwrap_or_default() {
@@ -573,7 +571,7 @@ impl Store {
                 let mut settled = 0u64;
                 while let Some((table, id, first)) = queue.pop_front() {
                     let mut again = ApplyReport::default();
-                    let outcome = settle(tx, &TABLES[table], &id, before, known_by_sender, if first { &mut report } else { &mut again })?;
+                    let outcome = settle(tx, &TABLES[table], &id, before, &judged, if first { &mut report } else { &mut again })?;
                     for (name, n) in again.rows {
                         *report.rows.entry(name).or_default() += n;
                     }
@@ -1076,7 +1074,27 @@ fn logged(tx: &Transaction, table: &Table, id: &str, before: i64) -> Result<Vec<
         .collect()
 }
 
-fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sender: &BTreeMap<String, i64>, report: &mut ApplyReport) -> Result<Settled> {
+/// What tells a conflict from a change already settled: the clocks the sender had seen, and
+/// the horizon of the snapshots taken here (a change at or below it was settled where the
+/// snapshot was made; arriving again, it is no news).
+struct Judged<'a> {
+    sender: &'a BTreeMap<String, i64>,
+    horizon: BTreeMap<String, i64>,
+}
+
+impl Judged<'_> {
+    fn sender_knew(&self, l: &Logged) -> bool {
+        self.sender.get(&l.origin).is_some_and(|k| *k >= l.hlc)
+    }
+
+    /// A new change that loses to `winner` without news: the same installation's later change
+    /// replaced it, or a snapshot taken here covered it.
+    fn settled_before(&self, lost: &Logged, winner: &Logged) -> bool {
+        lost.origin == winner.origin || self.horizon.get(&lost.origin).is_some_and(|h| lost.hlc <= *h)
+    }
+}
+
+fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, judged: &Judged, report: &mut ApplyReport) -> Result<Settled> {
     let mut log = logged(tx, table, id, before)?;
     if matches!(table.name, "customers" | "customer_phones" | "customer_emails") && log.iter().any(|l| l.data.is_none()) {
         // Merges that crossed: what the set-aside merge deleted of the customer that stays (the
@@ -1092,7 +1110,7 @@ fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sende
         let dropped = set_aside_tombstones(tx, &customers, &log)?;
         log.retain(|l| l.data.is_some() || !dropped.contains(&(l.hlc, l.origin.clone())));
     }
-    let sender_knew = |l: &Logged| known_by_sender.get(&l.origin).is_some_and(|k| *k >= l.hlc);
+    let sender_knew = |l: &Logged| judged.sender_knew(l);
     tx.prepare_cached("DELETE FROM sync_pending WHERE tbl = ?1 AND row_id = ?2")?.execute(params![table.name, id])?;
 
     if let Some(tomb) = log.iter().find(|l| l.data.is_none()) {
@@ -1140,7 +1158,7 @@ fn settle(tx: &Transaction, table: &Table, id: &str, before: i64, known_by_sende
                 report.conflicts.push(conflict(table, id, column, (now, value(now, column)), (old, value(old, column))));
             }
         } else {
-            for lost in log.iter().filter(|l| l.new && l.data.as_ref().is_some_and(|d| d.contains_key(*column))) {
+            for lost in log.iter().filter(|l| l.new && l.data.as_ref().is_some_and(|d| d.contains_key(*column)) && !judged.settled_before(l, old)) {
                 if value(lost, column) != value(old, column) {
                     report.conflicts.push(conflict(table, id, column, (old, value(old, column)), (lost, value(lost, column))));
                 }
