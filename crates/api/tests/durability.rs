@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 
 use madoguchi_api::backup;
 use madoguchi_api::customers;
-use madoguchi_api::keys::Signer;
 use madoguchi_api::settings;
 use madoguchi_api::sync;
 use madoguchi_store::Store;
@@ -121,20 +120,6 @@ fn migration_0003_chains_the_rows_an_older_database_holds() {
     assert!(conn.execute("UPDATE audit_log SET actor = 'x' WHERE seq = 1", []).is_err(), "the migration put the update trigger back");
 }
 
-/// The first line of a bundle as JSON, and the rest.
-fn split_bundle(path: &Path) -> (Value, String) {
-    let text = std::fs::read_to_string(path).expect("bundle");
-    let (manifest, rest) = text.split_once('\n').expect("manifest line");
-    let (_signature, rest) = rest.split_once('\n').expect("signature line");
-    (serde_json::from_str(manifest).expect("manifest"), rest.to_string())
-}
-
-/// A bundle with an edited manifest, signed again by its sender (as a sender rewriting its
-/// own log would).
-fn write_bundle(path: &Path, signer: &Signer, manifest: &Value, rest: &str) {
-    std::fs::write(path, [sync::signed_header(manifest, signer), rest.as_bytes().to_vec()].concat()).expect("bundle written");
-}
-
 #[test]
 fn the_chain_head_travels_in_every_bundle_and_importers_witness_it() {
     let dir = folder("witness");
@@ -145,7 +130,7 @@ fn the_chain_head_travels_in_every_bundle_and_importers_witness_it() {
     let manifest = sync::export(&a, &bundle, &BTreeMap::new(), None, &signer, at(NOW), &mut |_| true).expect("exports");
     let head = a.audit_head().expect("head").expect("rows");
     assert_eq!(manifest.audit_head.as_ref(), Some(&head));
-    let (json, rest) = split_bundle(&bundle);
+    let (json, rest) = common::split_bundle(&bundle);
     assert_eq!(
         (json["version"].as_i64(), json["audit_head"]["seq"].as_i64(), json["audit_head"]["hash"].as_str()),
         (Some(2), Some(head.seq), Some(head.hash.as_str()))
@@ -165,7 +150,7 @@ fn the_chain_head_travels_in_every_bundle_and_importers_witness_it() {
     // The same row with another hash: the sender's log was rewritten; the first hash stays.
     let mut rewritten = json.clone();
     rewritten["audit_head"]["hash"] = Value::from("0".repeat(64));
-    write_bundle(&dir.join("rewritten.mdgb"), &signer, &rewritten, &rest);
+    common::write_bundle(&dir.join("rewritten.mdgb"), &signer, &rewritten, &rest);
     let report = sync::import(&mut b, &dir.join("rewritten.mdgb"), &own_b, at(NOW), &mut |_, _| true).expect("imports");
     assert_eq!(report["audit_head"]["witnessed"], "rewritten", "{report}");
     assert_eq!(b.witnessed_heads().expect("heads")[0].1, head);
@@ -173,14 +158,14 @@ fn the_chain_head_travels_in_every_bundle_and_importers_witness_it() {
     // A bundle without audit_head (an empty log) is still read.
     let mut older = json.clone();
     older.as_object_mut().expect("object").remove("audit_head");
-    write_bundle(&dir.join("older.mdgb"), &signer, &older, &rest);
+    common::write_bundle(&dir.join("older.mdgb"), &signer, &older, &rest);
     let report = sync::import(&mut b, &dir.join("older.mdgb"), &own_b, at(NOW), &mut |_, _| true).expect("a bundle without a head imports");
     assert_eq!(report["audit_head"], Value::Null);
 
     // A malformed one is refused like any bad manifest field, naming it.
     let mut bad = json;
     bad["audit_head"] = serde_json::json!({"seq": 0, "hash": "x"});
-    write_bundle(&dir.join("bad.mdgb"), &signer, &bad, &rest);
+    common::write_bundle(&dir.join("bad.mdgb"), &signer, &bad, &rest);
     let error = sync::import(&mut b, &dir.join("bad.mdgb"), &own_b, at(NOW), &mut |_, _| true).expect_err("refused");
     assert!(error.to_string().contains("manifest.audit_head"), "{error}");
 }

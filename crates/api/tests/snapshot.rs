@@ -161,3 +161,22 @@ fn what_a_snapshot_covers_stays_known_when_it_leaves_an_origins_newest_change_be
     assert_eq!(again["conflicts"], serde_json::json!([]), "{again}");
     assert!(d.canonical_dump().expect("dump") == a.canonical_dump().expect("dump"));
 }
+
+/// A manifest whose `snapshot` is not true or false is refused naming it, and nothing is written.
+#[test]
+fn a_snapshot_flag_that_is_not_true_or_false_is_refused_naming_it() {
+    let dir = folder("flag");
+    let (a, _b) = history(&dir);
+    let out = dir.join("a.snapshot.mdgb");
+    snapshot(&a, &out);
+    let (mut manifest, rest) = common::split_bundle(&out);
+    manifest["snapshot"] = serde_json::json!("yes");
+    let bad = dir.join("bad.mdgb");
+    common::write_bundle(&bad, &common::signer(&a), &manifest, &rest);
+    let mut d = open(&dir.join("d.sqlite3"));
+    common::trust_sender_of(&mut d, &out, at(NOW));
+    let own = common::signer(&d).public();
+    let error = sync::import(&mut d, &bad, &own, at(NOW), &mut |_, _| true).expect_err("refused");
+    assert!(error.to_string().contains("manifest.snapshot: must be true or false"), "{error}");
+    assert!(d.known_clocks().expect("clocks").is_empty(), "nothing was written");
+}

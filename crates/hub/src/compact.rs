@@ -1,7 +1,7 @@
 //! Compacting the hub's change log, as its owner (`madoguchi hub compact`): a change no field
 //! of its row takes any more is deleted once every installation that has synced had seen past
-//! it (the `known` its latest sync recorded in `seen`); tombstones, every change of a row that has one, and
-//! merges are kept, as a snapshot keeps them (`sync::winners`, one rule for both). A change no
+//! it (the `known` its latest sync recorded in `seen`); what a snapshot keeps is kept
+//! (`sync::winners`, one rule for both: tombstoned rows, merges, contacts' customers). A change no
 //! field takes can never win a fold again, so installations and new ones bootstrapping from
 //! the hub end with the same rows; the newest change of each origin is never deleted (the hub's
 //! newest clock of an origin is where its next push starts).

@@ -391,9 +391,8 @@ impl Store {
         Ok(count)
     }
 
-    /// Streams the compacted log, what a snapshot carries: per row, only the changes that still
-    /// set one of its fields (each field's newest `(clock, origin)`), with every change of a row
-    /// that has a tombstone and every merge (the crossed-merge rules read those); tables
+    /// Streams the compacted log, what a snapshot carries: per row, the changes `winners` keeps
+    /// (those that still set one of its fields, and what the crossed-merge rules read); tables
     /// parents first, a table's rows in id order, a row's changes in clock order. A change no
     /// field takes any more can never win a fold again, so an installation holding the
     /// compacted log holds the same rows and folds every later change as one holding the whole

@@ -58,6 +58,20 @@ pub fn export_all(store: &Store, out: &Path, now: &str) -> sync::Manifest {
     sync::export(store, out, &BTreeMap::new(), None, &signer(store), at(now), &mut |_| true).expect("exports")
 }
 
+/// The first line of a bundle as JSON, and the rest.
+pub fn split_bundle(path: &Path) -> (Value, String) {
+    let text = std::fs::read_to_string(path).expect("bundle");
+    let (manifest, rest) = text.split_once('\n').expect("manifest line");
+    let (_signature, rest) = rest.split_once('\n').expect("signature line");
+    (serde_json::from_str(manifest).expect("manifest"), rest.to_string())
+}
+
+/// A bundle with an edited manifest, signed again by its sender (as a sender rewriting its
+/// own log would).
+pub fn write_bundle(path: &Path, signer: &Signer, manifest: &Value, rest: &str) {
+    std::fs::write(path, [sync::signed_header(manifest, signer), rest.as_bytes().to_vec()].concat()).expect("bundle written");
+}
+
 /// Imports a bundle, its sender trusted first.
 pub fn import_trusted(store: &mut Store, bundle: &Path, now: &str) -> Result<Value, ApiError> {
     trust_sender_of(store, bundle, at(now));
