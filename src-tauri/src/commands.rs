@@ -13,13 +13,13 @@ macro_rules! adapters {
         $(
             #[tauri::command(async)]
             pub fn $name(session: State<'_, Session>, args: $args) -> Result<Value, CommandError> {
-                session.$name(args).inspect_err(|e| log_failure(stringify!($name), e))
+                answer(session.$name(args)).inspect_err(|e| log_failure(stringify!($name), e))
             }
         )*
         $(
             #[tauri::command(async)]
             pub fn $bare(session: State<'_, Session>) -> Result<Value, CommandError> {
-                session.$bare().inspect_err(|e| log_failure(stringify!($bare), e))
+                answer(session.$bare()).inspect_err(|e| log_failure(stringify!($bare), e))
             }
         )*
     };

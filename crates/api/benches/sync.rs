@@ -30,7 +30,7 @@ fn bench(c: &mut Criterion) {
     // B trusts A; its copies below are B (the same installation id, so the same key).
     let own_b = Signer::of(&b, &keys_dir, "bench").expect("key").public();
     keys::trust(&mut b, &signer_a.sender(), &a.installation_id().expect("id"), &own_b, "bench", now()).expect("trusts");
-    sync::import(&mut b, &base, &own_b, now(), &mut |_, _| true).expect("imports");
+    as_json(sync::import(&mut b, &base, &own_b, now(), &mut |_, _| true)).expect("imports");
     drop(b);
 
     let ids: Vec<String> = {
@@ -60,7 +60,7 @@ fn bench(c: &mut Criterion) {
                 customers::open(Path::new(&copy), now()).expect("opens")
             },
             |mut store| {
-                let report = sync::import(&mut store, &out, &own_b, now(), &mut |_, _| true).expect("imports");
+                let report = as_json(sync::import(&mut store, &out, &own_b, now(), &mut |_, _| true)).expect("imports");
                 assert_eq!(report["applied"], 10_000);
             },
             BatchSize::PerIteration,
@@ -74,3 +74,8 @@ criterion_group! {
     targets = bench
 }
 criterion_main!(benches);
+
+/// An answer as the JSON the CLI prints and the app sends.
+fn as_json<T: serde::Serialize, E>(answer: Result<T, E>) -> Result<serde_json::Value, E> {
+    answer.map(|a| serde_json::to_value(a).expect("an answer is JSON"))
+}

@@ -8,8 +8,9 @@ use madoguchi_domain::postal;
 use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::text::{self, FreeText, TextError, caps, format_postal};
 use madoguchi_domain::time::{self, Moment};
-use madoguchi_store::{CustomerView, LookupHit, Store, StoreError, synth::SeedReport};
-use serde_json::{Value, json};
+use madoguchi_store::{Store, StoreError, synth::SeedReport};
+
+use crate::wire;
 
 /// A failed use case: bad input the user can fix (naming the field), something not found,
 /// or a failure of the database or file system.
@@ -76,82 +77,16 @@ pub fn stamp(now: Moment) -> String {
     time::in_japan(now).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
-fn hit_json(hit: &LookupHit) -> Value {
-    json!({
-        "customer_id": hit.customer_id,
-        "name": hit.name,
-        "name_kana": hit.name_kana,
-        "prefecture": hit.prefecture,
-        "customer_numbers": hit.customer_numbers,
-        "phone": hit.phone,
-        "matched_field": hit.field.code(),
-        "matched_label": hit.field.label(),
-        "matched": hit.matched,
-        "exact": hit.exact,
-        "variant": hit.variant,
-        "rank": hit.rank,
-    })
-}
-
 /// The search box: ranked results, each saying which field matched.
-pub fn lookup(store: &Store, query: &str, limit: usize) -> Result<Value, ApiError> {
+pub fn lookup(store: &Store, query: &str, limit: usize) -> Result<wire::Lookup, ApiError> {
     let hits = store.lookup(query, limit)?;
-    Ok(json!({"query": query, "results": hits.iter().map(hit_json).collect::<Vec<_>>()}))
+    Ok(wire::Lookup { query: query.to_string(), results: hits.iter().map(wire::Hit::from).collect() })
 }
 
 /// One customer with accounts, orders, documents, requests and notes.
-pub fn customer(store: &Store, id: &str) -> Result<Value, ApiError> {
+pub fn customer(store: &Store, id: &str) -> Result<wire::Customer, ApiError> {
     let view = store.customer(id)?.ok_or_else(|| ApiError::NotFound(format!("customer {id} not found")))?;
-    Ok(customer_json(&view))
-}
-
-fn customer_json(v: &CustomerView) -> Value {
-    let accounts: Vec<Value> = v
-        .accounts
-        .iter()
-        .map(|a| {
-            let r = &a.record;
-            let orders: Vec<Value> = a
-                .orders
-                .iter()
-                .map(|o| {
-                    json!({
-                        "id": o.id, "order_number": o.order_number, "ordered_at": o.ordered_at,
-                        "payment_method": o.payment_method, "shipped_on": o.shipped_on, "status": o.status,
-                        "lines": o.lines.iter().map(|l| json!({
-                            "line_no": l.line_no, "product_code": l.product_code, "name": l.name, "quantity": l.quantity,
-                            "unit_price": l.unit_price, "tax": l.tax, "delivery_note": l.delivery_note,
-                        })).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            json!({
-                "id": a.id, "service": r.service, "customer_number": r.customer_number, "status": r.status,
-                "plan": r.plan, "server_model": r.server_model, "servers": r.servers,
-                "first_delivery": r.first_delivery, "last_shipment": r.last_shipment,
-                "dealer": r.dealer, "monthly_limit": r.monthly_limit,
-                "billing_cycle": r.billing_cycle, "paid_through": r.paid_through, "terminals": r.terminals,
-                "np_terms": r.np_terms, "points": r.points, "member": r.member,
-                "orders": orders,
-            })
-        })
-        .collect();
-    json!({
-        "id": v.id, "kind": v.kind, "name": v.name, "name_kana": v.name_kana, "birth_date": v.birth_date,
-        "prefecture": v.prefecture, "postal_code": format_postal(&v.postal_code), "address": v.address,
-        "created_at": v.created_at, "updated_at": v.updated_at,
-        "phones": v.phones.iter().map(|p| json!({"number": p.number, "label": p.label})).collect::<Vec<_>>(),
-        "emails": v.emails,
-        "accounts": accounts,
-        "documents": v.documents.iter().map(|d| json!({
-            "id": d.id, "type": d.doc_type, "number": d.number, "issued_at": d.issued_at,
-            "reissue_of": d.reissue_of, "pdf_sha256": d.pdf_sha256,
-        })).collect::<Vec<_>>(),
-        "requests": v.requests.iter().map(|r| json!({
-            "id": r.id, "type": r.request_type, "status": r.status, "due_on": r.due_on, "created_at": r.created_at,
-        })).collect::<Vec<_>>(),
-        "notes": v.notes.iter().map(|n| json!({"id": n.id, "author": n.author, "at": n.at, "body": n.body})).collect::<Vec<_>>(),
-    })
+    Ok(wire::Customer::from(&view))
 }
 
 /// Checks free text for `field` (at most `max_chars`, no payment-card number: card data lives
@@ -249,26 +184,11 @@ pub fn delete(store: &mut Store, id: &str, actor: &str, now: Moment) -> Result<(
 /// 名寄せ: the customers likely the same person as `id` (a shared phone or email and the same
 /// kana or birth date, `duplicates::likely_same`): `[{id, name, name_kana, accounts:
 /// [{service, customer_number}], reasons, reason_ja}]`. An unknown id is not found.
-pub fn duplicates(store: &Store, id: &str) -> Result<Value, ApiError> {
+pub fn duplicates(store: &Store, id: &str) -> Result<Vec<wire::Duplicate>, ApiError> {
     if store.customer(id)?.is_none() {
         return Err(ApiError::NotFound(format!("customer {id} not found")));
     }
-    let found = store.likely_duplicates(id)?;
-    Ok(Value::Array(
-        found
-            .iter()
-            .map(|d| {
-                json!({
-                    "id": d.id,
-                    "name": d.name,
-                    "name_kana": d.name_kana,
-                    "accounts": d.accounts.iter().map(|(s, n)| json!({"service": s, "customer_number": n})).collect::<Vec<_>>(),
-                    "reasons": d.likeness.codes(),
-                    "reason_ja": d.likeness.reason_ja(),
-                })
-            })
-            .collect(),
-    ))
+    Ok(store.likely_duplicates(id)?.iter().map(wire::Duplicate::from).collect())
 }
 
 /// 名寄せ: merges customer `other` into `keep` in one transaction, every move audited (see
@@ -277,7 +197,7 @@ pub fn duplicates(store: &Store, id: &str) -> Result<Value, ApiError> {
 /// emails: {moved, dropped}, filled}` (`filled`: the kept customer's empty fields taken from
 /// the other, `birth_date`, `prefecture`, `postal_code`, `address`). Refused on `other` for one customer twice, on `keep` or
 /// `other` for an unknown id; nothing is written then.
-pub fn merge(store: &mut Store, keep: &str, other: &str, actor: &str, now: Moment) -> Result<Value, ApiError> {
+pub fn merge(store: &mut Store, keep: &str, other: &str, actor: &str, now: Moment) -> Result<wire::Merged, ApiError> {
     let (keep, other) = (keep.trim(), other.trim());
     for (field, id) in [("keep", keep), ("other", other)] {
         if id.is_empty() {
@@ -285,39 +205,20 @@ pub fn merge(store: &mut Store, keep: &str, other: &str, actor: &str, now: Momen
         }
     }
     let at = stamp(now);
-    let r = store.merge_customers(keep, other, actor, &at)?;
-    Ok(json!({
-        "keep": r.keep,
-        "other": r.other,
-        "other_name": r.other_name,
-        "accounts": r.accounts,
-        "orders": r.orders,
-        "documents": r.documents,
-        "requests": r.requests,
-        "request_history": r.request_history,
-        "call_notes": r.call_notes,
-        "phones": {"moved": r.phones_moved, "dropped": r.phones_dropped},
-        "emails": {"moved": r.emails_moved, "dropped": r.emails_dropped},
-        "filled": r.filled,
-    }))
+    Ok(store.merge_customers(keep, other, actor, &at)?.into())
 }
 
 /// The addresses of a postal code by Japan Post's table (`madoguchi postal`, the app's
 /// `postal_addresses`): `{postal_code, addresses: [{prefecture, city, town, note, office}],
 /// table: {package, data_date}}`; an unknown code has no addresses (not an error). A text
 /// that is not seven digits is refused on `postal_code`.
-pub fn postal_addresses(postal_code: &str) -> Result<Value, ApiError> {
+pub fn postal_addresses(postal_code: &str) -> Result<wire::PostalAddresses, ApiError> {
     free_text("postal_code", postal_code, caps::LINE)?;
     let digits = text::postal_digits(postal_code)
         .ok_or_else(|| ApiError::invalid("postal_code", format!("'{}' is not a postal code of 7 digits", postal_code.trim())))?;
-    let info = postal::table_info();
-    let addresses: Vec<Value> = postal::lookup(&digits)
-        .iter()
-        .map(|a| json!({"prefecture": a.prefecture.name(), "city": a.city, "town": a.town, "note": a.note, "office": a.office}))
-        .collect();
-    Ok(json!({
-        "postal_code": format_postal(&digits),
-        "addresses": addresses,
-        "table": {"package": info.package, "data_date": info.data_date},
-    }))
+    Ok(wire::PostalAddresses {
+        postal_code: format_postal(&digits),
+        addresses: postal::lookup(&digits).iter().map(wire::PostalAddress::from).collect(),
+        table: postal::table_info().into(),
+    })
 }

@@ -25,6 +25,7 @@ use sha2::{Digest, Sha256};
 use crate::customers::{ApiError, free_text, stamp};
 use crate::quote::parse_month;
 use crate::tariffs::Tariffs;
+use crate::wire;
 
 /// The bundled font (Noto Sans JP, OFL): TrueType outlines, all JIS level 1 and 2 kanji.
 const FONT: &[u8] = include_bytes!("../../../assets/fonts/NotoSansJP-Regular.ttf");
@@ -62,15 +63,14 @@ pub const FROM_ORDER: [&str; 3] = ["delivery_note", "invoice", "receipt"];
 
 /// Every document type with its Japanese name, the number prefix in force, and whether it
 /// is issued from an order.
-pub fn types(store: &Store) -> Result<Value, ApiError> {
+pub fn types(store: &Store) -> Result<Vec<wire::DocumentType>, ApiError> {
     TYPES
         .iter()
-        .map(|(doc_type, _)| {
-            let label = LABELS.iter().find(|(t, _)| t == doc_type).map_or(*doc_type, |(_, l)| l);
-            Ok(json!({"type": doc_type, "label": label, "prefix": prefix(store, doc_type)?, "from_order": FROM_ORDER.contains(doc_type)}))
+        .map(|&(doc_type, _)| {
+            let label = LABELS.iter().find(|(t, _)| *t == doc_type).map_or(doc_type, |(_, l)| l);
+            Ok(wire::DocumentType { doc_type, label, prefix: prefix(store, doc_type)?, from_order: FROM_ORDER.contains(&doc_type) })
         })
-        .collect::<Result<Vec<_>, ApiError>>()
-        .map(Value::Array)
+        .collect()
 }
 
 /// Refuses a document type that is not one of the seven, naming `field`.

@@ -21,11 +21,12 @@ use madoguchi_domain::tariff::{Rules, Service};
 use madoguchi_domain::text::{FreeText, caps, format_postal, is_kana, postal_digits, valid_email, valid_phone};
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::{AccountRecord, CustomerRecord, ImportOutcome, PhoneRecord, Store};
-use serde_json::{Value, json};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::customers::{ApiError, stamp};
 use crate::tariffs::Tariffs;
+use crate::wire;
 
 /// The columns, with the Japanese header each may also have. The README documents them.
 const COLUMNS: [(&str, &str, bool); 24] = [
@@ -83,7 +84,7 @@ pub enum Encoding {
 }
 
 /// One bad row: where and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowError {
     pub line: u64,
     pub field: String,
@@ -92,7 +93,7 @@ pub struct RowError {
 
 /// A row written but worth a look: where, what and why, in English (the CLI) and in Japanese
 /// (the app).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowWarning {
     pub line: u64,
     pub field: String,
@@ -121,24 +122,6 @@ pub struct LikelyDuplicate {
     pub reason_ja: String,
 }
 
-impl LikelyDuplicate {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "line": self.line,
-            "service": self.service,
-            "customer_number": self.customer_number,
-            "customer_id": self.customer_id,
-            "other": {
-                "id": self.other_id,
-                "name": self.other_name,
-                "accounts": self.other_accounts.iter().map(|(s, n)| json!({"service": s, "customer_number": n})).collect::<Vec<_>>(),
-            },
-            "reasons": self.reasons,
-            "reason_ja": self.reason_ja,
-        })
-    }
-}
-
 /// What an import did.
 #[derive(Debug, Clone, Default)]
 pub struct ImportReport {
@@ -165,26 +148,9 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "encoding": self.encoding,
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "bad_rows": self.bad_rows,
-            "error_count": self.error_count,
-            "warning_count": self.warning_count,
-            "duplicate_count": self.duplicate_count,
-            "written": self.written,
-            "errors": self.errors.iter().map(|e| json!({"line": e.line, "field": e.field, "message": e.message})).collect::<Vec<_>>(),
-            "warnings": self
-                .warnings
-                .iter()
-                .map(|w| json!({"line": w.line, "field": w.field, "reason": w.reason, "message": w.message, "message_ja": w.message_ja}))
-                .collect::<Vec<_>>(),
-            "duplicates": self.duplicates.iter().map(LikelyDuplicate::to_json).collect::<Vec<_>>(),
-        })
+    /// The report as the CLI prints it and the app shows it.
+    pub fn wire(&self) -> wire::CustomerImport<'_> {
+        wire::CustomerImport::from(self)
     }
 }
 

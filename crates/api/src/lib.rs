@@ -15,6 +15,7 @@ pub mod requests;
 pub mod settings;
 pub mod sync;
 pub mod tariffs;
+pub mod wire;
 
 pub use customers::ApiError;
 pub use madoguchi_store::Store;

@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::customers::{ApiError, free_text, stamp};
 use crate::quote::{parse_date, parse_month, quote};
 use crate::tariffs::Tariffs;
+use crate::wire;
 
 fn invalid(field: &str, reason: impl Into<String>) -> ApiError {
     ApiError::invalid(field, reason)
@@ -29,7 +30,7 @@ fn request_type(id: &str) -> Result<&'static RequestType, ApiError> {
 
 /// Every request type: its services, fields (with their kinds and choices), statuses with
 /// labels, transitions, and the warning said when one is filed. The app builds its forms from it.
-pub fn types() -> Value {
+pub fn types() -> Vec<wire::RequestTypeInfo> {
     let kind = |k: FieldKind| match k {
         FieldKind::Date => ("date", None),
         FieldKind::Month => ("month", None),
@@ -38,30 +39,26 @@ pub fn types() -> Value {
         FieldKind::Text => ("text", None),
         FieldKind::Choice(values) => ("choice", Some(values)),
     };
-    Value::Array(
-        TYPES
-            .iter()
-            .map(|t| {
-                json!({
-                    "type": t.id,
-                    "label": t.label,
-                    "services": t.services.iter().map(|s| s.id()).collect::<Vec<_>>(),
-                    "fields": t.fields.iter().map(|f| {
-                        let (name, values) = kind(f.kind);
-                        let mut field = json!({"name": f.name, "type": name, "required": f.required, "label": f.label});
-                        if let Some(values) = values {
-                            field["values"] = json!(values);
-                        }
-                        field
-                    }).collect::<Vec<_>>(),
-                    "initial": t.machine.initial(),
-                    "statuses": t.machine.statuses.iter().map(|(s, label, last)| json!({"status": s, "label": label, "final": last})).collect::<Vec<_>>(),
-                    "transitions": t.machine.transitions.iter().map(|(from, to)| json!({"from": from, "to": to})).collect::<Vec<_>>(),
-                    "warning": t.warning,
+    TYPES
+        .iter()
+        .map(|t| wire::RequestTypeInfo {
+            request_type: t.id,
+            label: t.label,
+            services: t.services.iter().map(|s| s.id()).collect(),
+            fields: t
+                .fields
+                .iter()
+                .map(|f| {
+                    let (name, values) = kind(f.kind);
+                    wire::RequestField { name: f.name, kind: name, required: f.required, label: f.label, values }
                 })
-            })
-            .collect(),
-    )
+                .collect(),
+            initial: t.machine.initial(),
+            statuses: t.machine.statuses.iter().map(|&(status, label, last)| wire::StatusInfo { status, label, last }).collect(),
+            transitions: t.machine.transitions.iter().map(|&(from, to)| wire::Transition { from, to }).collect(),
+            warning: t.warning,
+        })
+        .collect()
 }
 
 /// Checks `key=value` fields against the type; values keep their text form in JSON. Every
@@ -108,8 +105,24 @@ fn check_fields(rt: &RequestType, given: &[(String, String)]) -> Result<Map<Stri
 }
 
 /// A quote through the same contract as `madoguchi quote`; its errors name the field.
-fn ask(tariffs: &Tariffs, now: Moment, request: Value) -> Result<Value, ApiError> {
+fn ask(tariffs: &Tariffs, now: Moment, request: Value) -> Result<wire::QuoteAnswer, ApiError> {
     quote(&request, now, tariffs).map_err(|e| ApiError::Invalid { field: e.field, reason: e.reason })
+}
+
+/// The results of an answer named by `keys` (a date, else a flag, else the total or one of
+/// the kind's own results), as stored.
+fn results(answer: &wire::QuoteAnswer, keys: &[&str]) -> Vec<(String, Value)> {
+    keys.iter()
+        .filter_map(|key| {
+            let value = match *key {
+                _ if answer.dates.get(key).is_some() => Value::from(answer.dates.get(key)?.clone()),
+                _ if answer.flags.get(key).is_some() => Value::from(*answer.flags.get(key)?),
+                "total" => Value::from(answer.total.clone()),
+                _ => serde_json::to_value(answer.extras.get(key)?).ok()?,
+            };
+            Some((key.to_string(), value))
+        })
+        .collect()
 }
 
 fn copy(from: &Map<String, Value>, to: &mut Value, keys: &[&str]) {
@@ -135,13 +148,7 @@ fn compute(
 ) -> Result<Map<String, Value>, ApiError> {
     let base = json!({"service": service.id(), "as_of": stamp(now), "prefecture": prefecture});
     let mut computed = Map::new();
-    let mut take = |answer: &Value, keys: &[&str]| {
-        for key in keys {
-            if let Some(value) = answer["dates"].get(*key).or_else(|| answer["flags"].get(*key)).or_else(|| answer.get(*key)) {
-                computed.insert((*key).to_string(), value.clone());
-            }
-        }
-    };
+    let mut take = |answer: &wire::QuoteAnswer, keys: &[&str]| computed.extend(results(answer, keys));
     match (rt.id, service) {
         ("pause", _) => {
             let mut deadline = base.clone();
@@ -224,7 +231,7 @@ pub fn create(
     given: &[(String, String)],
     actor: &str,
     now: Moment,
-) -> Result<Value, ApiError> {
+) -> Result<wire::Request, ApiError> {
     let rt = request_type(type_id)?;
     let customer = store.customer(customer_id)?.ok_or_else(|| ApiError::NotFound(format!("customer {customer_id} not found")))?;
     let account = customer.accounts.iter().find(|a| rt.services.iter().any(|s| s.id() == a.record.service)).ok_or_else(|| {
@@ -265,7 +272,7 @@ pub fn create(
 }
 
 /// Moves a request to another status, if its state machine and the rules allow it.
-pub fn move_to(store: &mut Store, tariffs: &Tariffs, id: &str, to: &str, note: &str, actor: &str, now: Moment) -> Result<Value, ApiError> {
+pub fn move_to(store: &mut Store, tariffs: &Tariffs, id: &str, to: &str, note: &str, actor: &str, now: Moment) -> Result<wire::Request, ApiError> {
     let (request, _) = store.request(id)?.ok_or_else(|| ApiError::NotFound(format!("request {id} not found")))?;
     let rt = request_type(&request.request_type)?;
     let machine = rt.machine;
@@ -296,15 +303,16 @@ pub fn move_to(store: &mut Store, tariffs: &Tariffs, id: &str, to: &str, note: &
                 now,
                 json!({"service": "kaunet", "kind": "dealer_change", "as_of": stamp(now), "fax_deadline": deadline, "fax_returned": today.to_string()}),
             )?;
-            if answer["flags"]["accepted"] != true {
+            if answer.flags.get("accepted") != Some(&true) {
                 return Err(invalid(
                     "to",
                     format!("the FAX came back on {today}, after its deadline {deadline}: nothing changes (seed 002); move it to expired"),
                 ));
             }
             body["computed"]["fax_returned"] = json!(today.to_string());
-            body["computed"]["effective_earliest"] = answer["dates"]["effective_earliest"].clone();
-            body["computed"]["effective_latest"] = answer["dates"]["effective_latest"].clone();
+            for (key, value) in results(&answer, &["effective_earliest", "effective_latest"]) {
+                body["computed"][key] = value;
+            }
         }
         ("pause", "accepted") if body["computed"]["on_time"] == false => {
             return Err(invalid("to", "the pause request came after its deadline (seed 004 第8条); move it to rejected"));
@@ -325,54 +333,52 @@ fn overdue(rt: &RequestType, request: &RequestRecord, today: &str) -> bool {
     !rt.machine.is_final(&request.status) && request.due_on.as_deref().is_some_and(|d| d < today)
 }
 
-fn summary(request: &RequestRecord, today: &str) -> Value {
+fn summary(request: &RequestRecord, today: &str) -> wire::RequestSummary {
     let rt = find(&request.request_type);
     let label = rt.map_or(request.request_type.as_str(), |t| t.label);
     let status_label = rt.and_then(|t| t.machine.label(&request.status)).unwrap_or(&request.status);
-    json!({
-        "id": request.id,
-        "customer_id": request.customer_id,
-        "customer_name": request.customer_name,
-        "type": request.request_type,
-        "type_label": label,
-        "status": request.status,
-        "status_label": status_label,
-        "open": rt.is_some_and(|t| !t.machine.is_final(&request.status)),
-        "due_on": request.due_on,
-        "overdue": rt.is_some_and(|t| overdue(t, request, today)),
-        "created_at": request.created_at,
-    })
+    wire::RequestSummary {
+        id: request.id.clone(),
+        customer_id: request.customer_id.clone(),
+        customer_name: request.customer_name.clone(),
+        request_type: request.request_type.clone(),
+        type_label: label.to_string(),
+        status: request.status.clone(),
+        status_label: status_label.to_string(),
+        open: rt.is_some_and(|t| !t.machine.is_final(&request.status)),
+        due_on: request.due_on.clone(),
+        overdue: rt.is_some_and(|t| overdue(t, request, today)),
+        created_at: request.created_at.clone(),
+    }
 }
 
 /// One request with its fields, computed dates, the statuses it may go to, and its history.
-pub fn show(store: &Store, id: &str, now: Moment) -> Result<Value, ApiError> {
+pub fn show(store: &Store, id: &str, now: Moment) -> Result<wire::Request, ApiError> {
     let (request, history) = store.request(id)?.ok_or_else(|| ApiError::NotFound(format!("request {id} not found")))?;
     let today = time::japan_date(now).to_string();
-    let mut view = summary(&request, &today);
-    let body: Value = serde_json::from_str(&request.fields).unwrap_or(Value::Null);
-    view["service"] = body["service"].clone();
-    view["fields"] = body["fields"].clone();
-    view["computed"] = body["computed"].clone();
-    if let Some(rt) = find(&request.request_type) {
-        view["next"] = json!(rt.machine.next(&request.status).iter().map(|s| json!({"status": s, "label": rt.machine.label(s)})).collect::<Vec<_>>());
-        view["warning"] = json!(rt.warning);
-    }
-    view["history"] = json!(
-        history
-            .iter()
-            .map(|h| json!({"seq": h.seq, "from": h.from_status, "to": h.to_status, "actor": h.actor, "at": h.at, "comment": h.comment}))
-            .collect::<Vec<_>>()
-    );
-    Ok(view)
+    let mut body: Value = serde_json::from_str(&request.fields).unwrap_or(Value::Null);
+    Ok(wire::Request {
+        summary: summary(&request, &today),
+        service: body["service"].take(),
+        fields: body["fields"].take(),
+        computed: body["computed"].take(),
+        machine: find(&request.request_type).map(|rt| wire::NextSteps {
+            next: rt.machine.next(&request.status).into_iter().map(|s| wire::NextStatus { status: s, label: rt.machine.label(s) }).collect(),
+            warning: rt.warning,
+        }),
+        history: history
+            .into_iter()
+            .map(|h| wire::HistoryEntry { seq: h.seq, from: h.from_status, to: h.to_status, actor: h.actor, at: h.at, comment: h.comment })
+            .collect(),
+    })
 }
 
 /// Requests by due date: all, open ones, overdue ones (as of `now`), or due before a date.
-pub fn list(store: &Store, open_only: bool, overdue_only: bool, due_before: Option<&str>, now: Moment) -> Result<Value, ApiError> {
+pub fn list(store: &Store, open_only: bool, overdue_only: bool, due_before: Option<&str>, now: Moment) -> Result<wire::RequestList, ApiError> {
     let due_before = due_before.map(|d| parse_date(d).map_err(|r| invalid("due_before", r))).transpose()?.map(|d| d.to_string());
     let finals: Vec<(&str, &str)> = TYPES.iter().flat_map(|t| t.machine.statuses.iter().filter(|s| s.2).map(move |s| (t.id, s.0))).collect();
     let today = time::japan_date(now).to_string();
     let rows = store.requests(&finals, open_only || overdue_only, due_before.as_deref())?;
-    let items: Vec<Value> =
-        rows.iter().filter(|r| !overdue_only || find(&r.request_type).is_some_and(|t| overdue(t, r, &today))).map(|r| summary(r, &today)).collect();
-    Ok(json!({"as_of": today, "requests": items}))
+    let requests = rows.iter().filter(|r| !overdue_only || find(&r.request_type).is_some_and(|t| overdue(t, r, &today))).map(|r| summary(r, &today)).collect();
+    Ok(wire::RequestList { as_of: today, requests })
 }

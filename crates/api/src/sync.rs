@@ -20,12 +20,14 @@ use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
 use madoguchi_store::audit::{AuditHead, Witnessed};
 use madoguchi_store::sync::{ApplyReport, Change, LoggedChange, TABLES, Table, check_data, table_index};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::customers::{ApiError, stamp};
 use crate::documents;
 use crate::keys::{self, Sender, Signer, Standing, hex, unhex};
+use crate::wire;
 
 /// The bundle format this madoguchi writes and reads.
 pub const FORMAT: &str = "madoguchi-bundle";
@@ -82,22 +84,22 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    fn to_json(&self) -> Value {
-        json!({
-            "format": FORMAT,
-            "version": VERSION,
-            "schema": self.schema,
-            "source": self.source,
-            "created_at": self.created_at,
-            "clock": { "from": self.clock_from, "to": self.clock_to },
-            "known": self.known,
-            "origins": self.origins,
-            "counts": { "changes": self.changes, "tombstones": self.tombstones, "tables": self.tables },
-            "content_sha256": self.sha256,
-            "audit_head": self.audit_head.as_ref().map(|h| json!({ "seq": h.seq, "hash": h.hash })),
-            "signer": { "key": hex(self.signer.key.as_bytes()), "name": self.signer.name },
-            "snapshot": self.snapshot,
-        })
+    fn wire(&self) -> wire::BundleManifest<'_> {
+        wire::BundleManifest {
+            format: FORMAT,
+            version: VERSION,
+            schema: self.schema,
+            source: &self.source,
+            created_at: &self.created_at,
+            clock: wire::ClockRange { from: self.clock_from, to: self.clock_to },
+            known: &self.known,
+            origins: &self.origins,
+            counts: wire::BundleCounts { changes: self.changes, tombstones: self.tombstones, tables: &self.tables },
+            content_sha256: &self.sha256,
+            audit_head: self.audit_head.as_ref().map(|h| wire::AuditHeadSeen { seq: h.seq, hash: h.hash.clone(), witnessed: None }),
+            signer: wire::SignerInfo { key: hex(self.signer.key.as_bytes()), name: self.signer.name.clone() },
+            snapshot: self.snapshot,
+        }
     }
 }
 
@@ -231,7 +233,7 @@ fn write_bundle(
         signer: signer.sender(),
     };
     drop(reading);
-    let header = signed_header(&manifest.to_json(), signer);
+    let header = signed_header(&manifest.wire(), signer);
     let final_tmp = temporary(out, "tmp");
     let written = (|| {
         let mut file = File::create(&final_tmp)?;
@@ -253,11 +255,12 @@ fn write_bundle(
 
 /// A bundle's first two lines: the manifest, and its signature by `signer` (the manifest
 /// must name `signer` as its signer for a reader to accept it).
-pub fn signed_header(manifest: &Value, signer: &Signer) -> Vec<u8> {
-    let mut header = manifest.to_string().into_bytes();
+pub fn signed_header(manifest: &impl Serialize, signer: &Signer) -> Vec<u8> {
+    let mut header = serde_json::to_vec(manifest).expect("a manifest is plain JSON");
     let signature = signer.sign(&[SIGNED_PREFIX, &header].concat());
     header.push(b'\n');
-    header.extend_from_slice(json!({ "signature": hex(&signature.to_bytes()) }).to_string().as_bytes());
+    let line = wire::SignatureLine { signature: hex(&signature.to_bytes()) };
+    header.extend_from_slice(&serde_json::to_vec(&line).expect("a signature is plain JSON"));
     header.push(b'\n');
     header
 }
@@ -747,30 +750,40 @@ impl<R: BufRead> Iterator for Lines<'_, R> {
     }
 }
 
-/// What an import did, as the JSON the CLI prints; `witnessed` says what the sender's audit
-/// chain head told (new, same, or rewritten: known before with another hash).
-fn report_json(manifest: &Manifest, report: &ApplyReport, witnessed: Option<Witnessed>) -> Value {
-    let side = |s: &madoguchi_store::sync::Side| json!({ "value": s.value, "origin": s.origin, "clock": s.hlc });
-    json!({
-        "bundle": manifest.sha256,
-        "source": manifest.source,
-        "changes": manifest.changes,
-        "applied": report.applied,
-        "already_known": report.known,
-        "rows": report.rows,
-        "pending": report.pending,
-        "conflicts": report.conflicts.iter().map(|c| json!({
-            "table": c.table, "id": c.id, "field": c.field, "kept": side(&c.kept), "discarded": side(&c.discarded),
-        })).collect::<Vec<_>>(),
-        "audit_head": manifest.audit_head.as_ref().map(|h| json!({
-            "seq": h.seq, "hash": h.hash, "witnessed": witnessed.map(Witnessed::code),
-        })),
-    })
+/// What an import did, as the CLI prints it; `witnessed` says what the sender's audit chain
+/// head told (new, same, or rewritten: known before with another hash).
+fn import_report(manifest: &Manifest, report: ApplyReport, witnessed: Option<Witnessed>) -> wire::BundleImport {
+    let side = |s: madoguchi_store::sync::Side| wire::Side { value: s.value, origin: s.origin, clock: s.hlc };
+    wire::BundleImport {
+        bundle: manifest.sha256.clone(),
+        source: manifest.source.clone(),
+        changes: manifest.changes,
+        applied: report.applied,
+        already_known: report.known,
+        rows: report.rows,
+        pending: report.pending,
+        conflicts: report
+            .conflicts
+            .into_iter()
+            .map(|c| wire::Conflict { table: c.table, id: c.id, field: c.field, kept: side(c.kept), discarded: side(c.discarded) })
+            .collect(),
+        audit_head: manifest.audit_head.as_ref().map(|h| wire::AuditHeadSeen {
+            seq: h.seq,
+            hash: h.hash.clone(),
+            witnessed: Some(witnessed.map(Witnessed::code)),
+        }),
+    }
 }
 
 /// Checks a bundle whole (format, version, schema, size, hash) and then applies it in one
 /// transaction; a bundle that fails any check writes nothing.
-pub fn import(store: &mut Store, path: &Path, own: &VerifyingKey, now: Moment, progress: &mut dyn FnMut(u64, u64) -> bool) -> Result<Value, ApiError> {
+pub fn import(
+    store: &mut Store,
+    path: &Path,
+    own: &VerifyingKey,
+    now: Moment,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<wire::BundleImport, ApiError> {
     let mut reader = BufReader::with_capacity(1 << 20, File::open(path).map_err(|e| io(path, e))?);
     let manifest = manifest_from(&mut reader)?;
     check_sender(store, own, &manifest)?;
@@ -800,14 +813,20 @@ pub fn import(store: &mut Store, path: &Path, own: &VerifyingKey, now: Moment, p
         Some(head) if manifest.source != store.installation_id()? => Some(store.witness(&manifest.source, head, &manifest.sha256, &stamp(now))?),
         _ => None,
     };
-    Ok(report_json(&manifest, &report, witnessed))
+    Ok(import_report(&manifest, report, witnessed))
 }
 
 /// The office setup: writes this installation's changes not yet in `dir` as one new bundle,
 /// then imports every other installation's bundle it has not read yet. Each file is written
 /// under a hidden temporary name and renamed when whole, so two agents may run it at once; a
 /// bad file is reported and skipped, the others still apply (each one whole or not at all).
-pub fn sync_dir(store: &mut Store, dir: &Path, signer: &Signer, now: Moment, progress: &mut dyn FnMut(&str, u64, u64) -> bool) -> Result<Value, ApiError> {
+pub fn sync_dir(
+    store: &mut Store,
+    dir: &Path,
+    signer: &Signer,
+    now: Moment,
+    progress: &mut dyn FnMut(&str, u64, u64) -> bool,
+) -> Result<wire::FolderSync, ApiError> {
     if !dir.is_dir() {
         return Err(ApiError::invalid("dir", format!("{} is not a folder", dir.display())));
     }
@@ -817,14 +836,14 @@ pub fn sync_dir(store: &mut Store, dir: &Path, signer: &Signer, now: Moment, pro
     let manifest = export(store, &staging, &after, Some(&own), signer, now, &mut |done| progress("export", done, 0))?;
     let exported = if manifest.changes == 0 {
         let _ = fs::remove_file(&staging);
-        Value::Null
+        None
     } else {
         let name = format!("{own}-{:016x}.{EXTENSION}", manifest.clock_to);
         fs::rename(&staging, dir.join(&name)).map_err(|e| io(&staging, e))?;
         // On disk before `last_exported_own` moves past these changes.
         crate::paths::sync_dir(dir);
         store.record_bundle(&manifest.sha256, &own, "export", manifest.clock_to, manifest.changes, &stamp(now))?;
-        json!({ "file": name, "changes": manifest.changes })
+        Some(wire::ExportedFile { file: name, changes: manifest.changes })
     };
     let mut names: Vec<String> = fs::read_dir(dir)
         .map_err(|e| io(dir, e))?
@@ -843,12 +862,12 @@ pub fn sync_dir(store: &mut Store, dir: &Path, signer: &Signer, now: Moment, pro
             import(store, &path, &signer.public(), now, &mut |done, total| progress(&name, done, total)).map(Some)
         });
         match outcome {
-            Ok(Some(report)) => imported.push(json!({ "file": name, "report": report })),
+            Ok(Some(report)) => imported.push(wire::ImportedFile { file: name, report }),
             Ok(None) => {}
-            Err(e) => failed.push(json!({ "file": name, "error": e.to_string() })),
+            Err(e) => failed.push(wire::FailedFile { file: name, error: e.to_string() }),
         }
     }
-    Ok(json!({ "exported": exported, "imported": imported, "failed": failed }))
+    Ok(wire::FolderSync { exported, imported, failed })
 }
 
 /// The senders of the bundles in a shared folder other than this installation's, each once

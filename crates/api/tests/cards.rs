@@ -4,6 +4,7 @@
 //! customer edit, a setting and a bundle row; each refusal names its field and writes nothing.
 
 mod common;
+use common::as_json;
 
 use common::customer_id;
 
@@ -135,11 +136,13 @@ impl Fixture {
         let mut store = customers::open(&dir.join("b.sqlite3"), now()).expect("opens");
         common::trust_sender_of(&mut store, &base, now());
         let own = common::signer(&store).public();
-        sync::import(&mut store, &base, &own, now(), &mut |_, _| true).expect("imports");
+        as_json(sync::import(&mut store, &base, &own, now(), &mut |_, _| true)).expect("imports");
         let customer = customer_id(&store, "AW00000001");
         let kaunet = customer_id(&store, "KN00000001");
-        let request =
-            requests::create(&mut store, &tariffs, "catalog_stop", &kaunet, &[], "test", now()).expect("filed")["id"].as_str().expect("id").to_string();
+        let request = as_json(requests::create(&mut store, &tariffs, "catalog_stop", &kaunet, &[], "test", now())).expect("filed")["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
         let z = customer_id(&other, "PA00000001");
         customers::add_note(&mut other, &z, "A", "折り返し希望", now()).expect("note");
         let bundle = dir.join("a.mdgb");
@@ -167,12 +170,13 @@ impl Fixture {
         outcomes.push((
             "request create",
             "new_address",
-            err(requests::create(store, &self.tariffs, "contact_change", &self.kaunet, &[("new_address".into(), text.into())], "山本", now()).map(drop)),
+            err(as_json(requests::create(store, &self.tariffs, "contact_change", &self.kaunet, &[("new_address".into(), text.into())], "山本", now()))
+                .map(drop)),
         ));
         outcomes.push((
             "request move comment",
             "note",
-            err(requests::move_to(store, &self.tariffs, &self.request, "forwarded", text, "山本", now()).map(drop)),
+            err(as_json(requests::move_to(store, &self.tariffs, &self.request, "forwarded", text, "山本", now())).map(drop)),
         ));
         // A CSV row (a new customer) whose address holds the card, quoted as Excel would.
         let header = std::str::from_utf8(CSV).expect("utf-8").lines().next().expect("header");
@@ -187,7 +191,7 @@ impl Fixture {
                 Ok(report) if !report.written && report.errors.len() == 1 && report.errors[0].line == 2 => {
                     Err((report.errors[0].field.clone(), report.errors[0].message.clone()))
                 }
-                Ok(report) => Err((String::new(), format!("{}", report.to_json()))),
+                Ok(report) => Err((String::new(), format!("{}", serde_json::to_value(report.wire()).expect("json")))),
                 Err(e) => Err((String::new(), e.to_string())),
             },
         ));
@@ -225,7 +229,7 @@ impl Fixture {
         let path = self.dir.join("hostile.mdgb");
         std::fs::write(&path, rebuild(&self.signer, &self.manifest, &lines)).expect("write");
         let own = common::signer(store).public();
-        let bundle = sync::import(store, &path, &own, now(), &mut |_, _| true).map(drop);
+        let bundle = as_json(sync::import(store, &path, &own, now(), &mut |_, _| true)).map(drop);
         outcomes.push((
             "bundle row",
             "bundle",
@@ -289,15 +293,15 @@ fn the_same_texts_without_a_card_are_stored() {
     let text = "お客様より 03-1234-5678 へ折り返し、注文EC0000000002 の件";
     customers::add_note(&mut f.store, &f.customer, "山本", text, now()).expect("a note");
     customers::edit(&mut f.store, &f.customer, &[("address".into(), text.into())], "test", now()).expect("an edit");
-    requests::create(&mut f.store, &f.tariffs, "contact_change", &f.kaunet, &[("new_address".into(), text.into())], "山本", now()).expect("a request");
-    requests::move_to(&mut f.store, &f.tariffs, &f.request, "forwarded", text, "山本", now()).expect("a move");
+    as_json(requests::create(&mut f.store, &f.tariffs, "contact_change", &f.kaunet, &[("new_address".into(), text.into())], "山本", now())).expect("a request");
+    as_json(requests::move_to(&mut f.store, &f.tariffs, &f.request, "forwarded", text, "山本", now())).expect("a move");
     settings::set(&mut f.store, "agent.name", "山本", "test", now()).expect("a setting");
     let issuer = issuer_at(text);
     documents::set_issuer(&mut f.store, "amano-shop", issuer, "test", now()).expect("an issuer");
     let bundle = f.dir.join("clean.mdgb");
     std::fs::write(&bundle, rebuild(&f.signer, &f.manifest, &f.lines)).expect("write");
     let own = common::signer(&f.store).public();
-    sync::import(&mut f.store, &bundle, &own, now(), &mut |_, _| true).expect("the clean bundle applies");
+    as_json(sync::import(&mut f.store, &bundle, &own, now(), &mut |_, _| true)).expect("the clean bundle applies");
 }
 
 #[test]
@@ -307,7 +311,7 @@ fn oversized_texts_are_refused_by_their_cap_before_any_scan() {
     let huge = "3 ".repeat(400_000);
     let error = customers::add_note(&mut f.store, &f.customer, "山本", &huge, now()).expect_err("too long");
     assert_eq!(error.to_string(), "note: is longer than 2000 characters");
-    let error = requests::move_to(&mut f.store, &f.tariffs, &f.request, "forwarded", &huge, "山本", now()).expect_err("too long");
+    let error = as_json(requests::move_to(&mut f.store, &f.tariffs, &f.request, "forwarded", &huge, "山本", now())).expect_err("too long");
     assert_eq!(error.to_string(), "note: is longer than 2000 characters");
     let error = customers::edit(&mut f.store, &f.customer, &[("name".into(), huge.clone())], "test", now()).expect_err("too long");
     assert_eq!(error.to_string(), "name: is longer than 200 characters");

@@ -2,6 +2,8 @@
 //! order's lines go in; the seed's rules refuse a receipt for a non-card payment and any
 //! document before shipment; the issued document is recorded with its PDF's hash.
 
+mod common;
+use common::as_json;
 use madoguchi_api::ApiError;
 use madoguchi_api::customers;
 use madoguchi_api::documents::{self, IssuerRecord};
@@ -64,10 +66,10 @@ fn orders_become_documents_under_the_seed_rules() {
     }
     documents::issue_for_order(&mut store, "invoice", &card, None, &tariffs, "test", now(), &mut |_| Ok(())).expect("an invoice after shipment");
     documents::issue_for_order(&mut store, "delivery_note", &with_ticket, None, &tariffs, "test", now(), &mut |_| Ok(())).expect("a delivery note for tickets");
-    let shown = customers::customer(
+    let shown = as_json(customers::customer(
         &store,
         &pick(&format!("SELECT a.customer_id FROM orders o JOIN accounts a ON a.id = o.account_id WHERE o.order_number = '{card}'")),
-    )
+    ))
     .expect("view");
     assert!(shown["documents"].as_array().expect("documents").iter().any(|d| d["number"] == receipt.number.as_str()), "the customer sees the document");
 }

@@ -5,6 +5,7 @@
 //! per document type, synchronous=FULL.
 
 mod common;
+use common::as_json;
 
 use common::at;
 
@@ -34,7 +35,7 @@ fn open(path: &Path) -> Store {
 fn filled(path: &Path) -> Store {
     let mut store = open(path);
     common::import_fixture(&mut store, NOW);
-    let id = customers::lookup(&store, "AW00000001", 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string();
+    let id = as_json(customers::lookup(&store, "AW00000001", 1)).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string();
     customers::add_note(&mut store, &id, "test", "休止の手数料を説明した", at(NOW)).expect("note");
     store
 }
@@ -138,9 +139,9 @@ fn the_chain_head_travels_in_every_bundle_and_importers_witness_it() {
 
     common::trust_sender_of(&mut b, &bundle, at(NOW));
     let own_b = common::signer(&b).public();
-    let report = sync::import(&mut b, &bundle, &own_b, at(NOW), &mut |_, _| true).expect("imports");
+    let report = as_json(sync::import(&mut b, &bundle, &own_b, at(NOW), &mut |_, _| true)).expect("imports");
     assert_eq!(report["audit_head"]["witnessed"], "new", "{report}");
-    let again = sync::import(&mut b, &bundle, &own_b, at(NOW), &mut |_, _| true).expect("imports again");
+    let again = as_json(sync::import(&mut b, &bundle, &own_b, at(NOW), &mut |_, _| true)).expect("imports again");
     assert_eq!(again["audit_head"]["witnessed"], "same");
     let source = a.installation_id().expect("id");
     let witnessed = b.witnessed_heads().expect("heads");
@@ -151,7 +152,7 @@ fn the_chain_head_travels_in_every_bundle_and_importers_witness_it() {
     let mut rewritten = json.clone();
     rewritten["audit_head"]["hash"] = Value::from("0".repeat(64));
     common::write_bundle(&dir.join("rewritten.mdgb"), &signer, &rewritten, &rest);
-    let report = sync::import(&mut b, &dir.join("rewritten.mdgb"), &own_b, at(NOW), &mut |_, _| true).expect("imports");
+    let report = as_json(sync::import(&mut b, &dir.join("rewritten.mdgb"), &own_b, at(NOW), &mut |_, _| true)).expect("imports");
     assert_eq!(report["audit_head"]["witnessed"], "rewritten", "{report}");
     assert_eq!(b.witnessed_heads().expect("heads")[0].1, head);
 
@@ -159,14 +160,14 @@ fn the_chain_head_travels_in_every_bundle_and_importers_witness_it() {
     let mut older = json.clone();
     older.as_object_mut().expect("object").remove("audit_head");
     common::write_bundle(&dir.join("older.mdgb"), &signer, &older, &rest);
-    let report = sync::import(&mut b, &dir.join("older.mdgb"), &own_b, at(NOW), &mut |_, _| true).expect("a bundle without a head imports");
+    let report = as_json(sync::import(&mut b, &dir.join("older.mdgb"), &own_b, at(NOW), &mut |_, _| true)).expect("a bundle without a head imports");
     assert_eq!(report["audit_head"], Value::Null);
 
     // A malformed one is refused like any bad manifest field, naming it.
     let mut bad = json;
     bad["audit_head"] = serde_json::json!({"seq": 0, "hash": "x"});
     common::write_bundle(&dir.join("bad.mdgb"), &signer, &bad, &rest);
-    let error = sync::import(&mut b, &dir.join("bad.mdgb"), &own_b, at(NOW), &mut |_, _| true).expect_err("refused");
+    let error = as_json(sync::import(&mut b, &dir.join("bad.mdgb"), &own_b, at(NOW), &mut |_, _| true)).expect_err("refused");
     assert!(error.to_string().contains("manifest.audit_head"), "{error}");
 }
 

@@ -1,6 +1,8 @@
 //! The search box and the customer view on a real SQLite file filled by the real CSV import:
 //! every query form of the issue, the ranking, and what matched.
 
+mod common;
+use common::as_json;
 use std::path::PathBuf;
 
 use madoguchi_api::customers::{self, ApiError};
@@ -33,7 +35,7 @@ fn fixture_store(name: &str) -> Store {
 }
 
 fn results(store: &Store, query: &str) -> Vec<Value> {
-    customers::lookup(store, query, 20).expect("lookup")["results"].as_array().expect("results").clone()
+    as_json(customers::lookup(store, query, 20)).expect("lookup")["results"].as_array().expect("results").clone()
 }
 
 #[test]
@@ -208,7 +210,7 @@ fn the_customer_view_has_everything() {
     let mut store = fixture_store("view");
     let id = results(&store, "AW00000001")[0]["customer_id"].as_str().expect("id").to_string();
     customers::add_note(&mut store, &id, "山本", "配送日の変更を受付。", now()).expect("note");
-    let view = customers::customer(&store, &id).expect("found");
+    let view = as_json(customers::customer(&store, &id)).expect("found");
     assert_eq!(view["name"], "佐藤　太郎");
     assert_eq!(view["postal_code"], "100-0001");
     assert_eq!(view["phones"].as_array().map(Vec::len), Some(2));
@@ -217,7 +219,7 @@ fn the_customer_view_has_everything() {
     assert_eq!(view["accounts"][0]["last_shipment"], "2026-09-12");
     assert_eq!(view["notes"][0]["body"], "配送日の変更を受付。");
     assert_eq!(view["notes"][0]["author"], "山本");
-    assert!(matches!(customers::customer(&store, "no-such-id"), Err(ApiError::NotFound(_))));
+    assert!(matches!(as_json(customers::customer(&store, "no-such-id")), Err(ApiError::NotFound(_))));
 }
 
 #[test]
@@ -229,7 +231,7 @@ fn card_numbers_are_refused_in_notes_and_nothing_is_written() {
         assert!(matches!(&error, ApiError::Invalid { field, .. } if field == "note"), "{error}");
     }
     assert!(customers::add_note(&mut store, &id, "山本", "   ", now()).is_err(), "empty notes are refused");
-    assert_eq!(customers::customer(&store, &id).expect("view")["notes"].as_array().map(Vec::len), Some(0));
+    assert_eq!(as_json(customers::customer(&store, &id)).expect("view")["notes"].as_array().map(Vec::len), Some(0));
     customers::add_note(&mut store, &id, "山本", "折り返し 03-1234-5678 へ", now()).expect("a phone number is fine");
 }
 
@@ -292,9 +294,9 @@ fn seeding_is_deterministic_and_passes_the_integrity_check() {
 #[test]
 fn variant_kanji_find_the_caller_both_ways_and_say_so() {
     let mut store = fixture_store("variants");
-    let sato = customers::lookup(&store, "AW00000001", 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string();
+    let sato = as_json(customers::lookup(&store, "AW00000001", 1)).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string();
     customers::edit(&mut store, &sato, &[("name".into(), "渡邊　太郎".into())], "test", now()).expect("renamed");
-    let mori = customers::lookup(&store, "森　愛", 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string();
+    let mori = as_json(customers::lookup(&store, "森　愛", 1)).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string();
     customers::edit(&mut store, &mori, &[("name".into(), "高橋　愛".into())], "test", now()).expect("renamed");
     // (query, the first result, whether it matched through a variant)
     for (query, first, variant) in [

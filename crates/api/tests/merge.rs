@@ -4,6 +4,7 @@
 //! lost.
 
 mod common;
+use common::as_json;
 
 use common::{at, customer_id};
 
@@ -63,15 +64,16 @@ fn a_merge_moves_everything_to_the_kept_customer_and_refusals_write_nothing() {
     let keep = customer_id(&store, "AW00000001");
     let other = customer_id(&store, "KN00000001");
     let stranger = customer_id(&store, "PA00000001");
-    let duplicates = customers::duplicates(&store, &keep).expect("duplicates");
+    let duplicates = as_json(customers::duplicates(&store, &keep)).expect("duplicates");
     assert_eq!(duplicates.as_array().map(Vec::len), Some(1), "{duplicates}");
     assert_eq!(duplicates[0]["id"], other.as_str());
     assert_eq!(duplicates[0]["reason_ja"], "電話番号・メール＋フリガナ");
-    assert_eq!(customers::duplicates(&store, &stranger).expect("none"), json!([]));
+    assert_eq!(as_json(customers::duplicates(&store, &stranger)).expect("none"), json!([]));
 
     let tariffs = Tariffs::embedded().expect("tariffs");
     customers::add_note(&mut store, &other, "test", "統合前のメモ", at(NOW)).expect("note");
-    let request = requests::create(&mut store, &tariffs, "catalog_stop", &other, &[], "test", at(NOW)).expect("filed")["id"].as_str().expect("id").to_string();
+    let request =
+        as_json(requests::create(&mut store, &tariffs, "catalog_stop", &other, &[], "test", at(NOW))).expect("filed")["id"].as_str().expect("id").to_string();
 
     // Refusals name their field and write nothing.
     let before = store.canonical_dump().expect("dump");
@@ -79,38 +81,40 @@ fn a_merge_moves_everything_to_the_kept_customer_and_refusals_write_nothing() {
     for (keep_id, other_id, field) in
         [(keep.as_str(), keep.as_str(), "other"), (unknown, other.as_str(), "keep"), (keep.as_str(), unknown, "other"), ("", other.as_str(), "keep")]
     {
-        match customers::merge(&mut store, keep_id, other_id, "test", at(NOW)) {
+        match as_json(customers::merge(&mut store, keep_id, other_id, "test", at(NOW))) {
             Err(madoguchi_api::ApiError::Invalid { field: f, .. }) => assert_eq!(f, field, "{keep_id} {other_id}"),
             other => panic!("{keep_id} {other_id}: {other:?}"),
         }
     }
     assert_eq!(store.canonical_dump().expect("dump"), before, "a refused merge writes nothing");
 
-    let moved = customers::merge(&mut store, &keep, &other, "agent-1", at(NOW)).expect("merges");
+    let moved = as_json(customers::merge(&mut store, &keep, &other, "agent-1", at(NOW))).expect("merges");
     assert_eq!(
         (&moved["accounts"], &moved["requests"], &moved["request_history"], &moved["call_notes"], &moved["phones"], &moved["emails"]),
         (&json!(1), &json!(1), &json!(1), &json!(1), &json!({"moved": 1, "dropped": 1}), &json!({"moved": 0, "dropped": 1})),
         "{moved}"
     );
     assert_eq!(moved["filled"], json!([]), "KEEP had a birth date and an address: nothing taken");
-    assert!(customers::customer(&store, &other).is_err(), "the other customer is gone");
-    let view = customers::customer(&store, &keep).expect("kept");
+    assert!(as_json(customers::customer(&store, &other)).is_err(), "the other customer is gone");
+    let view = as_json(customers::customer(&store, &keep)).expect("kept");
     let numbers: Vec<&str> = view["accounts"].as_array().expect("accounts").iter().filter_map(|a| a["customer_number"].as_str()).collect();
     assert_eq!(numbers.len(), 2, "{view}");
     assert!(numbers.contains(&"KN00000001") && numbers.contains(&"AW00000001"));
     assert_eq!(view["notes"].as_array().map(Vec::len), Some(1));
     assert_eq!(view["phones"].as_array().map(Vec::len), Some(2), "the shared phone once, the other's second phone moved: {view}");
     assert_eq!(view["emails"].as_array().map(Vec::len), Some(1));
-    assert_eq!(requests::show(&store, &request, at(NOW)).expect("the request moved")["customer_id"], keep.as_str());
+    assert_eq!(as_json(requests::show(&store, &request, at(NOW))).expect("the request moved")["customer_id"], keep.as_str());
     assert_eq!(customer_id(&store, "0311110001"), keep, "the phone search finds the kept customer");
-    assert_eq!(customers::duplicates(&store, &keep).expect("none left"), json!([]));
+    assert_eq!(as_json(customers::duplicates(&store, &keep)).expect("none left"), json!([]));
     assert!(store.check().expect("check").is_empty());
     // Every move is audited, by the agent who merged.
     let raw = rusqlite::Connection::open(dir.join("m.sqlite3")).expect("raw");
     let audited: i64 = raw.query_row("SELECT count(*) FROM audit_log WHERE actor = 'agent-1'", [], |r| r.get(0)).expect("count");
     assert_eq!(audited, 1 + 1 + 1 + 1 + 2 + 1 + 1, "merge record, account, request, note, two phones, email, delete");
     // Merging again: the other is unknown now.
-    assert!(matches!(customers::merge(&mut store, &keep, &other, "test", at(NOW)), Err(madoguchi_api::ApiError::Invalid { field, .. }) if field == "other"));
+    assert!(
+        matches!(as_json(customers::merge(&mut store, &keep, &other, "test", at(NOW))), Err(madoguchi_api::ApiError::Invalid { field, .. }) if field == "other")
+    );
 }
 
 /// The kept customer's empty fields are taken from the other: a merge loses nothing the other
@@ -130,9 +134,9 @@ fn a_merge_fills_the_kept_customers_empty_fields_from_the_other() {
     );
     let keep = customer_id(&store, "AW00000002");
     let other = customer_id(&store, "KN00000002");
-    let moved = customers::merge(&mut store, &keep, &other, "agent-1", at(NOW)).expect("merges");
+    let moved = as_json(customers::merge(&mut store, &keep, &other, "agent-1", at(NOW))).expect("merges");
     assert_eq!(moved["filled"], json!(["birth_date"]), "{moved}");
-    assert_eq!(customers::customer(&store, &keep).expect("kept")["birth_date"], "1975-06-30");
+    assert_eq!(as_json(customers::customer(&store, &keep)).expect("kept")["birth_date"], "1975-06-30");
     assert!(store.check().expect("check").is_empty());
 }
 
@@ -156,10 +160,11 @@ fn a_merge_travels_by_sync_and_concurrent_changes_to_the_other_follow_it() {
     let other = customer_id(&a, "KN00000001");
 
     customers::add_note(&mut a, &other, "A", "Aのメモ（統合前）", at(NOW)).expect("note");
-    customers::merge(&mut a, &keep, &other, "A", at(NOW)).expect("merges");
+    as_json(customers::merge(&mut a, &keep, &other, "A", at(NOW))).expect("merges");
     tick();
     customers::add_note(&mut b, &other, "B", "Bのメモ（統合を知らない）", at(NOW)).expect("note");
-    let request = requests::create(&mut b, &tariffs, "catalog_stop", &other, &[], "B", at(NOW)).expect("filed")["id"].as_str().expect("id").to_string();
+    let request =
+        as_json(requests::create(&mut b, &tariffs, "catalog_stop", &other, &[], "B", at(NOW))).expect("filed")["id"].as_str().expect("id").to_string();
     customers::edit(&mut b, &other, &[("address".into(), "大阪市北区梅田2-2-2".into())], "B", at(NOW)).expect("edit");
     tick();
     customers::add_note(&mut c, &keep, "C", "Cのメモ", at(NOW)).expect("note");
@@ -182,11 +187,11 @@ fn a_merge_travels_by_sync_and_concurrent_changes_to_the_other_follow_it() {
                 import(&mut store, &bundles[k]);
             }
             assert!(store.check().expect("check").is_empty(), "integrity after order {order:?} at {i}");
-            assert!(customers::customer(&store, &other).is_err(), "OTHER is not resurrected (order {order:?} at {i})");
-            let view = customers::customer(&store, &keep).expect("kept");
+            assert!(as_json(customers::customer(&store, &other)).is_err(), "OTHER is not resurrected (order {order:?} at {i})");
+            let view = as_json(customers::customer(&store, &keep)).expect("kept");
             let notes: Vec<&str> = view["notes"].as_array().expect("notes").iter().filter_map(|n| n["body"].as_str()).collect();
             assert_eq!(notes.len(), 3, "no note lost (order {order:?} at {i}): {notes:?}");
-            assert_eq!(requests::show(&store, &request, at(NOW)).expect("B's request")["customer_id"], keep.as_str(), "order {order:?} at {i}");
+            assert_eq!(as_json(requests::show(&store, &request, at(NOW))).expect("B's request")["customer_id"], keep.as_str(), "order {order:?} at {i}");
             assert_eq!(view["name"], "佐藤　太郎C");
             let before = (store.canonical_dump().expect("dump"), store.change_log_dump().expect("log"));
             for bundle in &bundles {
@@ -230,9 +235,9 @@ fn merges_that_cross_keep_one_customer_with_everything() {
     let other = customer_id(&a, "KN00000001");
     customers::add_note(&mut a, &other, "A", "OTHERへのメモ", at(NOW)).expect("note");
     customers::add_note(&mut b, &keep, "B", "KEEPへのメモ", at(NOW)).expect("note");
-    customers::merge(&mut a, &keep, &other, "A", at(NOW)).expect("A merges OTHER into KEEP");
+    as_json(customers::merge(&mut a, &keep, &other, "A", at(NOW))).expect("A merges OTHER into KEEP");
     tick();
-    customers::merge(&mut b, &other, &keep, "B", at(NOW)).expect("B merges KEEP into OTHER");
+    as_json(customers::merge(&mut b, &other, &keep, "B", at(NOW))).expect("B merges KEEP into OTHER");
     let bundles = ["a1", "b1"].map(|n| dir.join(format!("{n}.mdgb")));
     export_all(&a, &bundles[0]);
     export_all(&b, &bundles[1]);
@@ -248,8 +253,8 @@ fn merges_that_cross_keep_one_customer_with_everything() {
                 import(&mut store, &bundles[k]);
             }
             assert!(store.check().expect("check").is_empty(), "integrity at {i} after {order:?}");
-            assert!(customers::customer(&store, &other).is_err(), "OTHER, merged by the older merge, is gone (at {i} after {order:?})");
-            let view = customers::customer(&store, &keep).unwrap_or_else(|e| panic!("KEEP stays at {i} after {order:?}: {e:?}"));
+            assert!(as_json(customers::customer(&store, &other)).is_err(), "OTHER, merged by the older merge, is gone (at {i} after {order:?})");
+            let view = as_json(customers::customer(&store, &keep)).unwrap_or_else(|e| panic!("KEEP stays at {i} after {order:?}: {e:?}"));
             let numbers: Vec<&str> = view["accounts"].as_array().expect("accounts").iter().filter_map(|a| a["customer_number"].as_str()).collect();
             assert!(numbers.contains(&"AW00000001") && numbers.contains(&"KN00000001"), "both accounts at {i} after {order:?}: {numbers:?}");
             let notes: Vec<&str> = view["notes"].as_array().expect("notes").iter().filter_map(|n| n["body"].as_str()).collect();

@@ -4,6 +4,8 @@
 //! the old folder keeps its files and gains the marker, and the next start moves nothing; a
 //! broken copy moves nothing at all.
 
+mod common;
+use common::as_json;
 use std::path::{Path, PathBuf};
 
 use madoguchi_api::customers;
@@ -47,7 +49,7 @@ fn old_installation(old: &Folders) -> u64 {
     let db = old.data.join("madoguchi.sqlite3");
     let mut store = customers::open(&db, now()).expect("open");
     customers::seed(&mut store, 30, 1, now(), &mut |_| true).expect("seed");
-    let id = customers::lookup(&store, "KN00000001", 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string();
+    let id = as_json(customers::lookup(&store, "KN00000001", 1)).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string();
     customers::add_note(&mut store, &id, "山本", "移行前のメモ", now()).expect("note");
     let count = customers::customer_count(&store).expect("count");
     std::mem::forget(store);
@@ -76,8 +78,8 @@ fn the_old_folder_moves_once_with_nothing_lost() {
     let store = customers::open(&new.data.join("madoguchi.sqlite3"), now()).expect("open the moved database");
     assert_eq!(customers::customer_count(&store).expect("count"), customers_before);
     assert!(customers::check(&store).expect("check").is_empty());
-    let id = customers::lookup(&store, "KN00000001", 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string();
-    let notes = customers::customer(&store, &id).expect("customer")["notes"].to_string();
+    let id = as_json(customers::lookup(&store, "KN00000001", 1)).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string();
+    let notes = as_json(customers::customer(&store, &id)).expect("customer")["notes"].to_string();
     assert!(notes.contains("移行前のメモ"), "the write that was only in the WAL arrived: {notes}");
     assert_eq!(std::fs::read(new.data.join("documents").join("RC-7F3A-000001.pdf")).expect("pdf"), b"%PDF-1.7 issued");
     assert!(new.data.join("logs").is_dir(), "what the new folder held stays");

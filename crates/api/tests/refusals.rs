@@ -2,6 +2,8 @@
 //! refusal names a field, a quote's refusal stays one line whatever the request quotes, and
 //! every answer can be summarized as a call note.
 
+mod common;
+use common::as_json;
 use madoguchi_api::ApiError;
 use madoguchi_api::documents;
 use madoguchi_api::quote::{quote_json, summary};
@@ -19,7 +21,7 @@ fn a_quote_request_with_an_empty_or_broken_key_is_refused_on_the_request() {
     let tariffs = Tariffs::embedded().expect("tariffs");
     for key in ["", " ", "a\nb"] {
         let request = json!({"service": "alwater", "kind": "exchange", key: "x"}).to_string();
-        let e = quote_json(&request, now(), &tariffs).expect_err("refused");
+        let e = as_json(quote_json(&request, now(), &tariffs)).expect_err("refused");
         assert_eq!(e.field, "request", "{key:?}: {e}");
         assert!(e.reason.contains(&format!("{key:?}")), "the key is quoted: {e}");
         assert_eq!(e.to_string().lines().count(), 1, "{e}");
@@ -35,7 +37,7 @@ fn a_quote_refusal_is_one_line_whatever_the_request_quotes() {
         json!({"service": "alwater", "kind": "pause", "as_of": "2026-11-21\u{2028}T11:00:00+09:00"}),
         json!({"service": "plus-aqua", "kind": "registration", "plan": "basic\u{1b}[2J"}),
     ] {
-        let e = quote_json(&request.to_string(), now(), &tariffs).expect_err("refused");
+        let e = as_json(quote_json(&request.to_string(), now(), &tariffs)).expect_err("refused");
         let shown = e.to_string();
         assert!(!shown.chars().any(|c| c.is_control() || c == '\u{2028}'), "{shown:?}");
     }
@@ -64,7 +66,7 @@ fn an_answer_past_the_18_digits_of_an_input_is_summarized() {
         "service": "allwatch", "kind": "cancellation", "as_of": "2026-11-15T10:00:00+09:00",
         "received": "2023-11-18", "paid_through": "2024-12", "monthly_fee": "0000000821750831172927639",
     });
-    let answer = quote_json(&request.to_string(), now(), &tariffs).expect("answered");
+    let answer = as_json(quote_json(&request.to_string(), now(), &tariffs)).expect("answered");
     assert_eq!(answer["total"], "-9861009974075131668", "12 months of an 18-digit fee");
     let note = summary(&request, &answer, &tariffs).expect("summarized");
     assert!(note.contains("合計 -9,861,009,974,075,131,668円"), "{note}");

@@ -4,6 +4,7 @@
 //! The installations of these tests trust each other (see tests/trust.rs for trust itself).
 
 mod common;
+use common::as_json;
 
 use common::{at, customer_id};
 
@@ -77,7 +78,7 @@ fn three_installations_converge_whatever_order_bundles_travel_in() {
     let y = customer_id(&a, "KN00000001");
     let z = customer_id(&a, "PA00000001");
     // A request all three know, moved by two agents at once.
-    let request = requests::create(&mut a, &tariffs, "catalog_stop", &y, &[], "A", at(NOW)).expect("filed")["id"].as_str().expect("id").to_string();
+    let request = as_json(requests::create(&mut a, &tariffs, "catalog_stop", &y, &[], "A", at(NOW))).expect("filed")["id"].as_str().expect("id").to_string();
     let shared = dir.join("request.mdgb");
     export_all(&a, &shared);
     import(&mut b, &shared);
@@ -88,11 +89,11 @@ fn three_installations_converge_whatever_order_bundles_travel_in() {
     // a note against an edit (Z), and the same request moved on A and on B.
     edit(&mut a, &x, "name", "山田　花子A");
     customers::add_note(&mut a, &z, "A", "折り返し希望", at(NOW)).expect("note");
-    requests::move_to(&mut a, &tariffs, &request, "forwarded", "Aが連絡", "A", at(NOW)).expect("moved");
+    as_json(requests::move_to(&mut a, &tariffs, &request, "forwarded", "Aが連絡", "A", at(NOW))).expect("moved");
     std::thread::sleep(std::time::Duration::from_millis(3));
     edit(&mut b, &x, "name", "山田　花子B");
     edit(&mut b, &y, "postal_code", "100-0001");
-    requests::move_to(&mut b, &tariffs, &request, "cancelled", "Bが取消", "B", at(NOW)).expect("moved");
+    as_json(requests::move_to(&mut b, &tariffs, &request, "cancelled", "Bが取消", "B", at(NOW))).expect("moved");
     std::thread::sleep(std::time::Duration::from_millis(3));
     edit(&mut c, &x, "address", "港区芝公園4-2-8");
     edit(&mut c, &z, "name_kana", "タナカ ハナコ");
@@ -139,18 +140,18 @@ fn three_installations_converge_whatever_order_bundles_travel_in() {
     // What they converged to: per field the later edit, the delete over the edit, both moves
     // of the request in its history.
     let store = open(&dir.join("copy-0-0.sqlite3"));
-    let view = customers::customer(&store, &x).expect("x");
+    let view = as_json(customers::customer(&store, &x)).expect("x");
     assert_eq!(view["name"], "山田　花子B", "the later of two edits of the same field wins");
     assert!(view["address"].as_str().expect("address").contains("芝公園"), "an edit of another field is kept: {view}");
-    assert!(customers::customer(&store, &y).is_err(), "the delete wins over the edit");
-    let zv = customers::customer(&store, &z).expect("z");
+    assert!(as_json(customers::customer(&store, &y)).is_err(), "the delete wins over the edit");
+    let zv = as_json(customers::customer(&store, &z)).expect("z");
     assert_eq!(zv["name_kana"], "タナカ ハナコ");
     assert_eq!(zv["notes"].as_array().expect("notes").len(), 1, "{zv}");
     assert!(
-        customers::lookup(&store, "タナカハナコ", 5).expect("lookup")["results"].as_array().expect("r").iter().any(|r| r["customer_id"] == z.as_str()),
+        as_json(customers::lookup(&store, "タナカハナコ", 5)).expect("lookup")["results"].as_array().expect("r").iter().any(|r| r["customer_id"] == z.as_str()),
         "the name index follows an imported edit"
     );
-    let shown = requests::show(&store, &request, at(NOW));
+    let shown = as_json(requests::show(&store, &request, at(NOW)));
     assert!(shown.is_err(), "the request of the deleted customer goes with it");
 
     // The report of A importing B's bundle names the conflict on X's name, with both values.
@@ -195,7 +196,7 @@ fn sync_through_a_shared_folder_reads_each_bundle_once() {
     for round in 0..2 {
         for store in stores.iter_mut() {
             let signer = common::signer(store);
-            let report = sync::sync_dir(store, &shared, &signer, at(NOW), &mut |_, _, _| true).expect("syncs");
+            let report = as_json(sync::sync_dir(store, &shared, &signer, at(NOW), &mut |_, _, _| true)).expect("syncs");
             assert_eq!(report["failed"], json!([]), "round {round}: {report}");
         }
     }
@@ -204,7 +205,7 @@ fn sync_through_a_shared_folder_reads_each_bundle_once() {
     assert_eq!(content(b), content(c));
     // A third run finds nothing new to write or read.
     let signer = common::signer(&stores[0]);
-    let quiet = sync::sync_dir(&mut stores[0], &shared, &signer, at(NOW), &mut |_, _, _| true).expect("syncs");
+    let quiet = as_json(sync::sync_dir(&mut stores[0], &shared, &signer, at(NOW), &mut |_, _, _| true)).expect("syncs");
     assert_eq!(quiet["exported"], Value::Null);
     assert_eq!(quiet["imported"], json!([]));
     assert!(std::fs::read_dir(&shared).expect("list").all(|e| !e.expect("entry").file_name().to_string_lossy().starts_with('.')), "no temporary file is left");
@@ -299,7 +300,7 @@ fn damaged_and_hostile_bundles_are_refused_and_nothing_is_written() {
     for (label, bundle, expected) in cases {
         let path = dir.join("hostile.mdgb");
         std::fs::write(&path, &bundle).expect("write");
-        let error = sync::import(&mut b, &path, &own_b, at(NOW), &mut |_, _| true).expect_err(label).to_string();
+        let error = as_json(sync::import(&mut b, &path, &own_b, at(NOW), &mut |_, _| true)).expect_err(label).to_string();
         assert!(error.contains(expected), "{label}: {error}");
         assert!(error.starts_with("bundle"), "{label}: the error names the bundle: {error}");
         assert_eq!(before, (content(&b), b.change_log_dump().expect("log")), "{label}: something was written");
@@ -323,7 +324,7 @@ fn a_cancelled_import_writes_nothing() {
     common::trust_sender_of(&mut b, &bundle, at(NOW));
     let before = (content(&b), b.counts().expect("counts"));
     let own = common::signer(&b).public();
-    let error = sync::import(&mut b, &bundle, &own, at(NOW), &mut |done, _| done < 10_000).expect_err("cancelled");
+    let error = as_json(sync::import(&mut b, &bundle, &own, at(NOW), &mut |done, _| done < 10_000)).expect_err("cancelled");
     assert!(error.to_string().contains("cancelled"), "{error}");
     assert_eq!(before, (content(&b), b.counts().expect("counts")));
     assert!(b.counts().expect("counts").iter().all(|(table, n)| *n == 0 || *table == "audit_log"), "only the trust is audited");

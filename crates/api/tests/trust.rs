@@ -8,6 +8,7 @@
 //! `sync:<origin>`.
 
 mod common;
+use common::as_json;
 
 use common::{at, customer_id};
 
@@ -44,7 +45,7 @@ fn export(store: &Store, out: &Path) -> sync::Manifest {
 
 fn import(store: &mut Store, bundle: &Path) -> Result<Value, ApiError> {
     let own = common::signer(store).public();
-    sync::import(store, bundle, &own, at(NOW), &mut |_, _| true)
+    as_json(sync::import(store, bundle, &own, at(NOW), &mut |_, _| true))
 }
 
 /// What must not change when a bundle is refused: the rows, the change log, the trust list.
@@ -333,9 +334,9 @@ fn search_columns_are_recomputed_and_documents_outlive_their_customer() {
     let clock = f.clock();
     let forged = json!({"c": clock, "o": 0, "t": "customer_phones", "i": phone_id, "d": {"digits": "0399998888", "digits_reversed": "8888999930"}});
     f.try_lines(&|lines| lines.push(forged.clone())).expect("applies: the digits are not taken");
-    let hits = customers::lookup(&f.b, "03-9999-8888", 5).expect("lookup");
+    let hits = as_json(customers::lookup(&f.b, "03-9999-8888", 5)).expect("lookup");
     assert!(hits["results"].as_array().expect("results").iter().all(|r| r["customer_id"] != victim.as_str()), "forged digits found the victim: {hits}");
-    let found = customers::lookup(&f.b, "03-1234-5678", 5).expect("lookup");
+    let found = as_json(customers::lookup(&f.b, "03-1234-5678", 5)).expect("lookup");
     assert_eq!(found["results"][0]["customer_id"], victim.as_str(), "the real number still finds them");
 
     // Every applied change is audited on B as sync:<A's id>.
@@ -396,7 +397,7 @@ fn search_columns_are_recomputed_and_documents_outlive_their_customer() {
     let path = f.dir.join("delete.mdgb");
     std::fs::write(&path, forge(&f.signer, &f.manifest, &lines)).expect("write");
     import(&mut b, &path).expect("the delete applies");
-    assert!(customers::customer(&b, &victim).is_err(), "the customer is gone");
+    assert!(as_json(customers::customer(&b, &victim)).is_err(), "the customer is gone");
     drop(b);
     let raw = rusqlite::Connection::open(f.dir.join("b.sqlite3")).expect("raw");
     let (owner, snapshot): (Option<String>, String) =
@@ -453,13 +454,13 @@ fn a_restored_backup_is_a_new_installation_and_gets_back_by_sync_what_came_after
     assert_ne!(restored.installation, old_id);
     let mut a = open(&a_path);
     assert_eq!(a.installation_id().expect("id"), restored.installation);
-    assert!(customers::customer(&a, &id).expect("view")["notes"].as_array().expect("notes").is_empty(), "the note came after the backup");
+    assert!(as_json(customers::customer(&a, &id)).expect("view")["notes"].as_array().expect("notes").is_empty(), "the note came after the backup");
     let from_b = dir.join("from-b.mdgb");
     export(&b, &from_b);
     common::trust_sender_of(&mut a, &from_b, at(NOW));
     let report = import(&mut a, &from_b).expect("the note made under the old id comes back, not refused as forged");
     assert!(report["applied"].as_u64().expect("applied") >= 1, "{report}");
-    let notes = customers::customer(&a, &id).expect("view")["notes"].clone();
+    let notes = as_json(customers::customer(&a, &id)).expect("view")["notes"].clone();
     assert_eq!(notes[0]["body"], "バックアップ後のメモ");
     assert_eq!(a.canonical_dump().expect("dump"), b.canonical_dump().expect("dump"));
     // B refuses the restored A until it trusts the new key: it is a new installation.

@@ -7,14 +7,15 @@ use std::path::{Path, PathBuf};
 use madoguchi_api::documents::{self, Delivery, Issued, IssuerRecord};
 use madoguchi_api::import::{self, Encoding};
 use madoguchi_api::keys::{self, Signer, Standing};
+use madoguchi_api::wire as api;
 use madoguchi_api::{backup, customers, drafts, paths, quote, requests, settings, sync};
 use madoguchi_domain::tariff::Service;
 use madoguchi_domain::time::Moment;
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::files::{self, FileDialog};
-use crate::{CommandError, Db, Session, config};
+use crate::{CommandError, Db, Session, config, jobs, wire};
 
 /// The most results a lookup may ask for.
 const MAX_LOOKUP: usize = 1000;
@@ -258,32 +259,27 @@ fn io_failed(path: &Path, e: std::io::Error) -> CommandError {
     CommandError::failed(format!("{}: {e}", path.display()))
 }
 
-/// The answer of a command whose dialog the agent closed: nothing changed.
-fn cancelled() -> Value {
-    json!({"cancelled": true})
-}
-
 impl Session {
-    fn status_of(&self, db: &Db) -> Result<Value, CommandError> {
-        Ok(json!({
-            "db_path": db.path,
-            "customers": customers::customer_count(&db.store)?,
-            "agent": self.agent(&db.store)?,
-            "installation": documents::installation_code(&db.store)?,
-            "version": env!("CARGO_PKG_VERSION"),
-            "documents_dir": self.documents_dir(&db.store)?,
-            "log_dir": self.log_dir,
-            "notice": self.notice,
-        }))
+    fn status_of(&self, db: &Db) -> Result<wire::Status, CommandError> {
+        Ok(wire::Status {
+            db_path: db.path.clone(),
+            customers: customers::customer_count(&db.store)?,
+            agent: self.agent(&db.store)?,
+            installation: documents::installation_code(&db.store)?,
+            version: env!("CARGO_PKG_VERSION"),
+            documents_dir: self.documents_dir(&db.store)?,
+            log_dir: self.log_dir.clone(),
+            notice: self.notice.clone(),
+        })
     }
 
     /// `{db_path, customers, agent, installation, version, documents_dir, log_dir, notice}`.
-    pub fn status(&self) -> Result<Value, CommandError> {
+    pub fn status(&self) -> Result<wire::Status, CommandError> {
         self.status_of(&self.db())
     }
 
     /// As `madoguchi lookup --json` (20 results unless `limit`).
-    pub fn lookup(&self, args: LookupArgs) -> Result<Value, CommandError> {
+    pub fn lookup(&self, args: LookupArgs) -> Result<api::Lookup, CommandError> {
         let limit = args.limit.unwrap_or(20);
         if !(1..=MAX_LOOKUP).contains(&limit) {
             return Err(CommandError::invalid("limit", format!("must be from 1 to {MAX_LOOKUP}")));
@@ -292,51 +288,51 @@ impl Session {
     }
 
     /// As `madoguchi customer --json`.
-    pub fn customer(&self, args: IdArgs) -> Result<Value, CommandError> {
+    pub fn customer(&self, args: IdArgs) -> Result<api::Customer, CommandError> {
         Ok(customers::customer(&self.db().store, &args.id)?)
     }
 
     /// As `madoguchi customer edit`, checked the same way (each value a `FreeText`: capped, no
     /// card number; the first bad one refused naming its field, nothing written): `{changed,
     /// customer}`, the customer as `customer` answers it after the change.
-    pub fn edit_customer(&self, args: EditCustomerArgs) -> Result<Value, CommandError> {
+    pub fn edit_customer(&self, args: EditCustomerArgs) -> Result<wire::Edited, CommandError> {
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
         let given: Vec<(String, String)> = args.fields.into_iter().collect();
         let changed = customers::edit(&mut db.store, &args.id, &given, &agent, self.now())?;
-        Ok(json!({"changed": changed, "customer": customers::customer(&db.store, &args.id)?}))
+        Ok(wire::Edited { changed, customer: customers::customer(&db.store, &args.id)? })
     }
 
     /// As `madoguchi postal --json`: a postal code's addresses (none when unknown).
-    pub fn postal_addresses(&self, args: PostalArgs) -> Result<Value, CommandError> {
+    pub fn postal_addresses(&self, args: PostalArgs) -> Result<api::PostalAddresses, CommandError> {
         Ok(customers::postal_addresses(&args.postal_code)?)
     }
 
     /// As `madoguchi customer duplicates --json`: the customers likely the same person.
-    pub fn customer_duplicates(&self, args: IdArgs) -> Result<Value, CommandError> {
+    pub fn customer_duplicates(&self, args: IdArgs) -> Result<Vec<api::Duplicate>, CommandError> {
         Ok(customers::duplicates(&self.db().store, &args.id)?)
     }
 
     /// As `madoguchi customer merge KEEP OTHER --json`, by the agent of this session: `{merged,
     /// customer}`, what moved and the kept customer as `customer` answers it afterwards.
-    pub fn merge_customers(&self, args: MergeArgs) -> Result<Value, CommandError> {
+    pub fn merge_customers(&self, args: MergeArgs) -> Result<wire::MergedCustomer, CommandError> {
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
         let merged = customers::merge(&mut db.store, &args.keep, &args.other, &agent, self.now())?;
-        Ok(json!({"merged": merged, "customer": customers::customer(&db.store, args.keep.trim())?}))
+        Ok(wire::MergedCustomer { merged, customer: customers::customer(&db.store, args.keep.trim())? })
     }
 
     /// `{id}` of the new call note; a card number is refused naming `body`.
-    pub fn add_note(&self, args: AddNoteArgs) -> Result<Value, CommandError> {
+    pub fn add_note(&self, args: AddNoteArgs) -> Result<wire::Id, CommandError> {
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
         let id =
             customers::add_note(&mut db.store, &args.customer_id, &agent, &args.body, self.now()).map_err(|e| CommandError::from(e).renamed("note", "body"))?;
-        Ok(json!({"id": id}))
+        Ok(wire::Id { id })
     }
 
     /// As `madoguchi quote --kinds`.
-    pub fn quote_kinds(&self) -> Result<Value, CommandError> {
+    pub fn quote_kinds(&self) -> Result<api::Kinds, CommandError> {
         Ok(quote::kinds(&self.tariffs))
     }
 
@@ -346,22 +342,22 @@ impl Session {
     }
 
     /// The answer of `madoguchi quote`.
-    pub fn quote(&self, args: QuoteArgs) -> Result<Value, CommandError> {
+    pub fn quote(&self, args: QuoteArgs) -> Result<api::QuoteAnswer, CommandError> {
         Ok(quote::quote(&args.request, self.now(), &self.tariffs)?)
     }
 
     /// `{id}` of a call note summarising the quote given.
-    pub fn save_quote(&self, args: SaveQuoteArgs) -> Result<Value, CommandError> {
+    pub fn save_quote(&self, args: SaveQuoteArgs) -> Result<wire::Id, CommandError> {
         let body = quote::summary(&args.request, &args.answer, &self.tariffs)?;
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
         let id =
             customers::add_note(&mut db.store, &args.customer_id, &agent, &body, self.now()).map_err(|e| CommandError::from(e).renamed("note", "answer"))?;
-        Ok(json!({"id": id}))
+        Ok(wire::Id { id })
     }
 
     /// `[{type, label, prefix, from_order}]`.
-    pub fn document_types(&self) -> Result<Value, CommandError> {
+    pub fn document_types(&self) -> Result<Vec<api::DocumentType>, CommandError> {
         Ok(documents::types(&self.db().store)?)
     }
 
@@ -380,7 +376,7 @@ impl Session {
         db: &mut Db,
         file_name: impl Fn(&str) -> String,
         issue: impl FnOnce(&mut Db, documents::Deliver) -> Result<Issued, madoguchi_api::ApiError>,
-    ) -> Result<Value, CommandError> {
+    ) -> Result<wire::IssuedFile, CommandError> {
         let dir = self.documents_dir(&db.store)?;
         std::fs::create_dir_all(&dir).map_err(|e| io_failed(&dir, e))?;
         let mut placed: Option<PathBuf> = None;
@@ -402,11 +398,11 @@ impl Session {
             }
         };
         let path = placed.unwrap_or_else(|| dir.join(file_name(&issued.number)));
-        Ok(json!({"number": issued.number, "path": path, "pages": documents::page_count(&issued.pdf), "bytes": issued.pdf.len(), "warnings": issued.warnings}))
+        Ok(wire::IssuedFile { pages: documents::page_count(&issued.pdf), bytes: issued.pdf.len(), number: issued.number, path, warnings: issued.warnings })
     }
 
     /// Issues a document; the PDF is written as `<documents_dir>/<number>.pdf`.
-    pub fn issue_document(&self, args: IssueDocumentArgs) -> Result<Value, CommandError> {
+    pub fn issue_document(&self, args: IssueDocumentArgs) -> Result<wire::IssuedFile, CommandError> {
         let now = self.now();
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
@@ -437,7 +433,7 @@ impl Session {
     }
 
     /// Re-issues a document (再発行); the PDF is written as `<number>-reissue.pdf`.
-    pub fn reissue_document(&self, args: ReissueDocumentArgs) -> Result<Value, CommandError> {
+    pub fn reissue_document(&self, args: ReissueDocumentArgs) -> Result<wire::IssuedFile, CommandError> {
         documents::check_type("doc_type", &args.doc_type)?;
         check_number(&args.number)?;
         let now = self.now();
@@ -463,38 +459,40 @@ impl Session {
     }
 
     /// Copies the issued PDF where the agent chooses in a save dialog; `{path}` or cancelled.
-    pub fn save_document(&self, args: NumberArgs) -> Result<Value, CommandError> {
+    pub fn save_document(&self, args: NumberArgs) -> Result<wire::Chosen<wire::FilePath>, CommandError> {
         let source = self.issued_pdf(&args.number)?;
-        let Some(target) = files::save_target(self.dialogs.as_ref(), &FileDialog::pdf_copy(&args.number), &self.db_path())? else { return Ok(cancelled()) };
+        let Some(target) = files::save_target(self.dialogs.as_ref(), &FileDialog::pdf_copy(&args.number), &self.db_path())? else {
+            return Ok(wire::Chosen::cancelled());
+        };
         if !same_file::is_same_file(&source, &target).unwrap_or(false) {
             let bytes = std::fs::read(&source).map_err(|e| io_failed(&source, e))?;
             paths::write_durably(&target, &bytes)?;
         }
-        Ok(json!({"path": target}))
+        Ok(wire::Chosen::Done(wire::FilePath { path: target }))
     }
 
     /// Sends the latest print of a number to the system's printing; `{path}`.
-    pub fn print_document(&self, args: NumberArgs) -> Result<Value, CommandError> {
+    pub fn print_document(&self, args: NumberArgs) -> Result<wire::FilePath, CommandError> {
         let path = self.issued_pdf(&args.number)?;
         (self.printer)(&path).map_err(|e| CommandError::failed(format!("{}: {e}", path.display())))?;
-        Ok(json!({"path": path}))
+        Ok(wire::FilePath { path })
     }
 
     /// Opens the issued PDF with the session's opener; `{path}`.
-    pub fn open_document(&self, args: NumberArgs) -> Result<Value, CommandError> {
+    pub fn open_document(&self, args: NumberArgs) -> Result<wire::FilePath, CommandError> {
         let path = self.issued_pdf(&args.number)?;
         (self.opener)(&path).map_err(|e| CommandError::failed(format!("{}: {e}", path.display())))?;
-        Ok(json!({"path": path}))
+        Ok(wire::FilePath { path })
     }
 
     /// Every request type with its fields, statuses and transitions.
-    pub fn request_types(&self) -> Result<Value, CommandError> {
+    pub fn request_types(&self) -> Result<Vec<api::RequestTypeInfo>, CommandError> {
         Ok(requests::types())
     }
 
     /// As `madoguchi request new --json`; field values may be strings, numbers or booleans
     /// (null: not given).
-    pub fn create_request(&self, args: CreateRequestArgs) -> Result<Value, CommandError> {
+    pub fn create_request(&self, args: CreateRequestArgs) -> Result<api::Request, CommandError> {
         let mut pairs = Vec::new();
         for (key, value) in args.fields {
             let text = match value {
@@ -512,54 +510,57 @@ impl Session {
     }
 
     /// As `madoguchi request move --json`.
-    pub fn move_request(&self, args: MoveRequestArgs) -> Result<Value, CommandError> {
+    pub fn move_request(&self, args: MoveRequestArgs) -> Result<api::Request, CommandError> {
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
         Ok(requests::move_to(&mut db.store, &self.tariffs, &args.id, &args.to, args.note.as_deref().unwrap_or(""), &agent, self.now())?)
     }
 
     /// As `madoguchi request show --json`.
-    pub fn request(&self, args: IdArgs) -> Result<Value, CommandError> {
+    pub fn request(&self, args: IdArgs) -> Result<api::Request, CommandError> {
         Ok(requests::show(&self.db().store, &args.id, self.now())?)
     }
 
     /// As `madoguchi request list --json` (with `--open`, `--overdue`).
-    pub fn requests(&self, args: RequestsArgs) -> Result<Value, CommandError> {
+    pub fn requests(&self, args: RequestsArgs) -> Result<api::RequestList, CommandError> {
         Ok(requests::list(&self.db().store, args.open_only, args.overdue_only, None, self.now())?)
     }
 
     /// `{agent_name, installation, db_path, documents_dir, sync_dir, sync_hub, sync_hub_every,
     /// sync_hub_last, log_dir, issuers: {service: issuer | null}}`.
-    pub fn settings(&self) -> Result<Value, CommandError> {
+    pub fn settings(&self) -> Result<wire::Settings, CommandError> {
         let db = self.db();
-        let mut issuers = Map::new();
+        let mut issuers = std::collections::BTreeMap::new();
         for service in Service::ALL {
-            let issuer = documents::issuer(&db.store, service.id())?.map(|i| {
-                json!({
-                    "name": i.name, "postal_code": i.postal_code, "address": i.address, "phone": i.phone,
-                    "fax": i.fax, "registration_number": i.registration_number, "seal": i.seal_png.is_some(),
-                })
+            let issuer = documents::issuer(&db.store, service.id())?.map(|i| wire::IssuerInfo {
+                seal: i.seal_png.is_some(),
+                name: i.name,
+                postal_code: i.postal_code,
+                address: i.address,
+                phone: i.phone,
+                fax: i.fax,
+                registration_number: i.registration_number,
             });
-            issuers.insert(service.id().to_string(), issuer.unwrap_or(Value::Null));
+            issuers.insert(service.id(), issuer);
         }
-        Ok(json!({
-            "agent_name": self.agent(&db.store)?,
-            "installation": documents::installation_code(&db.store)?,
-            "db_path": db.path,
-            "documents_dir": self.documents_dir(&db.store)?,
-            "sync_dir": settings::get(&db.store, "sync.dir")?,
-            "sync_hub": settings::get(&db.store, "sync.hub")?,
-            "sync_hub_every": settings::get(&db.store, "sync.hub.every")?.and_then(|m| m.parse::<u32>().ok()).unwrap_or(0),
-            "sync_hub_last": settings::get(&db.store, "sync.hub.last")?,
-            "log_dir": self.log_dir,
-            "issuers": issuers,
-        }))
+        Ok(wire::Settings {
+            agent_name: self.agent(&db.store)?,
+            installation: documents::installation_code(&db.store)?,
+            db_path: db.path.clone(),
+            documents_dir: self.documents_dir(&db.store)?,
+            sync_dir: settings::get(&db.store, "sync.dir")?,
+            sync_hub: settings::get(&db.store, "sync.hub")?,
+            sync_hub_every: settings::get(&db.store, "sync.hub.every")?.and_then(|m| m.parse::<u32>().ok()).unwrap_or(0),
+            sync_hub_last: settings::get(&db.store, "sync.hub.last")?,
+            log_dir: self.log_dir.clone(),
+            issuers,
+        })
     }
 
     /// Sets `agent.name`, `numbering.installation`, `numbering.prefix.<type>`, `sync.hub` or
     /// `sync.hub.every`; the folders are refused here (`invalid` on `key`): they are chosen with
     /// `choose_folder`.
-    pub fn set_setting(&self, args: SetSettingArgs) -> Result<Value, CommandError> {
+    pub fn set_setting(&self, args: SetSettingArgs) -> Result<wire::Done, CommandError> {
         // A folder is only ever what the agent chose in a folder dialog (`choose_folder`): the
         // page never names a path.
         if matches!(args.key.as_str(), "documents.dir" | "sync.dir") {
@@ -571,11 +572,11 @@ impl Session {
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
         settings::set(&mut db.store, &args.key, args.value.trim(), &agent, self.now())?;
-        Ok(json!({}))
+        Ok(wire::Done {})
     }
 
     /// Sets a service's issuer (its seal image kept unless `seal` is false).
-    pub fn set_issuer(&self, args: SetIssuerArgs) -> Result<Value, CommandError> {
+    pub fn set_issuer(&self, args: SetIssuerArgs) -> Result<wire::Warnings, CommandError> {
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
         let i = args.issuer;
@@ -593,15 +594,15 @@ impl Session {
             seal_png,
         };
         let warnings = documents::set_issuer(&mut db.store, &args.service, record, &agent, self.now())?;
-        Ok(json!({"warnings": warnings}))
+        Ok(wire::Warnings { warnings })
     }
 
     /// Switches to a database the agent chooses: an existing one (`create: false`, an open
     /// dialog) or a new file (a save dialog; an existing file is refused, never replaced);
     /// remembered for the next start; answers as `status`, or cancelled.
-    pub fn open_database(&self, args: OpenDatabaseArgs) -> Result<Value, CommandError> {
+    pub fn open_database(&self, args: OpenDatabaseArgs) -> Result<wire::Chosen<wire::Status>, CommandError> {
         let path = if args.create {
-            let Some(chosen) = self.dialogs.choose(&FileDialog::new_database()) else { return Ok(cancelled()) };
+            let Some(chosen) = self.dialogs.choose(&FileDialog::new_database()) else { return Ok(wire::Chosen::cancelled()) };
             let path = std::path::absolute(&chosen.path).map_err(|e| CommandError::invalid("path", e))?;
             if path.exists() {
                 return Err(CommandError::invalid(
@@ -611,7 +612,7 @@ impl Session {
             }
             path
         } else {
-            let Some(path) = files::open_target(self.dialogs.as_ref(), &FileDialog::open_database())? else { return Ok(cancelled()) };
+            let Some(path) = files::open_target(self.dialogs.as_ref(), &FileDialog::open_database())? else { return Ok(wire::Chosen::cancelled()) };
             path
         };
         let store = customers::open(&path, self.now())?;
@@ -620,25 +621,25 @@ impl Session {
         if let Some(file) = &self.config_file {
             config::remember_db_path(file, &db.path)?;
         }
-        self.status_of(&db)
+        self.status_of(&db).map(wire::Chosen::Done)
     }
 
     /// `{dir, last, backups: [{path, at, bytes}]}`: the backups folder (null when the session
     /// has none), the newest backup's time (null when there is none) and every backup, newest
     /// first.
-    pub fn backups(&self) -> Result<Value, CommandError> {
-        let Some(dir) = &self.backups_dir else { return Ok(json!({"dir": null, "last": null, "backups": []})) };
+    pub fn backups(&self) -> Result<wire::Backups, CommandError> {
+        let Some(dir) = &self.backups_dir else { return Ok(wire::Backups { dir: None, last: None, backups: Vec::new() }) };
         let listed = backup::list(dir)?;
-        Ok(json!({
-            "dir": dir,
-            "last": listed.first().map(backup::Backup::at_text),
-            "backups": listed.iter().map(|b| json!({"path": b.path, "at": b.at_text(), "bytes": b.bytes})).collect::<Vec<_>>(),
-        }))
+        Ok(wire::Backups {
+            dir: Some(dir.clone()),
+            last: listed.first().map(backup::Backup::at_text),
+            backups: listed.iter().map(|b| wire::BackupInfo { path: b.path.clone(), at: b.at_text(), bytes: b.bytes }).collect(),
+        })
     }
 
     /// Backs the open database up now, into the backups folder (named by the time, rotated as
     /// the daily backup is); answers as `backups`.
-    pub fn backup_now(&self) -> Result<Value, CommandError> {
+    pub fn backup_now(&self) -> Result<wire::Backups, CommandError> {
         let dir = self.backups_dir.as_ref().ok_or_else(|| CommandError::invalid("path", "this session has no backups folder"))?;
         {
             let db = self.db();
@@ -652,7 +653,7 @@ impl Session {
     /// checks, the open database closed and kept aside as `<db>.replaced-YYYYMMDD-HHMMSS`, the
     /// backup put in place and opened. Answers as `status`, with `restored_from` and `replaced`.
     /// Refused while a job runs; a backup that fails its checks changes nothing.
-    pub fn restore_backup(&self, args: RestoreBackupArgs) -> Result<Value, CommandError> {
+    pub fn restore_backup(&self, args: RestoreBackupArgs) -> Result<wire::RestoredStatus, CommandError> {
         let dir = self.backups_dir.as_ref().ok_or_else(|| CommandError::invalid("path", "this session has no backups folder"))?;
         let listed = backup::list(dir)?;
         let chosen = listed
@@ -672,33 +673,30 @@ impl Session {
         db.store = customers::open(&db.path, now)
             .map_err(|e| CommandError::failed(format!("{} could not be opened again ({e}); restart madoguchi", db.path.display())))?;
         let restored = restored.map_err(|e| CommandError::from(e).renamed("backup", "path"))?;
-        let mut answer = self.status_of(&db)?;
-        answer["restored_from"] = json!(chosen.path);
-        answer["replaced"] = json!(restored.replaced);
-        Ok(answer)
+        Ok(wire::RestoredStatus { status: self.status_of(&db)?, restored_from: chosen.path.clone(), replaced: restored.replaced })
     }
 
     /// Chooses a folder in a dialog: where issued PDFs go (`documents`) or the shared sync
     /// folder (`sync`); stored as `documents.dir` / `sync.dir`; `{path}` or cancelled.
-    pub fn choose_folder(&self, args: ChooseFolderArgs) -> Result<Value, CommandError> {
+    pub fn choose_folder(&self, args: ChooseFolderArgs) -> Result<wire::Chosen<wire::FilePath>, CommandError> {
         let (key, dialog) = match args.purpose.as_str() {
             "documents" => ("documents.dir", FileDialog::documents_folder()),
             "sync" => ("sync.dir", FileDialog::sync_folder()),
             other => return Err(CommandError::invalid("purpose", format!("'{other}' is not documents or sync"))),
         };
-        let Some(path) = files::open_target(self.dialogs.as_ref(), &dialog)? else { return Ok(cancelled()) };
+        let Some(path) = files::open_target(self.dialogs.as_ref(), &dialog)? else { return Ok(wire::Chosen::cancelled()) };
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
         settings::set(&mut db.store, key, &path.to_string_lossy(), &agent, self.now()).map_err(|e| CommandError::from(e).renamed(key, "path"))?;
-        Ok(json!({"path": path}))
+        Ok(wire::Chosen::Done(wire::FilePath { path }))
     }
 
     /// Replaces a service's seal image with a PNG the agent chooses; `{}` or cancelled.
-    pub fn set_seal(&self, args: ServiceArgs) -> Result<Value, CommandError> {
+    pub fn set_seal(&self, args: ServiceArgs) -> Result<wire::Chosen<wire::Done>, CommandError> {
         if documents::issuer(&self.db().store, &args.service)?.is_none() {
             return Err(CommandError::invalid("service", format!("{} has no issuer yet: save the issuer first", args.service)));
         }
-        let Some(path) = files::open_target(self.dialogs.as_ref(), &FileDialog::seal_image())? else { return Ok(cancelled()) };
+        let Some(path) = files::open_target(self.dialogs.as_ref(), &FileDialog::seal_image())? else { return Ok(wire::Chosen::cancelled()) };
         let size = std::fs::metadata(&path).map_err(|e| io_failed(&path, e))?.len();
         if size > documents::MAX_SEAL_BYTES {
             return Err(CommandError::invalid("seal", format!("{} is {size} bytes; a seal image may be at most 1 MiB", path.display())));
@@ -709,11 +707,11 @@ impl Session {
         let mut issuer = documents::issuer(&db.store, &args.service)?.ok_or_else(|| CommandError::invalid("service", "has no issuer"))?;
         issuer.seal_png = Some(png);
         documents::set_issuer(&mut db.store, &args.service, issuer, &agent, self.now())?;
-        Ok(json!({}))
+        Ok(wire::Chosen::Done(wire::Done {}))
     }
 
     /// Starts a seed or a customer import on its own connection; `{job}`.
-    pub fn start_job(&self, args: StartJobArgs) -> Result<Value, CommandError> {
+    pub fn start_job(&self, args: StartJobArgs) -> Result<wire::Chosen<wire::JobStarted>, CommandError> {
         let (path, agent) = {
             let db = self.db();
             (db.path.clone(), self.agent(&db.store)?)
@@ -737,7 +735,13 @@ impl Session {
                     let fail = |e: madoguchi_api::ApiError| Box::new((None, CommandError::from(e).renamed("customers", "count")));
                     let mut store = customers::open(&path, now).map_err(fail)?;
                     let report = customers::seed(&mut store, count, seed, now, progress).map_err(fail)?;
-                    Ok(json!({"customers": report.customers, "orders": report.orders, "documents": report.documents, "requests": report.requests, "notes": report.notes}))
+                    jobs::result(&wire::Seeded {
+                        customers: report.customers,
+                        orders: report.orders,
+                        documents: report.documents,
+                        requests: report.requests,
+                        notes: report.notes,
+                    })
                 })?
             }
             "import_customers" => {
@@ -754,7 +758,7 @@ impl Session {
                     Some("shift_jis") => Encoding::ShiftJis,
                     Some(other) => return Err(CommandError::invalid("encoding", format!("'{other}' is not auto, utf-8 or shift_jis"))),
                 };
-                let Some(file) = files::open_target(self.dialogs.as_ref(), &FileDialog::customer_csv())? else { return Ok(cancelled()) };
+                let Some(file) = files::open_target(self.dialogs.as_ref(), &FileDialog::customer_csv())? else { return Ok(wire::Chosen::cancelled()) };
                 let mut source = std::fs::File::open(&file).map_err(|e| CommandError::invalid("path", format!("{}: {e}", file.display())))?;
                 let tariffs = self.tariffs.clone();
                 let skip_bad = args.skip_bad;
@@ -763,10 +767,10 @@ impl Session {
                     let mut store = customers::open(&path, now).map_err(fail)?;
                     let report = import::import_customers(&mut store, &mut source, encoding, skip_bad, &tariffs, &agent, now, progress).map_err(fail)?;
                     if report.written {
-                        Ok(report.to_json())
+                        jobs::result(&report.wire())
                     } else {
-                        let bad = report.bad_rows;
-                        Err(Box::new((Some(report.to_json()), CommandError::invalid("file", format!("{bad} rows have errors; nothing was written")))))
+                        let error = CommandError::invalid("file", format!("{} rows have errors; nothing was written", report.bad_rows));
+                        Err(Box::new((jobs::result(&report.wire()).ok(), error)))
                     }
                 })?
             }
@@ -789,7 +793,7 @@ impl Session {
                 }
                 match self.bundle_target(&args.kind, args.since, args.snapshot, &path)? {
                     Some((target, since)) => self.bundle_job(&args.kind, path, target, since, args.snapshot, now)?,
-                    None => return Ok(cancelled()),
+                    None => return Ok(wire::Chosen::cancelled()),
                 }
             }
             "sync_hub" => {
@@ -822,7 +826,7 @@ impl Session {
                     })
                     .map_err(fail)?;
                     settings::set(&mut store, "sync.hub.last", &customers::stamp(now), &agent, now).map_err(|e| fail(e.into()))?;
-                    serde_json::to_value(&report).map_err(|e| Box::new((None, CommandError::failed(e.to_string()))))
+                    jobs::result(&report)
                 })?
             }
             other => {
@@ -832,7 +836,7 @@ impl Session {
                 ));
             }
         };
-        Ok(json!({"job": job}))
+        Ok(wire::Chosen::Done(wire::JobStarted { job }))
     }
 
     /// The file or folder a sync job works on, and the earlier bundle of an incremental export:
@@ -861,10 +865,10 @@ impl Session {
                 let remembered = settings::get(&self.db().store, "sync.dir")?.map(PathBuf::from).filter(|dir| dir.is_dir());
                 match remembered {
                     Some(dir) => Ok(Some((dir, None))),
-                    None => {
-                        let chosen = self.choose_folder(ChooseFolderArgs { purpose: "sync".into() })?;
-                        Ok(chosen.get("path").and_then(Value::as_str).map(|dir| (PathBuf::from(dir), None)))
-                    }
+                    None => match self.choose_folder(ChooseFolderArgs { purpose: "sync".into() })? {
+                        wire::Chosen::Done(chosen) => Ok(Some((chosen.path, None))),
+                        wire::Chosen::Cancelled { .. } => Ok(None),
+                    },
                 }
             }
         }
@@ -886,7 +890,7 @@ impl Session {
                         sync::export(&store, &target, &after, None, &signer, now, progress)
                     }
                     .map_err(fail)?;
-                    Ok(json!({"path": target, "changes": m.changes, "tombstones": m.tombstones, "source": m.source, "snapshot": m.snapshot}))
+                    jobs::result(&wire::Exported { path: target, changes: m.changes, tombstones: m.tombstones, source: m.source, snapshot: m.snapshot })
                 })
             }
             "import_bundle" => {
@@ -901,25 +905,25 @@ impl Session {
                 let own = signer.public();
                 self.jobs.start("import_bundle", Some(manifest.changes), move |progress| {
                     let mut store = customers::open(&db, now).map_err(fail)?;
-                    sync::import(&mut store, &target, &own, now, &mut |done, _| progress(done)).map_err(fail)
+                    jobs::result(&sync::import(&mut store, &target, &own, now, &mut |done, _| progress(done)).map_err(fail)?)
                 })
             }
             _ => self.jobs.start("sync_folder", None, move |progress| {
                 let mut store = customers::open(&db, now).map_err(fail)?;
-                sync::sync_dir(&mut store, &target, &signer, now, &mut |_, done, _| progress(done)).map_err(fail)
+                jobs::result(&sync::sync_dir(&mut store, &target, &signer, now, &mut |_, done, _| progress(done)).map_err(fail)?)
             }),
         }
     }
 
     /// `{job, kind, done, total, finished, cancelled, result, error}`.
-    pub fn job(&self, args: JobArgs) -> Result<Value, CommandError> {
+    pub fn job(&self, args: JobArgs) -> Result<wire::JobStatus, CommandError> {
         self.jobs.status(&args.job)
     }
 
     /// Cancels a job; the seed or import then writes nothing. `{}`.
-    pub fn cancel_job(&self, args: JobArgs) -> Result<Value, CommandError> {
+    pub fn cancel_job(&self, args: JobArgs) -> Result<wire::Done, CommandError> {
         self.jobs.cancel(&args.job)?;
-        Ok(json!({}))
+        Ok(wire::Done {})
     }
 
     /// This installation's signing identity: its key in the keys folder, the agent's name.
@@ -933,30 +937,41 @@ impl Session {
     /// trusted_by, revoked_at, revoked_by}]}`: every sender trusted or revoked here, then the
     /// unknown ones (status `unknown`) of the shared folder's bundles and of the bundles refused
     /// in this session, for the agent to compare fingerprints and trust.
-    pub fn senders(&self) -> Result<Value, CommandError> {
+    pub fn senders(&self) -> Result<wire::Senders, CommandError> {
         let signer = self.signer()?;
         let db = self.db();
-        let mut listed: Vec<Value> = Vec::new();
+        let mut listed = Vec::new();
         let mut keys_seen = Vec::new();
         for (sender, row) in keys::trusted(&db.store)? {
             keys_seen.push(sender.key);
-            listed.push(json!({
-                "fingerprint": sender.fingerprint(), "name": sender.name, "installation": row.installation,
-                "status": if row.revoked_at.is_some() { "revoked" } else { "trusted" },
-                "trusted_at": row.trusted_at, "trusted_by": row.trusted_by, "revoked_at": row.revoked_at, "revoked_by": row.revoked_by,
-            }));
+            listed.push(wire::SenderInfo {
+                fingerprint: sender.fingerprint(),
+                name: sender.name,
+                installation: row.installation,
+                status: if row.revoked_at.is_some() { "revoked" } else { "trusted" },
+                trusted_at: Some(row.trusted_at),
+                trusted_by: Some(row.trusted_by),
+                revoked_at: row.revoked_at,
+                revoked_by: row.revoked_by,
+            });
         }
         for (sender, installation) in self.unknown_senders(&db.store)? {
             if keys_seen.contains(&sender.key) || sender.key == signer.public() {
                 continue;
             }
             keys_seen.push(sender.key);
-            listed.push(json!({
-                "fingerprint": sender.fingerprint(), "name": sender.name, "installation": installation, "status": "unknown",
-                "trusted_at": null, "trusted_by": null, "revoked_at": null, "revoked_by": null,
-            }));
+            listed.push(wire::SenderInfo {
+                fingerprint: sender.fingerprint(),
+                name: sender.name,
+                installation,
+                status: "unknown",
+                trusted_at: None,
+                trusted_by: None,
+                revoked_at: None,
+                revoked_by: None,
+            });
         }
-        Ok(json!({"own": {"fingerprint": signer.sender().fingerprint(), "name": signer.name}, "senders": listed}))
+        Ok(wire::Senders { own: wire::OwnKey { fingerprint: signer.sender().fingerprint(), name: signer.name }, senders: listed })
     }
 
     /// The senders of the shared folder's bundles and of this session's refused ones.
@@ -975,7 +990,7 @@ impl Session {
 
     /// Keeps the hub password in the operating system's keychain (never in the database or a
     /// log), or forgets it when empty; `{}`.
-    pub fn save_hub_password(&self, args: HubPasswordArgs) -> Result<Value, CommandError> {
+    pub fn save_hub_password(&self, args: HubPasswordArgs) -> Result<wire::Done, CommandError> {
         let url = self.hub_url()?;
         let Some(password) = args.password.as_str() else { return Err(CommandError::invalid("password", "must be text")) };
         if password.is_empty() {
@@ -983,23 +998,23 @@ impl Session {
         } else {
             madoguchi_hub::save_password(&url, password)?;
         }
-        Ok(json!({}))
+        Ok(wire::Done {})
     }
 
     /// Tests the connection to the hub with the keychain's password, changing nothing:
     /// `{installation, installations}` when the hub knows this installation's role.
-    pub fn check_hub(&self) -> Result<Value, CommandError> {
+    pub fn check_hub(&self) -> Result<wire::HubChecked, CommandError> {
         let url = self.hub_url()?;
         let installation = self.db().store.installation_id().map_err(madoguchi_api::ApiError::from)?;
         // The database is not held while the hub answers (or does not).
         let mut client = madoguchi_hub::connect(&url, &madoguchi_hub::Password::Keychain)?;
         let check = madoguchi_hub::check(&installation, &mut client)?;
-        Ok(json!({"installation": check.installation, "installations": check.installations}))
+        Ok(wire::HubChecked { installation: check.installation, installations: check.installations })
     }
 
     /// Trusts a sender `senders` lists (unknown or revoked): its bundles are taken from now on,
     /// audited. Answers as `senders`.
-    pub fn trust_sender(&self, args: FingerprintArgs) -> Result<Value, CommandError> {
+    pub fn trust_sender(&self, args: FingerprintArgs) -> Result<wire::Senders, CommandError> {
         let wanted =
             keys::normalize_fingerprint(&args.fingerprint).ok_or_else(|| CommandError::invalid("fingerprint", "is not 32 hex digits (as 3F2A-91C0-…)"))?;
         let own = self.signer()?.public();
@@ -1027,7 +1042,7 @@ impl Session {
 
     /// Revokes a trusted sender: its bundles are refused from now on (what they brought stays),
     /// audited. Answers as `senders`.
-    pub fn revoke_sender(&self, args: FingerprintArgs) -> Result<Value, CommandError> {
+    pub fn revoke_sender(&self, args: FingerprintArgs) -> Result<wire::Senders, CommandError> {
         let now = self.now();
         {
             let mut db = self.db();

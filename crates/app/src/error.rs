@@ -48,11 +48,6 @@ impl CommandError {
             _ => self,
         }
     }
-
-    /// The error as JSON, for the bridge and the jobs' status.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({"code": self.code, "field": self.field, "message": self.message})
-    }
 }
 
 impl std::fmt::Display for CommandError {

@@ -6,13 +6,19 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::CommandError;
+use crate::{CommandError, wire};
 
 /// How a job's work ended: its result, or an error (with a partial result, e.g. an import's
 /// report of bad rows).
 pub type JobResult = Result<Value, Box<(Option<Value>, CommandError)>>;
+
+/// A job's typed result as its status carries it.
+pub fn result<T: Serialize>(answer: &T) -> JobResult {
+    serde_json::to_value(answer).map_err(|e| Box::new((None, CommandError::failed(format!("the job's result: {e}")))))
+}
 
 enum Outcome {
     Succeeded(Value),
@@ -78,25 +84,25 @@ impl Jobs {
         self.jobs.lock().unwrap_or_else(PoisonError::into_inner).get(id).cloned().ok_or_else(|| CommandError::not_found(format!("job {id} not found")))
     }
 
-    /// `{job, kind, done, total, finished, cancelled, result, error}`.
-    pub fn status(&self, id: &str) -> Result<Value, CommandError> {
+    /// A job's progress and, once finished, its result or error.
+    pub fn status(&self, id: &str) -> Result<wire::JobStatus, CommandError> {
         let job = self.get(id)?;
         let outcome = job.outcome.lock().unwrap_or_else(PoisonError::into_inner);
         let (result, error) = match &*outcome {
-            Some(Outcome::Succeeded(result)) => (result.clone(), Value::Null),
-            Some(Outcome::Failed(result, error)) => (result.clone().unwrap_or(Value::Null), error.to_json()),
-            Some(Outcome::Cancelled) | None => (Value::Null, Value::Null),
+            Some(Outcome::Succeeded(result)) => (Some(result.clone()), None),
+            Some(Outcome::Failed(result, error)) => (result.clone(), Some(error.clone())),
+            Some(Outcome::Cancelled) | None => (None, None),
         };
-        Ok(json!({
-            "job": id,
-            "kind": job.kind,
-            "done": job.done.load(Ordering::Relaxed),
-            "total": job.total,
-            "finished": outcome.is_some(),
-            "cancelled": matches!(*outcome, Some(Outcome::Cancelled)),
-            "result": result,
-            "error": error,
-        }))
+        Ok(wire::JobStatus {
+            job: id.to_string(),
+            kind: job.kind,
+            done: job.done.load(Ordering::Relaxed),
+            total: job.total,
+            finished: outcome.is_some(),
+            cancelled: matches!(*outcome, Some(Outcome::Cancelled)),
+            result,
+            error,
+        })
     }
 
     /// Whether a job is still running, of `kind` or of any (a restore waits for none; one hub
@@ -126,7 +132,7 @@ mod tests {
         let id = jobs.start("seed", None, |_| panic!("boom")).expect("starts");
         let status = (0..200)
             .find_map(|_| {
-                let status = jobs.status(&id).expect("status");
+                let status = serde_json::to_value(jobs.status(&id).expect("status")).expect("json");
                 if status["finished"] == true {
                     return Some(status);
                 }

@@ -9,6 +9,7 @@ mod error;
 pub mod files;
 mod jobs;
 pub mod print;
+pub mod wire;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -16,6 +17,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_api::{Store, clock, customers, settings};
 use madoguchi_domain::time::Moment;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -123,8 +125,8 @@ macro_rules! session_commands {
         impl Session {
             fn run(&self, command: &str, args: Value) -> Result<Value, CommandError> {
                 match command {
-                    $(stringify!($name) => self.$name(parse::<$args>(args)?),)*
-                    $(stringify!($bare) => none(args).and_then(|()| self.$bare()),)*
+                    $(stringify!($name) => answer(self.$name(parse::<$args>(args)?)),)*
+                    $(stringify!($bare) => none(args).and_then(|()| answer(self.$bare())),)*
                     _ => Err(CommandError::invalid("command", format!("unknown command '{command}'"))),
                 }
             }
@@ -249,6 +251,11 @@ fn parse<T: DeserializeOwned>(args: Value) -> Result<T, CommandError> {
             CommandError::invalid(if path == "." { "args".to_string() } else { path }, message)
         }
     })
+}
+
+/// A command's typed answer as the JSON the page reads.
+pub fn answer<T: Serialize>(answer: Result<T, CommandError>) -> Result<Value, CommandError> {
+    serde_json::to_value(answer?).map_err(|e| CommandError::failed(format!("the answer: {e}")))
 }
 
 /// Checks that a command without arguments got none.

@@ -49,7 +49,7 @@ fn filled(dir: &Path) -> String {
         &mut |_| true,
     )
     .expect("imports");
-    customers::lookup(&store, "AW00000001", 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("a customer").to_string()
+    as_json(customers::lookup(&store, "AW00000001", 1)).expect("lookup")["results"][0]["customer_id"].as_str().expect("a customer").to_string()
 }
 
 fn notes(session: &Session, id: &str) -> usize {
@@ -140,4 +140,9 @@ fn an_issued_pdf_is_in_place_with_no_temporary_file_beside_it() {
     bad["payment"] = json!("cheque");
     assert!(session.dispatch("issue_document", json!({"doc_type": "receipt", "document": bad})).is_err());
     assert_eq!(std::fs::read_dir(dir.join("documents")).expect("documents").count(), 1);
+}
+
+/// An answer as the JSON the CLI prints and the app sends.
+fn as_json<T: serde::Serialize, E>(answer: Result<T, E>) -> Result<serde_json::Value, E> {
+    answer.map(|a| serde_json::to_value(a).expect("an answer is JSON"))
 }

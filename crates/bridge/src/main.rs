@@ -220,8 +220,8 @@ fn write_answer(mut stream: &TcpStream, answer: &Answer, head_only: bool) -> std
     stream.flush()
 }
 
-fn json_response(status: u16, value: &Value) -> Answer {
-    answer(status, "application/json; charset=utf-8", value.to_string().into_bytes())
+fn json_response(status: u16, value: &impl serde::Serialize) -> Answer {
+    answer(status, "application/json; charset=utf-8", serde_json::to_vec(value).expect("an answer is plain JSON"))
 }
 
 /// 400 for invalid input, 404 for something not found, 500 for a failure.
@@ -231,7 +231,7 @@ fn error_response(error: &CommandError) -> Answer {
         ErrorCode::NotFound => 404,
         ErrorCode::Failed => 500,
     };
-    json_response(status, &error.to_json())
+    json_response(status, error)
 }
 
 fn text_response(status: u16, text: &str) -> Answer {

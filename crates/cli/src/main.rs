@@ -18,6 +18,7 @@ use madoguchi_api::requests;
 use madoguchi_api::settings;
 use madoguchi_api::sync;
 use madoguchi_api::tariffs::Tariffs;
+use madoguchi_api::wire;
 use madoguchi_hub::{HubError, Password};
 use serde_json::Value;
 
@@ -711,23 +712,22 @@ fn run(cli: Cli) -> Result<String, Failure> {
             let mut show = counted("sync");
             let signer = signer(&store)?;
             let report = sync::sync_dir(&mut store, &dir, &signer, now, &mut |_, done, total| show(done, total))?;
-            let failed = report["failed"].as_array().map_or(0, Vec::len);
             let text = if json {
                 pretty(&report)?
             } else {
-                let mut lines = vec![match &report["exported"] {
-                    Value::Null => "exported: nothing new".to_string(),
-                    e => format!("exported: {} ({} changes)", text(&e["file"]), e["changes"]),
+                let mut lines = vec![match &report.exported {
+                    None => "exported: nothing new".to_string(),
+                    Some(e) => format!("exported: {} ({} changes)", e.file, e.changes),
                 }];
-                for i in report["imported"].as_array().into_iter().flatten() {
-                    lines.push(format!("imported {}: {}", text(&i["file"]), import_summary(&i["report"])));
+                for i in &report.imported {
+                    lines.push(format!("imported {}: {}", i.file, import_summary(&i.report)));
                 }
-                for f in report["failed"].as_array().into_iter().flatten() {
-                    lines.push(format!("refused {}: {}", text(&f["file"]), text(&f["error"])));
+                for f in &report.failed {
+                    lines.push(format!("refused {}: {}", f.file, f.error));
                 }
                 lines.join("\n")
             };
-            if failed > 0 { Err(Failure::Request(text)) } else { Ok(text) }
+            if report.failed.is_empty() { Ok(text) } else { Err(Failure::Request(text)) }
         }
         Command::Customer { command: Some(CustomerCommand::Edit { id, fields }), .. } => {
             let mut store = customers::open(&db()?, now)?;
@@ -745,23 +745,17 @@ fn run(cli: Cli) -> Result<String, Failure> {
             if json {
                 return pretty(&moved);
             }
-            let n = |key: &str| moved[key].as_u64().unwrap_or(0);
-            let pair = |key: &str| (moved[key]["moved"].as_u64().unwrap_or(0), moved[key]["dropped"].as_u64().unwrap_or(0));
-            let ((phones, phones_dropped), (emails, emails_dropped)) = (pair("phones"), pair("emails"));
             Ok([
-                format!("customer {other} ({}) merged into {keep} and deleted; moved:", moved["other_name"].as_str().unwrap_or_default()),
-                format!("  accounts: {} (orders: {})", n("accounts"), n("orders")),
-                format!("  documents: {}", n("documents")),
-                format!("  requests: {} (history: {})", n("requests"), n("request_history")),
-                format!("  call notes: {}", n("call_notes")),
-                format!("  phones: {phones} ({phones_dropped} already held, deleted)"),
-                format!("  emails: {emails} ({emails_dropped} already held, deleted)"),
+                format!("customer {other} ({}) merged into {keep} and deleted; moved:", moved.other_name),
+                format!("  accounts: {} (orders: {})", moved.accounts, moved.orders),
+                format!("  documents: {}", moved.documents),
+                format!("  requests: {} (history: {})", moved.requests, moved.request_history),
+                format!("  call notes: {}", moved.call_notes),
+                format!("  phones: {} ({} already held, deleted)", moved.phones.moved, moved.phones.dropped),
+                format!("  emails: {} ({} already held, deleted)", moved.emails.moved, moved.emails.dropped),
             ]
             .into_iter()
-            .chain(moved["filled"].as_array().filter(|f| !f.is_empty()).map(|f| {
-                let columns: Vec<&str> = f.iter().filter_map(Value::as_str).collect();
-                format!("  taken from the other, the kept one's were empty: {}", columns.join(", "))
-            }))
+            .chain((!moved.filled.is_empty()).then(|| format!("  taken from the other, the kept one's were empty: {}", moved.filled.join(", "))))
             .collect::<Vec<_>>()
             .join("\n"))
         }
@@ -771,26 +765,14 @@ fn run(cli: Cli) -> Result<String, Failure> {
             if json {
                 return pretty(&found);
             }
-            let rows = found.as_array().cloned().unwrap_or_default();
-            if rows.is_empty() {
+            if found.is_empty() {
                 return Ok(format!("customer {id}: no likely duplicates"));
             }
-            Ok(rows
+            Ok(found
                 .iter()
                 .map(|d| {
-                    let accounts: Vec<String> = d["accounts"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .map(|a| format!("{} {}", a["service"].as_str().unwrap_or_default(), a["customer_number"].as_str().unwrap_or_default()))
-                        .collect();
-                    format!(
-                        "{} {} ({}): {}",
-                        d["id"].as_str().unwrap_or_default(),
-                        d["name"].as_str().unwrap_or_default(),
-                        accounts.join(", "),
-                        d["reason_ja"].as_str().unwrap_or_default()
-                    )
+                    let accounts: Vec<String> = d.accounts.iter().map(|a| format!("{} {}", a.service, a.customer_number)).collect();
+                    format!("{} {} ({}): {}", d.id, d.name, accounts.join(", "), d.reason_ja)
                 })
                 .collect::<Vec<_>>()
                 .join("\n"))
@@ -809,7 +791,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 eprintln!();
             }
             let text = if json {
-                pretty(&report.to_json())?
+                pretty(&report.wire())?
             } else {
                 let mut lines = vec![format!(
                     "{}: {} rows ({}): {} created, {} updated, {} unchanged, {} errors{}{}{}",
@@ -857,19 +839,17 @@ fn run(cli: Cli) -> Result<String, Failure> {
             if json {
                 return pretty(&found);
             }
-            let code = text(&found["postal_code"]);
-            let addresses = found["addresses"].as_array().cloned().unwrap_or_default();
-            if addresses.is_empty() {
-                let table = &found["table"];
-                return Ok(format!("〒{code} は郵便番号データ（{}、{}）にありません", text(&table["package"]), text(&table["data_date"])));
+            let code = &found.postal_code;
+            if found.addresses.is_empty() {
+                return Ok(format!("〒{code} は郵便番号データ（{}、{}）にありません", found.table.package, found.table.data_date));
             }
-            Ok(addresses
+            Ok(found
+                .addresses
                 .iter()
                 .map(|a| {
-                    let note = text(&a["note"]);
-                    let note = if note.is_empty() { String::new() } else { format!("（{note}）") };
-                    let office = if a["office"] == true { "　[事業所]" } else { "" };
-                    format!("〒{code} {}{}{}{note}{office}", text(&a["prefecture"]), text(&a["city"]), text(&a["town"]))
+                    let note = if a.note.is_empty() { String::new() } else { format!("（{}）", a.note) };
+                    let office = if a.office { "　[事業所]" } else { "" };
+                    format!("〒{code} {}{}{}{note}{office}", a.prefecture, a.city, a.town)
                 })
                 .collect::<Vec<_>>()
                 .join("\n"))
@@ -880,23 +860,13 @@ fn run(cli: Cli) -> Result<String, Failure> {
             if json {
                 return pretty(&found);
             }
-            let results = found["results"].as_array().cloned().unwrap_or_default();
-            if results.is_empty() {
+            if found.results.is_empty() {
                 return Ok(format!("「{query}」に一致するお客様はいません"));
             }
-            Ok(results
+            Ok(found
+                .results
                 .iter()
-                .map(|r| {
-                    format!(
-                        "{}  {}（{}）{}  [{}: {}]",
-                        r["customer_id"].as_str().unwrap_or(""),
-                        text(&r["name"]),
-                        text(&r["name_kana"]),
-                        text(&r["prefecture"]),
-                        text(&r["matched_label"]),
-                        text(&r["matched"])
-                    )
-                })
+                .map(|r| format!("{}  {}（{}）{}  [{}: {}]", r.customer_id, r.name, r.name_kana, r.prefecture, r.matched_label, r.matched))
                 .collect::<Vec<_>>()
                 .join("\n"))
         }
@@ -951,47 +921,19 @@ fn run(cli: Cli) -> Result<String, Failure> {
                     if json {
                         return pretty(&listed);
                     }
-                    let rows: Vec<String> = listed["requests"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .map(|r| {
-                            format!(
-                                "{}  {}  {}  期限 {}{}",
-                                text(&r["id"]),
-                                text(&r["type_label"]),
-                                text(&r["status_label"]),
-                                r["due_on"].as_str().unwrap_or("—"),
-                                if r["overdue"] == true { "  【期限超過】" } else { "" }
-                            )
-                        })
-                        .collect();
+                    let rows: Vec<String> = listed.requests.iter().map(request_line).collect();
                     return Ok(if rows.is_empty() { "該当する依頼はありません".into() } else { rows.join("\n") });
                 }
             };
             if json {
                 return pretty(&view);
             }
-            let mut lines = vec![format!(
-                "{}  {}  {}  期限 {}{}",
-                text(&view["id"]),
-                text(&view["type_label"]),
-                text(&view["status_label"]),
-                view["due_on"].as_str().unwrap_or("—"),
-                if view["overdue"] == true { "  【期限超過】" } else { "" }
-            )];
-            if let Some(warning) = view["warning"].as_str() {
+            let mut lines = vec![request_line(&view.summary)];
+            if let Some(warning) = view.machine.as_ref().and_then(|m| m.warning) {
                 lines.push(format!("注意: {warning}"));
             }
-            for h in view["history"].as_array().into_iter().flatten() {
-                lines.push(format!(
-                    "  {} {} → {} {} {}",
-                    text(&h["at"]),
-                    h["from"].as_str().unwrap_or("—"),
-                    text(&h["to"]),
-                    text(&h["actor"]),
-                    text(&h["comment"])
-                ));
+            for h in &view.history {
+                lines.push(format!("  {} {} → {} {} {}", h.at, h.from.as_deref().unwrap_or("—"), h.to, h.actor, h.comment));
             }
             Ok(lines.join("\n"))
         }
@@ -1086,58 +1028,49 @@ fn counted(what: &'static str) -> impl FnMut(u64, u64) -> bool {
     }
 }
 
+/// One line about a request: its id, type, status and due date.
+fn request_line(r: &wire::RequestSummary) -> String {
+    format!("{}  {}  {}  期限 {}{}", r.id, r.type_label, r.status_label, r.due_on.as_deref().unwrap_or("—"), if r.overdue { "  【期限超過】" } else { "" })
+}
+
 /// One line about an imported bundle.
-fn import_summary(r: &Value) -> String {
+fn import_summary(r: &wire::BundleImport) -> String {
     let mut line = format!(
         "{} changes from {}: {} applied, {} already known, {} conflicts, {} waiting for their parent row",
-        r["changes"],
-        text(&r["source"]),
-        r["applied"],
-        r["already_known"],
-        r["conflicts"].as_array().map_or(0, Vec::len),
-        r["pending"]
+        r.changes,
+        r.source,
+        r.applied,
+        r.already_known,
+        r.conflicts.len(),
+        r.pending
     );
-    for c in r["conflicts"].as_array().into_iter().flatten() {
+    for c in &r.conflicts {
         line.push_str(&format!(
             "\n  conflict {} {} {}: kept {} (from {}), discarded {} (from {})",
-            text(&c["table"]),
-            text(&c["id"]),
-            text(&c["field"]),
-            c["kept"]["value"],
-            text(&c["kept"]["origin"]),
-            c["discarded"]["value"],
-            text(&c["discarded"]["origin"])
+            c.table, c.id, c.field, c.kept.value, c.kept.origin, c.discarded.value, c.discarded.origin
         ));
     }
     line
 }
 
-fn text(value: &Value) -> &str {
-    value.as_str().unwrap_or("")
-}
-
 /// A readable summary of a customer for the terminal.
-fn summary(c: &Value) -> String {
-    let mut lines = vec![
-        format!("{}（{}）  {}", text(&c["name"]), text(&c["name_kana"]), text(&c["id"])),
-        format!("〒{} {}{}", text(&c["postal_code"]), text(&c["prefecture"]), text(&c["address"])),
-    ];
-    for phone in c["phones"].as_array().into_iter().flatten() {
-        lines.push(format!("電話 {} {}", text(&phone["number"]), text(&phone["label"])));
+fn summary(c: &wire::Customer) -> String {
+    let mut lines = vec![format!("{}（{}）  {}", c.name, c.name_kana, c.id), format!("〒{} {}{}", c.postal_code, c.prefecture, c.address)];
+    for phone in &c.phones {
+        lines.push(format!("電話 {} {}", phone.number, phone.label.as_deref().unwrap_or("")));
     }
-    for email in c["emails"].as_array().into_iter().flatten() {
-        lines.push(format!("メール {}", text(email)));
+    for email in &c.emails {
+        lines.push(format!("メール {email}"));
     }
-    for account in c["accounts"].as_array().into_iter().flatten() {
-        let orders = account["orders"].as_array().map_or(0, Vec::len);
-        lines.push(format!("{} {} ({}) 注文{}件", text(&account["service"]), text(&account["customer_number"]), text(&account["status"]), orders));
+    for account in &c.accounts {
+        lines.push(format!("{} {} ({}) 注文{}件", account.service, account.customer_number, account.status, account.orders.len()));
     }
-    for (key, label) in [("documents", "書類"), ("requests", "依頼"), ("notes", "メモ")] {
-        lines.push(format!("{label} {}件", c[key].as_array().map_or(0, Vec::len)));
+    for (count, label) in [(c.documents.len(), "書類"), (c.requests.len(), "依頼"), (c.notes.len(), "メモ")] {
+        lines.push(format!("{label} {count}件"));
     }
     lines.join("\n")
 }
 
-fn pretty(value: &Value) -> Result<String, Failure> {
+fn pretty(value: &impl serde::Serialize) -> Result<String, Failure> {
     serde_json::to_string_pretty(value).map_err(|e| Failure::Setup(format!("cannot write the answer ({e})")))
 }

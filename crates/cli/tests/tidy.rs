@@ -87,3 +87,46 @@ fn the_page_and_the_app_config_carry_the_same_strict_csp() {
         assert!(csp.split(';').any(|d| d.trim() == directive), "{directive} in {csp}");
     }
 }
+
+/// The API and the session answer with typed structs (`madoguchi_api::wire`, the session's
+/// `wire`): no public function of theirs returns a `serde_json::Value`, except where JSON is
+/// the point: the drafts a form edits and sends back (a document JSON, a quote request, both
+/// JSON by contract), and the session's one serialization point for the page.
+#[test]
+fn the_api_and_the_session_return_typed_answers() {
+    let allowed = [
+        ("crates/api/src/drafts.rs", "document"),
+        ("crates/api/src/drafts.rs", "order_document"),
+        ("crates/api/src/drafts.rs", "quote_request"),
+        ("crates/app/src/commands.rs", "document_draft"),
+        ("crates/app/src/commands.rs", "quote_prefill"),
+        ("crates/app/src/lib.rs", "dispatch"),
+        ("crates/app/src/lib.rs", "answer"),
+    ];
+    let root = workspace_root();
+    let mut files = Vec::new();
+    rust_files(&root.join("crates/api/src"), &mut files);
+    rust_files(&root.join("crates/app/src"), &mut files);
+    let mut offenders = Vec::new();
+    let mut seen = Vec::new();
+    for file in files {
+        let relative = file.strip_prefix(&root).expect("in the workspace").to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(&file).expect("readable");
+        // Unit tests may read answers as JSON.
+        let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for (at, _) in text.match_indices("pub fn ") {
+            let signature = text[at..].split('{').next().unwrap_or_default();
+            let name = signature["pub fn ".len()..].split(['(', '<']).next().unwrap_or_default().trim().to_string();
+            let returns = signature.split("->").nth(1).unwrap_or_default();
+            if returns.contains("Value") {
+                if allowed.contains(&(relative.as_str(), name.as_str())) {
+                    seen.push((relative.clone(), name));
+                } else {
+                    offenders.push(format!("{relative}: {name}"));
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "public functions answering with serde_json::Value instead of a wire struct: {offenders:#?}");
+    assert_eq!(seen.len(), allowed.len(), "an allowed JSON answer is gone: drop it from the list ({seen:?})");
+}

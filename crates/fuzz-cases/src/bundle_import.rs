@@ -112,7 +112,7 @@ pub fn bundle_import(data: &[u8]) {
         Ok(report) => {
             assert_sound(&store, "an applied bundle");
             let again = sync::import(&mut store, &path, &own, now(), &mut |_, _| true).unwrap_or_else(|e| panic!("the same bundle again: {e}"));
-            assert_eq!(again["applied"], 0, "the same bundle applied twice: {report} then {again}");
+            assert_eq!(again.applied, 0, "the same bundle applied twice: {report:?} then {again:?}");
         }
     }
 }

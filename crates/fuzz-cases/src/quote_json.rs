@@ -34,8 +34,10 @@ fn assert_total_is_sum(total: &Value, lines: &Value, what: &str) {
 
 pub fn quote_json(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let first = answer(text, now(), tariffs());
-    let second = answer(text, now(), tariffs());
+    // The answer as the contract's JSON, as `madoguchi quote` prints it.
+    let json = |answer: Result<_, _>| answer.map(|a| serde_json::to_value(a).expect("an answer is JSON"));
+    let first = json(answer(text, now(), tariffs()));
+    let second = json(answer(text, now(), tariffs()));
     assert_eq!(first, second, "answering the same request twice differed");
     let request: Option<Value> = serde_json::from_str(text).ok();
     match first {

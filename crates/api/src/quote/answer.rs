@@ -1,82 +1,78 @@
-//! The answer JSON of the quote contract: yen as strings, dates `YYYY-MM-DD`, moments RFC 3339 in +09:00.
+//! The answer of the quote contract from the domain's `Quote`: yen as strings, dates
+//! `YYYY-MM-DD`, moments RFC 3339 in +09:00 (the shapes are `wire::QuoteAnswer`'s).
 
 use chrono::SecondsFormat;
 use madoguchi_domain::quote::{Bill, Extra, Line, Quote, When};
 use madoguchi_domain::tariff::{Service, Tariff};
 use madoguchi_domain::time::{self, Moment};
-use serde_json::{Map, Value, json};
 
-pub fn to_json(service: Service, kind: &str, as_of: Moment, tariff: &Tariff, quote: &Quote) -> Value {
-    let mut answer = Map::new();
-    answer.insert("service".into(), json!(service.id()));
-    answer.insert("kind".into(), json!(kind));
-    answer.insert("as_of".into(), json!(moment(as_of)));
-    answer.insert("total".into(), json!(quote.total().to_string()));
-    answer.insert("lines".into(), lines(&quote.lines));
-    answer.insert("dates".into(), Value::Object(quote.dates.iter().map(|(k, w)| (k.to_string(), when(*w))).collect()));
-    answer.insert("flags".into(), Value::Object(quote.flags.iter().map(|(k, f)| (k.to_string(), json!(f))).collect()));
-    for (key, extra) in &quote.extras {
-        answer.insert(key.to_string(), extra_json(extra));
+use crate::wire::{ExtraValue, Pairs, QuoteAnswer, QuoteBill, QuoteLine, TariffInfo};
+
+pub fn answer(service: Service, kind: &'static str, as_of: Moment, tariff: &Tariff, quote: &Quote) -> QuoteAnswer {
+    QuoteAnswer {
+        service: service.id(),
+        kind,
+        as_of: moment(as_of),
+        total: quote.total().to_string(),
+        lines: lines(&quote.lines),
+        dates: Pairs(quote.dates.iter().map(|(k, w)| (*k, when(*w))).collect()),
+        flags: Pairs(quote.flags.clone()),
+        extras: Pairs(quote.extras.iter().map(|(k, e)| (*k, extra(e))).collect()),
+        notes: quote.notes.clone(),
+        tariff: tariff_info(tariff),
     }
-    answer.insert("notes".into(), json!(quote.notes));
-    answer.insert("tariff".into(), tariff_json(tariff));
-    Value::Object(answer)
 }
 
-pub fn tariff_json(tariff: &Tariff) -> Value {
-    json!({
-        "id": tariff.service.id(),
-        "version": tariff.version,
-        "effective_from": tariff.effective_from.to_string(),
-        "sample_prices": tariff.sample_prices,
-    })
+pub fn tariff_info(tariff: &Tariff) -> TariffInfo {
+    TariffInfo {
+        id: tariff.service.id(),
+        version: tariff.version.clone(),
+        effective_from: tariff.effective_from.to_string(),
+        sample_prices: tariff.sample_prices,
+    }
 }
 
 fn moment(m: Moment) -> String {
     time::in_japan(m).to_rfc3339_opts(SecondsFormat::AutoSi, false)
 }
 
-fn when(w: When) -> Value {
+fn when(w: When) -> String {
     match w {
-        When::Date(d) => json!(d.to_string()),
-        When::Moment(m) => json!(moment(m)),
-        When::Month(m) => json!(m.to_string()),
+        When::Date(d) => d.to_string(),
+        When::Moment(m) => moment(m),
+        When::Month(m) => m.to_string(),
     }
 }
 
-fn lines(lines: &[Line]) -> Value {
-    Value::Array(lines.iter().map(line).collect())
+fn lines(lines: &[Line]) -> Vec<QuoteLine> {
+    lines.iter().map(line).collect()
 }
 
-fn line(l: &Line) -> Value {
-    let mut object = Map::new();
-    object.insert("code".into(), json!(l.code));
-    object.insert("label".into(), json!(l.label));
-    object.insert("quantity".into(), json!(l.quantity));
-    object.insert("unit".into(), json!(l.unit.to_string()));
-    object.insert("amount".into(), json!(l.amount.to_string()));
-    object.insert("tax".into(), json!(l.tax.code()));
-    if let Some(due) = l.due {
-        object.insert("due".into(), json!(due.to_string()));
+fn line(l: &Line) -> QuoteLine {
+    QuoteLine {
+        code: l.code,
+        label: l.label.clone(),
+        quantity: l.quantity,
+        unit: l.unit.to_string(),
+        amount: l.amount.to_string(),
+        tax: l.tax.code(),
+        due: l.due.map(|d| d.to_string()),
+        from: l.period.map(|(from, _)| from.to_string()),
+        to: l.period.map(|(_, to)| to.to_string()),
     }
-    if let Some((from, to)) = l.period {
-        object.insert("from".into(), json!(from.to_string()));
-        object.insert("to".into(), json!(to.to_string()));
-    }
-    Value::Object(object)
 }
 
-fn bill(b: &Bill) -> Value {
-    json!({"month": b.month.to_string(), "posted": b.posted.to_string(), "lines": lines(&b.lines), "total": b.total().to_string()})
+fn bill(b: &Bill) -> QuoteBill {
+    QuoteBill { month: b.month.to_string(), posted: b.posted.to_string(), lines: lines(&b.lines), total: b.total().to_string() }
 }
 
-fn extra_json(extra: &Extra) -> Value {
+fn extra(extra: &Extra) -> ExtraValue {
     match extra {
-        Extra::Integer(n) => json!(n),
-        Extra::Yen(y) => json!(y.to_string()),
-        Extra::Month(m) => json!(m.to_string()),
-        Extra::Codes(codes) => json!(codes),
-        Extra::Months(months) => json!(months.iter().map(ToString::to_string).collect::<Vec<_>>()),
-        Extra::Bills(bills) => Value::Array(bills.iter().map(bill).collect()),
+        Extra::Integer(n) => ExtraValue::Integer(*n),
+        Extra::Yen(y) => ExtraValue::Text(y.to_string()),
+        Extra::Month(m) => ExtraValue::Text(m.to_string()),
+        Extra::Codes(codes) => ExtraValue::Texts(codes.clone()),
+        Extra::Months(months) => ExtraValue::Texts(months.iter().map(ToString::to_string).collect()),
+        Extra::Bills(bills) => ExtraValue::Bills(bills.iter().map(bill).collect()),
     }
 }

@@ -10,11 +10,12 @@ use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::quote::{Context, QuoteError};
 use madoguchi_domain::tariff::{Service, Tariff};
 use madoguchi_domain::time::{self, Moment};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 pub use request::{Field, FieldType, parse_date, parse_moment, parse_month};
 
 use crate::tariffs::Tariffs;
+use crate::wire::{FieldInfo, KindInfo, Kinds, QuoteAnswer, ServiceKinds};
 
 /// Keys every request may carry besides its kind's fields.
 const COMMON_KEYS: [&str; 4] = ["service", "kind", "as_of", "prefecture"];
@@ -56,13 +57,13 @@ impl From<QuoteError> for RequestError {
 }
 
 /// Answers a request given as JSON text.
-pub fn quote_json(text: &str, now: Moment, tariffs: &Tariffs) -> Result<Value, RequestError> {
+pub fn quote_json(text: &str, now: Moment, tariffs: &Tariffs) -> Result<QuoteAnswer, RequestError> {
     let request: Value = serde_json::from_str(text).map_err(|e| RequestError::new("request", format!("not valid JSON ({e})")))?;
     quote(&request, now, tariffs)
 }
 
 /// Answers one request. `now` is the default `as_of`; nothing else reads the clock.
-pub fn quote(request: &Value, now: Moment, tariffs: &Tariffs) -> Result<Value, RequestError> {
+pub fn quote(request: &Value, now: Moment, tariffs: &Tariffs) -> Result<QuoteAnswer, RequestError> {
     let request = request.as_object().ok_or_else(|| RequestError::new("request", "must be a JSON object"))?;
     let (service, def, tariff) = kind_def(required_str(request, "service")?, required_str(request, "kind")?, tariffs)?;
     let kind = def.kind;
@@ -92,7 +93,7 @@ pub fn quote(request: &Value, now: Moment, tariffs: &Tariffs) -> Result<Value, R
     let args = request::Args::parse(request, &fields, &COMMON_KEYS, &format!("{} {}", service.id(), kind))?;
     let ctx = Context { as_of, prefecture, tariff };
     let answer = (def.run)(&ctx, &args)?;
-    Ok(answer::to_json(service, kind, as_of, tariff, &answer))
+    Ok(answer::answer(service, kind, as_of, tariff, &answer))
 }
 
 /// The service, kind and tariff a request names; errors name `service` or `kind`.
@@ -169,56 +170,50 @@ fn unknown_kind(service: Service, kind: &str) -> RequestError {
 }
 
 /// Every service and kind with its fields, for `madoguchi quote --kinds` and the app's forms.
-pub fn kinds(tariffs: &Tariffs) -> Value {
+pub fn kinds(tariffs: &Tariffs) -> Kinds {
     let common = vec![
-        field_json(&Field::optional("as_of", FieldType::Moment, "受付日時", "now")),
-        field_json(&Field::optional(
+        field_info(&Field::optional("as_of", FieldType::Moment, "受付日時", "now")),
+        field_info(&Field::optional(
             "prefecture",
             FieldType::Choice(Prefecture::all().map(|p| p.name().to_string()).collect()),
             "都道府県",
             Prefecture::TOKYO.name(),
         )),
     ];
-    let services: Vec<Value> = Service::ALL
+    let services = Service::ALL
         .iter()
         .filter_map(|service| {
             let tariff = tariffs.get(*service)?;
-            let kinds: Vec<Value> = kinds::KINDS
+            let kinds = kinds::KINDS
                 .iter()
                 .filter(|k| k.service == *service)
-                .map(|k| json!({"kind": k.kind, "label": k.label, "fields": (k.fields)(tariff).iter().map(field_json).collect::<Vec<_>>()}))
+                .map(|k| KindInfo { kind: k.kind, label: k.label, fields: (k.fields)(tariff).iter().map(field_info).collect() })
                 .collect();
-            Some(json!({
-                "id": service.id(),
-                "name": tariff.name,
-                "seed": service.seed(),
-                "tariff": answer::tariff_json(tariff),
-                "kinds": kinds,
-            }))
+            Some(ServiceKinds { id: service.id(), name: tariff.name.clone(), seed: service.seed(), tariff: answer::tariff_info(tariff), kinds })
         })
         .collect();
-    json!({"common_fields": common, "services": services})
+    Kinds { common_fields: common, services }
 }
 
-fn field_json(field: &Field) -> Value {
-    let mut object = Map::new();
-    object.insert("name".into(), json!(field.name));
-    object.insert("type".into(), json!(field.ty.name()));
-    object.insert("required".into(), json!(field.required));
-    if let Some(default) = &field.default {
-        object.insert("default".into(), json!(default));
-    }
-    match &field.ty {
-        FieldType::Choice(values) => {
-            object.insert("values".into(), json!(values));
-        }
+fn field_info(field: &Field) -> FieldInfo {
+    let (earliest, latest) = match &field.ty {
         FieldType::Date | FieldType::NullableDate | FieldType::Moment | FieldType::Month | FieldType::BirthDate => {
             let first = if field.ty == FieldType::BirthDate { request::FIRST_BIRTH_YEAR } else { request::FIRST_YEAR };
-            object.insert("earliest".into(), json!(format!("{first:04}-01-01")));
-            object.insert("latest".into(), json!(format!("{:04}-12-31", request::LAST_YEAR)));
+            (Some(format!("{first:04}-01-01")), Some(format!("{:04}-12-31", request::LAST_YEAR)))
         }
-        _ => {}
+        _ => (None, None),
+    };
+    FieldInfo {
+        name: field.name,
+        ty: field.ty.name(),
+        required: field.required,
+        default: field.default.clone(),
+        values: match &field.ty {
+            FieldType::Choice(values) => Some(values.clone()),
+            _ => None,
+        },
+        earliest,
+        latest,
+        label: field.label,
     }
-    object.insert("label".into(), json!(field.label));
-    Value::Object(object)
 }

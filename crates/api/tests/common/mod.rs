@@ -33,7 +33,7 @@ pub fn open(path: &Path, now: &str) -> Store {
 
 /// The id of the customer a customer number finds first.
 pub fn customer_id(store: &Store, number: &str) -> String {
-    customers::lookup(store, number, 1).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string()
+    as_json(customers::lookup(store, number, 1)).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string()
 }
 
 /// Imports the fixture customers (tests/fixtures/customers.csv), all of them, at `now`.
@@ -75,7 +75,7 @@ pub fn write_bundle(path: &Path, signer: &Signer, manifest: &Value, rest: &str) 
 /// Imports a bundle, its sender trusted first.
 pub fn import_trusted(store: &mut Store, bundle: &Path, now: &str) -> Result<Value, ApiError> {
     trust_sender_of(store, bundle, at(now));
-    sync::import(store, bundle, &signer(store).public(), at(now), &mut |_, _| true)
+    as_json(sync::import(store, bundle, &signer(store).public(), at(now), &mut |_, _| true))
 }
 
 /// The keys folder of this test process.
@@ -107,4 +107,9 @@ pub fn trust_each_other(stores: &mut [Store], now: Moment) {
             keys::trust(store, sender, installation, &own, "test", now).expect("trusts");
         }
     }
+}
+
+/// An answer as the JSON the CLI prints and the app sends: the tests hold the wire shape.
+pub fn as_json<T: serde::Serialize, E>(answer: Result<T, E>) -> Result<Value, E> {
+    answer.map(|a| serde_json::to_value(a).expect("an answer is JSON"))
 }
