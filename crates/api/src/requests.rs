@@ -222,7 +222,7 @@ fn due(rt: &RequestType, status: &str, computed: &Map<String, Value>) -> Option<
     computed.get(key).and_then(Value::as_str).and_then(|d| d.get(..10)).map(str::to_string)
 }
 
-/// Files a request for a customer: returns its JSON view.
+/// Files a request for a customer: returns it as `show` does.
 pub fn create(
     store: &mut Store,
     tariffs: &Tariffs,
@@ -356,12 +356,18 @@ fn summary(request: &RequestRecord, today: &str) -> wire::RequestSummary {
 pub fn show(store: &Store, id: &str, now: Moment) -> Result<wire::Request, ApiError> {
     let (request, history) = store.request(id)?.ok_or_else(|| ApiError::NotFound(format!("request {id} not found")))?;
     let today = time::japan_date(now).to_string();
-    let mut body: Value = serde_json::from_str(&request.fields).unwrap_or(Value::Null);
+    // A body that is not a JSON object (only another installation could have written one)
+    // shows its parts as null.
+    let mut body = match serde_json::from_str(&request.fields) {
+        Ok(Value::Object(body)) => body,
+        _ => Map::new(),
+    };
+    let mut part = |key: &str| body.remove(key).unwrap_or(Value::Null);
     Ok(wire::Request {
         summary: summary(&request, &today),
-        service: body["service"].take(),
-        fields: body["fields"].take(),
-        computed: body["computed"].take(),
+        service: part("service"),
+        fields: part("fields"),
+        computed: part("computed"),
         machine: find(&request.request_type).map(|rt| wire::NextSteps {
             next: rt.machine.next(&request.status).into_iter().map(|s| wire::NextStatus { status: s, label: rt.machine.label(s) }).collect(),
             warning: rt.warning,

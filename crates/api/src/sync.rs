@@ -233,7 +233,7 @@ fn write_bundle(
         signer: signer.sender(),
     };
     drop(reading);
-    let header = signed_header(&manifest.wire(), signer);
+    let header = signed_header(&manifest.wire(), signer)?;
     let final_tmp = temporary(out, "tmp");
     let written = (|| {
         let mut file = File::create(&final_tmp)?;
@@ -255,14 +255,15 @@ fn write_bundle(
 
 /// A bundle's first two lines: the manifest, and its signature by `signer` (the manifest
 /// must name `signer` as its signer for a reader to accept it).
-pub fn signed_header(manifest: &impl Serialize, signer: &Signer) -> Vec<u8> {
-    let mut header = serde_json::to_vec(manifest).expect("a manifest is plain JSON");
+pub fn signed_header(manifest: &impl Serialize, signer: &Signer) -> Result<Vec<u8>, ApiError> {
+    let json = |e: serde_json::Error| ApiError::Failed(format!("the bundle's header: {e}"));
+    let mut header = serde_json::to_vec(manifest).map_err(json)?;
     let signature = signer.sign(&[SIGNED_PREFIX, &header].concat());
     header.push(b'\n');
     let line = wire::SignatureLine { signature: hex(&signature.to_bytes()) };
-    header.extend_from_slice(&serde_json::to_vec(&line).expect("a signature is plain JSON"));
+    header.extend_from_slice(&serde_json::to_vec(&line).map_err(json)?);
     header.push(b'\n');
-    header
+    Ok(header)
 }
 
 fn field<'a>(object: &'a Map<String, Value>, name: &str) -> Result<&'a Value, ApiError> {

@@ -1,6 +1,6 @@
 //! The API's answers as the CLI prints them and the app sends them to the page: plain structs
-//! deriving `Serialize`, one per answer, each field in the order the JSON has it. The only
-//! place where an answer's shape is written; docs/app-commands.md describes the same shapes.
+//! deriving `Serialize`, one per answer, each field in the order the JSON has it (the hub's
+//! sync report is the hub crate's `HubReport`); docs/app-commands.md describes the same shapes.
 
 use madoguchi_domain::duplicates::Likeness;
 use madoguchi_domain::postal::{Address, TableInfo};

@@ -102,7 +102,7 @@ fn rebuild(signer: &Signer, manifest: &Value, lines: &[String]) -> Vec<u8> {
     let content: String = lines.iter().map(|l| format!("{l}\n")).collect();
     m["content_sha256"] = json!(format!("{:x}", Sha256::digest(content.as_bytes())));
     m["counts"]["changes"] = json!(lines.len());
-    let mut out = sync::signed_header(&m, signer);
+    let mut out = sync::signed_header(&m, signer).expect("header");
     out.extend_from_slice(content.as_bytes());
     out
 }

@@ -313,3 +313,21 @@ fn a_hokkaido_postal_code_counts_when_the_prefecture_is_missing() {
     assert_eq!(prefill(&tokyo), "東京都");
     assert_eq!(prefill(&unknown), "", "neither given nor known: left as it is");
 }
+
+/// A request whose stored body is JSON but not an object (only another installation's bundle
+/// could bring one) shows its service, fields and computed dates as null, whatever the body.
+#[test]
+fn a_request_body_that_is_not_an_object_shows_as_null() {
+    let (mut store, _) = setup("odd-body");
+    let kaunet = customer(&store, "KN00000001");
+    for body in ["[]", "\"x\"", "42", "true", "null", "not json"] {
+        let id = store
+            .write(|tx| {
+                madoguchi_store::requests::insert_request(tx, &kaunet, None, "catalog_stop", "received", body, None, "B", "2026-11-01T09:00:00+09:00", "受付")
+            })
+            .expect("written");
+        let shown = as_json(requests::show(&store, &id, at("2026-11-02T09:00:00+09:00"))).expect("shown");
+        assert_eq!((shown["service"].clone(), shown["fields"].clone(), shown["computed"].clone()), (Value::Null, Value::Null, Value::Null), "{body}");
+        assert_eq!(shown["status_label"], "受付", "{body}");
+    }
+}

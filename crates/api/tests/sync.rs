@@ -221,7 +221,7 @@ fn rebuild(signer: &Signer, manifest: &Value, lines: &[Vec<u8>], fix: bool) -> V
         m["content_sha256"] = json!(format!("{:x}", Sha256::digest(&content)));
         m["counts"]["changes"] = json!(lines.len());
     }
-    let mut out = sync::signed_header(&m, signer);
+    let mut out = sync::signed_header(&m, signer).expect("header");
     for line in lines {
         out.extend_from_slice(line);
         out.push(b'\n');

@@ -73,7 +73,7 @@ fn forge(signer: &Signer, manifest: &Value, lines: &[Value]) -> Vec<u8> {
     }
     m["content_sha256"] = json!(format!("{:x}", Sha256::digest(content.as_bytes())));
     m["counts"] = json!({"changes": lines.len(), "tombstones": lines.iter().filter(|l| l["d"].is_null()).count(), "tables": tables});
-    [sync::signed_header(&m, signer), content.into_bytes()].concat()
+    [sync::signed_header(&m, signer).expect("header"), content.into_bytes()].concat()
 }
 
 fn refused(result: Result<Value, ApiError>) -> String {
@@ -102,7 +102,7 @@ fn only_bundles_signed_by_a_trusted_sender_are_taken() {
     // the signature does not match.
     let (manifest, lines) = parts(&bundle);
     let stranger = Signer::of(&open(&dir.join("x.sqlite3")), &common::keys_dir(), "なりすまし").expect("key");
-    let header_by_stranger = sync::signed_header(&manifest, &stranger);
+    let header_by_stranger = sync::signed_header(&manifest, &stranger).expect("header");
     let body: Vec<u8> = lines.iter().flat_map(|l| format!("{l}\n").into_bytes()).collect();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("a stranger's signature", [header_by_stranger, body.clone()].concat(), "signature does not match"),

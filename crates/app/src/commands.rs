@@ -1,6 +1,6 @@
 //! The commands of docs/app-commands.md: each takes its arguments as a struct (deserialised
-//! from the UI's JSON, unknown keys refused) and returns the JSON the UI reads, calling the
-//! API crate as the CLI does, so that both give the same JSON.
+//! from the UI's JSON, unknown keys refused) and returns a typed answer (the API's `wire`, or
+//! the session's own), calling the API crate as the CLI does, so that both give the same JSON.
 
 use std::path::{Path, PathBuf};
 
@@ -530,7 +530,7 @@ impl Session {
     /// sync_hub_last, log_dir, issuers: {service: issuer | null}}`.
     pub fn settings(&self) -> Result<wire::Settings, CommandError> {
         let db = self.db();
-        let mut issuers = std::collections::BTreeMap::new();
+        let mut issuers = Vec::new();
         for service in Service::ALL {
             let issuer = documents::issuer(&db.store, service.id())?.map(|i| wire::IssuerInfo {
                 seal: i.seal_png.is_some(),
@@ -541,7 +541,7 @@ impl Session {
                 fax: i.fax,
                 registration_number: i.registration_number,
             });
-            issuers.insert(service.id(), issuer);
+            issuers.push((service.id(), issuer));
         }
         Ok(wire::Settings {
             agent_name: self.agent(&db.store)?,
@@ -553,7 +553,7 @@ impl Session {
             sync_hub_every: settings::get(&db.store, "sync.hub.every")?.and_then(|m| m.parse::<u32>().ok()).unwrap_or(0),
             sync_hub_last: settings::get(&db.store, "sync.hub.last")?,
             log_dir: self.log_dir.clone(),
-            issuers,
+            issuers: api::Pairs(issuers),
         })
     }
 

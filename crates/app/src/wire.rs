@@ -2,10 +2,9 @@
 //! settings, backups, senders, jobs, files written or chosen), as structs deriving
 //! `Serialize`. The API's answers are `madoguchi_api::wire`'s; a command returns one of either.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use madoguchi_api::wire::{Customer, Merged};
+use madoguchi_api::wire::{Customer, Merged, Pairs};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -114,7 +113,8 @@ pub struct Settings {
     pub sync_hub_every: u32,
     pub sync_hub_last: Option<String>,
     pub log_dir: Option<PathBuf>,
-    pub issuers: BTreeMap<&'static str, Option<IssuerInfo>>,
+    /// By service, in the order of `Service::ALL`.
+    pub issuers: Pairs<Option<IssuerInfo>>,
 }
 
 /// An issuer as the settings screen shows it; `seal`: whether a seal image is stored.

@@ -543,6 +543,9 @@ fn settings_issuers_and_the_database_switch() {
     assert_eq!((settings["sync_dir"].clone(), settings["log_dir"].clone()), (Value::Null, json!(f.dir.join("logs"))));
     assert_eq!(settings["issuers"]["alwater"]["name"], "アルウォーター株式会社");
     assert_eq!(settings["issuers"]["alwater"]["seal"], false);
+    // The settings screen lists the services in their order (Service::ALL), as it always has.
+    let services: Vec<&str> = settings["issuers"].as_object().expect("issuers").keys().map(String::as_str).collect();
+    assert_eq!(services, ["alwater", "amano-shop", "kaunet", "allwatch", "plus-aqua"]);
     // A seal image: a PNG of at most 1 MiB, for a service with an issuer.
     let seal = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/samples/seal.png");
     f.answer(&[Answer::Path(seal.clone())]);

@@ -91,11 +91,11 @@ fn matching(manifest: &Value, content: &[u8]) -> Value {
 pub fn bundle_import(data: &[u8]) {
     let Some((&mode, rest)) = data.split_first() else { return };
     let file = SENDER.with(|a| match mode {
-        0 => [sync::signed_header(&matching(&a.manifest, rest), &a.signer), rest.to_vec()].concat(),
+        0 => [sync::signed_header(&matching(&a.manifest, rest), &a.signer).expect("header"), rest.to_vec()].concat(),
         1 => {
             // The manifest as given, signed: a manifest that is not JSON is sent as text.
             let manifest = serde_json::from_slice::<Value>(rest).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(rest).into_owned()));
-            [sync::signed_header(&manifest, &a.signer), a.content.clone()].concat()
+            [sync::signed_header(&manifest, &a.signer).expect("header"), a.content.clone()].concat()
         }
         _ => rest.to_vec(),
     });

@@ -69,7 +69,7 @@ pub fn split_bundle(path: &Path) -> (Value, String) {
 /// A bundle with an edited manifest, signed again by its sender (as a sender rewriting its
 /// own log would).
 pub fn write_bundle(path: &Path, signer: &Signer, manifest: &Value, rest: &str) {
-    std::fs::write(path, [sync::signed_header(manifest, signer), rest.as_bytes().to_vec()].concat()).expect("bundle written");
+    std::fs::write(path, [sync::signed_header(manifest, signer).expect("header"), rest.as_bytes().to_vec()].concat()).expect("bundle written");
 }
 
 /// Imports a bundle, its sender trusted first.
