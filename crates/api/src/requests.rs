@@ -115,10 +115,10 @@ fn results(answer: &wire::QuoteAnswer, keys: &[&str]) -> Vec<(String, Value)> {
     keys.iter()
         .filter_map(|key| {
             let value = match *key {
-                _ if answer.dates.get(key).is_some() => Value::from(answer.dates.get(key)?.clone()),
-                _ if answer.flags.get(key).is_some() => Value::from(*answer.flags.get(key)?),
+                _ if answer.dates.contains_key(*key) => Value::from(answer.dates[*key].clone()),
+                _ if answer.flags.contains_key(*key) => Value::from(answer.flags[*key]),
                 "total" => Value::from(answer.total.clone()),
-                _ => serde_json::to_value(answer.extras.get(key)?).ok()?,
+                _ => serde_json::to_value(answer.extras.get(*key)?).ok()?,
             };
             Some((key.to_string(), value))
         })

@@ -2,6 +2,7 @@
 //! deriving `Serialize`, one per answer, each field in the order the JSON has it (the hub's
 //! sync report is the hub crate's `HubReport`); docs/app-commands.md describes the same shapes.
 
+use indexmap::IndexMap;
 use madoguchi_domain::duplicates::Likeness;
 use madoguchi_domain::postal::{Address, TableInfo};
 use madoguchi_domain::text::format_postal;
@@ -477,25 +478,9 @@ pub struct RequestList {
     pub requests: Vec<RequestSummary>,
 }
 
-/// Pairs in their order, written as one JSON object (the quote's dates, flags and extras:
-/// each kind has its own keys, in the order its rule gives them).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pairs<T>(pub Vec<(&'static str, T)>);
-
-impl<T> Pairs<T> {
-    pub fn get(&self, key: &str) -> Option<&T> {
-        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
-    }
-}
-
-impl<T: Serialize> Serialize for Pairs<T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(k, v)| (*k, v)))
-    }
-}
-
 /// The answer of `quote` (docs/quote-api.md): yen as strings, dates `YYYY-MM-DD`, moments
-/// RFC 3339 in +09:00; a kind's own results (`extras`) between `flags` and `notes`.
+/// RFC 3339 in +09:00; a kind's own results (`extras`) between `flags` and `notes`. The maps
+/// keep the order the kind's rule gives its keys.
 #[derive(Debug, Clone, Serialize)]
 pub struct QuoteAnswer {
     pub service: &'static str,
@@ -503,10 +488,10 @@ pub struct QuoteAnswer {
     pub as_of: String,
     pub total: String,
     pub lines: Vec<QuoteLine>,
-    pub dates: Pairs<String>,
-    pub flags: Pairs<bool>,
+    pub dates: IndexMap<&'static str, String>,
+    pub flags: IndexMap<&'static str, bool>,
     #[serde(flatten)]
-    pub extras: Pairs<ExtraValue>,
+    pub extras: IndexMap<&'static str, ExtraValue>,
     pub notes: Vec<String>,
     pub tariff: TariffInfo,
 }

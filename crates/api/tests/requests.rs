@@ -44,20 +44,17 @@ fn field_error(result: Result<Value, ApiError>) -> String {
     }
 }
 
+/// A dealer change for `kaunet` filed by 山本 on 2026-11-20 with its FAX due 2026-12-04.
+fn file_dealer_change(store: &mut Store, tariffs: &Tariffs, kaunet: &str) -> Value {
+    let given = fields(&[("fax_deadline", "2026-12-04")]);
+    as_json(requests::create(store, tariffs, "dealer_change", kaunet, &given, "山本", at("2026-11-20T10:00:00+09:00"))).expect("filed")
+}
+
 #[test]
 fn a_dealer_change_runs_its_course_with_dates_and_history() {
     let (mut store, tariffs) = setup("dealer");
     let kaunet = customer(&store, "KN00000001");
-    let r = as_json(requests::create(
-        &mut store,
-        &tariffs,
-        "dealer_change",
-        &kaunet,
-        &fields(&[("fax_deadline", "2026-12-04")]),
-        "山本",
-        at("2026-11-20T10:00:00+09:00"),
-    ))
-    .expect("filed");
+    let r = file_dealer_change(&mut store, &tariffs, &kaunet);
     assert_eq!(r["status"], "received");
     assert_eq!(r["fields"]["current_dealer"], "KDDIまとめてオフィス", "the account's dealer fills the field");
     assert_eq!(r["due_on"], "2026-12-04");
@@ -95,16 +92,7 @@ fn a_dealer_change_runs_its_course_with_dates_and_history() {
 fn a_fax_returned_after_its_deadline_changes_nothing() {
     let (mut store, tariffs) = setup("late-fax");
     let kaunet = customer(&store, "KN00000001");
-    let r = as_json(requests::create(
-        &mut store,
-        &tariffs,
-        "dealer_change",
-        &kaunet,
-        &fields(&[("fax_deadline", "2026-12-04")]),
-        "山本",
-        at("2026-11-20T10:00:00+09:00"),
-    ))
-    .expect("filed");
+    let r = file_dealer_change(&mut store, &tariffs, &kaunet);
     let id = r["id"].as_str().expect("id").to_string();
     as_json(requests::move_to(&mut store, &tariffs, &id, "fax_sent", "", "山本", at("2026-11-20T11:00:00+09:00"))).expect("sent");
     assert_eq!(field_error(as_json(requests::move_to(&mut store, &tariffs, &id, "returned", "", "山本", at("2026-12-05T09:00:00+09:00")))), "to");

@@ -530,7 +530,7 @@ impl Session {
     /// sync_hub_last, log_dir, issuers: {service: issuer | null}}`.
     pub fn settings(&self) -> Result<wire::Settings, CommandError> {
         let db = self.db();
-        let mut issuers = Vec::new();
+        let mut issuers = indexmap::IndexMap::new();
         for service in Service::ALL {
             let issuer = documents::issuer(&db.store, service.id())?.map(|i| wire::IssuerInfo {
                 seal: i.seal_png.is_some(),
@@ -541,7 +541,7 @@ impl Session {
                 fax: i.fax,
                 registration_number: i.registration_number,
             });
-            issuers.push((service.id(), issuer));
+            issuers.insert(service.id(), issuer);
         }
         Ok(wire::Settings {
             agent_name: self.agent(&db.store)?,
@@ -553,7 +553,7 @@ impl Session {
             sync_hub_every: settings::get(&db.store, "sync.hub.every")?.and_then(|m| m.parse::<u32>().ok()).unwrap_or(0),
             sync_hub_last: settings::get(&db.store, "sync.hub.last")?,
             log_dir: self.log_dir.clone(),
-            issuers: api::Pairs(issuers),
+            issuers,
         })
     }
 

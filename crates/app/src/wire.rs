@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use madoguchi_api::wire::{Customer, Merged, Pairs};
+use indexmap::IndexMap;
+use madoguchi_api::wire::{Customer, Merged};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -114,7 +115,7 @@ pub struct Settings {
     pub sync_hub_last: Option<String>,
     pub log_dir: Option<PathBuf>,
     /// By service, in the order of `Service::ALL`.
-    pub issuers: Pairs<Option<IssuerInfo>>,
+    pub issuers: IndexMap<&'static str, Option<IssuerInfo>>,
 }
 
 /// An issuer as the settings screen shows it; `seal`: whether a seal image is stored.

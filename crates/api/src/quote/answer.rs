@@ -6,7 +6,7 @@ use madoguchi_domain::quote::{Bill, Extra, Line, Quote, When};
 use madoguchi_domain::tariff::{Service, Tariff};
 use madoguchi_domain::time::{self, Moment};
 
-use crate::wire::{ExtraValue, Pairs, QuoteAnswer, QuoteBill, QuoteLine, TariffInfo};
+use crate::wire::{ExtraValue, QuoteAnswer, QuoteBill, QuoteLine, TariffInfo};
 
 pub fn answer(service: Service, kind: &'static str, as_of: Moment, tariff: &Tariff, quote: &Quote) -> QuoteAnswer {
     QuoteAnswer {
@@ -15,9 +15,9 @@ pub fn answer(service: Service, kind: &'static str, as_of: Moment, tariff: &Tari
         as_of: moment(as_of),
         total: quote.total().to_string(),
         lines: lines(&quote.lines),
-        dates: Pairs(quote.dates.iter().map(|(k, w)| (*k, when(*w))).collect()),
-        flags: Pairs(quote.flags.clone()),
-        extras: Pairs(quote.extras.iter().map(|(k, e)| (*k, extra(e))).collect()),
+        dates: quote.dates.iter().map(|(k, w)| (*k, when(*w))).collect(),
+        flags: quote.flags.iter().copied().collect(),
+        extras: quote.extras.iter().map(|(k, e)| (*k, extra(e))).collect(),
         notes: quote.notes.clone(),
         tariff: tariff_info(tariff),
     }
