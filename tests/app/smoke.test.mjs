@@ -33,12 +33,13 @@ const PORT = 4444;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One WebDriver call; throws with the driver's message on an error. */
+/** One WebDriver call; throws with the driver's message on an error, or after a minute without an answer. */
 async function wd(method, url, body) {
   const response = await fetch(`http://127.0.0.1:${PORT}${url}`, {
     method,
     headers: { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(60000),
   });
   const json = await response.json();
   if (!response.ok) throw new Error(`${method} ${url}: ${JSON.stringify(json.value)}`);
@@ -76,6 +77,18 @@ function appProcesses(home) {
       return false;
     }
   });
+}
+
+/**
+ * Whether the app of this test's home is gone: no process, and (Linux) its single-instance name
+ * released on the session bus. A start while the bus still holds the name of an app that just
+ * exited would hand over to it and exit, and the WebDriver session would wait for a window.
+ */
+function appGone(home, env) {
+  if (appProcesses(home).length > 0) return false;
+  if (WINDOWS) return true;
+  const names = execFileSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.ListNames'], { env, encoding: 'utf8' });
+  return !names.includes('.SingleInstance');
 }
 
 /** A WebDriver session on the app (optionally started with arguments, as the OS starts it from a link). */
@@ -145,7 +158,7 @@ test('the installed app: data folder moved, cold start, search, screen-pops thro
     assert.ok((await app.text()).includes('データフォルダを'), 'the agent is told the data folder moved');
     await app.shot('00-first-start-moved');
     await app.close();
-    await until('the first app to exit', () => appProcesses(home).length === 0, 10000);
+    await until('the first app to exit', () => appGone(home, env), 10000);
 
     // 2. A cold start to a focused search box (no move this time).
     app = await startApp();
@@ -210,7 +223,7 @@ test('the installed app: data folder moved, cold start, search, screen-pops thro
       assert.match(log, /data folder|データフォルダ/, 'the move is logged');
     }
     await app.close();
-    await until('the app to exit', () => WINDOWS || appProcesses(home).length === 0, 10000);
+    await until('the app to exit', () => appGone(home, env), 10000);
 
     // 3. A cold start from a link (as the OS starts it: the link its only argument) opens on that caller.
     app = await startApp([link(fourth)]);
