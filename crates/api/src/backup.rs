@@ -61,10 +61,6 @@ pub struct Restored {
     pub installation: String,
 }
 
-fn failed(path: &Path, e: impl std::fmt::Display) -> ApiError {
-    ApiError::Failed(format!("{}: {e}", path.display()))
-}
-
 /// The default backups folder: `<data folder>/backups`.
 pub fn default_dir() -> Result<PathBuf, ApiError> {
     Ok(paths::data_dir()?.join("backups"))
@@ -97,11 +93,11 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 /// The SHA-256 (hex) of a file's bytes.
 fn sha256_file(path: &Path) -> Result<String, ApiError> {
-    let mut file = File::open(path).map_err(|e| failed(path, e))?;
+    let mut file = File::open(path).map_err(|e| ApiError::io(path, e))?;
     let mut hash = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];
     loop {
-        let n = file.read(&mut buffer).map_err(|e| failed(path, e))?;
+        let n = file.read(&mut buffer).map_err(|e| ApiError::io(path, e))?;
         if n == 0 {
             break;
         }
@@ -150,15 +146,15 @@ fn refuse_database_files(db_path: &Path, target: &Path, field: &str) -> Result<(
 pub fn backup(store: &Store, db_path: &Path, out: &Path) -> Result<Made, ApiError> {
     refuse_database_files(db_path, out, "out")?;
     let dir = folder_of(out);
-    std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| ApiError::io(dir, e))?;
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temporary = dir.join(format!(".{name}.{}-{}.tmp", std::process::id(), madoguchi_store::new_id()));
     let written = (|| {
         store.backup_to(&temporary)?;
-        File::open(&temporary).and_then(|f| f.sync_all()).map_err(|e| failed(&temporary, e))?;
+        File::open(&temporary).and_then(|f| f.sync_all()).map_err(|e| ApiError::io(&temporary, e))?;
         let sha256 = sha256_file(&temporary)?;
-        let bytes = std::fs::metadata(&temporary).map_err(|e| failed(&temporary, e))?.len();
-        std::fs::rename(&temporary, out).map_err(|e| failed(out, e))?;
+        let bytes = std::fs::metadata(&temporary).map_err(|e| ApiError::io(&temporary, e))?.len();
+        std::fs::rename(&temporary, out).map_err(|e| ApiError::io(out, e))?;
         sync_dir(dir);
         Ok::<_, ApiError>((sha256, bytes))
     })();
@@ -175,13 +171,13 @@ pub fn list(backups_dir: &Path) -> Result<Vec<Backup>, ApiError> {
     let entries = match std::fs::read_dir(backups_dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(failed(backups_dir, e)),
+        Err(e) => return Err(ApiError::io(backups_dir, e)),
     };
     let mut found = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| failed(backups_dir, e))?;
+        let entry = entry.map_err(|e| ApiError::io(backups_dir, e))?;
         let Some(at) = parse_name(&entry.file_name().to_string_lossy()) else { continue };
-        let metadata = entry.metadata().map_err(|e| failed(&entry.path(), e))?;
+        let metadata = entry.metadata().map_err(|e| ApiError::io(&entry.path(), e))?;
         if metadata.is_file() {
             found.push(Backup { path: entry.path(), at, bytes: metadata.len() });
         }
@@ -229,7 +225,7 @@ pub fn rotate(backups_dir: &Path) -> Result<Vec<PathBuf>, ApiError> {
     let kept: Vec<PathBuf> = keep(&backups).into_iter().map(|b| b.path.clone()).collect();
     let mut deleted = Vec::new();
     for backup in backups.into_iter().filter(|b| !kept.contains(&b.path)) {
-        std::fs::remove_file(&backup.path).map_err(|e| failed(&backup.path, e))?;
+        std::fs::remove_file(&backup.path).map_err(|e| ApiError::io(&backup.path, e))?;
         let _ = std::fs::remove_file(checksum_path(&backup.path));
         deleted.push(backup.path);
     }
@@ -270,15 +266,15 @@ fn check_backup(backup: &Path, staging: &Path) -> Result<Vec<String>, ApiError> 
     let mut problems = Vec::new();
     let sums = checksum_path(backup);
     if sums.is_file() {
-        let text = std::fs::read_to_string(&sums).map_err(|e| failed(&sums, e))?;
+        let text = std::fs::read_to_string(&sums).map_err(|e| ApiError::io(&sums, e))?;
         let expected = text.split_whitespace().next().unwrap_or_default().to_ascii_lowercase();
         if expected != sha256_file(backup)? {
             problems.push(format!("its bytes do not match its checksum {} (damaged, or changed since the backup was made)", sums.display()));
             return Ok(problems);
         }
     }
-    std::fs::copy(backup, staging).map_err(|e| failed(staging, e))?;
-    File::open(staging).and_then(|f| f.sync_all()).map_err(|e| failed(staging, e))?;
+    std::fs::copy(backup, staging).map_err(|e| ApiError::io(staging, e))?;
+    File::open(staging).and_then(|f| f.sync_all()).map_err(|e| ApiError::io(staging, e))?;
     problems.extend(Store::inspect(staging).unwrap_or_else(|e| vec![e.to_string()]));
     for suffix in ["-wal", "-shm", "-journal"] {
         let _ = std::fs::remove_file(with_suffix(staging, suffix));
@@ -319,7 +315,7 @@ pub fn restore(db_path: &Path, backup: &Path, now: Moment) -> Result<Restored, A
     }
     refuse_database_files(db_path, backup, "backup")?;
     let dir = folder_of(db_path);
-    std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| ApiError::io(dir, e))?;
     let name = db_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let staging = dir.join(format!(".{name}.restoring-{}-{}", std::process::id(), madoguchi_store::new_id()));
     let problems = check_backup(backup, &staging).inspect_err(|_| {
@@ -341,12 +337,12 @@ pub fn restore(db_path: &Path, backup: &Path, now: Moment) -> Result<Restored, A
             for suffix in ["", "-wal", "-shm"] {
                 let (from, to) = (with_suffix(db_path, suffix), with_suffix(aside, suffix));
                 if from.exists() {
-                    std::fs::rename(&from, &to).map_err(|e| failed(&from, e))?;
+                    std::fs::rename(&from, &to).map_err(|e| ApiError::io(&from, e))?;
                     moved.push((from, to));
                 }
             }
         }
-        std::fs::rename(&staging, db_path).map_err(|e| failed(db_path, e))?;
+        std::fs::rename(&staging, db_path).map_err(|e| ApiError::io(db_path, e))?;
         sync_dir(dir);
         Ok::<_, ApiError>(())
     })();
@@ -372,6 +368,6 @@ fn renew(staging: &Path, now: Moment) -> Result<String, ApiError> {
         return Err(ApiError::Failed(format!("{}: its log could not be folded back in; nothing was changed", staging.display())));
     }
     let _ = std::fs::remove_file(with_suffix(staging, "-shm"));
-    File::open(staging).and_then(|f| f.sync_all()).map_err(|e| failed(staging, e))?;
+    File::open(staging).and_then(|f| f.sync_all()).map_err(|e| ApiError::io(staging, e))?;
     Ok(id)
 }

@@ -6,66 +6,17 @@ use std::path::Path;
 
 use madoguchi_domain::postal;
 use madoguchi_domain::prefecture::Prefecture;
-use madoguchi_domain::text::{self, FreeText, TextError, caps, format_postal};
+use madoguchi_domain::text::{self, FreeText, caps, format_postal};
 use madoguchi_domain::time::{self, Moment};
-use madoguchi_store::{Store, StoreError, synth::SeedReport};
+use madoguchi_store::{Store, synth::SeedReport};
 
+use crate::ApiError;
 use crate::wire;
-
-/// A failed use case: bad input the user can fix (naming the field), something not found,
-/// or a failure of the database or file system.
-#[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    #[error("{field}: {reason}")]
-    Invalid { field: String, reason: String },
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Failed(String),
-}
-
-impl ApiError {
-    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        ApiError::Invalid { field: field.into(), reason: reason.into() }
-    }
-
-    /// A short code for the IPC boundary and the CLI's exit status.
-    pub fn code(&self) -> &'static str {
-        match self {
-            ApiError::Invalid { .. } => "invalid",
-            ApiError::NotFound(_) => "not_found",
-            ApiError::Failed(_) => "failed",
-        }
-    }
-}
-
-impl From<madoguchi_domain::quote::QuoteError> for ApiError {
-    fn from(e: madoguchi_domain::quote::QuoteError) -> Self {
-        ApiError::Invalid { field: e.field.to_string(), reason: e.reason }
-    }
-}
-
-/// A refused text names its field: too long, or holding a card number.
-impl From<TextError> for ApiError {
-    fn from(e: TextError) -> Self {
-        ApiError::Invalid { reason: e.reason(), field: e.field }
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Invalid { field, reason } => ApiError::Invalid { field, reason },
-            StoreError::NotFound(what) => ApiError::NotFound(what),
-            other => ApiError::Failed(other.to_string()),
-        }
-    }
-}
 
 /// Opens the database at `path` (creating its folder and the file, and migrating, as needed).
 pub fn open(path: &Path, now: Moment) -> Result<Store, ApiError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| ApiError::Failed(format!("{}: {e}", parent.display())))?;
+        std::fs::create_dir_all(parent).map_err(|e| ApiError::io(parent, e))?;
     }
     let mut store = Store::open(path, &stamp(now))?;
     store.set_wall_clock(crate::clock::unix_millis)?;

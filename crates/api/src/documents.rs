@@ -22,7 +22,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::customers::{ApiError, free_text, stamp};
+use crate::ApiError;
+use crate::customers::{free_text, stamp};
+use crate::input::{self, InputError};
 use crate::quote::parse_month;
 use crate::tariffs::Tariffs;
 use crate::wire;
@@ -743,14 +745,9 @@ fn issue_for(
         return Err(invalid(key, format!("is not a field of a {doc_type} document")));
     }
     check_strings("", request)?;
-    let input: DocInput = serde_path_to_error::deserialize(request.clone()).map_err(|e| {
-        let (path, message) = (e.path().to_string(), e.inner().to_string());
-        // A missing key is reported at its parent ("." at the top): name the key itself.
-        match message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
-            Some(key) if path == "." => invalid(key, "missing"),
-            Some(key) => invalid(&format!("{path}.{key}"), "missing"),
-            None => invalid(&path, message),
-        }
+    let input: DocInput = input::from_json(request.clone()).map_err(|misfit| match misfit.error {
+        InputError::Missing(key) => invalid(&misfit.within(key), "missing"),
+        _ => invalid(&misfit.path, misfit.error.to_string()),
     })?;
     let font = font()?;
     let today = time::japan_date(now);

@@ -9,7 +9,7 @@ use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::{AccountView, CustomerView, OrderView, Store};
 use serde_json::{Map, Value, json};
 
-use crate::customers::ApiError;
+use crate::ApiError;
 use crate::documents::{FROM_ORDER, check_type, issuer};
 use crate::quote::{FieldType, kind_fields};
 use crate::tariffs::Tariffs;

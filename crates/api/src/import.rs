@@ -24,7 +24,8 @@ use madoguchi_store::{AccountRecord, CustomerRecord, ImportOutcome, PhoneRecord,
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::customers::{ApiError, stamp};
+use crate::ApiError;
+use crate::customers::stamp;
 use crate::tariffs::Tariffs;
 use crate::wire;
 

@@ -14,7 +14,8 @@ use madoguchi_store::Store;
 use madoguchi_store::trust::TrustedKey;
 use sha2::{Digest, Sha256};
 
-use crate::customers::{ApiError, stamp};
+use crate::ApiError;
+use crate::customers::stamp;
 use crate::{paths, settings};
 
 /// The folder of the installations' private keys: `<data folder>/keys`.
@@ -97,10 +98,6 @@ impl Signer {
     }
 }
 
-fn failed(path: &Path, e: std::io::Error) -> ApiError {
-    ApiError::Failed(format!("{}: {e}", path.display()))
-}
-
 /// Reads a key file (64 hex digits of the private key and a newline), or makes one: written
 /// to a temporary file created readable by the user only, fsynced, then linked to its name, so
 /// two processes starting at once end with one key.
@@ -112,7 +109,7 @@ fn load_or_make(path: &Path) -> Result<SigningKey, ApiError> {
                 .ok_or_else(|| ApiError::Failed(format!("{}: not a madoguchi key file (64 hex digits); it is left as it is", path.display())));
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(failed(path, e)),
+        Err(e) => return Err(ApiError::io(path, e)),
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     private_dir(dir)?;
@@ -135,7 +132,7 @@ fn load_or_make(path: &Path) -> Result<SigningKey, ApiError> {
         }
         // Another process made it first: use that one.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => load_or_make(path),
-        Err(e) => Err(failed(path, e)),
+        Err(e) => Err(ApiError::io(path, e)),
     }
 }
 
@@ -146,11 +143,11 @@ fn private_dir(dir: &Path) -> Result<(), ApiError> {
     if dir.is_dir() {
         return Ok(());
     }
-    fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
+    fs::create_dir_all(dir).map_err(|e| ApiError::io(dir, e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|e| failed(dir, e))?;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|e| ApiError::io(dir, e))?;
     }
     Ok(())
 }

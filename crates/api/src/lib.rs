@@ -6,7 +6,9 @@ pub mod clock;
 pub mod customers;
 pub mod documents;
 pub mod drafts;
+pub mod error;
 pub mod import;
+pub mod input;
 pub mod keys;
 pub mod paths;
 pub mod pop;
@@ -17,5 +19,5 @@ pub mod sync;
 pub mod tariffs;
 pub mod wire;
 
-pub use customers::ApiError;
+pub use error::ApiError;
 pub use madoguchi_store::Store;

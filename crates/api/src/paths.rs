@@ -96,10 +96,6 @@ pub fn prepare(now: Moment) -> Result<Option<String>, ApiError> {
     Ok(move_old_data(&old, &new, now)?.notice(&old, &new))
 }
 
-fn failed(path: &Path, e: std::io::Error) -> ApiError {
-    ApiError::Failed(format!("{}: {e}", path.display()))
-}
-
 /// Moves the old identifier's data folder to the new one, once and safely: its files
 /// (database with `-wal`/`-shm`, documents, anything else) are copied into a staging folder
 /// beside the new one and fsynced, the copied database must pass `db check`, then the staging
@@ -118,7 +114,7 @@ pub fn move_old_data(old: &Folders, new: &Folders, now: Moment) -> Result<Moved,
     let staging = parent.join(format!(".{APP_ID}.moving"));
     if staging.exists() {
         // A move interrupted before its renames: start it again from the old folder.
-        std::fs::remove_dir_all(&staging).map_err(|e| failed(&staging, e))?;
+        std::fs::remove_dir_all(&staging).map_err(|e| ApiError::io(&staging, e))?;
     }
     let result = stage(old, &staging, now).and_then(|files| {
         place(&staging, &new.data)?;
@@ -157,18 +153,18 @@ fn stage(old: &Folders, staging: &Path, now: Moment) -> Result<usize, ApiError> 
 
 /// Copies every file under `from` to `to` (created), fsyncing each; the number of files.
 fn copy_tree(from: &Path, to: &Path) -> Result<usize, ApiError> {
-    std::fs::create_dir_all(to).map_err(|e| failed(to, e))?;
+    std::fs::create_dir_all(to).map_err(|e| ApiError::io(to, e))?;
     let mut files = 0;
-    for entry in std::fs::read_dir(from).map_err(|e| failed(from, e))? {
-        let entry = entry.map_err(|e| failed(from, e))?;
+    for entry in std::fs::read_dir(from).map_err(|e| ApiError::io(from, e))? {
+        let entry = entry.map_err(|e| ApiError::io(from, e))?;
         let source = entry.path();
         let target = to.join(entry.file_name());
-        let kind = entry.file_type().map_err(|e| failed(&source, e))?;
+        let kind = entry.file_type().map_err(|e| ApiError::io(&source, e))?;
         if kind.is_dir() {
             files += copy_tree(&source, &target)?;
         } else if kind.is_file() {
-            std::fs::copy(&source, &target).map_err(|e| failed(&source, e))?;
-            File::open(&target).and_then(|f| f.sync_all()).map_err(|e| failed(&target, e))?;
+            std::fs::copy(&source, &target).map_err(|e| ApiError::io(&source, e))?;
+            File::open(&target).and_then(|f| f.sync_all()).map_err(|e| ApiError::io(&target, e))?;
             files += 1;
         }
     }
@@ -179,14 +175,14 @@ fn copy_tree(from: &Path, to: &Path) -> Result<usize, ApiError> {
 /// Renames the staged entries into the new data folder (created if missing; entries it
 /// already holds, such as a log folder, stay).
 fn place(staging: &Path, data: &Path) -> Result<(), ApiError> {
-    std::fs::create_dir_all(data).map_err(|e| failed(data, e))?;
-    for entry in std::fs::read_dir(staging).map_err(|e| failed(staging, e))? {
-        let entry = entry.map_err(|e| failed(staging, e))?;
+    std::fs::create_dir_all(data).map_err(|e| ApiError::io(data, e))?;
+    for entry in std::fs::read_dir(staging).map_err(|e| ApiError::io(staging, e))? {
+        let entry = entry.map_err(|e| ApiError::io(staging, e))?;
         let target = data.join(entry.file_name());
         if target.exists() {
             continue;
         }
-        std::fs::rename(entry.path(), &target).map_err(|e| failed(&target, e))?;
+        std::fs::rename(entry.path(), &target).map_err(|e| ApiError::io(&target, e))?;
     }
     sync_dir(data);
     Ok(())
@@ -202,7 +198,7 @@ fn move_config(old: &Folders, new: &Folders) -> Result<(), ApiError> {
     if !source.is_file() {
         return Ok(());
     }
-    let text = std::fs::read_to_string(&source).map_err(|e| failed(&source, e))?;
+    let text = std::fs::read_to_string(&source).map_err(|e| ApiError::io(&source, e))?;
     let mut config: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| ApiError::Failed(format!("{}: not a madoguchi config file ({e}); it was not moved", source.display())))?;
     if let Some(db) = config.get("db_path").and_then(|v| v.as_str()).map(PathBuf::from)
@@ -219,7 +215,7 @@ fn move_config(old: &Folders, new: &Folders) -> Result<(), ApiError> {
 /// The folder is created if missing.
 pub fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| ApiError::io(dir, e))?;
     replace_durably(path, bytes)
 }
 
@@ -235,7 +231,7 @@ pub fn replace_durably(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
     });
     if let Err(e) = written.and_then(|()| std::fs::rename(&temporary, path)) {
         let _ = std::fs::remove_file(&temporary);
-        return Err(failed(path, e));
+        return Err(ApiError::io(path, e));
     }
     sync_dir(dir);
     Ok(())

@@ -12,7 +12,8 @@ use madoguchi_store::Store;
 use madoguchi_store::requests::{RequestRecord, insert_request, move_request};
 use serde_json::{Map, Value, json};
 
-use crate::customers::{ApiError, free_text, stamp};
+use crate::ApiError;
+use crate::customers::{free_text, stamp};
 use crate::quote::{parse_date, parse_month, quote};
 use crate::tariffs::Tariffs;
 use crate::wire;

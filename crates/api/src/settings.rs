@@ -7,7 +7,8 @@ use madoguchi_domain::text::caps;
 use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
 
-use crate::customers::{ApiError, free_text, stamp};
+use crate::ApiError;
+use crate::customers::{free_text, stamp};
 use crate::documents::TYPES;
 
 /// Checks a setting's key and value; the reason names what is wrong.

@@ -24,7 +24,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::customers::{ApiError, stamp};
+use crate::ApiError;
+use crate::customers::stamp;
 use crate::documents;
 use crate::keys::{self, Sender, Signer, Standing, hex, unhex};
 use crate::wire;
@@ -107,10 +108,6 @@ fn bad(reason: impl Into<String>) -> ApiError {
     ApiError::invalid("bundle", reason)
 }
 
-fn io(path: &Path, e: std::io::Error) -> ApiError {
-    ApiError::Failed(format!("{}: {e}", path.display()))
-}
-
 /// A sibling path for writing before the final rename, unique to this process and moment.
 fn temporary(path: &Path, what: &str) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -167,7 +164,7 @@ fn write_bundle(
     }
     let body_file = Removed(temporary(out, "body"));
     let body_path = body_file.0.as_path();
-    let mut body = BufWriter::with_capacity(1 << 20, File::create(body_path).map_err(|e| io(body_path, e))?);
+    let mut body = BufWriter::with_capacity(1 << 20, File::create(body_path).map_err(|e| ApiError::io(body_path, e))?);
     let mut hash = Sha256::new();
     let mut origins: Vec<String> = Vec::new();
     let mut origin_index: BTreeMap<String, usize> = BTreeMap::new();
@@ -214,7 +211,7 @@ fn write_bundle(
         }
         Selection::Snapshot => store.compacted_changes(&mut sink)?,
     };
-    body.flush().map_err(|e| io(body_path, e))?;
+    body.flush().map_err(|e| ApiError::io(body_path, e))?;
     drop(body);
     let manifest = Manifest {
         snapshot,
@@ -247,7 +244,7 @@ fn write_bundle(
     })();
     if let Err(e) = written {
         let _ = fs::remove_file(&final_tmp);
-        return Err(io(out, e));
+        return Err(ApiError::io(out, e));
     }
     progress(changes);
     Ok(manifest)
@@ -284,7 +281,7 @@ fn installation_id(text: &str) -> bool {
 
 /// Reads and checks a bundle's manifest (not its content).
 pub fn read_manifest(path: &Path) -> Result<Manifest, ApiError> {
-    let mut reader = BufReader::new(File::open(path).map_err(|e| io(path, e))?);
+    let mut reader = BufReader::new(File::open(path).map_err(|e| ApiError::io(path, e))?);
     manifest_from(&mut reader)
 }
 
@@ -785,7 +782,7 @@ pub fn import(
     now: Moment,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<wire::BundleImport, ApiError> {
-    let mut reader = BufReader::with_capacity(1 << 20, File::open(path).map_err(|e| io(path, e))?);
+    let mut reader = BufReader::with_capacity(1 << 20, File::open(path).map_err(|e| ApiError::io(path, e))?);
     let manifest = manifest_from(&mut reader)?;
     check_sender(store, own, &manifest)?;
     let schema = store.schema_version()?;
@@ -796,10 +793,10 @@ pub fn import(
         )));
     }
     verify_content(&mut reader, &manifest)?;
-    let mut reader = BufReader::with_capacity(1 << 20, File::open(path).map_err(|e| io(path, e))?);
+    let mut reader = BufReader::with_capacity(1 << 20, File::open(path).map_err(|e| ApiError::io(path, e))?);
     // Past the manifest and the signature.
     for _ in 0..2 {
-        reader.skip_until(b'\n').map_err(|e| io(path, e))?;
+        reader.skip_until(b'\n').map_err(|e| ApiError::io(path, e))?;
     }
     let revoked = keys::revoked_installations(store)?;
     let checker = ChangeChecker::new(store)?;
@@ -840,14 +837,14 @@ pub fn sync_dir(
         None
     } else {
         let name = format!("{own}-{:016x}.{EXTENSION}", manifest.clock_to);
-        fs::rename(&staging, dir.join(&name)).map_err(|e| io(&staging, e))?;
+        fs::rename(&staging, dir.join(&name)).map_err(|e| ApiError::io(&staging, e))?;
         // On disk before `last_exported_own` moves past these changes.
         crate::paths::sync_dir(dir);
         store.record_bundle(&manifest.sha256, &own, "export", manifest.clock_to, manifest.changes, &stamp(now))?;
         Some(wire::ExportedFile { file: name, changes: manifest.changes })
     };
     let mut names: Vec<String> = fs::read_dir(dir)
-        .map_err(|e| io(dir, e))?
+        .map_err(|e| ApiError::io(dir, e))?
         .filter_map(|entry| entry.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
         .filter(|name| !name.starts_with('.') && name.ends_with(&format!(".{EXTENSION}")) && !name.starts_with(&own))
         .collect();

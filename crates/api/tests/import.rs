@@ -6,7 +6,8 @@ mod common;
 use common::as_json;
 use std::path::{Path, PathBuf};
 
-use madoguchi_api::customers::{self, ApiError};
+use madoguchi_api::ApiError;
+use madoguchi_api::customers;
 use madoguchi_api::import::{Encoding, ImportReport, import_customers};
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_domain::time::Moment;

@@ -5,7 +5,8 @@ mod common;
 use common::as_json;
 use std::path::PathBuf;
 
-use madoguchi_api::customers::{self, ApiError};
+use madoguchi_api::ApiError;
+use madoguchi_api::customers;
 use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_domain::time::Moment;

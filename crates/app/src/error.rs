@@ -88,7 +88,7 @@ impl From<ApiError> for CommandError {
         match e {
             ApiError::Invalid { field, reason } => CommandError::invalid(field, reason),
             ApiError::NotFound(message) => CommandError::not_found(message),
-            ApiError::Failed(message) => CommandError::failed(message),
+            ApiError::Failed(_) | ApiError::Store(_) | ApiError::Io { .. } => CommandError::failed(e.to_string()),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod wire;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use madoguchi_api::input::{self, InputError};
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_api::{Store, clock, customers, settings};
 use madoguchi_domain::time::Moment;
@@ -237,19 +238,13 @@ fn parse<T: DeserializeOwned>(args: Value) -> Result<T, CommandError> {
         Value::Object(_) => args,
         _ => return Err(CommandError::invalid("args", "must be a JSON object")),
     };
-    serde_path_to_error::deserialize(args).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        let named = message.split('`').nth(1).unwrap_or_default();
-        let within = |name: &str| if path == "." { name.to_string() } else { format!("{path}.{name}") };
-        if message.starts_with("missing field") {
-            CommandError::invalid(within(named), "missing")
-        } else if message.starts_with("unknown field") {
-            // The path already ends with the unknown key.
-            CommandError::invalid(if path == "." { named.to_string() } else { path }, "is not an argument of this command")
-        } else {
-            CommandError::invalid(if path == "." { "args".to_string() } else { path }, message)
+    input::from_json(args).map_err(|misfit| match &misfit.error {
+        InputError::Missing(key) => CommandError::invalid(misfit.within(key), "missing"),
+        // The path already ends with the unknown key, but at the top.
+        InputError::Unknown { field, .. } => {
+            CommandError::invalid(if misfit.path == "." { field.clone() } else { misfit.path }, "is not an argument of this command")
         }
+        InputError::Other(message) => CommandError::invalid(if misfit.path == "." { "args".to_string() } else { misfit.path }, message),
     })
 }
 

@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use madoguchi_api::ApiError;
 use madoguchi_api::backup;
 use madoguchi_api::clock;
-use madoguchi_api::customers::{self, ApiError};
+use madoguchi_api::customers;
 use madoguchi_api::documents;
 use madoguchi_api::import::{self, Encoding};
 use madoguchi_api::keys::{self, Signer};
@@ -42,7 +43,7 @@ impl From<ApiError> for Failure {
     fn from(e: ApiError) -> Self {
         match e {
             ApiError::Invalid { .. } | ApiError::NotFound(_) => Failure::Request(e.to_string()),
-            ApiError::Failed(_) => Failure::Setup(e.to_string()),
+            ApiError::Failed(_) | ApiError::Store(_) | ApiError::Io { .. } => Failure::Setup(e.to_string()),
         }
     }
 }

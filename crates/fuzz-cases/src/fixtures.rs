@@ -6,8 +6,8 @@ use std::cell::RefCell;
 use std::sync::OnceLock;
 use std::thread::LocalKey;
 
+use madoguchi_api::ApiError;
 use madoguchi_api::Store;
-use madoguchi_api::customers::ApiError;
 use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_domain::time::Moment;
