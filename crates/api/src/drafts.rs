@@ -3,6 +3,7 @@
 //! A draft is only a starting point: issuing or quoting checks it in full.
 
 use madoguchi_domain::document::PostcardStock;
+use madoguchi_domain::issue::DocumentType;
 use madoguchi_domain::postal;
 use madoguchi_domain::tariff::{Rules, Service};
 use madoguchi_domain::time::{self, Moment};
@@ -10,7 +11,7 @@ use madoguchi_store::{AccountView, CustomerView, OrderView, Store};
 use serde_json::{Map, Value, json};
 
 use crate::ApiError;
-use crate::documents::{FROM_ORDER, check_type, issuer};
+use crate::documents::{check_type, issuer};
 use crate::quote::{FieldType, kind_fields};
 use crate::tariffs::Tariffs;
 
@@ -40,14 +41,14 @@ fn recipient(customer: &CustomerView) -> Value {
 
 /// The JSON document of a delivery note, simple invoice or receipt for one order (the order's
 /// lines, dates and payment as recorded).
-pub fn order_document(customer: &CustomerView, account: &AccountView, order: &OrderView, doc_type: &str) -> Value {
+pub fn order_document(customer: &CustomerView, account: &AccountView, order: &OrderView, doc: DocumentType) -> Value {
     let mut document = json!({
         "service": account.record.service,
         "recipient": recipient(customer),
         "order_number": order.order_number,
         "lines": order.lines.iter().map(|l| {
             let mut line = json!({"name": l.name, "quantity": l.quantity, "unit": l.unit_price, "tax": l.tax});
-            if doc_type == "delivery_note" {
+            if doc == DocumentType::DeliveryNote {
                 line["delivery_note"] = json!(l.delivery_note);
             }
             line
@@ -56,12 +57,12 @@ pub fn order_document(customer: &CustomerView, account: &AccountView, order: &Or
     if let Some(shipped) = &order.shipped_on {
         document["shipped_on"] = json!(shipped);
     }
-    match doc_type {
-        "invoice" => {
+    match doc {
+        DocumentType::Invoice => {
             document["ordered_on"] = json!(order.ordered_at.get(..10).unwrap_or(""));
             document["payment"] = json!(order.payment_method);
         }
-        "receipt" => document["payment"] = json!(order.payment_method),
+        DocumentType::Receipt => document["payment"] = json!(order.payment_method),
         _ => {}
     }
     document
@@ -69,16 +70,10 @@ pub fn order_document(customer: &CustomerView, account: &AccountView, order: &Or
 
 /// The service a document type is issued for (a receipt: the customer's first account that
 /// may have one, as plus-aqua's receipts come from its assignee).
-fn document_service(doc_type: &str, customer: &CustomerView) -> &'static str {
-    let service = match doc_type {
-        "cooling_off" => Service::Alwater,
-        "refund_claim" => Service::Allwatch,
-        "dealer_change_fax" => Service::Kaunet,
-        "receipt" => {
-            customer.accounts.iter().filter_map(|a| Service::from_id(&a.record.service)).find(|s| *s != Service::PlusAqua).unwrap_or(Service::AmanoShop)
-        }
-        _ => Service::AmanoShop,
-    };
+fn document_service(doc: DocumentType, customer: &CustomerView) -> &'static str {
+    let service = doc.issued_for().unwrap_or_else(|| {
+        customer.accounts.iter().filter_map(|a| Service::from_id(&a.record.service)).find(|s| *s != Service::PlusAqua).unwrap_or(Service::AmanoShop)
+    });
     service.id()
 }
 
@@ -86,31 +81,31 @@ fn document_service(doc_type: &str, customer: &CustomerView) -> &'static str {
 /// account at the document's service, the order if one is given, and the service's issuer.
 /// The issuer itself is left out, so that issuing prints the stored one with its seal.
 pub fn document(store: &Store, doc_type: &str, customer_id: &str, order: Option<&str>, tariffs: &Tariffs, now: Moment) -> Result<Value, ApiError> {
-    check_type("doc_type", doc_type)?;
+    let doc = check_type("doc_type", doc_type)?;
     let customer = customer(store, customer_id)?;
     let today = time::japan_date(now).to_string();
     let mut document = match order {
         Some(wanted) => {
-            if !FROM_ORDER.contains(&doc_type) {
+            if !doc.from_order() {
                 return Err(ApiError::invalid("order_id", format!("a {doc_type} is not issued from an order")));
             }
             let (account, order) = find_order(&customer, wanted)?;
-            order_document(&customer, account, order, doc_type)
+            order_document(&customer, account, order, doc)
         }
-        None => json!({"service": document_service(doc_type, &customer), "recipient": recipient(&customer)}),
+        None => json!({"service": document_service(doc, &customer), "recipient": recipient(&customer)}),
     };
     document["issued_on"] = json!(today);
     let service = document["service"].as_str().unwrap_or_default().to_string();
     let account = customer.accounts.iter().find(|a| a.record.service == service).map(|a| &a.record);
     let issuer = issuer(store, &service)?;
-    match doc_type {
-        "estimate" => {
+    match doc {
+        DocumentType::Estimate => {
             document["estimated_on"] = json!(today);
             document["member"] = json!(account.and_then(|a| a.member).unwrap_or(false));
             document["lines"] = json!([]);
         }
-        "delivery_note" | "invoice" | "receipt" if order.is_none() => document["lines"] = json!([]),
-        "cooling_off" => {
+        DocumentType::DeliveryNote | DocumentType::Invoice | DocumentType::Receipt if order.is_none() => document["lines"] = json!([]),
+        DocumentType::CoolingOff => {
             document["sent_on"] = json!(today);
             // What the customer tells on the call: the application, how it was made, what and
             // for how much; then who sold it and how it was paid.
@@ -122,7 +117,7 @@ pub fn document(store: &Store, doc_type: &str, customer_id: &str, order: Option<
                 document["seller"] = json!({"name": i.name, "postal_code": i.postal_code, "address": i.address});
             }
         }
-        "refund_claim" => {
+        DocumentType::RefundClaim => {
             document["received"] = json!(today);
             if let Some(a) = account {
                 document["customer_number"] = json!(a.customer_number);
@@ -137,7 +132,7 @@ pub fn document(store: &Store, doc_type: &str, customer_id: &str, order: Option<
                 }
             }
         }
-        "dealer_change_fax" => {
+        DocumentType::DealerChangeFax => {
             if let Some(a) = account {
                 document["customer_number"] = json!(a.customer_number);
                 if let Some(dealer) = &a.dealer {

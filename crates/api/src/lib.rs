@@ -21,3 +21,12 @@ pub mod wire;
 
 pub use error::ApiError;
 pub use madoguchi_store::Store;
+
+/// Who acts, when, and under which tariffs: what a use case that writes by the rules takes.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub tariffs: &'a tariffs::Tariffs,
+    /// The agent recorded in the audit log.
+    pub actor: &'a str,
+    pub now: madoguchi_domain::time::Moment,
+}

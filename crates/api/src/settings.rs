@@ -3,13 +3,13 @@
 //! folder it syncs through, the office's hub (its URL, the timer, the last sync). Each key is checked before it is stored, its value a `FreeText`
 //! (capped, no card number) first.
 
+use madoguchi_domain::issue::DocumentType;
 use madoguchi_domain::text::caps;
 use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
 
 use crate::ApiError;
 use crate::customers::{free_text, stamp};
-use crate::documents::TYPES;
 
 /// Checks a setting's key and value; the reason names what is wrong.
 fn check(key: &str, value: &str) -> Result<(), ApiError> {
@@ -27,7 +27,7 @@ fn check(key: &str, value: &str) -> Result<(), ApiError> {
         "sync.hub.last" if chrono::DateTime::parse_from_rfc3339(value).is_ok() => Ok(()),
         "sync.hub.last" => Err(ApiError::invalid(key, "must be a moment (RFC 3339)")),
         _ => match key.strip_prefix("numbering.prefix.") {
-            Some(doc_type) if TYPES.iter().any(|(t, _)| *t == doc_type) => {
+            Some(doc_type) if DocumentType::from_id(doc_type).is_some() => {
                 if code(4) && value.bytes().next().is_some_and(|b| b.is_ascii_uppercase()) {
                     Ok(())
                 } else {
@@ -68,11 +68,12 @@ fn hub_url(value: &str) -> Result<(), String> {
 /// default when it has none): two types with one prefix would print look-alike numbers.
 fn unique_prefix(store: &Store, key: &str, value: &str) -> Result<(), ApiError> {
     let Some(doc_type) = key.strip_prefix("numbering.prefix.") else { return Ok(()) };
-    for (other, _) in TYPES.iter().filter(|(t, _)| *t != doc_type) {
+    for other in DocumentType::ALL.into_iter().filter(|t| t.id() != doc_type) {
+        let other_id = other.id();
         if crate::documents::prefix(store, other)? == value {
             return Err(ApiError::invalid(
                 key,
-                format!("{value} is already the prefix of {other} (numbering.prefix.{other}); each document type needs its own"),
+                format!("{value} is already the prefix of {other_id} (numbering.prefix.{other_id}); each document type needs its own"),
             ));
         }
     }

@@ -12,6 +12,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use madoguchi_api::Context;
 use madoguchi_api::documents::{self, IssuerRecord};
 use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::keys::Signer;
@@ -200,14 +201,14 @@ impl Fixture {
         outcomes.push((
             "document item name",
             "lines[0].name",
-            err(documents::issue(store, "receipt", &receipt, &self.tariffs, "test", now(), &mut |_| Ok(())).map(drop)),
+            err(documents::issue(store, "receipt", &receipt, Context { tariffs: &self.tariffs, actor: "test", now: now() }, &mut |_| Ok(())).map(drop)),
         ));
         let mut receipt: Value = serde_json::from_str(include_str!("../../../assets/samples/documents/receipt.json")).expect("sample");
         receipt["item_name"] = json!(text);
         outcomes.push((
             "document お品物名",
             "item_name",
-            err(documents::issue(store, "receipt", &receipt, &self.tariffs, "test", now(), &mut |_| Ok(())).map(drop)),
+            err(documents::issue(store, "receipt", &receipt, Context { tariffs: &self.tariffs, actor: "test", now: now() }, &mut |_| Ok(())).map(drop)),
         ));
         let issuer = issuer_at(text);
         outcomes.push(("issuer set", "issuer.address", err(documents::set_issuer(store, "amano-shop", issuer, "test", now()).map(drop))));
@@ -317,7 +318,9 @@ fn oversized_texts_are_refused_by_their_cap_before_any_scan() {
     assert_eq!(error.to_string(), "name: is longer than 200 characters");
     let mut receipt: Value = serde_json::from_str(include_str!("../../../assets/samples/documents/receipt.json")).expect("sample");
     receipt["recipient"]["address"] = json!(huge);
-    let error = documents::issue(&mut f.store, "receipt", &receipt, &f.tariffs, "test", now(), &mut |_| Ok(())).err().expect("too long");
+    let error = documents::issue(&mut f.store, "receipt", &receipt, Context { tariffs: &f.tariffs, actor: "test", now: now() }, &mut |_| Ok(()))
+        .err()
+        .expect("too long");
     assert_eq!(error.to_string(), "recipient.address: is longer than 200 characters");
     assert_eq!(fingerprint(&f.store), before);
 }

@@ -5,6 +5,7 @@
 mod common;
 use common::as_json;
 use madoguchi_api::ApiError;
+use madoguchi_api::Context;
 use madoguchi_api::customers;
 use madoguchi_api::documents::{self, IssuerRecord};
 use madoguchi_api::tariffs::Tariffs;
@@ -44,7 +45,10 @@ fn orders_become_documents_under_the_seed_rules() {
         pick("SELECT o.order_number FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE l.delivery_note = 1 AND o.shipped_on IS NOT NULL LIMIT 1");
 
     let receipt =
-        documents::issue_for_order(&mut store, "receipt", &card, Some("事務用品"), &tariffs, "test", now(), &mut |_| Ok(())).expect("a card order's receipt");
+        documents::issue_for_order(&mut store, "receipt", &card, Some("事務用品"), Context { tariffs: &tariffs, actor: "test", now: now() }, &mut |_| {
+            Ok(())
+        })
+        .expect("a card order's receipt");
     assert!(receipt.number.starts_with("RC-"));
     let stored: (String, String) =
         raw.query_row("SELECT pdf_sha256, snapshot FROM documents WHERE number = ?1", [&receipt.number], |r| Ok((r.get(0)?, r.get(1)?))).expect("recorded");
@@ -59,13 +63,15 @@ fn orders_become_documents_under_the_seed_rules() {
         ("invoice", &unshipped, "shipped_on"),
         ("delivery_note", &unshipped, "shipped_on"),
     ] {
-        match documents::issue_for_order(&mut store, doc_type, order, None, &tariffs, "test", now(), &mut |_| Ok(())) {
+        match documents::issue_for_order(&mut store, doc_type, order, None, Context { tariffs: &tariffs, actor: "test", now: now() }, &mut |_| Ok(())) {
             Err(ApiError::Invalid { field: f, .. }) => assert_eq!(f, field, "{doc_type} for {order}"),
             other => panic!("{doc_type} for {order} must be refused on {field}, got {:?}", other.map(|i| i.number)),
         }
     }
-    documents::issue_for_order(&mut store, "invoice", &card, None, &tariffs, "test", now(), &mut |_| Ok(())).expect("an invoice after shipment");
-    documents::issue_for_order(&mut store, "delivery_note", &with_ticket, None, &tariffs, "test", now(), &mut |_| Ok(())).expect("a delivery note for tickets");
+    documents::issue_for_order(&mut store, "invoice", &card, None, Context { tariffs: &tariffs, actor: "test", now: now() }, &mut |_| Ok(()))
+        .expect("an invoice after shipment");
+    documents::issue_for_order(&mut store, "delivery_note", &with_ticket, None, Context { tariffs: &tariffs, actor: "test", now: now() }, &mut |_| Ok(()))
+        .expect("a delivery note for tickets");
     let shown = as_json(customers::customer(
         &store,
         &pick(&format!("SELECT a.customer_id FROM orders o JOIN accounts a ON a.id = o.account_id WHERE o.order_number = '{card}'")),
@@ -86,8 +92,8 @@ fn page_count_counts_the_pages_a_long_invoice_breaks_into() {
     let mut long = short.clone();
     let lines = long["lines"].as_array().expect("lines").clone();
     long["lines"] = serde_json::Value::Array(lines.iter().cycle().take(120).cloned().collect());
-    let one = documents::issue(&mut store, "invoice", &short, &tariffs, "test", now(), &mut |_| Ok(())).expect("short");
-    let many = documents::issue(&mut store, "invoice", &long, &tariffs, "test", now(), &mut |_| Ok(())).expect("long");
+    let one = documents::issue(&mut store, "invoice", &short, Context { tariffs: &tariffs, actor: "test", now: now() }, &mut |_| Ok(())).expect("short");
+    let many = documents::issue(&mut store, "invoice", &long, Context { tariffs: &tariffs, actor: "test", now: now() }, &mut |_| Ok(())).expect("long");
     assert_eq!(documents::page_count(&one.pdf), 1);
     assert!(documents::page_count(&many.pdf) > 1, "120 lines break over pages");
     assert_eq!(documents::page_count(b"%PDF-1.7 /Type /Pages /Kids []"), 0, "the page tree is not a page");

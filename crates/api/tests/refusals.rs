@@ -5,6 +5,7 @@
 mod common;
 use common::as_json;
 use madoguchi_api::ApiError;
+use madoguchi_api::Context;
 use madoguchi_api::documents;
 use madoguchi_api::quote::{quote_json, summary};
 use madoguchi_api::tariffs::Tariffs;
@@ -49,7 +50,7 @@ fn a_document_with_an_empty_key_is_refused_on_the_document() {
     let mut store = Store::open_in_memory(&customers::stamp(now())).expect("store");
     for key in ["", "  "] {
         let document = json!({"service": "amano-shop", "recipient": {"name": "佐藤　太郎"}, key: 1});
-        match documents::issue(&mut store, "estimate", &document, &tariffs, "test", now(), &mut |_| Ok(())) {
+        match documents::issue(&mut store, "estimate", &document, Context { tariffs: &tariffs, actor: "test", now: now() }, &mut |_| Ok(())) {
             Err(ApiError::Invalid { field, reason }) => {
                 assert_eq!(field, "document", "{key:?}: {reason}");
                 assert!(reason.contains(&format!("{key:?}")), "the key is quoted: {reason}");

@@ -10,6 +10,7 @@ use common::{at, customer_id};
 
 use std::path::{Path, PathBuf};
 
+use madoguchi_api::Context;
 use madoguchi_api::customers;
 use madoguchi_api::keys::Signer;
 use madoguchi_api::requests;
@@ -335,7 +336,9 @@ fn issue_receipt(store: &mut Store) -> String {
     let tariffs = Tariffs::embedded().expect("tariffs");
     let request: Value = serde_json::from_str(include_str!("../../../assets/samples/documents/receipt.json")).expect("sample");
     let issued_at = at("2026-11-21T12:00:00+09:00");
-    madoguchi_api::documents::issue(store, "receipt", &request, &tariffs, "test", issued_at, &mut |_| Ok(())).expect("issued").number
+    madoguchi_api::documents::issue(store, "receipt", &request, Context { tariffs: &tariffs, actor: "test", now: issued_at }, &mut |_| Ok(()))
+        .expect("issued")
+        .number
 }
 
 #[test]

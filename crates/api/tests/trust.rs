@@ -15,6 +15,7 @@ use common::{at, customer_id};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use madoguchi_api::Context;
 use madoguchi_api::keys::{self, Signer};
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_api::{ApiError, customers, sync};
@@ -369,9 +370,7 @@ fn search_columns_are_recomputed_and_documents_outlive_their_customer() {
         &request,
         &victim,
         None,
-        &tariffs,
-        "山本",
-        at("2026-11-21T12:00:00+09:00"),
+        Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-21T12:00:00+09:00") },
         &mut |_| Ok(()),
     )
     .expect("a document issued on B");
@@ -414,9 +413,7 @@ fn search_columns_are_recomputed_and_documents_outlive_their_customer() {
         &request,
         &kaunet,
         None,
-        &tariffs,
-        "佐藤",
-        at("2026-11-21T12:00:00+09:00"),
+        Context { tariffs: &tariffs, actor: "佐藤", now: at("2026-11-21T12:00:00+09:00") },
         &mut |_| Ok(()),
     )
     .expect("a document issued on A");

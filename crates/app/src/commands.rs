@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use madoguchi_api::Context;
 use madoguchi_api::documents::{self, Delivery, Issued, IssuerRecord};
 use madoguchi_api::import::{self, Encoding};
 use madoguchi_api::keys::{self, Signer, Standing};
@@ -421,12 +422,10 @@ impl Session {
                     &args.document,
                     customer,
                     order.as_deref(),
-                    &self.tariffs,
-                    &agent,
-                    now,
+                    Context { tariffs: &self.tariffs, actor: &agent, now },
                     deliver,
                 ),
-                None => documents::issue(&mut db.store, &args.doc_type, &args.document, &self.tariffs, &agent, now, deliver),
+                None => documents::issue(&mut db.store, &args.doc_type, &args.document, Context { tariffs: &self.tariffs, actor: &agent, now }, deliver),
             },
         )
         .map_err(|e| e.renamed("type", "doc_type"))
@@ -442,7 +441,7 @@ impl Session {
         self.write_issued(
             &mut db,
             |number| format!("{number}-reissue.pdf"),
-            |db, deliver| documents::reissue(&mut db.store, &args.doc_type, &args.number, &self.tariffs, &agent, now, deliver),
+            |db, deliver| documents::reissue(&mut db.store, &args.doc_type, &args.number, Context { tariffs: &self.tariffs, actor: &agent, now }, deliver),
         )
     }
 

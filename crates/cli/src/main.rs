@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use madoguchi_api::ApiError;
+use madoguchi_api::Context;
 use madoguchi_api::backup;
 use madoguchi_api::clock;
 use madoguchi_api::customers;
@@ -895,10 +896,12 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 (Some(path), None, None) => {
                     let text = std::fs::read_to_string(&path).map_err(|e| Failure::Request(format!("input: {}: {e}", path.display())))?;
                     let request: Value = serde_json::from_str(&text).map_err(|e| Failure::Request(format!("input: not valid JSON ({e})")))?;
-                    documents::issue(&mut store, &r#type, &request, &tariffs, &agent, now, &mut write)
+                    documents::issue(&mut store, &r#type, &request, Context { tariffs: &tariffs, actor: &agent, now }, &mut write)
                 }
-                (None, Some(order), None) => documents::issue_for_order(&mut store, &r#type, &order, item_name.as_deref(), &tariffs, &agent, now, &mut write),
-                (None, None, Some(number)) => documents::reissue(&mut store, &r#type, &number, &tariffs, &agent, now, &mut write),
+                (None, Some(order), None) => {
+                    documents::issue_for_order(&mut store, &r#type, &order, item_name.as_deref(), Context { tariffs: &tariffs, actor: &agent, now }, &mut write)
+                }
+                (None, None, Some(number)) => documents::reissue(&mut store, &r#type, &number, Context { tariffs: &tariffs, actor: &agent, now }, &mut write),
                 _ => return Err(Failure::Request("input: give one of --input FILE, --order NUMBER or --reissue NUMBER".into())),
             };
             let issued = issued.inspect_err(|_| {

@@ -1,7 +1,7 @@
 //! The rules of the law that every document follows, whatever the service: the addressee's
 //! honorific, what a receipt (a simplified qualified invoice) must show of reduced-rate items,
 //! the T-number's check digit, and what a cooling-off notice says and warns. The services' own
-//! issue rules (which documents, for whom, when) stay with the documents use case.
+//! issue rules (which documents, for whom, when) are in `issue`.
 
 use crate::money::TaxCategory;
 use crate::text::{registration_check_digit_holds, registration_digits};

@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod document;
 pub mod duplicates;
+pub mod issue;
 pub mod money;
 pub mod postal;
 mod postal_source;

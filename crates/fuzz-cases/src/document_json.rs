@@ -14,6 +14,7 @@
 
 use std::cell::RefCell;
 
+use madoguchi_api::Context;
 use madoguchi_api::Store;
 use madoguchi_api::documents::{self, IssuerRecord, page_count};
 use serde_json::Value;
@@ -75,7 +76,7 @@ pub fn document_json(data: &[u8]) {
     let Ok(request) = serde_json::from_str::<Value>(json) else { return };
     let (mut store, before) = take(&ISSUERS, with_issuers);
     let mut delivered = 0;
-    let result = documents::issue(&mut store, doc_type, &request, tariffs(), ACTOR, now(), &mut |_| {
+    let result = documents::issue(&mut store, doc_type, &request, Context { tariffs: tariffs(), actor: ACTOR, now: now() }, &mut |_| {
         delivered += 1;
         Ok(())
     });
@@ -107,7 +108,7 @@ pub fn document_json(data: &[u8]) {
     assert_eq!(snapshot.get("type").and_then(Value::as_str), Some(doc_type), "the snapshot's type");
     assert_eq!(snapshot.get("number").and_then(Value::as_str), Some(issued.number.as_str()), "the snapshot's number");
     assert_sound(&store, "an issue");
-    let again = documents::reissue(&mut store, doc_type, &issued.number, tariffs(), ACTOR, now(), &mut |_| Ok(()))
+    let again = documents::reissue(&mut store, doc_type, &issued.number, Context { tariffs: tariffs(), actor: ACTOR, now: now() }, &mut |_| Ok(()))
         .unwrap_or_else(|e| panic!("{doc_type} {} was issued but cannot be re-issued: {e}", issued.number));
     assert_eq!(again.number, issued.number, "a re-issue has another number");
     assert!(page_count(&again.pdf) >= 1, "the re-issued PDF has no page");
