@@ -6,7 +6,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use madoguchi_api::{customers, requests};
 use madoguchi_domain::time::Moment;
-use madoguchi_store::requests::insert_request;
+use madoguchi_store::requests::{NewRequest, insert_request};
 
 fn now() -> Moment {
     chrono::DateTime::parse_from_rfc3339("2026-11-21T11:00:00+09:00").expect("moment")
@@ -28,7 +28,15 @@ fn bench(c: &mut Criterion) {
         .write(|tx| {
             for i in 0..10_000 {
                 let due = format!("2026-{:02}-{:02}", 11 + i % 2, 1 + i % 28);
-                insert_request(tx, &ids[i % ids.len()], None, "dealer_change", "fax_sent", "{}", Some(&due), "bench", "2026-11-01T09:00:00+09:00", "")?;
+                let request = NewRequest {
+                    customer_id: &ids[i % ids.len()],
+                    account_id: None,
+                    request_type: "dealer_change",
+                    status: "fax_sent",
+                    fields: "{}",
+                    due_on: Some(&due),
+                };
+                insert_request(tx, &request, "bench", "2026-11-01T09:00:00+09:00", "")?;
             }
             Ok(())
         })

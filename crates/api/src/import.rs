@@ -19,15 +19,15 @@ use madoguchi_domain::postal::{self, PostalCheck};
 use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::tariff::{Rules, Service};
 use madoguchi_domain::text::{FreeText, caps, format_postal, is_kana, postal_digits, valid_email, valid_phone};
-use madoguchi_domain::time::{self, Moment};
+use madoguchi_domain::time;
 use madoguchi_store::{AccountRecord, CustomerRecord, ImportOutcome, PhoneRecord, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::ApiError;
 use crate::customers::stamp;
 use crate::tariffs::Tariffs;
 use crate::wire;
+use crate::{ApiError, Context};
 
 /// The columns, with the Japanese header each may also have. The README documents them.
 const COLUMNS: [(&str, &str, bool); 24] = [
@@ -607,17 +607,15 @@ fn parse_row(row: &mut Row, tariffs: &Tariffs, today: NaiveDate) -> Option<Custo
 /// database is left as it was; with it, the good rows are written and the bad reported.
 /// `progress(rows_done)` is called every 10,000 rows while writing and may return false to
 /// cancel, which writes nothing.
-#[allow(clippy::too_many_arguments)]
 pub fn import_customers(
     store: &mut Store,
     source: &mut dyn ReadSeek,
     encoding: Encoding,
     skip_bad: bool,
-    tariffs: &Tariffs,
-    actor: &str,
-    now: Moment,
+    ctx: Context,
     progress: &mut dyn FnMut(u64) -> bool,
 ) -> Result<ImportReport, ApiError> {
+    let Context { tariffs, actor, now } = ctx;
     let scan = scan(source)?;
     if scan.blank {
         return Err(ApiError::invalid("file", "is empty"));

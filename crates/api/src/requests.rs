@@ -9,14 +9,14 @@ use madoguchi_domain::tariff::Service;
 use madoguchi_domain::text::caps;
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::Store;
-use madoguchi_store::requests::{RequestRecord, insert_request, move_request};
+use madoguchi_store::requests::{NewRequest, RequestMove, RequestRecord, insert_request, move_request};
 use serde_json::{Map, Value, json};
 
-use crate::ApiError;
 use crate::customers::{free_text, stamp};
 use crate::quote::{parse_date, parse_month, quote};
 use crate::tariffs::Tariffs;
 use crate::wire;
+use crate::{ApiError, Context};
 
 fn invalid(field: &str, reason: impl Into<String>) -> ApiError {
     ApiError::invalid(field, reason)
@@ -207,32 +207,16 @@ fn compute(
     Ok(computed)
 }
 
-/// The date the next step is due in a status (the day part of a moment), if the rules give one.
+/// The date the next step is due in a status (the day part of the computed date the type's
+/// rule names), if the rules give one.
 fn due(rt: &RequestType, status: &str, computed: &Map<String, Value>) -> Option<String> {
-    let key = match (rt.id, status) {
-        ("dealer_change", "received" | "fax_sent") => "fax_deadline",
-        ("dealer_change", "returned") => "effective_earliest",
-        ("dealer_change", "switching") => "effective_latest",
-        ("pause", "received") => "request_deadline",
-        ("pause", "paused") => "forced_cancellation",
-        ("cancellation", "accepted" | "awaiting_return") if computed.contains_key("return_deadline") => "return_deadline",
-        ("cancellation", "accepted" | "awaiting_return") => "service_end",
-        ("product_change", "received") => "free_deadline",
-        _ => return None,
-    };
+    let key = rt.due_date(status, computed.contains_key("return_deadline"))?;
     computed.get(key).and_then(Value::as_str).and_then(|d| d.get(..10)).map(str::to_string)
 }
 
 /// Files a request for a customer: returns it as `show` does.
-pub fn create(
-    store: &mut Store,
-    tariffs: &Tariffs,
-    type_id: &str,
-    customer_id: &str,
-    given: &[(String, String)],
-    actor: &str,
-    now: Moment,
-) -> Result<wire::Request, ApiError> {
+pub fn create(store: &mut Store, type_id: &str, customer_id: &str, given: &[(String, String)], ctx: Context) -> Result<wire::Request, ApiError> {
+    let Context { tariffs, actor, now } = ctx;
     let rt = request_type(type_id)?;
     let customer = store.customer(customer_id)?.ok_or_else(|| ApiError::NotFound(format!("customer {customer_id} not found")))?;
     let account = customer.accounts.iter().find(|a| rt.services.iter().any(|s| s.id() == a.record.service)).ok_or_else(|| {
@@ -268,12 +252,14 @@ pub fn create(
     let due_on = due(rt, status, &computed);
     let body = json!({"service": service.id(), "fields": fields, "computed": computed}).to_string();
     let at = stamp(now);
-    let id = store.write(|tx| insert_request(tx, customer_id, Some(&account.id), rt.id, status, &body, due_on.as_deref(), actor, &at, "受付"))?;
+    let request = NewRequest { customer_id, account_id: Some(&account.id), request_type: rt.id, status, fields: &body, due_on: due_on.as_deref() };
+    let id = store.write(|tx| insert_request(tx, &request, actor, &at, "受付"))?;
     show(store, &id, now)
 }
 
 /// Moves a request to another status, if its state machine and the rules allow it.
-pub fn move_to(store: &mut Store, tariffs: &Tariffs, id: &str, to: &str, note: &str, actor: &str, now: Moment) -> Result<wire::Request, ApiError> {
+pub fn move_to(store: &mut Store, id: &str, to: &str, note: &str, ctx: Context) -> Result<wire::Request, ApiError> {
+    let Context { tariffs, actor, now } = ctx;
     let (request, _) = store.request(id)?.ok_or_else(|| ApiError::NotFound(format!("request {id} not found")))?;
     let rt = request_type(&request.request_type)?;
     let machine = rt.machine;
@@ -326,7 +312,8 @@ pub fn move_to(store: &mut Store, tariffs: &Tariffs, id: &str, to: &str, note: &
     let from = request.status.clone();
     let note = if note.trim().is_empty() { machine.label(to).unwrap_or(to).to_string() } else { note.trim().to_string() };
     let note = free_text("note", &note, caps::NOTE)?;
-    store.write(|tx| move_request(tx, id, &from, to, &body.to_string(), due_on.as_deref(), actor, &at, &note))?;
+    let change = RequestMove { id, from: &from, to, fields: &body.to_string(), due_on: due_on.as_deref() };
+    store.write(|tx| move_request(tx, &change, actor, &at, &note))?;
     show(store, id, now)
 }
 

@@ -34,7 +34,15 @@ const CSV: &[u8] = include_bytes!("fixtures/customers.csv");
 fn fixture(path: &std::path::Path) -> Store {
     let mut store = customers::open(path, now()).expect("opens");
     let tariffs = Tariffs::embedded().expect("tariffs");
-    let report = import_customers(&mut store, &mut std::io::Cursor::new(CSV), Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true).expect("imports");
+    let report = import_customers(
+        &mut store,
+        &mut std::io::Cursor::new(CSV),
+        Encoding::Auto,
+        false,
+        Context { tariffs: &tariffs, actor: "test", now: now() },
+        &mut |_| true,
+    )
+    .expect("imports");
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     store
 }
@@ -140,7 +148,8 @@ impl Fixture {
         as_json(sync::import(&mut store, &base, &own, now(), &mut |_, _| true)).expect("imports");
         let customer = customer_id(&store, "AW00000001");
         let kaunet = customer_id(&store, "KN00000001");
-        let request = as_json(requests::create(&mut store, &tariffs, "catalog_stop", &kaunet, &[], "test", now())).expect("filed")["id"]
+        let request = as_json(requests::create(&mut store, "catalog_stop", &kaunet, &[], Context { tariffs: &tariffs, actor: "test", now: now() }))
+            .expect("filed")["id"]
             .as_str()
             .expect("id")
             .to_string();
@@ -171,20 +180,33 @@ impl Fixture {
         outcomes.push((
             "request create",
             "new_address",
-            err(as_json(requests::create(store, &self.tariffs, "contact_change", &self.kaunet, &[("new_address".into(), text.into())], "山本", now()))
-                .map(drop)),
+            err(as_json(requests::create(
+                store,
+                "contact_change",
+                &self.kaunet,
+                &[("new_address".into(), text.into())],
+                Context { tariffs: &self.tariffs, actor: "山本", now: now() },
+            ))
+            .map(drop)),
         ));
         outcomes.push((
             "request move comment",
             "note",
-            err(as_json(requests::move_to(store, &self.tariffs, &self.request, "forwarded", text, "山本", now())).map(drop)),
+            err(as_json(requests::move_to(store, &self.request, "forwarded", text, Context { tariffs: &self.tariffs, actor: "山本", now: now() })).map(drop)),
         ));
         // A CSV row (a new customer) whose address holds the card, quoted as Excel would.
         let header = std::str::from_utf8(CSV).expect("utf-8").lines().next().expect("header");
         let csv = format!(
             "{header}\nkaunet,KN00000099,company,株式会社テスト,テスト,,大阪府,5300001,\"{text}\",06-6000-9999,,,active,,,,,,KDDIまとめてオフィス,300000,,,,\n"
         );
-        let imported = import_customers(store, &mut std::io::Cursor::new(csv.as_bytes()), Encoding::Auto, false, &self.tariffs, "test", now(), &mut |_| true);
+        let imported = import_customers(
+            store,
+            &mut std::io::Cursor::new(csv.as_bytes()),
+            Encoding::Auto,
+            false,
+            Context { tariffs: &self.tariffs, actor: "test", now: now() },
+            &mut |_| true,
+        );
         outcomes.push((
             "CSV import",
             "address",
@@ -294,8 +316,15 @@ fn the_same_texts_without_a_card_are_stored() {
     let text = "お客様より 03-1234-5678 へ折り返し、注文EC0000000002 の件";
     customers::add_note(&mut f.store, &f.customer, "山本", text, now()).expect("a note");
     customers::edit(&mut f.store, &f.customer, &[("address".into(), text.into())], "test", now()).expect("an edit");
-    as_json(requests::create(&mut f.store, &f.tariffs, "contact_change", &f.kaunet, &[("new_address".into(), text.into())], "山本", now())).expect("a request");
-    as_json(requests::move_to(&mut f.store, &f.tariffs, &f.request, "forwarded", text, "山本", now())).expect("a move");
+    as_json(requests::create(
+        &mut f.store,
+        "contact_change",
+        &f.kaunet,
+        &[("new_address".into(), text.into())],
+        Context { tariffs: &f.tariffs, actor: "山本", now: now() },
+    ))
+    .expect("a request");
+    as_json(requests::move_to(&mut f.store, &f.request, "forwarded", text, Context { tariffs: &f.tariffs, actor: "山本", now: now() })).expect("a move");
     settings::set(&mut f.store, "agent.name", "山本", "test", now()).expect("a setting");
     let issuer = issuer_at(text);
     documents::set_issuer(&mut f.store, "amano-shop", issuer, "test", now()).expect("an issuer");
@@ -312,7 +341,8 @@ fn oversized_texts_are_refused_by_their_cap_before_any_scan() {
     let huge = "3 ".repeat(400_000);
     let error = customers::add_note(&mut f.store, &f.customer, "山本", &huge, now()).expect_err("too long");
     assert_eq!(error.to_string(), "note: is longer than 2000 characters");
-    let error = as_json(requests::move_to(&mut f.store, &f.tariffs, &f.request, "forwarded", &huge, "山本", now())).expect_err("too long");
+    let error = as_json(requests::move_to(&mut f.store, &f.request, "forwarded", &huge, Context { tariffs: &f.tariffs, actor: "山本", now: now() }))
+        .expect_err("too long");
     assert_eq!(error.to_string(), "note: is longer than 2000 characters");
     let error = customers::edit(&mut f.store, &f.customer, &[("name".into(), huge.clone())], "test", now()).expect_err("too long");
     assert_eq!(error.to_string(), "name: is longer than 200 characters");

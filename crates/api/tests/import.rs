@@ -7,6 +7,7 @@ use common::as_json;
 use std::path::{Path, PathBuf};
 
 use madoguchi_api::ApiError;
+use madoguchi_api::Context;
 use madoguchi_api::customers;
 use madoguchi_api::import::{Encoding, ImportReport, import_customers};
 use madoguchi_api::tariffs::Tariffs;
@@ -28,7 +29,14 @@ fn temp_db(name: &str) -> PathBuf {
 fn import(path: &Path, bytes: &[u8], skip_bad: bool) -> Result<ImportReport, ApiError> {
     let mut store = customers::open(path, now()).expect("opens");
     let tariffs = Tariffs::embedded().expect("tariffs");
-    import_customers(&mut store, &mut std::io::Cursor::new(bytes), Encoding::Auto, skip_bad, &tariffs, "test", now(), &mut |_| true)
+    import_customers(
+        &mut store,
+        &mut std::io::Cursor::new(bytes),
+        Encoding::Auto,
+        skip_bad,
+        Context { tariffs: &tariffs, actor: "test", now: now() },
+        &mut |_| true,
+    )
 }
 
 /// A digest of the database's bytes, after SQLite has folded its write-ahead log back into
@@ -354,7 +362,7 @@ fn the_encoding_is_found_in_files_larger_than_a_block_whatever_lies_on_its_edges
         let path = temp_db("blocks");
         let mut store = customers::open(&path, now()).expect("opens");
         let tariffs = Tariffs::embedded().expect("tariffs");
-        import_customers(&mut store, &mut std::io::Cursor::new(bytes), encoding, false, &tariffs, "test", now(), &mut |_| true)
+        import_customers(&mut store, &mut std::io::Cursor::new(bytes), encoding, false, Context { tariffs: &tariffs, actor: "test", now: now() }, &mut |_| true)
     };
     let mut csv = format!("{HEADER}\n");
     let mut n = 0;
@@ -447,7 +455,7 @@ fn a_file_rewritten_while_it_is_imported_is_refused_and_nothing_is_written() {
         let mut store = customers::open(&path, now()).expect("opens");
         let tariffs = Tariffs::embedded().expect("tariffs");
         let mut file = Rewritten { now: std::io::Cursor::new(good.clone().into_bytes()), then: bad.clone().into_bytes(), seeks };
-        match import_customers(&mut store, &mut file, Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true) {
+        match import_customers(&mut store, &mut file, Encoding::Auto, false, Context { tariffs: &tariffs, actor: "test", now: now() }, &mut |_| true) {
             Err(ApiError::Invalid { field, reason }) => {
                 assert_eq!((field.as_str(), reason.as_str()), ("file", "changed while it was being imported; nothing was written"), "after {seeks} seeks")
             }

@@ -6,6 +6,7 @@ use common::as_json;
 use std::path::PathBuf;
 
 use madoguchi_api::ApiError;
+use madoguchi_api::Context;
 use madoguchi_api::customers;
 use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::tariffs::Tariffs;
@@ -29,7 +30,15 @@ fn fixture_store(name: &str) -> Store {
     let mut store = customers::open(&temp_db(name), now()).expect("opens");
     let csv = include_bytes!("fixtures/customers.csv");
     let tariffs = Tariffs::embedded().expect("tariffs");
-    let report = import_customers(&mut store, &mut std::io::Cursor::new(csv), Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true).expect("imports");
+    let report = import_customers(
+        &mut store,
+        &mut std::io::Cursor::new(csv),
+        Encoding::Auto,
+        false,
+        Context { tariffs: &tariffs, actor: "test", now: now() },
+        &mut |_| true,
+    )
+    .expect("imports");
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(report.created, 7);
     store
@@ -195,8 +204,15 @@ fn the_limit_counts_customers_not_the_rows_they_match_through() {
         alwater,AW00000002,佐藤　花子,サトウ ハナコ,東京都,100-0001,千代田区1,03-1234-5678,,taro@example.com\n\
         alwater,AW00000003,佐藤　一,サトウ ハジメ,東京都,100-0001,千代田区1,(03)1234-5678,,taro@example.com\n";
     let tariffs = Tariffs::embedded().expect("tariffs");
-    let report = import_customers(&mut store, &mut std::io::Cursor::new(csv.as_bytes()), Encoding::Auto, false, &tariffs, "test", now(), &mut |_| true)
-        .expect("imports");
+    let report = import_customers(
+        &mut store,
+        &mut std::io::Cursor::new(csv.as_bytes()),
+        Encoding::Auto,
+        false,
+        Context { tariffs: &tariffs, actor: "test", now: now() },
+        &mut |_| true,
+    )
+    .expect("imports");
     assert_eq!(report.created, 3, "{:?}", report.errors);
     for query in ["03-1234-5678", "0312", "5678", "taro@example.com", "taro@", "さとう"] {
         let hits = store.lookup(query, 3).expect("lookup");
@@ -246,9 +262,7 @@ fn the_audit_log_is_append_only() {
         &mut std::io::Cursor::new(include_bytes!("fixtures/customers.csv")),
         Encoding::Auto,
         false,
-        &tariffs,
-        "test",
-        now(),
+        Context { tariffs: &tariffs, actor: "test", now: now() },
         &mut |_| true,
     )
     .expect("imports");

@@ -10,6 +10,7 @@ use common::{at, customer_id};
 
 use std::path::{Path, PathBuf};
 
+use madoguchi_api::Context;
 use madoguchi_api::customers;
 use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::requests;
@@ -37,7 +38,11 @@ fn import(store: &mut Store, bundle: &Path) -> Value {
 
 fn import_csv(store: &mut Store, csv: &[u8]) {
     let tariffs = Tariffs::embedded().expect("tariffs");
-    let report = import_customers(store, &mut std::io::Cursor::new(csv), Encoding::Auto, false, &tariffs, "test", at(NOW), &mut |_| true).expect("imports");
+    let report =
+        import_customers(store, &mut std::io::Cursor::new(csv), Encoding::Auto, false, Context { tariffs: &tariffs, actor: "test", now: at(NOW) }, &mut |_| {
+            true
+        })
+        .expect("imports");
     assert!(report.written, "{:?}", report.errors);
 }
 
@@ -72,8 +77,11 @@ fn a_merge_moves_everything_to_the_kept_customer_and_refusals_write_nothing() {
 
     let tariffs = Tariffs::embedded().expect("tariffs");
     customers::add_note(&mut store, &other, "test", "統合前のメモ", at(NOW)).expect("note");
-    let request =
-        as_json(requests::create(&mut store, &tariffs, "catalog_stop", &other, &[], "test", at(NOW))).expect("filed")["id"].as_str().expect("id").to_string();
+    let request = as_json(requests::create(&mut store, "catalog_stop", &other, &[], Context { tariffs: &tariffs, actor: "test", now: at(NOW) }))
+        .expect("filed")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
 
     // Refusals name their field and write nothing.
     let before = store.canonical_dump().expect("dump");
@@ -163,8 +171,10 @@ fn a_merge_travels_by_sync_and_concurrent_changes_to_the_other_follow_it() {
     as_json(customers::merge(&mut a, &keep, &other, "A", at(NOW))).expect("merges");
     tick();
     customers::add_note(&mut b, &other, "B", "Bのメモ（統合を知らない）", at(NOW)).expect("note");
-    let request =
-        as_json(requests::create(&mut b, &tariffs, "catalog_stop", &other, &[], "B", at(NOW))).expect("filed")["id"].as_str().expect("id").to_string();
+    let request = as_json(requests::create(&mut b, "catalog_stop", &other, &[], Context { tariffs: &tariffs, actor: "B", now: at(NOW) })).expect("filed")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
     customers::edit(&mut b, &other, &[("address".into(), "大阪市北区梅田2-2-2".into())], "B", at(NOW)).expect("edit");
     tick();
     customers::add_note(&mut c, &keep, "C", "Cのメモ", at(NOW)).expect("note");

@@ -8,12 +8,14 @@ use common::as_json;
 use common::at;
 
 use madoguchi_api::ApiError;
+use madoguchi_api::Context;
 use madoguchi_api::customers;
 use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::requests;
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_domain::request::find;
 use madoguchi_store::Store;
+use madoguchi_store::requests::{NewRequest, insert_request};
 use serde_json::Value;
 
 fn setup(name: &str) -> (Store, Tariffs) {
@@ -21,8 +23,15 @@ fn setup(name: &str) -> (Store, Tariffs) {
     let mut store = customers::open(&dir.join("r.sqlite3"), at("2026-11-01T09:00:00+09:00")).expect("opens");
     let tariffs = Tariffs::embedded().expect("tariffs");
     let csv = include_bytes!("fixtures/customers.csv");
-    import_customers(&mut store, &mut std::io::Cursor::new(csv), Encoding::Auto, false, &tariffs, "test", at("2026-11-01T09:00:00+09:00"), &mut |_| true)
-        .expect("imports");
+    import_customers(
+        &mut store,
+        &mut std::io::Cursor::new(csv),
+        Encoding::Auto,
+        false,
+        Context { tariffs: &tariffs, actor: "test", now: at("2026-11-01T09:00:00+09:00") },
+        &mut |_| true,
+    )
+    .expect("imports");
     (store, tariffs)
 }
 
@@ -47,7 +56,7 @@ fn field_error(result: Result<Value, ApiError>) -> String {
 /// A dealer change for `kaunet` filed by 山本 on 2026-11-20 with its FAX due 2026-12-04.
 fn file_dealer_change(store: &mut Store, tariffs: &Tariffs, kaunet: &str) -> Value {
     let given = fields(&[("fax_deadline", "2026-12-04")]);
-    as_json(requests::create(store, tariffs, "dealer_change", kaunet, &given, "山本", at("2026-11-20T10:00:00+09:00"))).expect("filed")
+    as_json(requests::create(store, "dealer_change", kaunet, &given, Context { tariffs, actor: "山本", now: at("2026-11-20T10:00:00+09:00") })).expect("filed")
 }
 
 #[test]
@@ -60,23 +69,62 @@ fn a_dealer_change_runs_its_course_with_dates_and_history() {
     assert_eq!(r["due_on"], "2026-12-04");
     let id = r["id"].as_str().expect("id").to_string();
     // Refused: skipping a step, an unknown status.
-    assert_eq!(field_error(as_json(requests::move_to(&mut store, &tariffs, &id, "returned", "", "山本", at("2026-11-20T11:00:00+09:00")))), "to");
-    assert_eq!(field_error(as_json(requests::move_to(&mut store, &tariffs, &id, "done", "", "山本", at("2026-11-20T11:00:00+09:00")))), "to");
+    assert_eq!(
+        field_error(as_json(requests::move_to(
+            &mut store,
+            &id,
+            "returned",
+            "",
+            Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-20T11:00:00+09:00") }
+        ))),
+        "to"
+    );
+    assert_eq!(
+        field_error(as_json(requests::move_to(
+            &mut store,
+            &id,
+            "done",
+            "",
+            Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-20T11:00:00+09:00") }
+        ))),
+        "to"
+    );
     let listed = as_json(requests::list(&store, true, false, None, at("2026-11-20T10:30:00+09:00"))).expect("list");
     let row = listed["requests"].as_array().expect("rows").iter().find(|r| r["id"] == id.as_str()).expect("listed").clone();
     assert_eq!(row["customer_name"], as_json(customers::customer(&store, &kaunet)).expect("customer")["name"], "the list names the customer");
-    as_json(requests::move_to(&mut store, &tariffs, &id, "fax_sent", "", "山本", at("2026-11-20T11:00:00+09:00"))).expect("sent");
-    let returned = as_json(requests::move_to(&mut store, &tariffs, &id, "returned", "FAX受領", "佐々木", at("2026-12-04T17:00:00+09:00")))
-        .expect("returned on the deadline");
+    as_json(requests::move_to(&mut store, &id, "fax_sent", "", Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-20T11:00:00+09:00") }))
+        .expect("sent");
+    let returned = as_json(requests::move_to(
+        &mut store,
+        &id,
+        "returned",
+        "FAX受領",
+        Context { tariffs: &tariffs, actor: "佐々木", now: at("2026-12-04T17:00:00+09:00") },
+    ))
+    .expect("returned on the deadline");
     // Returned in December: the switch comes in January or February (seed 002).
     assert_eq!(returned["computed"]["effective_earliest"], "2027-01-01");
     assert_eq!(returned["computed"]["effective_latest"], "2027-02-01");
     assert_eq!(returned["due_on"], "2027-01-01");
-    as_json(requests::move_to(&mut store, &tariffs, &id, "switching", "", "佐々木", at("2026-12-05T10:00:00+09:00"))).expect("switching");
-    let done = as_json(requests::move_to(&mut store, &tariffs, &id, "completed", "メールで切替通知", "佐々木", at("2027-01-10T10:00:00+09:00"))).expect("done");
+    as_json(requests::move_to(&mut store, &id, "switching", "", Context { tariffs: &tariffs, actor: "佐々木", now: at("2026-12-05T10:00:00+09:00") }))
+        .expect("switching");
+    let done = as_json(requests::move_to(
+        &mut store,
+        &id,
+        "completed",
+        "メールで切替通知",
+        Context { tariffs: &tariffs, actor: "佐々木", now: at("2027-01-10T10:00:00+09:00") },
+    ))
+    .expect("done");
     assert_eq!(done["open"], false);
     assert_eq!(
-        field_error(as_json(requests::move_to(&mut store, &tariffs, &id, "cancelled", "", "佐々木", at("2027-01-11T10:00:00+09:00")))),
+        field_error(as_json(requests::move_to(
+            &mut store,
+            &id,
+            "cancelled",
+            "",
+            Context { tariffs: &tariffs, actor: "佐々木", now: at("2027-01-11T10:00:00+09:00") }
+        ))),
         "to",
         "a closed request stays closed"
     );
@@ -94,9 +142,21 @@ fn a_fax_returned_after_its_deadline_changes_nothing() {
     let kaunet = customer(&store, "KN00000001");
     let r = file_dealer_change(&mut store, &tariffs, &kaunet);
     let id = r["id"].as_str().expect("id").to_string();
-    as_json(requests::move_to(&mut store, &tariffs, &id, "fax_sent", "", "山本", at("2026-11-20T11:00:00+09:00"))).expect("sent");
-    assert_eq!(field_error(as_json(requests::move_to(&mut store, &tariffs, &id, "returned", "", "山本", at("2026-12-05T09:00:00+09:00")))), "to");
-    let expired = as_json(requests::move_to(&mut store, &tariffs, &id, "expired", "", "山本", at("2026-12-05T09:00:00+09:00"))).expect("expired");
+    as_json(requests::move_to(&mut store, &id, "fax_sent", "", Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-20T11:00:00+09:00") }))
+        .expect("sent");
+    assert_eq!(
+        field_error(as_json(requests::move_to(
+            &mut store,
+            &id,
+            "returned",
+            "",
+            Context { tariffs: &tariffs, actor: "山本", now: at("2026-12-05T09:00:00+09:00") }
+        ))),
+        "to"
+    );
+    let expired =
+        as_json(requests::move_to(&mut store, &id, "expired", "", Context { tariffs: &tariffs, actor: "山本", now: at("2026-12-05T09:00:00+09:00") }))
+            .expect("expired");
     assert_eq!(expired["status_label"], "期限切れ");
 }
 
@@ -107,7 +167,8 @@ fn a_pause_knows_its_deadline_and_becomes_overdue_as_the_clock_moves() {
     // The customer lives in 北海道: 6 business days before the delivery of 2026-11-30 is 11-19
     // (11-23 勤労感謝の日 skipped), by 18:00 — the prefecture comes from the customer's address.
     let given = fields(&[("scheduled_delivery", "2026-11-30"), ("next_delivery", "2027-01-15")]);
-    let r = as_json(requests::create(&mut store, &tariffs, "pause", &plus, &given, "山本", at("2026-11-18T10:00:00+09:00"))).expect("filed");
+    let r = as_json(requests::create(&mut store, "pause", &plus, &given, Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-18T10:00:00+09:00") }))
+        .expect("filed");
     assert_eq!(r["computed"]["request_deadline"], "2026-11-19T18:00:00+09:00");
     assert_eq!(r["computed"]["on_time"], true);
     assert_eq!(r["computed"]["free_until"], "2026-12-31", "last shipment 2026-10-20: month 2 is December");
@@ -124,30 +185,54 @@ fn a_pause_knows_its_deadline_and_becomes_overdue_as_the_clock_moves() {
     };
     assert!(overdue(&store, "2026-11-19T20:00:00+09:00").is_empty(), "due on the 19th: not overdue that day");
     assert_eq!(overdue(&store, "2026-11-20T09:00:00+09:00"), vec![id.clone()], "overdue the next day");
-    as_json(requests::move_to(&mut store, &tariffs, &id, "accepted", "", "山本", at("2026-11-20T09:30:00+09:00"))).expect("filed on time, accepted later");
+    as_json(requests::move_to(&mut store, &id, "accepted", "", Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-20T09:30:00+09:00") }))
+        .expect("filed on time, accepted later");
     assert!(overdue(&store, "2026-11-20T10:00:00+09:00").is_empty(), "accepted: no longer waiting on the deadline");
     // A pause asked after the deadline cannot be accepted (seed 004 第8条).
-    let late = as_json(requests::create(&mut store, &tariffs, "pause", &plus, &given, "山本", at("2026-11-19T18:00:01+09:00"))).expect("filed");
+    let late =
+        as_json(requests::create(&mut store, "pause", &plus, &given, Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-19T18:00:01+09:00") }))
+            .expect("filed");
     assert_eq!(late["computed"]["on_time"], false);
     let late_id = late["id"].as_str().expect("id").to_string();
-    assert_eq!(field_error(as_json(requests::move_to(&mut store, &tariffs, &late_id, "accepted", "", "山本", at("2026-11-19T18:05:00+09:00")))), "to");
-    as_json(requests::move_to(&mut store, &tariffs, &late_id, "rejected", "期限後のため次回は休止不可", "山本", at("2026-11-19T18:05:00+09:00")))
-        .expect("rejected");
+    assert_eq!(
+        field_error(as_json(requests::move_to(
+            &mut store,
+            &late_id,
+            "accepted",
+            "",
+            Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-19T18:05:00+09:00") }
+        ))),
+        "to"
+    );
+    as_json(requests::move_to(
+        &mut store,
+        &late_id,
+        "rejected",
+        "期限後のため次回は休止不可",
+        Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-19T18:05:00+09:00") },
+    ))
+    .expect("rejected");
 }
 
 #[test]
 fn cancellations_carry_their_fee_return_deadline_or_service_end() {
     let (mut store, tariffs) = setup("cancel");
     let plus = customer(&store, "PA00000001");
-    let r = as_json(requests::create(&mut store, &tariffs, "cancellation", &plus, &[], "山本", at("2026-11-20T17:00:00+09:00"))).expect("filed");
+    let r =
+        as_json(requests::create(&mut store, "cancellation", &plus, &[], Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-20T17:00:00+09:00") }))
+            .expect("filed");
     // basic plan from 2025-10: month 14, not a renewal month → 15,000 × 2 servers; server back by 12-20.
     assert_eq!(r["computed"]["total"], "30000");
     assert_eq!(r["computed"]["return_deadline"], "2026-12-20");
     let id = r["id"].as_str().expect("id").to_string();
-    let accepted = as_json(requests::move_to(&mut store, &tariffs, &id, "accepted", "", "山本", at("2026-11-20T17:10:00+09:00"))).expect("accepted");
+    let accepted =
+        as_json(requests::move_to(&mut store, &id, "accepted", "", Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-20T17:10:00+09:00") }))
+            .expect("accepted");
     assert_eq!(accepted["due_on"], "2026-12-20", "the server must be back by then");
     let watch = customer(&store, "M2M0000001");
-    let w = as_json(requests::create(&mut store, &tariffs, "cancellation", &watch, &[], "山本", at("2026-11-16T10:00:00+09:00"))).expect("filed");
+    let w =
+        as_json(requests::create(&mut store, "cancellation", &watch, &[], Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-16T10:00:00+09:00") }))
+            .expect("filed");
     // Received on the 16th: the service ends at the end of next month; prepaid through 2026-12.
     assert_eq!(w["computed"]["service_end"], "2026-12-31");
     assert_eq!(w["computed"]["refund_months"], serde_json::json!([]));
@@ -169,11 +254,15 @@ fn each_type_refuses_what_it_must() {
         (("catalog_stop", &kaunet, fields(&[("x", "1")])), "x"),
     ];
     for ((type_id, who, given), field) in cases {
-        assert_eq!(field_error(as_json(requests::create(&mut store, &tariffs, type_id, who, &given, "山本", now))), field, "{type_id} {given:?}");
+        assert_eq!(
+            field_error(as_json(requests::create(&mut store, type_id, who, &given, Context { tariffs: &tariffs, actor: "山本", now }))),
+            field,
+            "{type_id} {given:?}"
+        );
     }
     assert!(as_json(requests::list(&store, false, false, None, now)).expect("list")["requests"].as_array().expect("list").is_empty(), "nothing was written");
     // The option cancellation warns that re-joining is impossible.
-    let option = as_json(requests::create(&mut store, &tariffs, "option_cancellation", &alwater, &[], "山本", now)).expect("filed");
+    let option = as_json(requests::create(&mut store, "option_cancellation", &alwater, &[], Context { tariffs: &tariffs, actor: "山本", now })).expect("filed");
     assert!(option["warning"].as_str().unwrap_or("").contains("再入会できません"));
     // Every type starts in its machine's first status and offers its next steps.
     for (type_id, who, given) in [
@@ -181,7 +270,7 @@ fn each_type_refuses_what_it_must() {
         ("contact_change", &kaunet, fields(&[("new_phone", "06-6000-9999")])),
         ("product_change", &alwater, fields(&[("model", "cado")])),
     ] {
-        let r = as_json(requests::create(&mut store, &tariffs, type_id, who, &given, "山本", now)).expect("filed");
+        let r = as_json(requests::create(&mut store, type_id, who, &given, Context { tariffs: &tariffs, actor: "山本", now })).expect("filed");
         let machine = find(type_id).expect("type").machine;
         assert_eq!(r["status"], machine.initial());
         assert_eq!(r["next"].as_array().map(Vec::len), Some(machine.next(machine.initial()).len()));
@@ -231,14 +320,14 @@ fn every_type_allows_exactly_its_transitions_through_the_api() {
         let machine = find(type_id).expect("type").machine;
         for (from, _, _) in machine.statuses {
             for (to, _, _) in machine.statuses {
-                let r = as_json(requests::create(&mut store, &tariffs, type_id, who, &given, "山本", now)).expect("filed");
+                let r = as_json(requests::create(&mut store, type_id, who, &given, Context { tariffs: &tariffs, actor: "山本", now })).expect("filed");
                 let id = r["id"].as_str().expect("id").to_string();
                 let path = path_to(machine, from);
                 for step in path.windows(2) {
-                    as_json(requests::move_to(&mut store, &tariffs, &id, step[1], "", "山本", now))
+                    as_json(requests::move_to(&mut store, &id, step[1], "", Context { tariffs: &tariffs, actor: "山本", now }))
                         .unwrap_or_else(|e| panic!("{type_id}: {} → {}: {e}", step[0], step[1]));
                 }
-                let result = as_json(requests::move_to(&mut store, &tariffs, &id, to, "", "山本", now));
+                let result = as_json(requests::move_to(&mut store, &id, to, "", Context { tariffs: &tariffs, actor: "山本", now }));
                 if machine.allows(from, to) {
                     let moved = result.unwrap_or_else(|e| panic!("{type_id}: {from} → {to} must be allowed: {e}"));
                     assert_eq!(moved["history"].as_array().map(Vec::len), Some(path.len() + 1), "{type_id}: one history row per move");
@@ -291,7 +380,14 @@ fn a_hokkaido_postal_code_counts_when_the_prefecture_is_missing() {
     let given = fields(&[("scheduled_delivery", "2026-11-30"), ("next_delivery", "2027-01-15")]);
     let cases = [(&hokkaido, "2026-11-19T18:00:00+09:00"), (&tokyo, "2026-11-20T18:00:00+09:00")];
     for (customer, deadline) in cases {
-        let r = as_json(requests::create(&mut store, &tariffs, "pause", customer, &given, "山本", at("2026-11-18T10:00:00+09:00"))).expect("filed");
+        let r = as_json(requests::create(
+            &mut store,
+            "pause",
+            customer,
+            &given,
+            Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-18T10:00:00+09:00") },
+        ))
+        .expect("filed");
         assert_eq!(r["computed"]["request_deadline"], deadline);
     }
     let prefill = |customer: &str| {
@@ -309,11 +405,8 @@ fn a_request_body_that_is_not_an_object_shows_as_null() {
     let (mut store, _) = setup("odd-body");
     let kaunet = customer(&store, "KN00000001");
     for body in ["[]", "\"x\"", "42", "true", "null", "not json"] {
-        let id = store
-            .write(|tx| {
-                madoguchi_store::requests::insert_request(tx, &kaunet, None, "catalog_stop", "received", body, None, "B", "2026-11-01T09:00:00+09:00", "受付")
-            })
-            .expect("written");
+        let request = NewRequest { customer_id: &kaunet, account_id: None, request_type: "catalog_stop", status: "received", fields: body, due_on: None };
+        let id = store.write(|tx| insert_request(tx, &request, "B", "2026-11-01T09:00:00+09:00", "受付")).expect("written");
         let shown = as_json(requests::show(&store, &id, at("2026-11-02T09:00:00+09:00"))).expect("shown");
         assert_eq!((shown["service"].clone(), shown["fields"].clone(), shown["computed"].clone()), (Value::Null, Value::Null, Value::Null), "{body}");
         assert_eq!(shown["status_label"], "受付", "{body}");

@@ -79,7 +79,10 @@ fn three_installations_converge_whatever_order_bundles_travel_in() {
     let y = customer_id(&a, "KN00000001");
     let z = customer_id(&a, "PA00000001");
     // A request all three know, moved by two agents at once.
-    let request = as_json(requests::create(&mut a, &tariffs, "catalog_stop", &y, &[], "A", at(NOW))).expect("filed")["id"].as_str().expect("id").to_string();
+    let request = as_json(requests::create(&mut a, "catalog_stop", &y, &[], Context { tariffs: &tariffs, actor: "A", now: at(NOW) })).expect("filed")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
     let shared = dir.join("request.mdgb");
     export_all(&a, &shared);
     import(&mut b, &shared);
@@ -90,11 +93,11 @@ fn three_installations_converge_whatever_order_bundles_travel_in() {
     // a note against an edit (Z), and the same request moved on A and on B.
     edit(&mut a, &x, "name", "山田　花子A");
     customers::add_note(&mut a, &z, "A", "折り返し希望", at(NOW)).expect("note");
-    as_json(requests::move_to(&mut a, &tariffs, &request, "forwarded", "Aが連絡", "A", at(NOW))).expect("moved");
+    as_json(requests::move_to(&mut a, &request, "forwarded", "Aが連絡", Context { tariffs: &tariffs, actor: "A", now: at(NOW) })).expect("moved");
     std::thread::sleep(std::time::Duration::from_millis(3));
     edit(&mut b, &x, "name", "山田　花子B");
     edit(&mut b, &y, "postal_code", "100-0001");
-    as_json(requests::move_to(&mut b, &tariffs, &request, "cancelled", "Bが取消", "B", at(NOW))).expect("moved");
+    as_json(requests::move_to(&mut b, &request, "cancelled", "Bが取消", Context { tariffs: &tariffs, actor: "B", now: at(NOW) })).expect("moved");
     std::thread::sleep(std::time::Duration::from_millis(3));
     edit(&mut c, &x, "address", "港区芝公園4-2-8");
     edit(&mut c, &z, "name_kana", "タナカ ハナコ");

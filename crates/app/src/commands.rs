@@ -505,14 +505,20 @@ impl Session {
         }
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
-        Ok(requests::create(&mut db.store, &self.tariffs, &args.request_type, &args.customer_id, &pairs, &agent, self.now())?)
+        Ok(requests::create(&mut db.store, &args.request_type, &args.customer_id, &pairs, Context { tariffs: &self.tariffs, actor: &agent, now: self.now() })?)
     }
 
     /// As `madoguchi request move --json`.
     pub fn move_request(&self, args: MoveRequestArgs) -> Result<api::Request, CommandError> {
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
-        Ok(requests::move_to(&mut db.store, &self.tariffs, &args.id, &args.to, args.note.as_deref().unwrap_or(""), &agent, self.now())?)
+        Ok(requests::move_to(
+            &mut db.store,
+            &args.id,
+            &args.to,
+            args.note.as_deref().unwrap_or(""),
+            Context { tariffs: &self.tariffs, actor: &agent, now: self.now() },
+        )?)
     }
 
     /// As `madoguchi request show --json`.
@@ -764,7 +770,9 @@ impl Session {
                 self.jobs.start("import_customers", None, move |progress| {
                     let fail = |e: madoguchi_api::ApiError| Box::new((None, CommandError::from(e)));
                     let mut store = customers::open(&path, now).map_err(fail)?;
-                    let report = import::import_customers(&mut store, &mut source, encoding, skip_bad, &tariffs, &agent, now, progress).map_err(fail)?;
+                    let report =
+                        import::import_customers(&mut store, &mut source, encoding, skip_bad, Context { tariffs: &tariffs, actor: &agent, now }, progress)
+                            .map_err(fail)?;
                     if report.written {
                         jobs::result(&report.wire())
                     } else {

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use madoguchi_api::Context;
 use madoguchi_api::{backup, customers};
 use madoguchi_domain::time::Moment;
 use madoguchi_session::{ErrorCode, Options, Session};
@@ -43,9 +44,7 @@ fn filled(dir: &Path) -> String {
         &mut std::io::Cursor::new(csv),
         madoguchi_api::import::Encoding::Auto,
         false,
-        &tariffs,
-        "test",
-        now(),
+        Context { tariffs: &tariffs, actor: "test", now: now() },
         &mut |_| true,
     )
     .expect("imports");

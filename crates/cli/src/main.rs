@@ -788,7 +788,14 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 EncodingArg::Utf8 => Encoding::Utf8,
                 EncodingArg::ShiftJis => Encoding::ShiftJis,
             };
-            let report = import::import_customers(&mut store, &mut source, encoding, skip_bad, &tariffs, &agent, now, &mut progress("import", 0))?;
+            let report = import::import_customers(
+                &mut store,
+                &mut source,
+                encoding,
+                skip_bad,
+                Context { tariffs: &tariffs, actor: &agent, now },
+                &mut progress("import", 0),
+            )?;
             if std::io::stderr().is_terminal() {
                 eprintln!();
             }
@@ -916,9 +923,11 @@ fn run(cli: Cli) -> Result<String, Failure> {
             let mut store = customers::open(&db()?, now)?;
             let (view, json) = match command {
                 RequestCommand::New { r#type, customer, fields, json } => {
-                    (requests::create(&mut store, &tariffs, &r#type, &customer, &key_values(&fields)?, &agent, now)?, json)
+                    (requests::create(&mut store, &r#type, &customer, &key_values(&fields)?, Context { tariffs: &tariffs, actor: &agent, now })?, json)
                 }
-                RequestCommand::Move { id, to, note, json } => (requests::move_to(&mut store, &tariffs, &id, &to, &note, &agent, now)?, json),
+                RequestCommand::Move { id, to, note, json } => {
+                    (requests::move_to(&mut store, &id, &to, &note, Context { tariffs: &tariffs, actor: &agent, now })?, json)
+                }
                 RequestCommand::Show { id, json } => (requests::show(&store, &id, now)?, json),
                 RequestCommand::List { open, overdue, due_before, json } => {
                     let listed = requests::list(&store, open, overdue, due_before.as_deref(), now)?;

@@ -150,6 +150,27 @@ pub struct RequestType {
     pub warning: Option<&'static str>,
 }
 
+impl RequestType {
+    /// The computed date the next step is due by in `status`: the FAX's reply deadline, then the
+    /// earliest and latest month the dealer changes (seed 002); the pause's request deadline,
+    /// then its forced cancellation (seeds 000, 004 第8–10条); a cancellation's server return
+    /// deadline when it has one (plus-aqua, 第16条), else the service end (allwatch); a product
+    /// change's free deadline. None: nothing is due.
+    pub fn due_date(&self, status: &str, has_return_deadline: bool) -> Option<&'static str> {
+        Some(match (self.id, status) {
+            ("dealer_change", "received" | "fax_sent") => "fax_deadline",
+            ("dealer_change", "returned") => "effective_earliest",
+            ("dealer_change", "switching") => "effective_latest",
+            ("pause", "received") => "request_deadline",
+            ("pause", "paused") => "forced_cancellation",
+            ("cancellation", "accepted" | "awaiting_return") if has_return_deadline => "return_deadline",
+            ("cancellation", "accepted" | "awaiting_return") => "service_end",
+            ("product_change", "received") => "free_deadline",
+            _ => return None,
+        })
+    }
+}
+
 const PLANS: &[&str] = &["basic", "zutto"];
 
 pub const TYPES: &[RequestType] = &[
@@ -229,4 +250,32 @@ pub const TYPES: &[RequestType] = &[
 
 pub fn find(id: &str) -> Option<&'static RequestType> {
     TYPES.iter().find(|t| t.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_due_date_follows_the_status() {
+        let due = |id: &str, status: &str, returned: bool| find(id).and_then(|t| t.due_date(status, returned));
+        let cases = [
+            ("dealer_change", "received", false, Some("fax_deadline")),
+            ("dealer_change", "fax_sent", false, Some("fax_deadline")),
+            ("dealer_change", "returned", false, Some("effective_earliest")),
+            ("dealer_change", "switching", false, Some("effective_latest")),
+            ("dealer_change", "completed", false, None),
+            ("pause", "received", false, Some("request_deadline")),
+            ("pause", "accepted", false, None),
+            ("pause", "paused", false, Some("forced_cancellation")),
+            ("cancellation", "accepted", true, Some("return_deadline")),
+            ("cancellation", "awaiting_return", false, Some("service_end")),
+            ("cancellation", "received", true, None),
+            ("product_change", "received", false, Some("free_deadline")),
+            ("catalog_stop", "received", false, None),
+        ];
+        for (id, status, returned, expected) in cases {
+            assert_eq!(due(id, status, returned), expected, "{id} {status}");
+        }
+    }
 }

@@ -15,6 +15,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
+use madoguchi_api::Context;
 use madoguchi_api::import::{Encoding, ImportReport, import_customers};
 
 use crate::fixtures::{ACTOR, Fingerprint, assert_sound, base_store, fingerprint, invalid_field, now, put_back, take, tariffs};
@@ -55,7 +56,7 @@ const FIELDS: [&str; 25] = [
 ];
 
 fn run(store: &mut madoguchi_api::Store, bytes: &[u8], encoding: Encoding, skip_bad: bool) -> Result<ImportReport, madoguchi_api::ApiError> {
-    import_customers(store, &mut std::io::Cursor::new(bytes), encoding, skip_bad, tariffs(), ACTOR, now(), &mut |_| true)
+    import_customers(store, &mut std::io::Cursor::new(bytes), encoding, skip_bad, Context { tariffs: tariffs(), actor: ACTOR, now: now() }, &mut |_| true)
 }
 
 pub fn csv_import(data: &[u8]) {

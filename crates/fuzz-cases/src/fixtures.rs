@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use std::thread::LocalKey;
 
 use madoguchi_api::ApiError;
+use madoguchi_api::Context;
 use madoguchi_api::Store;
 use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::tariffs::Tariffs;
@@ -49,7 +50,7 @@ pub fn base_store() -> Store {
 
 /// Imports CSV bytes (encoding detected) as the CLI and the app do.
 pub fn import(store: &mut Store, bytes: &[u8], skip_bad: bool) -> Result<madoguchi_api::import::ImportReport, ApiError> {
-    import_customers(store, &mut std::io::Cursor::new(bytes), Encoding::Auto, skip_bad, tariffs(), ACTOR, now(), &mut |_| true)
+    import_customers(store, &mut std::io::Cursor::new(bytes), Encoding::Auto, skip_bad, Context { tariffs: tariffs(), actor: ACTOR, now: now() }, &mut |_| true)
 }
 
 /// Everything a database holds that a write could change: every synced row, the change log,

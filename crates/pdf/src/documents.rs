@@ -51,12 +51,12 @@ pub fn pages(doc: &Document, font: &Font, seal: Option<&Seal>) -> Vec<printpdf::
         Body::Estimate { valid_until, lines, totals, notes } => {
             let mut summary = vec![("有効期限".to_string(), both_calendars(*valid_until))];
             summary.push(("御見積金額（税込）".to_string(), yen(totals.total)));
-            table_document(doc, font, seal, &summary, lines, true, Some(totals), notes)
+            table_document(doc, font, seal, &summary, lines, Some(totals), notes)
         }
         Body::DeliveryNote { order_number, ship_date, lines } => {
             let summary = vec![("ご注文番号".to_string(), order_number.clone()), ("出荷日".to_string(), both_calendars(*ship_date))];
             let notes = vec!["下記の通り納品いたしました。".to_string()];
-            table_document(doc, font, seal, &summary, lines, false, None, &notes)
+            table_document(doc, font, seal, &summary, lines, None, &notes)
         }
         Body::Invoice { order_number, ordered_on, transaction_date, lines, totals, notes } => {
             let mut summary = vec![("ご注文番号".to_string(), order_number.clone())];
@@ -65,7 +65,7 @@ pub fn pages(doc: &Document, font: &Font, seal: Option<&Seal>) -> Vec<printpdf::
             }
             summary.push(("取引年月日（出荷日）".to_string(), both_calendars(*transaction_date)));
             summary.push(("ご請求金額（税込）".to_string(), yen(totals.total)));
-            table_document(doc, font, seal, &summary, lines, true, Some(totals), notes)
+            table_document(doc, font, seal, &summary, lines, Some(totals), notes)
         }
         Body::Receipt { .. } => vec![receipt(doc, font, seal)],
         Body::CoolingOff { .. } => cooling_off(doc, font),
@@ -211,17 +211,17 @@ fn notes_block(c: &mut Canvas, doc_lines: &[ItemLine], notes: &[String], top: f3
 
 /// Estimate, delivery note and invoice: parties and summary on page 1, then the item table,
 /// broken over pages with the header and the table header repeated, then totals and notes.
-#[allow(clippy::too_many_arguments)]
+/// With totals the table shows prices; without (a delivery note), quantities only.
 fn table_document(
     doc: &Document,
     font: &Font,
     seal: Option<&Seal>,
     summary: &[(String, String)],
     lines: &[ItemLine],
-    prices: bool,
     totals: Option<&Totals>,
     notes: &[String],
 ) -> Vec<printpdf::PdfPage> {
+    let prices = totals.is_some();
     // Space the totals and notes need after the last row.
     let tail = totals.map_or(0.0, |t| 14.0 + 5.5 * t.per_rate.len() as f32) + 6.0 * (notes.len() as f32 + 1.0) + 6.0;
     // First pass: which rows go on which page.

@@ -74,19 +74,35 @@ fn head_of(conn: &Connection) -> Result<Option<(i64, Option<String>)>> {
     Ok(conn.prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
 }
 
+/// What one audit row says happened: to which entity, what, and the field with its values
+/// before and after.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entry<'a> {
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub action: &'a str,
+    pub field: Option<&'a str>,
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+}
+
+impl<'a> Entry<'a> {
+    pub(crate) fn insert(entity: &'a str, entity_id: &'a str, new: Option<&'a str>) -> Self {
+        Entry { entity, entity_id, action: "insert", field: None, old: None, new }
+    }
+
+    pub(crate) fn update(entity: &'a str, entity_id: &'a str, field: Option<&'a str>, old: Option<&'a str>, new: Option<&'a str>) -> Self {
+        Entry { entity, entity_id, action: "update", field, old, new }
+    }
+
+    pub(crate) fn delete(entity: &'a str, entity_id: &'a str, old: Option<&'a str>) -> Self {
+        Entry { entity, entity_id, action: "delete", field: None, old, new: None }
+    }
+}
+
 /// Appends one row to the audit log, chained to the one before.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn append(
-    tx: &Transaction,
-    at: &str,
-    actor: &str,
-    entity: &str,
-    entity_id: &str,
-    action: &str,
-    field: Option<&str>,
-    old: Option<&str>,
-    new: Option<&str>,
-) -> Result<()> {
+pub(crate) fn append(tx: &Transaction, at: &str, actor: &str, entry: Entry) -> Result<()> {
+    let Entry { entity, entity_id, action, field, old, new } = entry;
     let (last, previous) = head_of(tx)?.map_or((0, String::new()), |(seq, hash)| (seq, hash.unwrap_or_default()));
     let row = Row { seq: last + 1, at, actor, entity, entity_id, action, field, old, new };
     let hash = row_hash(&previous, &row);

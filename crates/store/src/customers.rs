@@ -6,7 +6,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::Result;
-use crate::audit;
+use crate::audit::{self, Entry};
 
 /// A phone number as written, with an optional label (自宅, 携帯…).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,7 +245,7 @@ pub fn insert_customer(tx: &Transaction, record: &CustomerRecord, ids: &mut dyn 
         insert_account(tx, &account_id, &id, account, now)?;
         account_ids.push(account_id);
     }
-    audit::append(tx, now, actor, "customers", &id, "insert", None, None, Some(&record.name))?;
+    audit::append(tx, now, actor, Entry::insert("customers", &id, Some(&record.name)))?;
     Ok((id, account_ids))
 }
 
@@ -289,7 +289,7 @@ pub(crate) fn update_changed(tx: &Transaction, table: &str, id: &str, fields: &[
         let old: Option<String> = tx.prepare_cached(&format!("SELECT CAST({column} AS TEXT) FROM {table} WHERE id = ?1"))?.query_row([id], |r| r.get(0))?;
         if old != *new {
             tx.prepare_cached(&format!("UPDATE {table} SET {column} = ?1, updated_at = ?2 WHERE id = ?3"))?.execute(params![new, now, id])?;
-            audit::append(tx, now, actor, table, id, "update", Some(column), old.as_deref(), new.as_deref())?;
+            audit::append(tx, now, actor, Entry::update(table, id, Some(column), old.as_deref(), new.as_deref()))?;
             changed += 1;
         }
     }
@@ -318,7 +318,7 @@ fn replace_contacts(
         tx.execute("DELETE FROM customer_phones WHERE customer_id = ?1", [customer_id])?;
         insert_phones(tx, customer_id, &wanted, ids, now)?;
         let show = |p: &[PhoneRecord]| p.iter().map(|p| p.number.as_str()).collect::<Vec<_>>().join(", ");
-        audit::append(tx, now, actor, "customers", customer_id, "update", Some("phones"), Some(&show(&phones)), Some(&show(&wanted)))?;
+        audit::append(tx, now, actor, Entry::update("customers", customer_id, Some("phones"), Some(&show(&phones)), Some(&show(&wanted))))?;
         changed += 1;
     }
     let mut stmt = tx.prepare_cached("SELECT address FROM customer_emails WHERE customer_id = ?1 ORDER BY rowid")?;
@@ -326,7 +326,7 @@ fn replace_contacts(
     if carried("email") && emails != record.emails {
         tx.execute("DELETE FROM customer_emails WHERE customer_id = ?1", [customer_id])?;
         insert_emails(tx, customer_id, &record.emails, ids, now)?;
-        audit::append(tx, now, actor, "customers", customer_id, "update", Some("emails"), Some(&emails.join(", ")), Some(&record.emails.join(", ")))?;
+        audit::append(tx, now, actor, Entry::update("customers", customer_id, Some("emails"), Some(&emails.join(", ")), Some(&record.emails.join(", "))))?;
         changed += 1;
     }
     Ok(changed)
@@ -383,7 +383,7 @@ pub fn add_note(tx: &Transaction, customer_id: &str, author: &str, body: &FreeTe
         "INSERT INTO call_notes (id, customer_id, author, at, body, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?4)",
         params![id, customer_id, author, now, body],
     )?;
-    audit::append(tx, now, author, "call_notes", &id, "insert", None, None, Some(body))?;
+    audit::append(tx, now, author, Entry::insert("call_notes", &id, Some(body)))?;
     Ok(id)
 }
 
@@ -413,6 +413,6 @@ pub fn delete_customer(tx: &Transaction, id: &str, actor: &str, now: &str) -> Re
         return Err(crate::StoreError::NotFound(format!("customer {id} not found")));
     };
     crate::sync::remove(tx, crate::sync::customers_table(), id)?;
-    audit::append(tx, now, actor, "customers", id, "delete", None, Some(&name), None)?;
+    audit::append(tx, now, actor, Entry::delete("customers", id, Some(&name)))?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 use madoguchi_domain::text::FreeText;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::audit;
+use crate::audit::{self, Entry};
 use crate::{Result, Store};
 
 /// The issuer of one service's documents.
@@ -59,7 +59,7 @@ pub fn insert_document(tx: &Transaction, d: &NewDocument, actor: &str) -> Result
         params![id, d.customer_id, d.account_id, d.order_id, d.doc_type, d.number, d.issued_at, d.reissue_of, d.snapshot, d.pdf_sha256],
     )?;
     let what = format!("{} {}{}", d.doc_type, d.number, if d.reissue_of.is_some() { " 再発行" } else { "" });
-    audit::append(tx, d.issued_at, actor, "documents", &id, "insert", None, None, Some(&what))?;
+    audit::append(tx, d.issued_at, actor, Entry::insert("documents", &id, Some(&what)))?;
     Ok(id)
 }
 
@@ -90,7 +90,7 @@ impl Store {
                      registration_number = ?7, seal_png = ?8, updated_at = ?9",
                 params![service, issuer.name, issuer.postal_code, issuer.address, issuer.phone, issuer.fax, issuer.registration_number, issuer.seal_png, now],
             )?;
-            audit::append(tx, now, actor, "issuers", service, "update", None, None, Some(&issuer.name))
+            audit::append(tx, now, actor, Entry::update("issuers", service, None, None, Some(&issuer.name)))
         })
     }
 
@@ -107,7 +107,7 @@ impl Store {
                 "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT (key) DO UPDATE SET value = ?2, updated_at = ?3",
                 params![key, value, now],
             )?;
-            audit::append(tx, now, actor, "settings", key, "update", None, old.as_deref(), Some(value))
+            audit::append(tx, now, actor, Entry::update("settings", key, None, old.as_deref(), Some(value)))
         })
     }
 

@@ -166,7 +166,7 @@ impl Store {
             let old: String = tx.query_row("SELECT id FROM installation", [], |r| r.get(0))?;
             tx.execute("UPDATE installation SET id = ?1, created_at = ?2", params![id, now])?;
             tx.execute("UPDATE sync_clock SET origin = ?1", [&id])?;
-            audit::append(tx, now, actor, "installation", &id, "update", Some("id"), Some(&old), Some(&id))
+            audit::append(tx, now, actor, audit::Entry::update("installation", &id, Some("id"), Some(&old), Some(&id)))
         })?;
         Ok(id)
     }

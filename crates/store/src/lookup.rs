@@ -225,34 +225,60 @@ fn take_customers(
     Ok(())
 }
 
-/// Runs the exact query, then the prefix range (`> key AND < end`, in index order); each
-/// stops after `limit` customers. `select` is a query of (customer rowid, matched value) from
-/// tables holding `column`.
-#[allow(clippy::too_many_arguments)]
-fn exact_then_prefix(
-    conn: &Connection,
-    select: &str,
-    column: &str,
-    key: &str,
-    limit: i64,
+/// An index searched by whole key, then by prefix: `select` is a query of (customer rowid,
+/// matched value) from tables holding `column`; matches rank `ranks.0` whole, `ranks.1` by prefix.
+struct Probe {
+    select: &'static str,
+    column: &'static str,
     field: MatchedField,
     ranks: (u8, u8),
-    found: &mut Vec<Candidate>,
-) -> Result<()> {
+}
+
+const PHONES: Probe = Probe {
+    select: "SELECT c.rowid, p.number FROM customer_phones p JOIN customers c ON c.id = p.customer_id",
+    column: "p.digits",
+    field: MatchedField::Phone,
+    ranks: (RANK_EXACT_ID, RANK_PREFIX),
+};
+
+const NUMBERS: Probe = Probe {
+    select: "SELECT c.rowid, a.customer_number FROM accounts a JOIN customers c ON c.id = a.customer_id",
+    column: "a.number_key",
+    field: MatchedField::CustomerNumber,
+    ranks: (RANK_EXACT_ID, RANK_PREFIX),
+};
+
+const EMAILS: Probe = Probe {
+    select: "SELECT c.rowid, e.address FROM customer_emails e JOIN customers c ON c.id = e.customer_id",
+    column: "e.address_key",
+    field: MatchedField::Email,
+    ranks: (RANK_EXACT_EMAIL, RANK_PREFIX),
+};
+
+const NAME_TOKENS: Probe = Probe {
+    select: "SELECT customer_rowid, '' FROM customer_name_tokens",
+    column: "token",
+    field: MatchedField::Name,
+    ranks: (RANK_NAME_TOKEN, RANK_NAME_PREFIX),
+};
+
+/// Runs the probe's exact query, then its prefix range (`> key AND < end`, in index order);
+/// each stops after `limit` customers.
+fn exact_then_prefix(conn: &Connection, probe: &Probe, key: &str, limit: i64, found: &mut Vec<Candidate>) -> Result<()> {
+    let Probe { select, column, field, ranks } = probe;
     let mut exact = conn.prepare_cached(&format!("{select} WHERE {column} = ?1"))?;
-    take_customers(exact.query_map(params![key], |r| Ok((r.get(0)?, r.get(1)?)))?, limit, field, ranks.0, found)?;
+    take_customers(exact.query_map(params![key], |r| Ok((r.get(0)?, r.get(1)?)))?, limit, *field, ranks.0, found)?;
     if distinct_at_or_above(found, ranks.0) >= limit {
         // Lower-ranked matches could not enter the first `limit` results.
         return Ok(());
     }
     let mut prefix = conn.prepare_cached(&format!("{select} WHERE {column} > ?1 AND {column} < ?2"))?;
-    take_customers(prefix.query_map(params![key, prefix_end(key)], |r| Ok((r.get(0)?, r.get(1)?)))?, limit, field, ranks.1, found)
+    take_customers(prefix.query_map(params![key, prefix_end(key)], |r| Ok((r.get(0)?, r.get(1)?)))?, limit, *field, ranks.1, found)
 }
 
 /// A phone number: whole, its first digits, or — for a few digits — its last ones.
 fn phones(conn: &Connection, digits: &str, limit: i64, found: &mut Vec<Candidate>) -> Result<()> {
-    let select = "SELECT c.rowid, p.number FROM customer_phones p JOIN customers c ON c.id = p.customer_id";
-    exact_then_prefix(conn, select, "p.digits", digits, limit, MatchedField::Phone, (RANK_EXACT_ID, RANK_PREFIX), found)?;
+    exact_then_prefix(conn, &PHONES, digits, limit, found)?;
     if digits.len() <= MAX_PHONE_ENDING {
         let reversed: String = digits.chars().rev().collect();
         let mut stmt = conn.prepare_cached(
@@ -266,20 +292,17 @@ fn phones(conn: &Connection, digits: &str, limit: i64, found: &mut Vec<Candidate
 }
 
 fn numbers(conn: &Connection, key: &str, limit: i64, found: &mut Vec<Candidate>) -> Result<()> {
-    let select = "SELECT c.rowid, a.customer_number FROM accounts a JOIN customers c ON c.id = a.customer_id";
-    exact_then_prefix(conn, select, "a.number_key", key, limit, MatchedField::CustomerNumber, (RANK_EXACT_ID, RANK_PREFIX), found)
+    exact_then_prefix(conn, &NUMBERS, key, limit, found)
 }
 
 fn emails(conn: &Connection, key: &str, limit: i64, found: &mut Vec<Candidate>) -> Result<()> {
-    let select = "SELECT c.rowid, e.address FROM customer_emails e JOIN customers c ON c.id = e.customer_id";
-    exact_then_prefix(conn, select, "e.address_key", key, limit, MatchedField::Email, (RANK_EXACT_EMAIL, RANK_PREFIX), found)
+    exact_then_prefix(conn, &EMAILS, key, limit, found)
 }
 
 /// Names: a whole family or given name (either script) first, then name parts that start
 /// with the query, then — for three characters or more — any part of the name (trigram index).
 fn names(conn: &Connection, key: &str, limit: i64, found: &mut Vec<Candidate>) -> Result<()> {
-    let select = "SELECT customer_rowid, '' FROM customer_name_tokens";
-    exact_then_prefix(conn, select, "token", key, limit, MatchedField::Name, (RANK_NAME_TOKEN, RANK_NAME_PREFIX), found)?;
+    exact_then_prefix(conn, &NAME_TOKENS, key, limit, found)?;
     // FTS5 reads its query as a C string: a NUL (pasted or in a link, never typed) would end it
     // inside the quoted phrase, an error; such a key is searched as whole and prefix only.
     if distinct_at_or_above(found, RANK_NAME_PREFIX) < limit {

@@ -5,6 +5,7 @@
 use madoguchi_domain::duplicates::{Identity, Likeness, likely_same};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use crate::audit::Entry;
 use crate::{Result, StoreError, audit};
 
 /// How many customers sharing a contact are compared at most: a number shared by hundreds
@@ -128,7 +129,7 @@ fn exists(tx: &Transaction, id: &str) -> Result<Option<String>> {
 fn move_rows(tx: &Transaction, table: &str, keep: &str, other: &str, ids: &[String], actor: &str, now: &str) -> Result<u64> {
     for id in ids {
         tx.execute(&format!("UPDATE {table} SET customer_id = ?1, updated_at = ?2 WHERE id = ?3"), params![keep, now, id])?;
-        audit::append(tx, now, actor, table, id, "update", Some("customer_id"), Some(other), Some(keep))?;
+        audit::append(tx, now, actor, Entry::update(table, id, Some("customer_id"), Some(other), Some(keep)))?;
     }
     Ok(ids.len() as u64)
 }
@@ -164,7 +165,7 @@ pub fn merge_customers(tx: &Transaction, keep: &str, other: &str, actor: &str, n
          ON CONFLICT (id) DO UPDATE SET keep_id = excluded.keep_id, merged_at = excluded.merged_at, updated_at = excluded.updated_at",
         params![other, keep, now],
     )?;
-    audit::append(tx, now, actor, "customer_merges", other, "insert", None, None, Some(keep))?;
+    audit::append(tx, now, actor, Entry::insert("customer_merges", other, Some(keep)))?;
 
     let accounts = ids_of(tx, "SELECT id FROM accounts WHERE customer_id = ?1 ORDER BY id", other)?;
     for account in &accounts {
@@ -195,7 +196,7 @@ pub fn merge_customers(tx: &Transaction, keep: &str, other: &str, actor: &str, n
             let key_value: String = tx.query_row(&format!("SELECT {key} FROM {table} WHERE id = ?1"), [&id], |r| r.get(0))?;
             if kept_has || seen_here.contains(&key_value) {
                 tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [&id])?;
-                audit::append(tx, now, actor, table, &id, "delete", None, Some(&shown_value), None)?;
+                audit::append(tx, now, actor, Entry::delete(table, &id, Some(&shown_value)))?;
                 *dropped += 1;
             } else {
                 move_rows(tx, table, keep, other, std::slice::from_ref(&id), actor, now)?;
@@ -207,7 +208,12 @@ pub fn merge_customers(tx: &Transaction, keep: &str, other: &str, actor: &str, n
 
     report.filled = fill_empty_fields(tx, keep, other, actor, now)?;
     crate::sync::remove(tx, crate::sync::customers_table(), other)?;
-    audit::append(tx, now, actor, "customers", other, "delete", Some("merged_into"), Some(&other_name), Some(keep))?;
+    audit::append(
+        tx,
+        now,
+        actor,
+        Entry { entity: "customers", entity_id: other, action: "delete", field: Some("merged_into"), old: Some(&other_name), new: Some(keep) },
+    )?;
     Ok(report)
 }
 

@@ -5,7 +5,7 @@
 use madoguchi_domain::text::FreeText;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::audit;
+use crate::audit::{self, Entry};
 use crate::{Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,44 +60,44 @@ fn append_history(tx: &Transaction, request_id: &str, from: Option<&str>, to: &s
     Ok(seq)
 }
 
-/// Files a request in its first status.
-#[allow(clippy::too_many_arguments)]
-pub fn insert_request(
-    tx: &Transaction,
-    customer_id: &str,
-    account_id: Option<&str>,
-    request_type: &str,
-    status: &str,
-    fields: &str,
-    due_on: Option<&str>,
-    actor: &str,
-    at: &str,
-    comment: &str,
-) -> Result<String> {
+/// A request as it is filed.
+pub struct NewRequest<'a> {
+    pub customer_id: &'a str,
+    pub account_id: Option<&'a str>,
+    pub request_type: &'a str,
+    /// Its first status.
+    pub status: &'a str,
+    /// The type's fields and the dates computed from the rules, as JSON.
+    pub fields: &'a str,
+    pub due_on: Option<&'a str>,
+}
+
+/// Files a request in its first status, the history's first row saying `comment`.
+pub fn insert_request(tx: &Transaction, request: &NewRequest, actor: &str, at: &str, comment: &str) -> Result<String> {
+    let NewRequest { customer_id, account_id, request_type, status, fields, due_on } = *request;
     let id = crate::new_id();
     tx.execute(
         "INSERT INTO requests (id, customer_id, account_id, request_type, status, fields, due_on, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
         params![id, customer_id, account_id, request_type, status, fields, due_on, at],
     )?;
     append_history(tx, &id, None, status, actor, at, comment)?;
-    audit::append(tx, at, actor, "requests", &id, "insert", None, None, Some(request_type))?;
+    audit::append(tx, at, actor, Entry::insert("requests", &id, Some(request_type)))?;
     Ok(id)
+}
+
+/// A request's move from one status to another, with its fields and due date after it.
+pub struct RequestMove<'a> {
+    pub id: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub fields: &'a str,
+    pub due_on: Option<&'a str>,
 }
 
 /// Moves a request from `from` to `to` (refused if another change got there first), with its
 /// new fields and due date; appends the history row (its comment a checked `FreeText`).
-#[allow(clippy::too_many_arguments)]
-pub fn move_request(
-    tx: &Transaction,
-    id: &str,
-    from: &str,
-    to: &str,
-    fields: &str,
-    due_on: Option<&str>,
-    actor: &str,
-    at: &str,
-    comment: &FreeText,
-) -> Result<i64> {
+pub fn move_request(tx: &Transaction, change: &RequestMove, actor: &str, at: &str, comment: &FreeText) -> Result<i64> {
+    let RequestMove { id, from, to, fields, due_on } = *change;
     let changed = tx.execute(
         "UPDATE requests SET status = ?3, fields = ?4, due_on = ?5, updated_at = ?6 WHERE id = ?1 AND status = ?2",
         params![id, from, to, fields, due_on, at],
@@ -105,7 +105,7 @@ pub fn move_request(
     if changed != 1 {
         return Err(StoreError::invalid("status", format!("request {id} is no longer {from}")));
     }
-    audit::append(tx, at, actor, "requests", id, "update", Some("status"), Some(from), Some(to))?;
+    audit::append(tx, at, actor, Entry::update("requests", id, Some("status"), Some(from), Some(to)))?;
     append_history(tx, id, Some(from), to, actor, at, comment.as_str())
 }
 

@@ -17,6 +17,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
+use crate::audit::Entry;
 use crate::{Result, Store, StoreError};
 
 /// A table that travels in bundles.
@@ -531,7 +532,7 @@ impl Store {
             if bulk && report.applied > 0 {
                 let loaded = serde_json::to_string(&report.rows).map_err(|e| StoreError::invalid("bundle", e.to_string()))?;
                 let what = format!("{} changes of {} installations loaded into an empty log: {loaded}", report.applied, origins.len());
-                crate::audit::append(tx, now, "sync", "changes", "load", "insert", None, None, Some(&what))?;
+                crate::audit::append(tx, now, "sync", Entry::insert("changes", "load", Some(&what)))?;
             }
             if report.applied > 0 {
                 let mut stmt = tx.prepare("SELECT tbl, row_id FROM sync_pending")?;
@@ -749,10 +750,10 @@ fn refuse_rewrite(tx: &Transaction, table: &Table, change: &Change) -> Result<()
 fn audit_change(tx: &Transaction, change: &Change, table: &Table, now: &str) -> Result<()> {
     let actor = format!("sync:{}", change.origin);
     match &change.data {
-        None => crate::audit::append(tx, now, &actor, table.name, &change.id, "delete", None, None, None),
+        None => crate::audit::append(tx, now, &actor, Entry::delete(table.name, &change.id, None)),
         Some(data) => {
             let columns: Vec<&str> = data.keys().map(String::as_str).collect();
-            crate::audit::append(tx, now, &actor, table.name, &change.id, "update", Some(&columns.join(",")), None, None)
+            crate::audit::append(tx, now, &actor, Entry::update(table.name, &change.id, Some(&columns.join(",")), None, None))
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use rusqlite::{Transaction, params};
 
-use crate::audit;
+use crate::audit::{self, Entry};
 use crate::customers::{AccountRecord, CustomerRecord, PhoneRecord, insert_customer};
 use crate::{Result, Store};
 
@@ -391,6 +391,7 @@ impl Store {
             let mut numbers = Numbers::default();
             let mut serial = 0u64;
             let mut report = SeedReport::default();
+            let dates = Dates { today, now };
             for done in 0..count {
                 if done % 10_000 == 0 && !progress(done) {
                     return Err(crate::StoreError::invalid("seed", "cancelled; nothing was written"));
@@ -405,10 +406,10 @@ impl Store {
                 let (customer_id, account_ids) = insert_customer(tx, &record, &mut next_id, "seed", now)?;
                 for (account, account_id) in record.accounts.iter().zip(&account_ids) {
                     if account.service == "amano-shop" {
-                        seed_orders(tx, &mut rng, &mut next_id, &mut numbers, &customer_id, account_id, today, now, &mut report)?;
+                        seed_orders(tx, &mut rng, &mut next_id, &mut numbers, &customer_id, account_id, dates)?;
                     }
                     if account.service == "kaunet" && rng.chance(3) {
-                        seed_request(tx, &mut next_id, &customer_id, account_id, today, now)?;
+                        seed_request(tx, &mut next_id, &customer_id, account_id, dates)?;
                         report.requests += 1;
                     }
                 }
@@ -422,18 +423,28 @@ impl Store {
                     let note_id = next_id();
                     tx.prepare_cached("INSERT INTO call_notes (id, customer_id, author, at, body, updated_at) VALUES (?1, ?2, 'seed', ?3, ?4, ?3)")?
                         .execute(params![note_id, customer_id, now, body])?;
-                    audit::append(tx, now, "seed", "call_notes", &note_id, "insert", None, None, Some(body))?;
+                    audit::append(tx, now, "seed", Entry::insert("call_notes", &note_id, Some(body)))?;
                     report.notes += 1;
                 }
                 report.customers += 1;
             }
             progress(count);
+            report.orders = numbers.orders;
+            report.documents = numbers.documents;
             Ok(report)
         })
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The day the seeded data is anchored to (days since 1970-01-01, Japan time) and the stamp
+/// of its rows.
+#[derive(Clone, Copy)]
+struct Dates<'a> {
+    today: i64,
+    now: &'a str,
+}
+
+/// Up to three orders of a shop account, some with a receipt; counted in `numbers`.
 fn seed_orders(
     tx: &Transaction,
     rng: &mut Rng,
@@ -441,9 +452,7 @@ fn seed_orders(
     numbers: &mut Numbers,
     customer_id: &str,
     account_id: &str,
-    today: i64,
-    now: &str,
-    report: &mut SeedReport,
+    Dates { today, now }: Dates,
 ) -> Result<()> {
     for _ in 0..rng.below(4) {
         numbers.orders += 1;
@@ -475,7 +484,6 @@ fn seed_orders(
             )?
             .execute(params![ids(), order_id, line_no, code, name, quantity, price.to_string(), tax, note, now])?;
         }
-        report.orders += 1;
         if shipped.is_some() && payment == "credit_card" && rng.chance(20) {
             numbers.documents += 1;
             let snapshot =
@@ -486,13 +494,12 @@ fn seed_orders(
                  VALUES (?1, ?2, ?3, ?4, 'receipt', ?5, ?6, ?7, ?8, ?6)",
             )?
             .execute(params![ids(), customer_id, account_id, order_id, format!("SEED-R{:08}", numbers.documents), now, snapshot, hash])?;
-            report.documents += 1;
         }
     }
     Ok(())
 }
 
-fn seed_request(tx: &Transaction, ids: &mut dyn FnMut() -> String, customer_id: &str, account_id: &str, today: i64, now: &str) -> Result<()> {
+fn seed_request(tx: &Transaction, ids: &mut dyn FnMut() -> String, customer_id: &str, account_id: &str, Dates { today, now }: Dates) -> Result<()> {
     let request_id = ids();
     tx.prepare_cached(
         "INSERT INTO requests (id, customer_id, account_id, request_type, status, fields, due_on, created_at, updated_at)

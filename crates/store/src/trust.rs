@@ -3,6 +3,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
+use crate::audit::Entry;
 use crate::{Result, Store, StoreError, audit};
 
 /// A sender's key as this installation holds it.
@@ -64,7 +65,12 @@ impl Store {
                  ON CONFLICT (public_key) DO UPDATE SET installation = ?2, name = ?3, trusted_at = ?4, trusted_by = ?5, revoked_at = NULL, revoked_by = NULL",
                 params![public_key, installation, name, now, actor],
             )?;
-            audit::append(tx, now, actor, "trusted_keys", public_key, "insert", Some("name"), None, Some(name))
+            audit::append(
+                tx,
+                now,
+                actor,
+                Entry { entity: "trusted_keys", entity_id: public_key, action: "insert", field: Some("name"), old: None, new: Some(name) },
+            )
         })
     }
 
@@ -78,7 +84,7 @@ impl Store {
             if changed == 0 {
                 return Err(StoreError::NotFound(format!("no trusted key {public_key}")));
             }
-            audit::append(tx, now, actor, "trusted_keys", public_key, "update", Some("revoked_at"), None, Some(now))
+            audit::append(tx, now, actor, Entry::update("trusted_keys", public_key, Some("revoked_at"), None, Some(now)))
         })
     }
 }

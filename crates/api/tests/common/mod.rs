@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use madoguchi_api::Context;
 use madoguchi_api::keys::{self, Signer, Standing};
 use madoguchi_api::{ApiError, customers, sync};
 use madoguchi_domain::time::Moment;
@@ -44,9 +45,7 @@ pub fn import_fixture(store: &mut Store, now: &str) {
         &mut std::io::Cursor::new(include_bytes!("../fixtures/customers.csv")),
         madoguchi_api::import::Encoding::Auto,
         false,
-        &tariffs,
-        "test",
-        at(now),
+        Context { tariffs: &tariffs, actor: "test", now: at(now) },
         &mut |_| true,
     )
     .expect("imports");
