@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::ApiError;
 use crate::customers::stamp;
+use crate::settings::Setting;
 use crate::{paths, settings};
 
 /// The folder of the installations' private keys: `<data folder>/keys`.
@@ -80,7 +81,7 @@ impl Signer {
     /// be read is an error, never replaced: a new key would be a stranger to every colleague.
     pub fn of(store: &Store, dir: &Path, actor: &str) -> Result<Signer, ApiError> {
         let installation = store.installation_id()?;
-        let name = settings::get(store, "agent.name")?.unwrap_or_else(|| actor.to_string());
+        let name = settings::get(store, Setting::AgentName)?.unwrap_or_else(|| actor.to_string());
         let name = FreeText::new("agent.name", &name, caps::LINE).map_err(|e| ApiError::invalid("agent.name", e.reason()))?.into_string();
         Ok(Signer { key: load_or_make(&dir.join(format!("{installation}.ed25519")))?, name })
     }

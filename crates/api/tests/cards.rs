@@ -16,6 +16,7 @@ use madoguchi_api::Context;
 use madoguchi_api::documents::{self, IssuerRecord};
 use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::keys::Signer;
+use madoguchi_api::settings::Setting;
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_api::{ApiError, customers, requests, settings, sync};
 use madoguchi_domain::time::Moment;
@@ -50,13 +51,13 @@ fn fixture(path: &std::path::Path) -> Store {
 /// Everything a refusal must leave as it was: the synced rows, the change log, the table
 /// counts (the audit log among them) and the settings.
 fn fingerprint(store: &Store) -> String {
-    let setting = |key| settings::get(store, key).expect("setting");
+    let setting = |key: Setting| settings::get(store, key).expect("setting");
     format!(
         "{}\n{}\n{:?}\n{:?}",
         store.canonical_dump().expect("dump"),
         store.change_log_dump().expect("log"),
         store.counts().expect("counts"),
-        (setting("agent.name"), setting("documents.dir")),
+        (setting(Setting::AgentName), setting(Setting::DocumentsDir)),
     )
 }
 

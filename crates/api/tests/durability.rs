@@ -300,5 +300,5 @@ fn a_number_prefix_in_force_for_another_type_is_refused() {
     assert!(error.to_string().starts_with("numbering.prefix.estimate: "), "{error}");
     // A type's own prefix again is fine.
     settings::set(&mut store, "numbering.prefix.receipt", "RY", "test", at(NOW)).expect("its own prefix");
-    assert_eq!(settings::get(&store, "numbering.prefix.estimate").expect("get"), None);
+    assert_eq!(settings::get(&store, settings::Setting::parse("numbering.prefix.estimate").expect("a setting")).expect("get"), None);
 }

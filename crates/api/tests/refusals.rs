@@ -8,6 +8,7 @@ use madoguchi_api::ApiError;
 use madoguchi_api::Context;
 use madoguchi_api::documents;
 use madoguchi_api::quote::{quote_json, summary};
+use madoguchi_api::settings::Setting;
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_api::{Store, customers};
 use madoguchi_domain::time::Moment;
@@ -98,14 +99,14 @@ fn hub_settings_are_checked_before_they_are_stored() {
         ("sync.hub.last", "yesterday", false),
     ];
     for (key, value, good) in cases {
-        let before = madoguchi_api::settings::get(&store, key).expect("get");
+        let before = madoguchi_api::settings::get(&store, Setting::parse(key).expect("a setting")).expect("get");
         match madoguchi_api::settings::set(&mut store, key, value, "test", now()) {
             Ok(()) => assert!(good, "{key}={value} must be refused"),
             Err(ApiError::Invalid { field, reason }) => {
                 assert!(!good, "{key}={value}: {reason}");
                 assert_eq!(field, key);
                 assert!(!reason.contains("secret"), "the refusal does not repeat a password: {reason}");
-                assert_eq!(madoguchi_api::settings::get(&store, key).expect("get"), before, "nothing stored");
+                assert_eq!(madoguchi_api::settings::get(&store, Setting::parse(key).expect("a setting")).expect("get"), before, "nothing stored");
             }
             Err(e) => panic!("{key}={value}: {e}"),
         }

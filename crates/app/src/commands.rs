@@ -8,6 +8,7 @@ use madoguchi_api::Context;
 use madoguchi_api::documents::{self, Delivery, Issued, IssuerRecord};
 use madoguchi_api::import::{self, Encoding};
 use madoguchi_api::keys::{self, Signer, Standing};
+use madoguchi_api::settings::Setting;
 use madoguchi_api::wire as api;
 use madoguchi_api::{backup, customers, drafts, paths, quote, requests, settings, sync};
 use madoguchi_domain::tariff::Service;
@@ -16,7 +17,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::files::{self, FileDialog};
-use crate::{CommandError, Db, Session, config, jobs, wire};
+use crate::jobs::{self, JobKind};
+use crate::{CommandError, Db, Session, config, wire};
 
 /// The most results a lookup may ask for.
 const MAX_LOOKUP: usize = 1000;
@@ -208,25 +210,33 @@ pub struct ServiceArgs {
     pub service: String,
 }
 
-/// `{kind: "seed", count, seed?}`, `{kind: "import_customers", skip_bad?, encoding?}`,
-/// `{kind: "export_bundle", since? | snapshot?}`, `{kind: "import_bundle"}`, `{kind: "sync_folder"}`
-/// or `{kind: "sync_hub"}`; files are chosen in dialogs.
+/// A job to start, by its kind; files are chosen in dialogs. An argument of another kind is
+/// refused naming it.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StartJobArgs {
-    pub kind: String,
-    pub count: Option<u64>,
-    pub seed: Option<u64>,
-    /// export_bundle: only what the sender of an earlier bundle (chosen in a dialog) lacked.
-    #[serde(default)]
-    pub since: bool,
-    /// export_bundle: a snapshot for a new installation (every row as it stands).
-    #[serde(default)]
-    pub snapshot: bool,
-    #[serde(default)]
-    pub skip_bad: bool,
-    /// `auto` (default), `utf-8` or `shift_jis`.
-    pub encoding: Option<String>,
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum StartJobArgs {
+    /// `count` synthetic customers from `seed` (default 1).
+    Seed {
+        count: u64,
+        seed: Option<u64>,
+    },
+    ImportCustomers {
+        #[serde(default)]
+        skip_bad: bool,
+        /// `auto` (default), `utf-8` or `shift_jis`.
+        encoding: Option<String>,
+    },
+    ExportBundle {
+        /// Only what the sender of an earlier bundle (chosen in a dialog) lacked.
+        #[serde(default)]
+        since: bool,
+        /// A snapshot for a new installation (every row as it stands).
+        #[serde(default)]
+        snapshot: bool,
+    },
+    ImportBundle {},
+    SyncFolder {},
+    SyncHub {},
 }
 
 /// The hub password to keep in the keychain for the `sync.hub` URL; empty: forget it.
@@ -553,10 +563,10 @@ impl Session {
             installation: documents::installation_code(&db.store)?,
             db_path: db.path.clone(),
             documents_dir: self.documents_dir(&db.store)?,
-            sync_dir: settings::get(&db.store, "sync.dir")?,
-            sync_hub: settings::get(&db.store, "sync.hub")?,
-            sync_hub_every: settings::get(&db.store, "sync.hub.every")?.and_then(|m| m.parse::<u32>().ok()).unwrap_or(0),
-            sync_hub_last: settings::get(&db.store, "sync.hub.last")?,
+            sync_dir: settings::get(&db.store, Setting::SyncDir)?,
+            sync_hub: settings::get(&db.store, Setting::SyncHub)?,
+            sync_hub_every: settings::get(&db.store, Setting::SyncHubEvery)?.and_then(|m| m.parse::<u32>().ok()).unwrap_or(0),
+            sync_hub_last: settings::get(&db.store, Setting::SyncHubLast)?,
             log_dir: self.log_dir.clone(),
             issuers,
         })
@@ -568,11 +578,12 @@ impl Session {
     pub fn set_setting(&self, args: SetSettingArgs) -> Result<wire::Done, CommandError> {
         // A folder is only ever what the agent chose in a folder dialog (`choose_folder`): the
         // page never names a path.
-        if matches!(args.key.as_str(), "documents.dir" | "sync.dir") {
-            return Err(CommandError::invalid("key", format!("{} is chosen in a folder dialog (choose_folder), not typed", args.key)));
-        }
-        if args.key == "sync.hub.last" {
-            return Err(CommandError::invalid("key", "sync.hub.last is written by a hub sync, not typed"));
+        match Setting::parse(&args.key) {
+            Ok(Setting::DocumentsDir | Setting::SyncDir) => {
+                return Err(CommandError::invalid("key", format!("{} is chosen in a folder dialog (choose_folder), not typed", args.key)));
+            }
+            Ok(Setting::SyncHubLast) => return Err(CommandError::invalid("key", "sync.hub.last is written by a hub sync, not typed")),
+            _ => {}
         }
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
@@ -684,15 +695,16 @@ impl Session {
     /// Chooses a folder in a dialog: where issued PDFs go (`documents`) or the shared sync
     /// folder (`sync`); stored as `documents.dir` / `sync.dir`; `{path}` or cancelled.
     pub fn choose_folder(&self, args: ChooseFolderArgs) -> Result<wire::Chosen<wire::FilePath>, CommandError> {
-        let (key, dialog) = match args.purpose.as_str() {
-            "documents" => ("documents.dir", FileDialog::documents_folder()),
-            "sync" => ("sync.dir", FileDialog::sync_folder()),
+        let (setting, dialog) = match args.purpose.as_str() {
+            "documents" => (Setting::DocumentsDir, FileDialog::documents_folder()),
+            "sync" => (Setting::SyncDir, FileDialog::sync_folder()),
             other => return Err(CommandError::invalid("purpose", format!("'{other}' is not documents or sync"))),
         };
         let Some(path) = files::open_target(self.dialogs.as_ref(), &dialog)? else { return Ok(wire::Chosen::cancelled()) };
         let mut db = self.db();
         let agent = self.agent(&db.store)?;
-        settings::set(&mut db.store, key, &path.to_string_lossy(), &agent, self.now()).map_err(|e| CommandError::from(e).renamed(key, "path"))?;
+        let key = setting.key();
+        settings::set(&mut db.store, &key, &path.to_string_lossy(), &agent, self.now()).map_err(|e| CommandError::from(e).renamed(&key, "path"))?;
         Ok(wire::Chosen::Done(wire::FilePath { path }))
     }
 
@@ -722,21 +734,13 @@ impl Session {
             (db.path.clone(), self.agent(&db.store)?)
         };
         let now = self.now();
-        let job = match args.kind.as_str() {
-            "seed" => {
-                if let Some(key) = [("since", args.since), ("snapshot", args.snapshot), ("encoding", args.encoding.is_some()), ("skip_bad", args.skip_bad)]
-                    .iter()
-                    .find(|(_, set)| *set)
-                    .map(|(k, _)| *k)
-                {
-                    return Err(CommandError::invalid(key, "is not an argument of a seed job"));
-                }
-                let count = args.count.ok_or_else(|| CommandError::invalid("count", "missing"))?;
+        let job = match args {
+            StartJobArgs::Seed { count, seed } => {
                 if count == 0 {
                     return Err(CommandError::invalid("count", "must be at least 1"));
                 }
-                let seed = args.seed.unwrap_or(1);
-                self.jobs.start("seed", Some(count), move |progress| {
+                let seed = seed.unwrap_or(1);
+                self.jobs.start(JobKind::Seed, Some(count), move |progress| {
                     let fail = |e: madoguchi_api::ApiError| Box::new((None, CommandError::from(e).renamed("customers", "count")));
                     let mut store = customers::open(&path, now).map_err(fail)?;
                     let report = customers::seed(&mut store, count, seed, now, progress).map_err(fail)?;
@@ -749,15 +753,8 @@ impl Session {
                     })
                 })?
             }
-            "import_customers" => {
-                if let Some(key) = [("count", args.count.is_some()), ("seed", args.seed.is_some()), ("since", args.since), ("snapshot", args.snapshot)]
-                    .iter()
-                    .find(|(_, set)| *set)
-                    .map(|(k, _)| *k)
-                {
-                    return Err(CommandError::invalid(key, "is not an argument of an import job"));
-                }
-                let encoding = match args.encoding.as_deref() {
+            StartJobArgs::ImportCustomers { skip_bad, encoding } => {
+                let encoding = match encoding.as_deref() {
                     None | Some("auto") => Encoding::Auto,
                     Some("utf-8") => Encoding::Utf8,
                     Some("shift_jis") => Encoding::ShiftJis,
@@ -766,8 +763,7 @@ impl Session {
                 let Some(file) = files::open_target(self.dialogs.as_ref(), &FileDialog::customer_csv())? else { return Ok(wire::Chosen::cancelled()) };
                 let mut source = std::fs::File::open(&file).map_err(|e| CommandError::invalid("path", format!("{}: {e}", file.display())))?;
                 let tariffs = self.tariffs.clone();
-                let skip_bad = args.skip_bad;
-                self.jobs.start("import_customers", None, move |progress| {
+                self.jobs.start(JobKind::ImportCustomers, None, move |progress| {
                     let fail = |e: madoguchi_api::ApiError| Box::new((None, CommandError::from(e)));
                     let mut store = customers::open(&path, now).map_err(fail)?;
                     let report =
@@ -781,48 +777,26 @@ impl Session {
                     }
                 })?
             }
-            "export_bundle" | "import_bundle" | "sync_folder" => {
-                if let Some(key) =
-                    [("count", args.count.is_some()), ("seed", args.seed.is_some()), ("encoding", args.encoding.is_some()), ("skip_bad", args.skip_bad)]
-                        .iter()
-                        .find(|(_, set)| *set)
-                        .map(|(k, _)| *k)
-                {
-                    return Err(CommandError::invalid(key, format!("is not an argument of a {} job", args.kind)));
-                }
-                if let Some(key) =
-                    [("since", args.since), ("snapshot", args.snapshot)].iter().find(|(_, set)| *set && args.kind != "export_bundle").map(|(k, _)| *k)
-                {
-                    return Err(CommandError::invalid(key, format!("is not an argument of a {} job", args.kind)));
-                }
-                if args.since && args.snapshot {
-                    return Err(CommandError::invalid("snapshot", "a snapshot holds every row; it is not the difference from an earlier file (since)"));
-                }
-                match self.bundle_target(&args.kind, args.since, args.snapshot, &path)? {
-                    Some((target, since)) => self.bundle_job(&args.kind, path, target, since, args.snapshot, now)?,
+            StartJobArgs::ExportBundle { since: true, snapshot: true } => {
+                return Err(CommandError::invalid("snapshot", "a snapshot holds every row; it is not the difference from an earlier file (since)"));
+            }
+            StartJobArgs::ExportBundle { since, snapshot } => match self.bundle_target(JobKind::ExportBundle, since, snapshot, &path)? {
+                Some((target, since)) => self.bundle_job(JobKind::ExportBundle, path, target, since, snapshot, now)?,
+                None => return Ok(wire::Chosen::cancelled()),
+            },
+            StartJobArgs::ImportBundle {} | StartJobArgs::SyncFolder {} => {
+                let kind = if matches!(args, StartJobArgs::ImportBundle {}) { JobKind::ImportBundle } else { JobKind::SyncFolder };
+                match self.bundle_target(kind, false, false, &path)? {
+                    Some((target, since)) => self.bundle_job(kind, path, target, since, false, now)?,
                     None => return Ok(wire::Chosen::cancelled()),
                 }
             }
-            "sync_hub" => {
-                if let Some(key) = [
-                    ("count", args.count.is_some()),
-                    ("seed", args.seed.is_some()),
-                    ("encoding", args.encoding.is_some()),
-                    ("skip_bad", args.skip_bad),
-                    ("since", args.since),
-                    ("snapshot", args.snapshot),
-                ]
-                .iter()
-                .find(|(_, set)| *set)
-                .map(|(k, _)| *k)
-                {
-                    return Err(CommandError::invalid(key, "is not an argument of a sync_hub job"));
-                }
+            StartJobArgs::SyncHub {} => {
                 let url = self.hub_url()?;
-                if self.jobs.running(Some("sync_hub")) {
+                if self.jobs.running(Some(JobKind::SyncHub)) {
                     return Err(CommandError::invalid("kind", "a hub sync is running already; wait for it to end"));
                 }
-                self.jobs.start("sync_hub", None, move |progress| {
+                self.jobs.start(JobKind::SyncHub, None, move |progress| {
                     let fail = |e: madoguchi_hub::HubError| Box::new((None, CommandError::from(e)));
                     let mut store = customers::open(&path, now).map_err(|e| fail(e.into()))?;
                     let mut client = madoguchi_hub::connect(&url, &madoguchi_hub::Password::Keychain).map_err(fail)?;
@@ -832,15 +806,9 @@ impl Session {
                         progress(done)
                     })
                     .map_err(fail)?;
-                    settings::set(&mut store, "sync.hub.last", &customers::stamp(now), &agent, now).map_err(|e| fail(e.into()))?;
+                    settings::set(&mut store, &Setting::SyncHubLast.key(), &customers::stamp(now), &agent, now).map_err(|e| fail(e.into()))?;
                     jobs::result(&report)
                 })?
-            }
-            other => {
-                return Err(CommandError::invalid(
-                    "kind",
-                    format!("'{other}' is not a job (seed, import_customers, export_bundle, import_bundle, sync_folder, sync_hub)"),
-                ));
             }
         };
         Ok(wire::Chosen::Done(wire::JobStarted { job }))
@@ -849,10 +817,10 @@ impl Session {
     /// The file or folder a sync job works on, and the earlier bundle of an incremental export:
     /// chosen in dialogs (the shared folder is the `sync.dir` setting once chosen); `None` when
     /// the agent cancels.
-    fn bundle_target(&self, kind: &str, since: bool, snapshot: bool, db: &Path) -> Result<Option<(PathBuf, Option<PathBuf>)>, CommandError> {
+    fn bundle_target(&self, kind: JobKind, since: bool, snapshot: bool, db: &Path) -> Result<Option<(PathBuf, Option<PathBuf>)>, CommandError> {
         let dialogs = self.dialogs.as_ref();
         match kind {
-            "export_bundle" => {
+            JobKind::ExportBundle => {
                 let earlier = if since {
                     let Some(earlier) = files::open_target(dialogs, &FileDialog::earlier_bundle())? else { return Ok(None) };
                     Some(earlier)
@@ -867,9 +835,9 @@ impl Session {
                 );
                 Ok(files::save_target(dialogs, &FileDialog::bundle_to_export(name), db)?.map(|target| (target, earlier)))
             }
-            "import_bundle" => Ok(files::open_target(dialogs, &FileDialog::bundle_to_import())?.map(|file| (file, None))),
+            JobKind::ImportBundle => Ok(files::open_target(dialogs, &FileDialog::bundle_to_import())?.map(|file| (file, None))),
             _ => {
-                let remembered = settings::get(&self.db().store, "sync.dir")?.map(PathBuf::from).filter(|dir| dir.is_dir());
+                let remembered = settings::get(&self.db().store, Setting::SyncDir)?.map(PathBuf::from).filter(|dir| dir.is_dir());
                 match remembered {
                     Some(dir) => Ok(Some((dir, None))),
                     None => match self.choose_folder(ChooseFolderArgs { purpose: "sync".into() })? {
@@ -883,13 +851,13 @@ impl Session {
 
     /// Sync jobs (docs/bundle-format.md): write a bundle, apply one, or exchange through a
     /// shared folder; each counts changes as it goes and may be cancelled (nothing written).
-    fn bundle_job(&self, kind: &str, db: PathBuf, target: PathBuf, since: Option<PathBuf>, snapshot: bool, now: Moment) -> Result<String, CommandError> {
+    fn bundle_job(&self, kind: JobKind, db: PathBuf, target: PathBuf, since: Option<PathBuf>, snapshot: bool, now: Moment) -> Result<String, CommandError> {
         let fail = |e: madoguchi_api::ApiError| Box::new((None, CommandError::from(e)));
         let signer = self.signer()?;
         match kind {
-            "export_bundle" => {
+            JobKind::ExportBundle => {
                 let after = sync::since(&self.db().store, &signer.public(), since.as_deref())?;
-                self.jobs.start("export_bundle", None, move |progress| {
+                self.jobs.start(kind, None, move |progress| {
                     let store = customers::open(&db, now).map_err(fail)?;
                     let m = if snapshot {
                         sync::export_snapshot(&store, &target, &signer, now, progress)
@@ -900,7 +868,7 @@ impl Session {
                     jobs::result(&wire::Exported { path: target, changes: m.changes, tombstones: m.tombstones, source: m.source, snapshot: m.snapshot })
                 })
             }
-            "import_bundle" => {
+            JobKind::ImportBundle => {
                 let manifest = sync::read_manifest(&target).map_err(|e| CommandError::from(e).renamed("bundle", "path"))?;
                 // A sender not trusted yet is offered in 設定 → 同期 (the import itself refuses it).
                 if keys::standing(&self.db().store, &signer.public(), &manifest.signer.key)? == Standing::Unknown {
@@ -910,12 +878,12 @@ impl Session {
                     }
                 }
                 let own = signer.public();
-                self.jobs.start("import_bundle", Some(manifest.changes), move |progress| {
+                self.jobs.start(kind, Some(manifest.changes), move |progress| {
                     let mut store = customers::open(&db, now).map_err(fail)?;
                     jobs::result(&sync::import(&mut store, &target, &own, now, &mut |done, _| progress(done)).map_err(fail)?)
                 })
             }
-            _ => self.jobs.start("sync_folder", None, move |progress| {
+            _ => self.jobs.start(JobKind::SyncFolder, None, move |progress| {
                 let mut store = customers::open(&db, now).map_err(fail)?;
                 jobs::result(&sync::sync_dir(&mut store, &target, &signer, now, &mut |_, done, _| progress(done)).map_err(fail)?)
             }),
@@ -984,7 +952,7 @@ impl Session {
     /// The senders of the shared folder's bundles and of this session's refused ones.
     fn unknown_senders(&self, store: &madoguchi_api::Store) -> Result<Vec<(keys::Sender, String)>, CommandError> {
         let mut found = self.refused_senders.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
-        if let Some(dir) = settings::get(store, "sync.dir")?.map(PathBuf::from) {
+        if let Some(dir) = settings::get(store, Setting::SyncDir)?.map(PathBuf::from) {
             found.extend(sync::senders_in(store, &dir)?);
         }
         Ok(found)
@@ -992,7 +960,7 @@ impl Session {
 
     /// The office hub's URL (`sync.hub`); `invalid` on `sync.hub` when none is set.
     fn hub_url(&self) -> Result<String, CommandError> {
-        settings::get(&self.db().store, "sync.hub")?.ok_or_else(|| CommandError::invalid("sync.hub", "no hub is set: enter its URL first"))
+        settings::get(&self.db().store, Setting::SyncHub)?.ok_or_else(|| CommandError::invalid("sync.hub", "no hub is set: enter its URL first"))
     }
 
     /// Keeps the hub password in the operating system's keychain (never in the database or a

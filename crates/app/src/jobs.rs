@@ -20,6 +20,31 @@ pub fn result<T: Serialize>(answer: &T) -> JobResult {
     serde_json::to_value(answer).map_err(|e| Box::new((None, CommandError::failed(format!("the job's result: {e}")))))
 }
 
+/// What a job does, as the page names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    Seed,
+    ImportCustomers,
+    ExportBundle,
+    ImportBundle,
+    SyncFolder,
+    SyncHub,
+}
+
+impl std::fmt::Display for JobKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            JobKind::Seed => "seed",
+            JobKind::ImportCustomers => "import_customers",
+            JobKind::ExportBundle => "export_bundle",
+            JobKind::ImportBundle => "import_bundle",
+            JobKind::SyncFolder => "sync_folder",
+            JobKind::SyncHub => "sync_hub",
+        })
+    }
+}
+
 enum Outcome {
     Succeeded(Value),
     Failed(Option<Value>, CommandError),
@@ -27,7 +52,7 @@ enum Outcome {
 }
 
 struct Job {
-    kind: &'static str,
+    kind: JobKind,
     /// How many units the work has (`None` when unknown until it ends, as for an import).
     total: Option<u64>,
     done: AtomicU64,
@@ -44,7 +69,7 @@ pub struct Jobs {
 
 impl Jobs {
     /// Starts `work` on a new thread; returns the job's id.
-    pub fn start<W>(&self, kind: &'static str, total: Option<u64>, work: W) -> Result<String, CommandError>
+    pub fn start<W>(&self, kind: JobKind, total: Option<u64>, work: W) -> Result<String, CommandError>
     where
         W: FnOnce(&mut dyn FnMut(u64) -> bool) -> JobResult + Send + 'static,
     {
@@ -107,7 +132,7 @@ impl Jobs {
 
     /// Whether a job is still running, of `kind` or of any (a restore waits for none; one hub
     /// sync at a time).
-    pub fn running(&self, kind: Option<&str>) -> bool {
+    pub fn running(&self, kind: Option<JobKind>) -> bool {
         self.jobs
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -129,7 +154,7 @@ mod tests {
     #[test]
     fn a_job_that_panics_ends_as_failed() {
         let jobs = Jobs::default();
-        let id = jobs.start("seed", None, |_| panic!("boom")).expect("starts");
+        let id = jobs.start(JobKind::Seed, None, |_| panic!("boom")).expect("starts");
         let status = (0..200)
             .find_map(|_| {
                 let status = serde_json::to_value(jobs.status(&id).expect("status")).expect("json");

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use madoguchi_api::input::{self, InputError};
+use madoguchi_api::settings::Setting;
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_api::{Store, clock, customers, settings};
 use madoguchi_domain::time::Moment;
@@ -222,12 +223,12 @@ impl Session {
 
     /// The agent's name: the `agent.name` setting, else the session's.
     fn agent(&self, store: &Store) -> Result<String, CommandError> {
-        Ok(settings::get(store, "agent.name")?.unwrap_or_else(|| self.agent.clone()))
+        Ok(settings::get(store, Setting::AgentName)?.unwrap_or_else(|| self.agent.clone()))
     }
 
     /// Where issued PDFs go: the `documents.dir` setting, else the session's folder.
     fn documents_dir(&self, store: &Store) -> Result<PathBuf, CommandError> {
-        Ok(settings::get(store, "documents.dir")?.map_or_else(|| self.documents_dir.clone(), PathBuf::from))
+        Ok(settings::get(store, Setting::DocumentsDir)?.map_or_else(|| self.documents_dir.clone(), PathBuf::from))
     }
 }
 

@@ -203,7 +203,7 @@ pub struct Exported {
 #[derive(Debug, Clone, Serialize)]
 pub struct JobStatus {
     pub job: String,
-    pub kind: &'static str,
+    pub kind: crate::jobs::JobKind,
     pub done: u64,
     pub total: Option<u64>,
     pub finished: bool,

@@ -957,7 +957,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
                     settings::set(&mut store, &key, &value, &agent, now)?;
                     Ok(format!("{key} = {value}"))
                 }
-                SettingsCommand::Show { key } => Ok(settings::get(&store, &key)?.unwrap_or_else(|| "（未設定）".into())),
+                SettingsCommand::Show { key } => Ok(settings::get(&store, settings::Setting::parse(&key)?)?.unwrap_or_else(|| "（未設定）".into())),
             }
         }
         Command::Issuer { command } => {

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use madoguchi_api::ApiError;
 use madoguchi_api::customers::stamp;
+use madoguchi_api::settings::Setting;
 use madoguchi_api::sync::ChangeChecker;
 use madoguchi_api::{documents, keys, settings};
 use madoguchi_domain::time::Moment;
@@ -98,7 +99,7 @@ pub fn sync(store: &mut Store, client: &mut Client, actor: &str, now: Moment, pr
     let wanted = documents::installation_code(store)?;
     let doc_code: String = client.query_one("SELECT madoguchi_claim_code($1)", &[&wanted])?.get(0);
     if doc_code != wanted {
-        settings::set(store, "numbering.installation", &doc_code, actor, now)?;
+        settings::set(store, &Setting::Installation.key(), &doc_code, actor, now)?;
     }
     let pushed = push(store, client, &own, progress)?;
     let revoked = keys::revoked_installations(store)?;
