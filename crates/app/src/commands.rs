@@ -409,7 +409,7 @@ impl Session {
             }
         };
         let path = placed.unwrap_or_else(|| dir.join(file_name(&issued.number)));
-        Ok(wire::IssuedFile { pages: documents::page_count(&issued.pdf), bytes: issued.pdf.len(), number: issued.number, path, warnings: issued.warnings })
+        Ok(wire::IssuedFile { pages: issued.pages, bytes: issued.pdf.len(), number: issued.number, path, warnings: issued.warnings })
     }
 
     /// Issues a document; the PDF is written as `<documents_dir>/<number>.pdf`.

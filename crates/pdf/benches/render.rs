@@ -77,7 +77,7 @@ fn bench(c: &mut Criterion) {
     let font = FontData::from_bytes(&bytes).expect("font parses");
     let receipt = document(2, true);
     let invoice = document(75, false);
-    println!("receipt: {} bytes; 75-line invoice: {} bytes", render(&receipt, &font).expect("pdf").len(), render(&invoice, &font).expect("pdf").len());
+    println!("receipt: {} bytes; 75-line invoice: {} bytes", render(&receipt, &font).expect("pdf").pdf.len(), render(&invoice, &font).expect("pdf").pdf.len());
     c.bench_function("render one-page receipt", |b| b.iter(|| render(black_box(&receipt), &font).expect("pdf")));
     c.bench_function("render 75-line invoice (3 pages)", |b| b.iter(|| render(black_box(&invoice), &font).expect("pdf")));
     c.bench_function("parse the bundled font", |b| b.iter(|| FontData::from_bytes(black_box(&bytes)).expect("font")));

@@ -38,8 +38,14 @@ impl FontData {
     }
 }
 
-/// Renders the document to PDF bytes.
-pub fn render(doc: &Document, font: &FontData) -> Result<Vec<u8>, PdfError> {
+/// A rendered document: the PDF's bytes and how many pages they hold.
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+}
+
+/// Renders the document to PDF.
+pub fn render(doc: &Document, font: &FontData) -> Result<Rendered, PdfError> {
     let mut pdf = PdfDocument::new(&format!("{} {}", doc.title(), doc.number));
     let id = pdf.add_font(&font.parsed);
     let seal = match &doc.issuer.seal_png {
@@ -52,5 +58,6 @@ pub fn render(doc: &Document, font: &FontData) -> Result<Vec<u8>, PdfError> {
     };
     let font_ref = canvas::Font { parsed: &font.parsed, id };
     let pages = documents::pages(doc, &font_ref, seal.as_ref());
-    Ok(pdf.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new()))
+    let count = pages.len();
+    Ok(Rendered { pdf: pdf.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new()), pages: count })
 }

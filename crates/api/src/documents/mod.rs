@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use madoguchi_domain::issue::{COMMON_FIELDS, DocumentType};
 use madoguchi_domain::time;
-use madoguchi_pdf::{Body, FontData};
+use madoguchi_pdf::{Body, FontData, Rendered};
 use madoguchi_store::Store;
 pub use madoguchi_store::documents::IssuerRecord;
 use madoguchi_store::documents::{NewDocument, insert_document, next_number};
@@ -60,26 +60,10 @@ pub fn check_type(field: &str, doc_type: &str) -> Result<DocumentType, ApiError>
 pub struct Issued {
     pub number: String,
     pub pdf: Vec<u8>,
+    pub pages: usize,
     pub sha256: String,
     /// What the agent must read before the document goes out (Japanese, one sentence each).
     pub warnings: Vec<String>,
-}
-
-/// The number of pages of a PDF this crate rendered: its page objects (`/Type /Page`, not
-/// `/Pages`), which the renderer writes uncompressed.
-pub fn page_count(pdf: &[u8]) -> usize {
-    let mut pages = 0;
-    let mut rest = pdf;
-    while let Some(at) = rest.windows(5).position(|w| w == b"/Type") {
-        rest = &rest[at + 5..];
-        let value = rest.trim_ascii_start();
-        if let Some(after) = value.strip_prefix(b"/Page")
-            && !after.first().is_some_and(u8::is_ascii_alphanumeric)
-        {
-            pages += 1;
-        }
-    }
-    pages
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -175,7 +159,7 @@ fn issue_for(store: &mut Store, doc: DocumentType, request: &Value, owner: Owner
         let sequence = next_number(tx, doc_type)?;
         let number = format!("{prefix}-{code}-{sequence:06}");
         let (document, model_warnings) = model(doc, &input, issuer, issued_on, today, number.clone(), ctx.tariffs)?;
-        let pdf = madoguchi_pdf::render(&document, font).map_err(|e| invalid("pdf", e.to_string()))?;
+        let Rendered { pdf, pages } = madoguchi_pdf::render(&document, font).map_err(|e| invalid("pdf", e.to_string()))?;
         let sha256 = sha256_hex(&pdf);
         let mut snapshot = object.clone();
         snapshot.insert("type".into(), json!(doc_type));
@@ -206,7 +190,7 @@ fn issue_for(store: &mut Store, doc: DocumentType, request: &Value, owner: Owner
             ctx.actor,
         )?;
         deliver(&Delivery { number: &number, pdf: &pdf }).map_err(|e| invalid("out", e))?;
-        Ok(Issued { number, pdf, sha256, warnings: issuer_warnings.into_iter().chain(model_warnings).collect() })
+        Ok(Issued { number, pdf, pages, sha256, warnings: issuer_warnings.into_iter().chain(model_warnings).collect() })
     })
 }
 
@@ -241,7 +225,7 @@ pub fn reissue(store: &mut Store, doc_type: &str, number: &str, ctx: Context, de
         return Err(invalid("number", format!("estimate {number} was valid until {valid_until}; it can no longer be issued (seed 001)")));
     }
     document.reissue = true;
-    let pdf = madoguchi_pdf::render(&document, font).map_err(|e| ApiError::Failed(e.to_string()))?;
+    let Rendered { pdf, pages } = madoguchi_pdf::render(&document, font).map_err(|e| ApiError::Failed(e.to_string()))?;
     let sha256 = sha256_hex(&pdf);
     let at = stamp(ctx.now);
     store.write(|tx| {
@@ -262,7 +246,7 @@ pub fn reissue(store: &mut Store, doc_type: &str, number: &str, ctx: Context, de
         )?;
         deliver(&Delivery { number, pdf: &pdf }).map_err(|e| madoguchi_store::StoreError::invalid("out", e))
     })?;
-    Ok(Issued { number: number.to_string(), pdf, sha256, warnings })
+    Ok(Issued { number: number.to_string(), pdf, pages, sha256, warnings })
 }
 
 /// Issues a delivery note, simple invoice or receipt for an order in the database.
