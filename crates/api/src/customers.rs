@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use madoguchi_domain::postal;
-use madoguchi_domain::prefecture::Prefecture;
+use madoguchi_domain::{customer, postal};
+
 use madoguchi_domain::text::{self, FreeText, caps, format_postal};
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::{Store, synth::SeedReport};
@@ -96,17 +96,13 @@ pub fn edit(store: &mut Store, id: &str, given: &[(String, String)], actor: &str
             "name" | "address" if value.is_empty() => Err(format!("must be 1–{} characters", caps::LINE)),
             "name" => Ok(("name", Some(value.to_string()))),
             "address" => Ok(("address", Some(value.to_string()))),
-            "name_kana" if !value.is_empty() && text::is_kana(value) => Ok(("name_kana", Some(value.to_string()))),
-            "name_kana" => Err(format!("'{value}' is not kana (カタカナ or ひらがな)")),
-            "postal_code" => text::postal_digits(value).map(|p| ("postal_code", Some(p))).ok_or_else(|| format!("'{value}' is not a postal code of 7 digits")),
-            "prefecture" if Prefecture::from_name(value).is_some() => Ok(("prefecture", Some(value.to_string()))),
-            "prefecture" => Err(format!("'{value}' is not a prefecture (write it in full: 東京都, 北海道, 大阪府…)")),
+            "name_kana" => customer::check_name_kana(value).map(|()| ("name_kana", Some(value.to_string()))),
+            "postal_code" => customer::check_postal_code(value).map(|p| ("postal_code", Some(p))),
+            "prefecture" => customer::check_prefecture(value).map(|_| ("prefecture", Some(value.to_string()))),
             "birth_date" if value.is_empty() => Ok(("birth_date", None)),
             "birth_date" => chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
-                .ok()
-                .filter(|d| d.format("%Y").to_string().as_str() >= "1900" && *d <= time::japan_date(now))
-                .map(|d| ("birth_date", Some(d.to_string())))
-                .ok_or_else(|| format!("'{value}' is not a date YYYY-MM-DD from 1900 to today")),
+                .map_err(|_| format!("'{value}' is not a date YYYY-MM-DD"))
+                .and_then(|d| customer::check_birth_date(d, time::japan_date(now)).map(|()| ("birth_date", Some(d.to_string())))),
             _ => {
                 return Err(ApiError::invalid(
                     "field",

@@ -14,11 +14,12 @@ use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::rc::Rc;
 
 use chrono::{Datelike, NaiveDate};
+use madoguchi_domain::customer;
 use madoguchi_domain::money::Yen;
 use madoguchi_domain::postal::{self, PostalCheck};
 use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::tariff::{Rules, Service};
-use madoguchi_domain::text::{FreeText, caps, format_postal, is_kana, postal_digits, valid_email, valid_phone};
+use madoguchi_domain::text::{FreeText, caps, format_postal, valid_email, valid_phone};
 use madoguchi_domain::time;
 use madoguchi_store::{AccountRecord, CustomerRecord, ImportOutcome, PhoneRecord, Store};
 use serde::Serialize;
@@ -415,8 +416,8 @@ impl Row<'_> {
         }
     }
 
-    /// A date written YYYY-MM-DD or YYYY/M/D (as Excel writes it), within `years`.
-    fn date(&mut self, column: &str, years: std::ops::RangeInclusive<i32>) -> Option<String> {
+    /// A date written YYYY-MM-DD or YYYY/M/D (as Excel writes it).
+    fn date(&mut self, column: &str) -> Option<NaiveDate> {
         let text = self.get(column)?.to_string();
         let parts: Vec<&str> = text.split(['-', '/']).collect();
         let parsed = match parts.as_slice() {
@@ -426,17 +427,20 @@ impl Row<'_> {
             },
             _ => None,
         };
-        match parsed {
-            Some(date) if years.contains(&date.year()) => Some(date.to_string()),
-            Some(_) => {
-                self.error(column, format!("'{text}' is outside {}–{}", years.start(), years.end()));
-                None
-            }
-            None => {
-                self.error(column, format!("'{text}' is not a date (YYYY-MM-DD or YYYY/MM/DD)"));
-                None
-            }
+        if parsed.is_none() {
+            self.error(column, format!("'{text}' is not a date (YYYY-MM-DD or YYYY/MM/DD)"));
         }
+        parsed
+    }
+
+    /// `date` within `years`, as stored.
+    fn date_within(&mut self, column: &str, years: std::ops::RangeInclusive<i32>) -> Option<String> {
+        let date = self.date(column)?;
+        if !years.contains(&date.year()) {
+            self.error(column, format!("'{date}' is outside {}–{}", years.start(), years.end()));
+            return None;
+        }
+        Some(date.to_string())
     }
 
     fn count(&mut self, column: &str, max: i64) -> Option<i64> {
@@ -504,22 +508,27 @@ fn parse_row(row: &mut Row, tariffs: &Tariffs, today: NaiveDate) -> Option<Custo
     };
     let name = row.required("name");
     let name_kana = row.required("name_kana");
-    if !name_kana.is_empty() && !is_kana(&name_kana) {
-        row.error("name_kana", format!("'{name_kana}' is not kana (カタカナ or ひらがな)"));
+    if let Err(reason) = Some(name_kana.as_str()).filter(|k| !k.is_empty()).map_or(Ok(()), customer::check_name_kana) {
+        row.error("name_kana", reason);
     }
-    let birth_date = row.date("birth_date", 1900..=today.year());
-    if birth_date.as_deref().is_some_and(|d| d > today.to_string().as_str()) {
-        row.error("birth_date", "is in the future");
+    let birth_date = row.date("birth_date");
+    if let Some(Err(reason)) = birth_date.map(|d| customer::check_birth_date(d, today)) {
+        row.error("birth_date", reason);
     }
+    let birth_date = birth_date.map(|d| d.to_string());
     let prefecture = row.required("prefecture");
-    if !prefecture.is_empty() && Prefecture::from_name(&prefecture).is_none() {
-        row.error("prefecture", format!("'{prefecture}' is not a prefecture (write it in full: 東京都, 北海道, 大阪府…)"));
+    if let Some(Err(reason)) = Some(prefecture.as_str()).filter(|p| !p.is_empty()).map(customer::check_prefecture) {
+        row.error("prefecture", reason);
     }
     let postal_text = row.required("postal_code");
-    let postal_code = postal_digits(&postal_text);
-    if postal_code.is_none() && !postal_text.is_empty() {
-        row.error("postal_code", format!("'{postal_text}' is not a postal code of 7 digits"));
-    }
+    let postal_code = match Some(postal_text.as_str()).filter(|p| !p.is_empty()).map(customer::check_postal_code) {
+        Some(Ok(digits)) => Some(digits),
+        Some(Err(reason)) => {
+            row.error("postal_code", reason);
+            None
+        }
+        None => None,
+    };
     if let (Some(digits), Some(prefecture)) = (postal_code.as_deref(), Prefecture::from_name(&prefecture)) {
         row.postal_warning(digits, prefecture);
     }
@@ -570,8 +579,8 @@ fn parse_row(row: &mut Row, tariffs: &Tariffs, today: NaiveDate) -> Option<Custo
     }
     account.servers = row.count("servers", 99);
     account.terminals = row.count("terminals", 10_000);
-    account.first_delivery = row.date("first_delivery", 1970..=2099);
-    account.last_shipment = row.date("last_shipment", 1970..=2099);
+    account.first_delivery = row.date_within("first_delivery", 1970..=2099);
+    account.last_shipment = row.date_within("last_shipment", 1970..=2099);
     account.dealer = row.get("dealer").map(str::to_string);
     if let Some(limit) = row.get("monthly_limit").map(str::to_string) {
         match Yen::parse(&limit) {

@@ -11,12 +11,13 @@ use std::fs::{self, File};
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use ed25519_dalek::{Signature, VerifyingKey};
+use madoguchi_domain::customer;
 use madoguchi_domain::document::{RegistrationNumber, check_registration_number};
-use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::tariff::Service;
 use madoguchi_domain::text::{self, FreeText, caps};
-use madoguchi_domain::time::Moment;
+use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::Store;
 use madoguchi_store::audit::{AuditHead, Witnessed};
 use madoguchi_store::sync::{ApplyReport, Change, LoggedChange, TABLES, Table, check_data, table_index};
@@ -560,7 +561,7 @@ const PNG_HEX: &str = "89504e470d0a1a0a";
 /// date, prefecture, postal code; phones; email addresses; the service of an account;
 /// issuers: service, name, address, postal code, phone, fax, T-number, seal image). Only the
 /// columns a change sets are checked: an update carries those that changed.
-fn check_columns(table: &Table, id: &str, data: &Map<String, Value>) -> Result<(), String> {
+fn check_columns(table: &Table, id: &str, data: &Map<String, Value>, today: NaiveDate) -> Result<(), String> {
     let refuse = |column: &str, reason: String| Err(format!("{}.{column}: {reason}", table.name));
     for (column, value) in data {
         let column = column.as_str();
@@ -571,10 +572,13 @@ fn check_columns(table: &Table, id: &str, data: &Map<String, Value>) -> Result<(
         let ok = match (table.name, column) {
             ("customers", "kind") => matches!(text, "person" | "company"),
             ("customers", "name") | ("issuers", "name" | "address" | "phone") => !text.trim().is_empty(),
-            ("customers", "name_kana") => text.is_empty() || text::is_kana(text),
-            ("customers", "birth_date") => blank || chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok_and(|d| chrono::Datelike::year(&d) >= 1900),
-            ("customers", "prefecture") => blank || Prefecture::from_name(text).is_some(),
-            ("customers", "postal_code") => blank || (text.len() == 7 && text.bytes().all(|b| b.is_ascii_digit())),
+            ("customers", "name_kana") => text.is_empty() || customer::check_name_kana(text).is_ok(),
+            ("customers", "birth_date") => {
+                blank || chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok_and(|d| customer::check_birth_date(d, today).is_ok())
+            }
+            ("customers", "prefecture") => blank || customer::check_prefecture(text).is_ok(),
+            // Stored as its 7 digits.
+            ("customers", "postal_code") => blank || customer::check_postal_code(text).is_ok_and(|digits| digits == text),
             ("customer_phones", "number") => text::valid_phone(text).is_some(),
             ("customer_emails", "address") => text::valid_email(text),
             ("accounts", "service") => Service::from_id(text).is_some(),
@@ -632,18 +636,20 @@ struct Lines<'a, R: BufRead> {
 /// checked with the other.
 pub struct ChangeChecker {
     issuers: BTreeMap<String, (Option<String>, Option<String>)>,
+    /// The day here, the last a birth date may be.
+    today: NaiveDate,
 }
 
 impl ChangeChecker {
-    /// A checker that knows the issuers this installation holds.
-    pub fn new(store: &Store) -> Result<Self, ApiError> {
+    /// A checker that knows the issuers this installation holds, checking as of `now`.
+    pub fn new(store: &Store, now: Moment) -> Result<Self, ApiError> {
         let mut issuers = BTreeMap::new();
         for service in Service::ALL {
             if let Some(held) = store.issuer(service.id())? {
                 issuers.insert(service.id().to_string(), (Some(held.name), held.registration_number));
             }
         }
-        Ok(ChangeChecker { issuers })
+        Ok(ChangeChecker { issuers, today: time::japan_date(now) })
     }
 
     /// One change checked: `hlc` its clock, `table` its table's name, `id` its row's, `data`
@@ -664,7 +670,7 @@ impl ChangeChecker {
         if let Some(d) = &data {
             check_data(&TABLES[index], d)?;
             check_texts(&TABLES[index], d)?;
-            check_columns(&TABLES[index], &id, d)?;
+            check_columns(&TABLES[index], &id, d, self.today)?;
         }
         if issuer {
             self.check_issuer(&id, data.as_ref())?;
@@ -799,7 +805,7 @@ pub fn import(
         reader.skip_until(b'\n').map_err(|e| ApiError::io(path, e))?;
     }
     let revoked = keys::revoked_installations(store)?;
-    let checker = ChangeChecker::new(store)?;
+    let checker = ChangeChecker::new(store, now)?;
     let mut lines =
         Lines { reader, manifest: &manifest, hash: Sha256::new(), line: 0, tables: BTreeMap::new(), tombstones: 0, buffer: Vec::new(), failed: false, checker };
     let total = manifest.changes;

@@ -334,3 +334,37 @@ fn variant_kanji_find_the_caller_both_ways_and_say_so() {
     let kana = &results(&store, "たかはしみさき")[0];
     assert_eq!((kana["matched_field"].as_str(), kana["variant"].as_bool()), (Some("name_kana"), Some(false)));
 }
+
+/// An edit checks each field by the rule the import and the sync use; a refused one names its
+/// field and writes nothing.
+#[test]
+fn an_edit_checks_each_field_as_the_import_does() {
+    let mut store = fixture_store("edit-fields");
+    let id = as_json(customers::lookup(&store, "AW00000001", 1)).expect("lookup")["results"][0]["customer_id"].as_str().expect("id").to_string();
+    let cases = [
+        ("name_kana", "ヤマダ タロウ", true),
+        ("name_kana", "yamada", false),
+        ("prefecture", "北海道", true),
+        ("prefecture", "北海", false),
+        ("postal_code", "０６０－０００１", true),
+        ("postal_code", "0600", false),
+        ("birth_date", "1900-01-01", true),
+        ("birth_date", "1899-12-31", false),
+        ("birth_date", "2026-11-21", true),
+        ("birth_date", "2026-11-22", false),
+        ("birth_date", "2026/11/01", false),
+        ("birth_date", "", true),
+    ];
+    for (field, value, good) in cases {
+        let before = store.canonical_dump().expect("dump");
+        match customers::edit(&mut store, &id, &[(field.into(), value.into())], "test", now()) {
+            Ok(_) => assert!(good, "{field}={value} must be refused"),
+            Err(ApiError::Invalid { field: named, reason }) => {
+                assert!(!good, "{field}={value}: {reason}");
+                assert_eq!(named, field);
+                assert_eq!(store.canonical_dump().expect("dump"), before, "{field}={value}: nothing written");
+            }
+            Err(e) => panic!("{field}={value}: {e}"),
+        }
+    }
+}

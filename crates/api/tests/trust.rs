@@ -281,6 +281,21 @@ fn a_trusted_senders_forged_rows_are_refused_and_nothing_is_written() {
             "customers.postal_code",
         ),
         (
+            "a postal code with its hyphen (stored as 7 digits)",
+            Box::new(push(json!({"c": clock, "o": 0, "t": "customers", "i": a_customer, "d": {"postal_code": "100-0001"}}))),
+            "customers.postal_code",
+        ),
+        (
+            "a birth date before 1900",
+            Box::new(push(json!({"c": clock, "o": 0, "t": "customers", "i": a_customer, "d": {"birth_date": "1899-12-31"}}))),
+            "customers.birth_date",
+        ),
+        (
+            "a birth date after today",
+            Box::new(push(json!({"c": clock, "o": 0, "t": "customers", "i": a_customer, "d": {"birth_date": "2099-01-01"}}))),
+            "customers.birth_date",
+        ),
+        (
             "a change claiming B's own origin",
             Box::new(move |lines: &mut Vec<Value>| {
                 lines.push(json!({"c": 1, "o": 1, "t": "customers", "i": a_customer.clone(), "d": {"address": "どこか"}}));

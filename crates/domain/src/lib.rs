@@ -4,6 +4,7 @@
 //! nothing of serde, SQL, PDF or Tauri; a tidy test in the CLI crate enforces that.
 
 pub mod calendar;
+pub mod customer;
 pub mod document;
 pub mod duplicates;
 pub mod issue;

@@ -215,7 +215,7 @@ fn pull(
                 .transpose()
                 .map_err(|e| HubError::Refused(format!("pushes.known of {origin}: {e}")))?
                 .unwrap_or_default();
-            let mut checker = ChangeChecker::new(store)?;
+            let mut checker = ChangeChecker::new(store, now)?;
             let mut changes = Vec::with_capacity(rows.len());
             for row in &rows {
                 let hlc: i64 = row.get(0);
@@ -273,7 +273,7 @@ fn bootstrap(
         hub.query("SELECT origin, max(hlc) FROM changes WHERE origin <> ALL($1) GROUP BY origin", &[&skipped])?.iter().map(|r| (r.get(0), r.get(1))).collect();
     let mut snapshot = HubSnapshot {
         rows: RowGroups::open(hub, &skipped)?,
-        checker: ChangeChecker::new(store)?,
+        checker: ChangeChecker::new(store, now)?,
         ready: VecDeque::new(),
         loaded: BTreeMap::new(),
         failure: None,
