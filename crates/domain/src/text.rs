@@ -41,6 +41,49 @@ pub fn literal_key(text: &str) -> String {
     nfkc(text).chars().filter(|c| !c.is_whitespace() && !matches!(c, '・' | '･')).map(|c| fold_kana(c.to_ascii_lowercase())).collect()
 }
 
+/// The search key of a customer or order number: NFKC, upper case, no spaces or hyphens.
+pub fn number_key(text: &str) -> String {
+    nfkc(text).chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect()
+}
+
+/// The search columns of a phone number: its digits, and the digits reversed (for a search by
+/// the last digits).
+pub fn phone_keys(number: &str) -> (String, String) {
+    let digits = phone_digits(number).unwrap_or_default();
+    let reversed = digits.chars().rev().collect();
+    (digits, reversed)
+}
+
+/// The search key of an email address.
+pub fn email_key(address: &str) -> String {
+    address.to_lowercase()
+}
+
+/// Legal-entity words left out of a company's second name token, so 「アマノ」 finds 株式会社アマノ.
+const ENTITY_WORDS: [&str; 8] = ["株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "(株)", "(有)", "一般社団法人"];
+
+/// The name tokens of a customer: the whole name, each part (family, given), and for a
+/// company the name without its legal-entity word; in both scripts. The whole name is a
+/// token so that short full names (森　愛 → 森愛) are found below the trigram index's reach.
+pub fn name_tokens(name: &str, kana: &str) -> Vec<String> {
+    let mut tokens: Vec<String> = Vec::new();
+    for text in [name, kana] {
+        let normalized = nfkc(text);
+        let mut stripped = normalized.clone();
+        for word in ENTITY_WORDS {
+            stripped = stripped.replace(word, " ");
+        }
+        let whole = std::iter::once(normalized.as_str());
+        for part in whole.chain(normalized.split_whitespace()).chain(stripped.split_whitespace()) {
+            let key = search_key(part);
+            if !key.is_empty() && !tokens.contains(&key) {
+                tokens.push(key);
+            }
+        }
+    }
+    tokens
+}
+
 /// A kanji (CJK unified ideograph, its extensions and compatibility forms).
 fn is_ideograph(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')

@@ -3,7 +3,7 @@
 //! and `FreeText`.
 
 use madoguchi_domain::text::{
-    FreeText, TextRefusal, caps, contains_card_number, is_card_separator, is_kana, phone_digits, postal_digits, query_gram, search_grams, search_key,
+    self, FreeText, TextRefusal, caps, contains_card_number, is_card_separator, is_kana, phone_digits, postal_digits, query_gram, search_grams, search_key,
     valid_phone,
 };
 use proptest::prelude::*;
@@ -299,4 +299,24 @@ fn short_parts_are_looked_up_by_grams_each_kanji_and_each_two_neighbours() {
         let part = search_key(part);
         assert!(search_grams(&key).contains(&query_gram(&part).expect("a gram").to_string()), "{part}");
     }
+}
+
+#[test]
+fn the_search_columns_of_numbers_phones_and_emails() {
+    assert_eq!(text::number_key("ec-0000 12"), "EC000012");
+    assert_eq!(text::number_key("ＡＷ００００１"), "AW00001");
+    assert_eq!(text::phone_keys("03-1234-5678"), ("0312345678".to_string(), "8765432130".to_string()));
+    assert_eq!(text::phone_keys("not a phone"), (String::new(), String::new()));
+    assert_eq!(text::email_key("Taro.Yamada@Example.JP"), "taro.yamada@example.jp");
+}
+
+#[test]
+fn a_name_is_found_whole_by_part_and_without_its_legal_form() {
+    let person = text::name_tokens("森　愛", "モリ アイ");
+    for part in ["森愛", "森", "愛"] {
+        assert!(person.contains(&text::search_key(part)), "{part}: {person:?}");
+    }
+    let company = text::name_tokens("株式会社アマノ", "カブシキガイシャ アマノ");
+    assert!(company.contains(&text::search_key("アマノ")), "{company:?}");
+    assert_eq!(company.iter().filter(|t| **t == text::search_key("アマノ")).count(), 1, "each token once: {company:?}");
 }

@@ -5,8 +5,8 @@
 use madoguchi_domain::text::{literal_key, phone_digits, postal_digits, query_gram, search_key};
 use rusqlite::{Connection, params};
 
-use crate::customers::number_key;
 use crate::{Result, Store};
+use madoguchi_domain::text::number_key;
 
 /// Which field of the customer matched the query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -964,11 +964,11 @@ fn derived(table: &Table, data: &Map<String, Value>) -> Vec<(&'static str, Value
     let text = |c: &str| data.get(c).and_then(Value::as_str).unwrap_or_default();
     match table.name {
         "customer_phones" => {
-            let (digits, reversed) = crate::customers::phone_keys(text("number"));
+            let (digits, reversed) = madoguchi_domain::text::phone_keys(text("number"));
             vec![("digits", Value::from(digits)), ("digits_reversed", Value::from(reversed))]
         }
-        "customer_emails" => vec![("address_key", Value::from(crate::customers::email_key(text("address"))))],
-        "accounts" => vec![("number_key", Value::from(crate::customers::number_key(text("customer_number"))))],
+        "customer_emails" => vec![("address_key", Value::from(madoguchi_domain::text::email_key(text("address"))))],
+        "accounts" => vec![("number_key", Value::from(madoguchi_domain::text::number_key(text("customer_number"))))],
         _ => Vec::new(),
     }
 }
