@@ -152,7 +152,7 @@ pub fn document(store: &Store, doc_type: &str, customer_id: &str, order: Option<
 /// service: prefecture, plan, server model and count, dates, billing data. Only fields the
 /// kind declares are filled, and a choice only with one of its values.
 pub fn quote_request(store: &Store, customer_id: &str, service: &str, kind: &str, tariffs: &Tariffs) -> Result<Value, ApiError> {
-    let fields = kind_fields(service, kind, tariffs).map_err(|e| ApiError::invalid(e.field, e.reason))?;
+    let fields = kind_fields(service, kind, tariffs)?;
     let customer = customer(store, customer_id)?;
     let account = customer
         .accounts

@@ -51,6 +51,13 @@ impl From<madoguchi_domain::quote::QuoteError> for ApiError {
     }
 }
 
+/// A refused quote request names its field.
+impl From<crate::quote::RequestError> for ApiError {
+    fn from(e: crate::quote::RequestError) -> Self {
+        ApiError::Invalid { field: e.field, reason: e.reason }
+    }
+}
+
 /// A refused text names its field: too long, or holding a card number.
 impl From<TextError> for ApiError {
     fn from(e: TextError) -> Self {

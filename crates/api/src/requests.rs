@@ -1,19 +1,27 @@
-//! Help-desk requests: filing one (its fields checked, its dates computed by the quote rules),
+//! Help-desk requests: filing one (its fields checked, its dates computed by the domain's quote
+//! rules, called with the checked fields),
 //! moving it through its state machine (each move a history row), and listing open and
 //! overdue ones by due date. Overdue: not final, and due before the as-of date.
 
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Timelike};
+use madoguchi_domain::calendar::YearMonth;
 use madoguchi_domain::money::Yen;
 use madoguchi_domain::postal;
+use madoguchi_domain::prefecture::Prefecture;
+use madoguchi_domain::quote::{Context as QuoteContext, Quote, QuoteError, allwatch, alwater, kaunet, pause, plus_aqua};
 use madoguchi_domain::request::{FieldKind, RequestType, TYPES, find};
 use madoguchi_domain::tariff::Service;
 use madoguchi_domain::text::caps;
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::Store;
 use madoguchi_store::requests::{NewRequest, RequestMove, RequestRecord, insert_request, move_request};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::customers::{free_text, stamp};
-use crate::quote::{parse_date, parse_month, quote};
+use crate::quote::{self, RequestError, parse_date, parse_month};
 use crate::tariffs::Tariffs;
 use crate::wire;
 use crate::{ApiError, Context};
@@ -62,10 +70,63 @@ pub fn types() -> Vec<wire::RequestTypeInfo> {
         .collect()
 }
 
-/// Checks `key=value` fields against the type; values keep their text form in JSON. Every
-/// value is a `FreeText` first (at most 200 characters, no card number), whatever its kind.
-fn check_fields(rt: &RequestType, given: &[(String, String)]) -> Result<Map<String, Value>, ApiError> {
-    let mut fields = Map::new();
+/// A request's fields as checked: the JSON stored with the request (values in their text
+/// form), and the typed values the rules read.
+struct Checked {
+    json: Map<String, Value>,
+    values: HashMap<&'static str, Typed>,
+}
+
+/// A checked field's value.
+enum Typed {
+    Date(NaiveDate),
+    Month(YearMonth),
+    Count(u32),
+    Yen(Yen),
+    Text(String),
+}
+
+impl Checked {
+    fn date(&self, key: &str) -> Option<NaiveDate> {
+        match self.values.get(key) {
+            Some(Typed::Date(d)) => Some(*d),
+            _ => None,
+        }
+    }
+
+    fn month(&self, key: &str) -> Option<YearMonth> {
+        match self.values.get(key) {
+            Some(Typed::Month(m)) => Some(*m),
+            _ => None,
+        }
+    }
+
+    fn count(&self, key: &str) -> Option<u32> {
+        match self.values.get(key) {
+            Some(Typed::Count(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    fn yen(&self, key: &str) -> Option<Yen> {
+        match self.values.get(key) {
+            Some(Typed::Yen(y)) => Some(*y),
+            _ => None,
+        }
+    }
+
+    fn text(&self, key: &str) -> Option<String> {
+        match self.values.get(key) {
+            Some(Typed::Text(t)) => Some(t.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Checks `key=value` fields against the type. Every value is a `FreeText` first (at most 200
+/// characters, no card number), whatever its kind.
+fn check_fields(rt: &RequestType, given: &[(String, String)]) -> Result<Checked, ApiError> {
+    let mut checked = Checked { json: Map::new(), values: HashMap::new() };
     for (key, value) in given {
         let def = rt.fields.iter().find(|f| f.name == key).ok_or_else(|| {
             let known: Vec<&str> = rt.fields.iter().map(|f| f.name).collect();
@@ -73,41 +134,50 @@ fn check_fields(rt: &RequestType, given: &[(String, String)]) -> Result<Map<Stri
         })?;
         let value = value.trim();
         free_text(key, value, caps::LINE)?;
-        let parsed = match def.kind {
-            FieldKind::Date => json!(parse_date(value).map_err(|r| invalid(key, r))?.to_string()),
-            FieldKind::Month => json!(parse_month(value).map_err(|r| invalid(key, r))?.to_string()),
+        let (json, typed) = match def.kind {
+            FieldKind::Date => {
+                let date = parse_date(value).map_err(|r| invalid(key, r))?;
+                (Value::from(date.to_string()), Typed::Date(date))
+            }
+            FieldKind::Month => {
+                let month = parse_month(value).map_err(|r| invalid(key, r))?;
+                (Value::from(month.to_string()), Typed::Month(month))
+            }
             FieldKind::Count => {
-                json!(value.parse::<u32>().ok().filter(|n| (1..=10_000).contains(n)).ok_or_else(|| invalid(key, "must be a whole number from 1 to 10000"))?)
+                let n = value.parse::<u32>().ok().filter(|n| (1..=10_000).contains(n)).ok_or_else(|| invalid(key, "must be a whole number from 1 to 10000"))?;
+                (Value::from(n), Typed::Count(n))
             }
             FieldKind::Yen => {
-                json!(Yen::parse(value).ok().filter(|y| !y.is_negative()).ok_or_else(|| invalid(key, "must be whole yen, e.g. 3300"))?.to_string())
+                let yen = Yen::parse(value).ok().filter(|y| !y.is_negative()).ok_or_else(|| invalid(key, "must be whole yen, e.g. 3300"))?;
+                (Value::from(yen.to_string()), Typed::Yen(yen))
             }
             FieldKind::Choice(values) => {
                 if !values.contains(&value) {
                     return Err(invalid(key, format!("'{value}' is not one of {}", values.join(", "))));
                 }
-                json!(value)
+                (Value::from(value), Typed::Text(value.to_string()))
             }
             FieldKind::Text => {
                 if value.is_empty() {
                     return Err(invalid(key, format!("must be 1–{} characters", caps::LINE)));
                 }
-                json!(value)
+                (Value::from(value), Typed::Text(value.to_string()))
             }
         };
-        if fields.insert(key.clone(), parsed).is_some() {
+        if checked.json.insert(key.clone(), json).is_some() {
             return Err(invalid(key, "given twice"));
         }
+        checked.values.insert(def.name, typed);
     }
-    if let Some(missing) = rt.fields.iter().find(|f| f.required && !fields.contains_key(f.name)) {
+    if let Some(missing) = rt.fields.iter().find(|f| f.required && !checked.json.contains_key(f.name)) {
         return Err(invalid(missing.name, format!("missing ({})", missing.label)));
     }
-    Ok(fields)
+    Ok(checked)
 }
 
-/// A quote through the same contract as `madoguchi quote`; its errors name the field.
-fn ask(tariffs: &Tariffs, now: Moment, request: Value) -> Result<wire::QuoteAnswer, ApiError> {
-    quote(&request, now, tariffs).map_err(|e| ApiError::Invalid { field: e.field, reason: e.reason })
+/// A quote refused by its rules, naming the field as `quote` names it.
+fn refused(e: QuoteError) -> ApiError {
+    RequestError::from(e).into()
 }
 
 /// The results of an answer named by `keys` (a date, else a flag, else the total or one of
@@ -126,81 +196,95 @@ fn results(answer: &wire::QuoteAnswer, keys: &[&str]) -> Vec<(String, Value)> {
         .collect()
 }
 
-fn copy(from: &Map<String, Value>, to: &mut Value, keys: &[&str]) {
-    for key in keys {
-        if let Some(value) = from.get(*key) {
-            to[*key] = value.clone();
-        }
-    }
+/// What a request row keeps of its filing (`requests.fields`): the service, the checked fields,
+/// and what the rules computed.
+#[derive(Serialize)]
+struct Body<'a> {
+    service: &'a str,
+    fields: &'a Map<String, Value>,
+    computed: &'a Map<String, Value>,
 }
 
-fn need(fields: &Map<String, Value>, key: &str, why: &str) -> Result<(), ApiError> {
-    if fields.contains_key(key) { Ok(()) } else { Err(invalid(key, format!("missing: {why}"))) }
+/// A field a rule needs: refused, naming it, when the request has none.
+fn need<T>(value: Option<T>, key: &str, why: &str) -> Result<T, ApiError> {
+    value.ok_or_else(|| invalid(key, format!("missing: {why}")))
 }
 
-/// The dates and money the rules give for this request, as of its filing.
-fn compute(
-    rt: &RequestType,
-    service: Service,
-    fields: &Map<String, Value>,
-    prefecture: &str,
-    tariffs: &Tariffs,
-    now: Moment,
-) -> Result<Map<String, Value>, ApiError> {
-    let base = json!({"service": service.id(), "as_of": stamp(now), "prefecture": prefecture});
+/// The moment the rules are asked as of: `now` in Japan time, to the second (as stored).
+fn as_of(now: Moment) -> Moment {
+    let now = time::in_japan(now);
+    now.with_nanosecond(0).unwrap_or(now)
+}
+
+/// The dates and money the rules give for this request, as of its filing: the domain's quote
+/// functions called with the checked fields, their answers read as `quote` gives them.
+fn compute(rt: &RequestType, service: Service, fields: &Checked, prefecture: &str, tariffs: &Tariffs, now: Moment) -> Result<Map<String, Value>, ApiError> {
+    let ctx = || -> Result<QuoteContext, ApiError> { Ok(quote::context(service, as_of(now), quote::prefecture(prefecture)?, tariffs)?) };
     let mut computed = Map::new();
-    let mut take = |answer: &wire::QuoteAnswer, keys: &[&str]| computed.extend(results(answer, keys));
+    let mut take = |kind: &'static str, ctx: &QuoteContext, answer: Result<Quote, QuoteError>, keys: &[&str]| -> Result<(), ApiError> {
+        computed.extend(results(&quote::answer_of(service, kind, ctx, &answer.map_err(refused)?), keys));
+        Ok(())
+    };
+    // The fields read without `need` are required by the request type: present once checked.
+    let required = |value: Option<NaiveDate>, key: &str| value.ok_or_else(|| invalid(key, "missing"));
     match (rt.id, service) {
         ("pause", _) => {
-            let mut deadline = base.clone();
-            deadline["kind"] = json!("pause_deadline");
-            copy(fields, &mut deadline, &["scheduled_delivery"]);
-            take(&ask(tariffs, now, deadline)?, &["request_deadline", "on_time"]);
-            let mut pause = base.clone();
-            pause["kind"] = json!("pause");
-            copy(fields, &mut pause, &["last_shipment", "next_delivery", "servers"]);
-            if service == Service::PlusAqua {
-                need(fields, "plan", "a plus-aqua pause needs the plan")?;
-                need(fields, "first_delivery", "a plus-aqua pause needs the first delivery date")?;
-                copy(fields, &mut pause, &["plan", "first_delivery"]);
-            }
-            let answer = ask(tariffs, now, pause)?;
-            take(&answer, &["free_until", "forced_cancellation", "total"]);
+            let ctx = ctx()?;
+            take(
+                "pause_deadline",
+                &ctx,
+                pause::deadline(&ctx, required(fields.date("scheduled_delivery"), "scheduled_delivery")?),
+                &["request_deadline", "on_time"],
+            )?;
+            let last_shipment = required(fields.date("last_shipment"), "last_shipment")?;
+            let next_delivery = required(fields.date("next_delivery"), "next_delivery")?;
+            let servers = need(fields.count("servers"), "servers", "a pause needs the number of servers")?;
+            let answer = if service == Service::PlusAqua {
+                let plan = need(fields.text("plan"), "plan", "a plus-aqua pause needs the plan")?;
+                let first_delivery = need(fields.date("first_delivery"), "first_delivery", "a plus-aqua pause needs the first delivery date")?;
+                quote::check_choice(service, "pause", "plan", &plan, tariffs)?;
+                plus_aqua::pause(&ctx, &plus_aqua::PauseInput { plan, first_delivery, last_shipment, next_delivery, servers })
+            } else {
+                alwater::pause(&ctx, &alwater::PauseInput { last_shipment, next_delivery, servers })
+            };
+            take("pause", &ctx, answer, &["free_until", "forced_cancellation", "total"])?;
         }
         ("cancellation", Service::PlusAqua) => {
-            for key in ["plan", "first_delivery", "servers"] {
-                need(fields, key, "a plus-aqua cancellation needs plan, first_delivery and servers")?;
-            }
-            let mut q = base.clone();
-            q["kind"] = json!("cancellation");
-            copy(fields, &mut q, &["plan", "first_delivery", "servers"]);
-            take(&ask(tariffs, now, q)?, &["free", "renewal_window_start", "renewal_window_end", "return_deadline", "total"]);
+            let why = "a plus-aqua cancellation needs plan, first_delivery and servers";
+            let plan = need(fields.text("plan"), "plan", why)?;
+            let first_delivery = need(fields.date("first_delivery"), "first_delivery", why)?;
+            let servers = need(fields.count("servers"), "servers", why)?;
+            let ctx = ctx()?;
+            quote::check_choice(service, "cancellation", "plan", &plan, tariffs)?;
+            let answer = plus_aqua::cancellation(&ctx, &plus_aqua::CancellationInput { plan, first_delivery, servers });
+            take("cancellation", &ctx, answer, &["free", "renewal_window_start", "renewal_window_end", "return_deadline", "total"])?;
         }
         ("cancellation", _) => {
-            need(fields, "paid_through", "an allwatch cancellation needs the last prepaid month")?;
-            let mut q = base.clone();
-            q["kind"] = json!("cancellation");
-            q["received"] = json!(time::japan_date(now).to_string());
-            copy(fields, &mut q, &["paid_through", "monthly_fee"]);
-            take(&ask(tariffs, now, q)?, &["service_end", "refund_months", "total"]);
+            let paid_through = need(fields.month("paid_through"), "paid_through", "an allwatch cancellation needs the last prepaid month")?;
+            let ctx = ctx()?;
+            let input = allwatch::CancellationInput { received: time::japan_date(now), paid_through, monthly_fee: fields.yen("monthly_fee"), terminals: 1 };
+            take("cancellation", &ctx, allwatch::cancellation(&ctx, &input), &["service_end", "refund_months", "total"])?;
         }
         ("product_change", Service::PlusAqua) => {
-            need(fields, "scheduled_delivery", "a plus-aqua product change needs the server's scheduled delivery")?;
-            need(fields, "servers", "a plus-aqua product change needs the number of servers")?;
-            let mut q = base.clone();
-            q["kind"] = json!("product_change");
-            copy(fields, &mut q, &["model", "scheduled_delivery", "servers"]);
-            take(&ask(tariffs, now, q)?, &["free_deadline", "free", "total"]);
+            let scheduled_delivery =
+                need(fields.date("scheduled_delivery"), "scheduled_delivery", "a plus-aqua product change needs the server's scheduled delivery")?;
+            let servers = need(fields.count("servers"), "servers", "a plus-aqua product change needs the number of servers")?;
+            let ctx = ctx()?;
+            let model = need(fields.text("model"), "model", "a product change needs the model")?;
+            quote::check_choice(service, "product_change", "model", &model, tariffs)?;
+            let answer = plus_aqua::product_change(&ctx, &plus_aqua::ProductChangeInput { model, scheduled_delivery, servers });
+            take("product_change", &ctx, answer, &["free_deadline", "free", "total"])?;
         }
         ("product_change", _) => {
-            need(fields, "first_delivery", "an alwater exchange needs the first delivery date")?;
-            let mut q = base.clone();
-            q["kind"] = json!("exchange");
-            copy(fields, &mut q, &["model", "first_delivery", "received"]);
-            take(&ask(tariffs, now, q)?, &["free_deadline", "free", "total"]);
+            let first_delivery = need(fields.date("first_delivery"), "first_delivery", "an alwater exchange needs the first delivery date")?;
+            let ctx = ctx()?;
+            let model = need(fields.text("model"), "model", "a product change needs the model")?;
+            quote::check_choice(service, "exchange", "model", &model, tariffs)?;
+            let answer = alwater::exchange(&ctx, &alwater::ExchangeInput { model, first_delivery, received: fields.date("received") });
+            take("exchange", &ctx, answer, &["free_deadline", "free", "total"])?;
         }
         ("dealer_change", _) => {
-            computed.insert("fax_deadline".into(), fields.get("fax_deadline").cloned().unwrap_or(Value::Null));
+            computed.insert("fax_deadline".into(), fields.json.get("fax_deadline").cloned().unwrap_or(Value::Null));
         }
         _ => {}
     }
@@ -250,7 +334,8 @@ pub fn create(store: &mut Store, type_id: &str, customer_id: &str, given: &[(Str
     let computed = compute(rt, service, &fields, &prefecture, tariffs, now)?;
     let status = rt.machine.initial();
     let due_on = due(rt, status, &computed);
-    let body = json!({"service": service.id(), "fields": fields, "computed": computed}).to_string();
+    let body =
+        serde_json::to_string(&Body { service: service.id(), fields: &fields.json, computed: &computed }).map_err(|e| ApiError::Failed(e.to_string()))?;
     let at = stamp(now);
     let request = NewRequest { customer_id, account_id: Some(&account.id), request_type: rt.id, status, fields: &body, due_on: due_on.as_deref() };
     let id = store.write(|tx| insert_request(tx, &request, actor, &at, "受付"))?;
@@ -285,18 +370,17 @@ pub fn move_to(store: &mut Store, id: &str, to: &str, note: &str, ctx: Context) 
     match (rt.id, to) {
         ("dealer_change", "returned") => {
             let deadline = body["computed"]["fax_deadline"].as_str().unwrap_or("").to_string();
-            let answer = ask(
-                tariffs,
-                now,
-                json!({"service": "kaunet", "kind": "dealer_change", "as_of": stamp(now), "fax_deadline": deadline, "fax_returned": today.to_string()}),
-            )?;
+            let fax_deadline = parse_date(&deadline).map_err(|r| invalid("fax_deadline", r))?;
+            let ctx = quote::context(Service::Kaunet, as_of(now), Prefecture::TOKYO, tariffs)?;
+            let input = kaunet::DealerChangeInput { fax_deadline, fax_returned: today };
+            let answer = quote::answer_of(Service::Kaunet, "dealer_change", &ctx, &kaunet::dealer_change(&ctx, &input).map_err(refused)?);
             if answer.flags.get("accepted") != Some(&true) {
                 return Err(invalid(
                     "to",
                     format!("the FAX came back on {today}, after its deadline {deadline}: nothing changes (seed 002); move it to expired"),
                 ));
             }
-            body["computed"]["fax_returned"] = json!(today.to_string());
+            body["computed"]["fax_returned"] = Value::from(today.to_string());
             for (key, value) in results(&answer, &["effective_earliest", "effective_latest"]) {
                 body["computed"][key] = value;
             }

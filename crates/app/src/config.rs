@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use madoguchi_api::paths;
-use serde_json::{Value, json};
+use serde_json::{Map, Value};
 
 use crate::CommandError;
 
@@ -48,7 +48,7 @@ fn read_config(file: &Path) -> Result<Value, String> {
             Ok(_) => Err("not a JSON object".into()),
             Err(e) => Err(format!("not JSON: {e}")),
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(json!({})),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Value::Object(Map::new())),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -62,10 +62,10 @@ pub fn remember_db_path(config_file: &Path, db_path: &Path) -> Result<(), Comman
         Err(_) => {
             let aside = config_file.with_extension("json.unreadable");
             std::fs::rename(config_file, &aside).map_err(|e| CommandError::failed(format!("{}: {e}", config_file.display())))?;
-            json!({})
+            Value::Object(Map::new())
         }
     };
-    config["db_path"] = json!(db_path.to_string_lossy());
+    config["db_path"] = Value::from(db_path.to_string_lossy());
     let text = serde_json::to_string_pretty(&config).map_err(|e| CommandError::failed(e.to_string()))?;
     Ok(paths::write_durably(config_file, (text + "\n").as_bytes())?)
 }

@@ -130,3 +130,39 @@ fn the_api_and_the_session_return_typed_answers() {
     assert!(offenders.is_empty(), "public functions answering with serde_json::Value instead of a wire struct: {offenders:#?}");
     assert_eq!(seen.len(), allowed.len(), "an allowed JSON answer is gone: drop it from the list ({seen:?})");
 }
+
+/// Answers are built as wire structs and inputs read into typed ones, so the API and the session
+/// write no JSON by hand: `json!` only in the drafts, the JSON documents a form edits and sends
+/// back (docs: Document JSON, quote-api.md), and in unit tests.
+#[test]
+fn the_api_and_the_session_write_no_json_by_hand() {
+    let allowed = ["crates/api/src/drafts.rs"];
+    let root = workspace_root();
+    let mut files = Vec::new();
+    rust_files(&root.join("crates/api/src"), &mut files);
+    rust_files(&root.join("crates/app/src"), &mut files);
+    let mut offenders = Vec::new();
+    let mut seen = Vec::new();
+    for file in files {
+        let relative = file.strip_prefix(&root).expect("in the workspace").to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(&file).expect("readable");
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        if code.contains("json!(") {
+            if allowed.contains(&relative.as_str()) {
+                seen.push(relative);
+            } else {
+                offenders.push(relative);
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "json! outside the drafts (build a wire struct, or Value::from for one scalar): {offenders:#?}");
+    assert_eq!(seen.len(), allowed.len(), "an allowed file writes no JSON by hand any more: drop it from the list ({seen:?})");
+}
+
+/// The whole tree is formatted as rustfmt.toml says (the same check scripts/test runs first).
+#[test]
+fn every_file_is_formatted() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo).args(["fmt", "--all", "--check"]).current_dir(workspace_root()).output().expect("cargo fmt runs");
+    assert!(output.status.success(), "cargo fmt --all --check: {}", String::from_utf8_lossy(&output.stdout));
+}

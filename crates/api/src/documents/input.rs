@@ -7,7 +7,7 @@ use madoguchi_domain::document::PartyKind;
 use madoguchi_domain::money::{TaxCategory, Yen};
 use madoguchi_domain::text::{caps, format_postal, postal_digits};
 use madoguchi_pdf::{FontData, ItemLine, Party};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::ApiError;
@@ -34,7 +34,7 @@ pub(super) fn check_strings(path: &str, value: &Value) -> Result<(), ApiError> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct IssuerInput {
     pub(super) name: String,

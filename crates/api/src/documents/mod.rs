@@ -18,10 +18,10 @@ use madoguchi_pdf::{Body, FontData, Rendered};
 use madoguchi_store::Store;
 pub use madoguchi_store::documents::IssuerRecord;
 use madoguchi_store::documents::{NewDocument, insert_document, next_number};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use self::input::{DocInput, check_strings, date, invalid, required};
+use self::input::{DocInput, IssuerInput, check_strings, date, invalid, required};
 pub use self::issuer::{MAX_SEAL_BYTES, check_issuer, issuer, set_issuer};
 use self::issuer::{issuer_from, issuer_record};
 use self::model::model;
@@ -162,17 +162,20 @@ fn issue_for(store: &mut Store, doc: DocumentType, request: &Value, owner: Owner
         let Rendered { pdf, pages } = madoguchi_pdf::render(&document, font).map_err(|e| invalid("pdf", e.to_string()))?;
         let sha256 = sha256_hex(&pdf);
         let mut snapshot = object.clone();
-        snapshot.insert("type".into(), json!(doc_type));
-        snapshot.insert("number".into(), json!(number));
-        snapshot.insert("issued_on".into(), json!(issued_on.to_string()));
+        snapshot.insert("type".into(), Value::from(doc_type));
+        snapshot.insert("number".into(), Value::from(number.as_str()));
+        snapshot.insert("issued_on".into(), Value::from(issued_on.to_string()));
         if input.issuer.is_none() {
-            snapshot.insert(
-                "issuer".into(),
-                json!({
-                    "name": document.issuer.name, "postal_code": document.issuer.postal_code, "address": document.issuer.address,
-                    "phone": document.issuer.phone, "fax": document.issuer.fax, "registration_number": document.issuer.registration_number,
-                }),
-            );
+            // The stored issuer as printed, so that a re-issue prints it again.
+            let printed = IssuerInput {
+                name: document.issuer.name.clone(),
+                postal_code: document.issuer.postal_code.clone(),
+                address: document.issuer.address.clone(),
+                phone: document.issuer.phone.clone(),
+                fax: document.issuer.fax.clone(),
+                registration_number: document.issuer.registration_number.clone(),
+            };
+            snapshot.insert("issuer".into(), serde_json::to_value(printed).map_err(|e| ApiError::Failed(e.to_string()))?);
         }
         insert_document(
             tx,
@@ -267,7 +270,7 @@ pub fn issue_for_order(
     let order = account.orders.iter().find(|o| o.id == order_id).ok_or_else(|| ApiError::NotFound("order".into()))?;
     let mut request = crate::drafts::order_document(&customer, account, order, doc);
     if let (Some(name), DocumentType::Receipt) = (item_name, doc) {
-        request["item_name"] = json!(name);
+        request["item_name"] = Value::from(name);
     }
     let owner = Owner { customer_id: Some(customer_id), account_id: Some(account_id), order_id: Some(order_id) };
     issue_for(store, doc, &request, owner, ctx, deliver)

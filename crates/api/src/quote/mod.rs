@@ -75,18 +75,10 @@ pub fn quote(request: &Value, now: Moment, tariffs: &Tariffs) -> Result<QuoteAns
             request::parse_moment(text).map_err(|reason| RequestError::new("as_of", reason))?
         }
     };
-    if time::japan_date(as_of) < tariff.effective_from {
-        return Err(RequestError::new(
-            "as_of",
-            format!("{} is before the {} tariff's first day {}", time::japan_date(as_of), service.id(), tariff.effective_from),
-        ));
-    }
+    check_effective(service, tariff, as_of)?;
     let prefecture = match request.get("prefecture") {
         None => Prefecture::TOKYO,
-        Some(value) => {
-            let name = value.as_str().ok_or_else(|| RequestError::new("prefecture", "must be a string"))?;
-            Prefecture::from_name(name).ok_or_else(|| RequestError::new("prefecture", format!("'{name}' is not a prefecture (e.g. 北海道, 東京都)")))?
-        }
+        Some(value) => prefecture(value.as_str().ok_or_else(|| RequestError::new("prefecture", "must be a string"))?)?,
     };
 
     let fields = (def.fields)(tariff);
@@ -94,6 +86,49 @@ pub fn quote(request: &Value, now: Moment, tariffs: &Tariffs) -> Result<QuoteAns
     let ctx = Context { as_of, prefecture, tariff };
     let answer = (def.run)(&ctx, &args)?;
     Ok(answer::answer(service, kind, as_of, tariff, &answer))
+}
+
+/// A tariff answers from its first day on.
+fn check_effective(service: Service, tariff: &Tariff, as_of: Moment) -> Result<(), RequestError> {
+    if time::japan_date(as_of) < tariff.effective_from {
+        return Err(RequestError::new(
+            "as_of",
+            format!("{} is before the {} tariff's first day {}", time::japan_date(as_of), service.id(), tariff.effective_from),
+        ));
+    }
+    Ok(())
+}
+
+/// The prefecture `name` names, refused on `prefecture` as a request's is.
+pub fn prefecture(name: &str) -> Result<Prefecture, RequestError> {
+    Prefecture::from_name(name).ok_or_else(|| RequestError::new("prefecture", format!("'{name}' is not a prefecture (e.g. 北海道, 東京都)")))
+}
+
+/// The context the domain's quote functions take, for code that calls them directly (the
+/// requests): `service`'s tariff as of `as_of` (refused before its first day, as a request
+/// is), for a customer in `prefecture`.
+pub fn context<'t>(service: Service, as_of: Moment, prefecture: Prefecture, tariffs: &'t Tariffs) -> Result<Context<'t>, RequestError> {
+    let tariff = tariffs.get(service).ok_or_else(|| RequestError::new("service", "no tariff loaded"))?;
+    let as_of = time::in_japan(as_of);
+    check_effective(service, tariff, as_of)?;
+    Ok(Context { as_of, prefecture, tariff })
+}
+
+/// The answer of `kind` the domain gave, in the shape `quote` answers (docs/quote-api.md).
+pub fn answer_of(service: Service, kind: &'static str, ctx: &Context, quote: &madoguchi_domain::quote::Quote) -> QuoteAnswer {
+    answer::answer(service, kind, ctx.as_of, ctx.tariff, quote)
+}
+
+/// Checks `value` against the choice `kind` of `service` declares for `field` (a tariff's
+/// plans or models), refused as a request to `quote` is; a field without a choice passes.
+pub fn check_choice(service: Service, kind: &str, field: &str, value: &str, tariffs: &Tariffs) -> Result<(), RequestError> {
+    let (_, def, tariff) = kind_def(service.id(), kind, tariffs)?;
+    match (def.fields)(tariff).into_iter().find(|f| f.name == field).map(|f| f.ty) {
+        Some(FieldType::Choice(values)) if !values.iter().any(|v| v == value) => {
+            Err(RequestError::new(field, format!("'{value}' is not one of {}", values.join(", "))))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The service, kind and tariff a request names; errors name `service` or `kind`.
