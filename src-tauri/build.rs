@@ -16,6 +16,7 @@ fn main() {
         "quote",
         "save_quote",
         "document_types",
+        "document_forms",
         "document_draft",
         "issue_document",
         "reissue_document",

@@ -200,3 +200,33 @@ test('a cooling-off notice past the 8 days, paid on credit: filled in the form, 
   assert.ok(warnings[1].includes('クレジット会社'), warnings[1]);
   await screenshot(page, '08b-documents-cooling-off-warnings');
 });
+
+test('a dealer-change FAX: the form offers the fields its draft leaves out (the reply deadline), declared by document_forms', async () => {
+  const { page } = ui;
+  await bridge.call('set_issuer', { service: 'kaunet', issuer: { name: 'カウネット株式会社', postal_code: '100-0001', address: '東京都千代田区千代田1-1', phone: '03-1111-2222' } });
+  const found = await findCustomer(bridge, 'KN', 8, (view) => view.accounts.some((a) => a.service === 'kaunet' && a.dealer));
+  await openUi(page, bridge.url);
+  await openCustomerByKeyboard(page, found.number, found.view.name);
+  await page.keyboard.press('d');
+  await page.waitForSelector('#doc-type');
+  await chooseOption(page, 'dealer_change_fax');
+  await tabTo(page, '#doc-draft');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#doc-form');
+  // The issuer has no FAX, so the draft names no reply FAX either: both are offered, labelled in Japanese.
+  const label = (field) => page.evaluate((f) => document.querySelector(`label[for="${document.querySelector(`[data-field="${f}"]`).id}"]`).textContent, field);
+  assert.equal(await label('return_deadline'), '返信期限');
+  assert.equal(await label('return_fax'), '返信先FAX');
+  assert.equal(await page.locator('[data-field="new_dealer"]').inputValue(), '', 'the new dealer is left to the default (seed 002)');
+  for (const [field, text] of [
+    ['return_deadline', '2026-12-04'],
+    ['return_fax', '03-1111-2223'],
+  ]) {
+    await tabTo(page, `[data-field="${field}"]`);
+    await retype(page, text);
+  }
+  await page.keyboard.press('Alt+I');
+  await page.waitForSelector('#doc-result:not([hidden]) #doc-number');
+  assert.match(await page.locator('#doc-number').innerText(), /^FX-/);
+  await screenshot(page, '08c-documents-dealer-change');
+});

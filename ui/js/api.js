@@ -87,6 +87,7 @@ export const quotePrefill = (customerId, service, kind) => call('quote_prefill',
 export const quote = (request) => call('quote', { request });
 export const saveQuote = (customerId, request, answer) => call('save_quote', { customer_id: customerId, request, answer });
 export const documentTypes = () => call('document_types');
+export const documentForms = () => call('document_forms');
 export const documentDraft = (docType, customerId, orderId) =>
   call('document_draft', orderId ? { doc_type: docType, customer_id: customerId, order_id: orderId } : { doc_type: docType, customer_id: customerId });
 export const issueDocument = (docType, document, customerId, orderId) => {

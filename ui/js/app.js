@@ -13,8 +13,23 @@ import * as settings from './screens/settings.js';
 import * as setup from './screens/setup.js';
 import { startHubTimer } from './screens/sync.js';
 
-const SCREENS = { search, customer, quote, documents, requests, settings, setup };
-const NAV_KEYS = { 1: 'search', 2: 'customer', 3: 'quote', 4: 'documents', 5: 'requests', 6: 'settings' };
+/**
+ * The screens, one entry each (adding a screen is adding its entry): its route, its module, and
+ * in the navigation its label (Alt+1, Alt+2… in this order). `ofCustomer`: it shows the current
+ * customer, so Alt opens theirs; `back`: Esc returns to the current customer instead of the
+ * search.
+ */
+const SCREENS = [
+  { name: 'search', module: search, nav: '検索' },
+  { name: 'customer', module: customer, nav: '顧客', ofCustomer: true },
+  { name: 'quote', module: quote, nav: '見積り', ofCustomer: true, back: 'customer' },
+  { name: 'documents', module: documents, nav: '書類', ofCustomer: true, back: 'customer' },
+  { name: 'requests', module: requests, nav: '依頼', ofCustomer: true, back: 'customer' },
+  { name: 'settings', module: settings, nav: '設定' },
+  { name: 'setup', module: setup },
+];
+const NAVIGATION = SCREENS.filter((s) => s.nav);
+const screenNamed = (name) => SCREENS.find((s) => s.name === name);
 const GLOBAL_HELP = [
   ['Ctrl+K', '/'],
   '検索',
@@ -24,7 +39,7 @@ const GLOBAL_HELP = [
   '決定',
   ['Esc'],
   '戻る',
-  ['Alt+1〜6'],
+  [`Alt+1〜${NAVIGATION.length}`],
   '画面切替',
   ['Tab'],
   '次の項目',
@@ -37,22 +52,21 @@ function parseHash() {
   const raw = window.location.hash.replace(/^#\/?/, '');
   const [path, query = ''] = raw.split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  const name = SCREENS[parts[0]] ? parts[0] : 'search';
+  const name = screenNamed(parts[0]) ? parts[0] : 'search';
   return { name, arg: parts[1] || null, params: new URLSearchParams(query) };
 }
 
 /** The screen to go back to with Esc. */
 function parentOf(name, arg) {
-  switch (name) {
-    case 'customer':
-      return '#/search';
-    case 'quote':
-    case 'documents':
-    case 'requests':
-      return arg || state.customerId ? `#/customer/${encodeURIComponent(arg || state.customerId)}` : '#/search';
-    default:
-      return '#/search';
-  }
+  const id = arg || state.customerId;
+  return screenNamed(name).back === 'customer' && id ? `#/customer/${encodeURIComponent(id)}` : '#/search';
+}
+
+/** The navigation links, from the screens' entries. */
+function drawNavigation() {
+  const nav = document.getElementById('app-nav');
+  clear(nav);
+  NAVIGATION.forEach((screen, i) => nav.append(h('a', { href: `#/${screen.name}`, dataset: { nav: screen.name } }, screen.nav, h('kbd', {}, `Alt+${i + 1}`))));
 }
 
 async function route() {
@@ -69,7 +83,7 @@ async function route() {
     if (link.dataset.nav === name) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  const screen = SCREENS[name];
+  const screen = screenNamed(name).module;
   current = { name, arg, screen, handle: null };
   setHelp(screen.help || []);
   try {
@@ -146,11 +160,10 @@ function onKeyDown(event) {
     goSearch();
     return;
   }
-  if (event.altKey && !event.ctrlKey && !event.metaKey && NAV_KEYS[event.key]) {
+  const chosen = event.altKey && !event.ctrlKey && !event.metaKey && NAVIGATION[Number(event.key) - 1];
+  if (chosen) {
     event.preventDefault();
-    const name = NAV_KEYS[event.key];
-    const needsCustomer = ['customer', 'quote', 'documents'].includes(name) || (name === 'requests' && state.customerId);
-    navigate(needsCustomer && state.customerId ? `#/${name}/${encodeURIComponent(state.customerId)}` : `#/${name}`);
+    navigate(chosen.ofCustomer && state.customerId ? `#/${chosen.name}/${encodeURIComponent(state.customerId)}` : `#/${chosen.name}`);
     return;
   }
   if (event.key === 'Escape') {
@@ -332,6 +345,7 @@ function showNotice(text) {
 }
 
 async function start() {
+  drawNavigation();
   state.rerender = route;
   state.refreshHeader = refreshHeader;
   refreshHeader();

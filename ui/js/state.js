@@ -10,6 +10,7 @@ export const state = {
   settings: null,
   kinds: null,
   docTypes: null,
+  docForms: null,
   requestTypes: null,
   /** The customer the agent is talking to (id), and their last loaded view. */
   customerId: null,
@@ -49,12 +50,14 @@ export async function docTypes() {
   return state.docTypes;
 }
 
-/** The request types as an array, whatever wrapper the command answers with. */
+/** The document forms as the domain declares them: `{common_fields, types: [{type, fields}]}`. */
+export async function docForms() {
+  if (!state.docForms) state.docForms = await api.documentForms();
+  return state.docForms;
+}
+
 export async function requestTypes() {
-  if (!state.requestTypes) {
-    const raw = await api.requestTypes();
-    state.requestTypes = Array.isArray(raw) ? raw : raw.types || raw.request_types || [];
-  }
+  if (!state.requestTypes) state.requestTypes = await api.requestTypes();
   return state.requestTypes;
 }
 

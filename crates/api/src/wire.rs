@@ -765,6 +765,43 @@ impl<'a> From<&'a ImportReport> for CustomerImport<'a> {
     }
 }
 
+/// The document forms (`document_forms`): the fields every document has, then each type's own,
+/// as declared by `madoguchi_domain::issue`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentForms {
+    pub common_fields: Vec<DocumentField>,
+    pub types: Vec<DocumentForm>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentForm {
+    #[serde(rename = "type")]
+    pub doc_type: &'static str,
+    pub fields: Vec<DocumentField>,
+}
+
+/// One field of a document form: what it holds (`date`, `month`, `yen`, `count`, `text`,
+/// `flag`, `choice`, `party`, `issuer`, `lines`), whether required, its Japanese label, the
+/// choices of a `choice`, the fields of a party or of each line.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentField {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub required: bool,
+    pub label: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<Choice>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<DocumentField>>,
+}
+
+/// A value to pick and what the agent reads for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
 /// A document type: its Japanese name, the number prefix in force, whether it is issued from
 /// an order.
 #[derive(Debug, Clone, Serialize)]

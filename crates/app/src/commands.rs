@@ -367,6 +367,11 @@ impl Session {
         Ok(wire::Id { id })
     }
 
+    /// `{common_fields, types: [{type, fields}]}`: the fields of each document form.
+    pub fn document_forms(&self) -> Result<api::DocumentForms, CommandError> {
+        Ok(documents::forms())
+    }
+
     /// `[{type, label, prefix, from_order}]`.
     pub fn document_types(&self) -> Result<Vec<api::DocumentType>, CommandError> {
         Ok(documents::types(&self.db().store)?)

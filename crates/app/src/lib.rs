@@ -108,6 +108,7 @@ macro_rules! for_each_command {
             status,
             quote_kinds,
             document_types,
+            document_forms,
             request_types,
             settings,
             backups,

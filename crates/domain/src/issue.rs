@@ -22,8 +22,154 @@ pub enum DocumentType {
     DealerChangeFax,
 }
 
+/// What a document field holds, for the form that edits it and the check that reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Date,
+    /// A year and month, YYYY-MM.
+    Month,
+    Yen,
+    /// A whole number from 1.
+    Count,
+    Text,
+    /// true or false.
+    Flag,
+    /// One of these (code, Japanese label).
+    Choice(&'static [(&'static str, &'static str)]),
+    /// A party: `PARTY_FIELDS`.
+    Party,
+    /// The issuer (name, address, phone…): the stored one when the document names none.
+    Issuer,
+    /// The item lines, each with these fields (`LINE_FIELDS`, or `DELIVERY_LINE_FIELDS`).
+    Lines(&'static [Field]),
+}
+
+/// One field of a document's JSON (README: Document JSON): its name, what it holds, whether a
+/// document must have it, and its Japanese label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    pub name: &'static str,
+    pub kind: FieldKind,
+    pub required: bool,
+    pub label: &'static str,
+}
+
+const fn field(name: &'static str, kind: FieldKind, required: bool, label: &'static str) -> Field {
+    Field { name, kind, required, label }
+}
+
 /// The fields every document JSON may have, whatever its type.
-pub const COMMON_FIELDS: [&str; 4] = ["service", "issued_on", "issuer", "recipient"];
+pub const COMMON_FIELDS: [Field; 4] = [
+    field("service", FieldKind::Text, true, "サービス"),
+    field("issued_on", FieldKind::Date, false, "発行日"),
+    field("issuer", FieldKind::Issuer, false, "発行者"),
+    field("recipient", FieldKind::Party, true, "宛名"),
+];
+
+/// A person or a company; with no honorific given, the one of its kind (様 or 御中).
+const PARTY_KINDS: &[(&str, &str)] = &[("person", "個人"), ("company", "法人")];
+const HONORIFICS: &[(&str, &str)] = &[("様", "様"), ("御中", "御中")];
+
+/// The fields of a party (the recipient, a cooling-off notice's seller).
+pub const PARTY_FIELDS: [Field; 5] = [
+    field("name", FieldKind::Text, true, "名称"),
+    field("kind", FieldKind::Choice(PARTY_KINDS), false, "個人・法人"),
+    field("honorific", FieldKind::Choice(HONORIFICS), false, "敬称"),
+    field("postal_code", FieldKind::Text, false, "郵便番号"),
+    field("address", FieldKind::Text, false, "住所"),
+];
+
+/// The tax categories of an item (消費税法: 10% standard, 8% reduced, or none).
+const TAXES: &[(&str, &str)] = &[("standard", "10%（標準税率）"), ("reduced", "8%（軽減税率）※"), ("non_taxable", "不課税")];
+
+/// The fields of an item line; its price is tax included.
+pub const LINE_FIELDS: [Field; 4] = [
+    field("name", FieldKind::Text, true, "名称"),
+    field("quantity", FieldKind::Count, true, "数量"),
+    field("unit", FieldKind::Yen, true, "単価（税込）"),
+    field("tax", FieldKind::Choice(TAXES), true, "税区分"),
+];
+
+/// A delivery note's lines also say whether the product allows one (seed 001: 特注駐車券など
+/// do not); the others are left off it.
+pub const DELIVERY_LINE_FIELDS: [Field; 5] =
+    [LINE_FIELDS[0], LINE_FIELDS[1], LINE_FIELDS[2], LINE_FIELDS[3], field("delivery_note", FieldKind::Flag, false, "納品書対象")];
+
+/// How the shop's orders are paid (the order's payment method an invoice repeats).
+const ORDER_PAYMENTS: &[(&str, &str)] = &[
+    ("credit_card", "クレジットカード"),
+    ("np_invoice", "NP掛け払い"),
+    ("bank_transfer", "銀行振込"),
+    ("cod", "代金引換"),
+    ("cash", "現金"),
+    ("account_transfer", "口座振替"),
+    ("kddi_invoice", "KDDI請求書払い"),
+];
+
+/// How a receipt's payment was made (`receipt_payment`).
+const RECEIPT_PAYMENTS: &[(&str, &str)] = &[("credit_card", "クレジットカード"), ("cash", "現金"), ("bank_transfer", "銀行振込")];
+
+/// How a contract under cooling-off was paid (`document::ContractPayment`).
+const CONTRACT_PAYMENTS: &[(&str, &str)] = &[
+    ("cash", "現金"),
+    ("bank_transfer", "銀行振込"),
+    ("account_transfer", "口座振替"),
+    ("credit_card", "クレジットカード"),
+    ("credit_contract", "個別クレジット"),
+];
+
+/// How the application under cooling-off was made (seed 000: in a shop or by phone qualifies).
+const CHANNELS: &[(&str, &str)] = &[("phone", "電話"), ("store", "店舗"), ("web", "ウェブサイト"), ("other", "その他")];
+
+/// The paper a cooling-off postcard is printed on (`document::PostcardStock`).
+const STOCKS: &[(&str, &str)] = &[("blank", "無地のはがき用紙（枠と「郵便はがき」も印刷）"), ("official", "官製はがき（郵便番号枠が印刷済み）")];
+
+const LINES: Field = field("lines", FieldKind::Lines(&LINE_FIELDS), true, "明細");
+const ORDER_NUMBER: Field = field("order_number", FieldKind::Text, true, "注文番号");
+const SHIPPED_ON: Field = field("shipped_on", FieldKind::Date, true, "出荷日");
+const CUSTOMER_NUMBER: Field = field("customer_number", FieldKind::Text, true, "お客様番号");
+
+const ESTIMATE: [Field; 3] = [field("estimated_on", FieldKind::Date, false, "見積日"), field("member", FieldKind::Flag, true, "会員"), LINES];
+const DELIVERY_NOTE: [Field; 3] = [ORDER_NUMBER, SHIPPED_ON, field("lines", FieldKind::Lines(&DELIVERY_LINE_FIELDS), true, "明細")];
+const INVOICE: [Field; 5] = [
+    ORDER_NUMBER,
+    field("ordered_on", FieldKind::Date, false, "注文日"),
+    SHIPPED_ON,
+    field("payment", FieldKind::Choice(ORDER_PAYMENTS), false, "支払方法"),
+    LINES,
+];
+const RECEIPT: [Field; 5] = [
+    ORDER_NUMBER,
+    SHIPPED_ON,
+    field("payment", FieldKind::Choice(RECEIPT_PAYMENTS), true, "支払方法"),
+    field("item_name", FieldKind::Text, false, "お品物名"),
+    LINES,
+];
+const COOLING_OFF: [Field; 10] = [
+    field("contract_date", FieldKind::Date, true, "契約日"),
+    field("channel", FieldKind::Choice(CHANNELS), true, "お申込み方法"),
+    field("product", FieldKind::Text, true, "商品・役務"),
+    field("amount", FieldKind::Yen, true, "金額"),
+    field("seller", FieldKind::Party, true, "販売業者"),
+    field("sent_on", FieldKind::Date, false, "発送日"),
+    field("salesperson", FieldKind::Text, false, "担当者（販売員）"),
+    field("payment", FieldKind::Choice(CONTRACT_PAYMENTS), false, "支払方法"),
+    field("credit_company", FieldKind::Text, false, "クレジット会社"),
+    field("stock", FieldKind::Choice(STOCKS), false, "用紙"),
+];
+const REFUND_CLAIM: [Field; 4] = [
+    CUSTOMER_NUMBER,
+    field("received", FieldKind::Date, true, "受領日"),
+    field("paid_through", FieldKind::Month, true, "前払い済みの最終月"),
+    field("monthly_fee", FieldKind::Yen, true, "月額料金"),
+];
+const DEALER_CHANGE_FAX: [Field; 5] = [
+    CUSTOMER_NUMBER,
+    field("current_dealer", FieldKind::Text, true, "現在の担当販売店"),
+    field("new_dealer", FieldKind::Text, false, "変更後の担当販売店"),
+    field("return_deadline", FieldKind::Date, true, "返信期限"),
+    field("return_fax", FieldKind::Text, true, "返信先FAX"),
+];
 
 impl DocumentType {
     pub const ALL: [DocumentType; 7] = [
@@ -109,19 +255,22 @@ impl DocumentType {
         matches!(self, DocumentType::DeliveryNote | DocumentType::Invoice | DocumentType::Receipt)
     }
 
-    /// The fields its JSON may have besides `COMMON_FIELDS`.
-    pub fn fields(self) -> &'static [&'static str] {
+    /// The fields its JSON may have besides `COMMON_FIELDS`, in the order a form shows them.
+    pub fn fields(self) -> &'static [Field] {
         match self {
-            DocumentType::Estimate => &["estimated_on", "member", "lines"],
-            DocumentType::DeliveryNote => &["order_number", "shipped_on", "lines"],
-            DocumentType::Invoice => &["order_number", "ordered_on", "shipped_on", "payment", "lines"],
-            DocumentType::Receipt => &["order_number", "shipped_on", "payment", "item_name", "lines"],
-            DocumentType::CoolingOff => {
-                &["contract_date", "channel", "product", "amount", "seller", "sent_on", "salesperson", "payment", "credit_company", "stock"]
-            }
-            DocumentType::RefundClaim => &["customer_number", "received", "paid_through", "monthly_fee"],
-            DocumentType::DealerChangeFax => &["customer_number", "current_dealer", "new_dealer", "return_deadline", "return_fax"],
+            DocumentType::Estimate => &ESTIMATE,
+            DocumentType::DeliveryNote => &DELIVERY_NOTE,
+            DocumentType::Invoice => &INVOICE,
+            DocumentType::Receipt => &RECEIPT,
+            DocumentType::CoolingOff => &COOLING_OFF,
+            DocumentType::RefundClaim => &REFUND_CLAIM,
+            DocumentType::DealerChangeFax => &DEALER_CHANGE_FAX,
         }
+    }
+
+    /// Whether its JSON may have `name` (a common field or one of its own).
+    pub fn has_field(self, name: &str) -> bool {
+        COMMON_FIELDS.iter().chain(self.fields()).any(|f| f.name == name)
     }
 }
 
@@ -277,7 +426,8 @@ mod tests {
     fn every_type_reads_back_from_its_id_and_only_the_shop_s_three_come_from_an_order() {
         for doc in DocumentType::ALL {
             assert_eq!(DocumentType::from_id(doc.id()), Some(doc));
-            assert!(!doc.fields().iter().any(|f| COMMON_FIELDS.contains(f)), "{doc:?}");
+            assert!(!doc.fields().iter().any(|f| COMMON_FIELDS.iter().any(|c| c.name == f.name)), "{doc:?}");
+            assert!(doc.has_field("recipient") && doc.fields().iter().all(|f| doc.has_field(f.name)), "{doc:?}");
         }
         let from_order: Vec<&str> = DocumentType::ALL.into_iter().filter(|d| d.from_order()).map(DocumentType::id).collect();
         assert_eq!(from_order, ["delivery_note", "invoice", "receipt"]);

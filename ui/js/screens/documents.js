@@ -2,27 +2,14 @@
 
 import * as api from '../api.js';
 import { h, clear, table, badge, section, showError, hideError, busy, toast, shortMoment, newId, cssEscape } from '../dom.js';
-import { CHOICES, CUSTOMER_KIND, PAYMENT, fieldLabel } from '../labels.js';
-import { state, docTypes, currentCustomer, loadCustomer, serviceLabel, docTypeLabel, honorific } from '../state.js';
+import { PAYMENT } from '../labels.js';
+import { state, docTypes, docForms, currentCustomer, loadCustomer, serviceLabel, docTypeLabel, honorific } from '../state.js';
 import { trackDirty } from '../dirty.js';
 
 export const help = [['Enter'], '実行', ['Alt+I'], '発行する'];
 
-/** Optional fields of a document type that a draft may omit (README: Document JSON). */
-const OPTIONAL = { receipt: ['item_name'] };
-
-/** Keys whose string values are picked from a list. */
-const SELECTS = {
-  payment: PAYMENT,
-  tax: CHOICES.tax,
-  channel: CHOICES.channel,
-  honorific: { '': '（自動）', 様: '様', 御中: '御中' },
-  kind: CUSTOMER_KIND,
-  stock: { blank: '無地のはがき用紙（枠と「郵便はがき」も印刷）', official: '官製はがき（郵便番号枠が印刷済み）' },
-};
-
 export async function render(main, { arg, params }) {
-  const types = await docTypes();
+  const [types, forms] = await Promise.all([docTypes(), docForms()]);
   const customer = arg || state.customerId ? await currentCustomer(arg) : null;
   if (!customer) {
     main.append(
@@ -113,6 +100,9 @@ export async function render(main, { arg, params }) {
       const stored = state.settings && state.settings.issuers ? state.settings.issuers[doc.service] : null;
       body.append(issuerSummary(stored));
     }
+    // The form is the type's declared fields (document_forms): each control by its kind.
+    const own = forms.types.find((t) => t.type === docType).fields;
+    const declared = Object.fromEntries([...forms.common_fields, ...own].map((f) => [f.name, f]));
     for (const [key, value] of Object.entries(doc)) {
       if (key === 'service') {
         body.append(h('p', { class: 'muted' }, `サービス: ${serviceLabel(value)}`));
@@ -121,17 +111,18 @@ export async function render(main, { arg, params }) {
         body.append(issuerSummary(value));
         readers.push(() => [key, value]);
       } else {
-        const built = buildValue(key, value, key);
+        const built = buildValue(declared[key], value, key);
         body.append(built.el);
         readers.push(() => [key, built.read()]);
       }
     }
-    // Fields a type prints that the draft may leave out: offered, sent only when filled.
-    for (const key of OPTIONAL[docType] || []) {
-      if (key in doc) continue;
-      const built = buildScalar(key, '', key);
+    // Fields of the type the draft leaves out (what the customer tells on the call): offered,
+    // sent only when filled.
+    for (const field of own) {
+      if (field.name in doc || field.kind === 'party' || field.kind === 'lines') continue;
+      const built = buildScalar(field, null, field.name);
       body.append(built.el);
-      readers.push(() => [key, built.read() || undefined]);
+      readers.push(() => [field.name, built.read() ?? undefined]);
     }
     readDraft = () => Object.fromEntries(readers.map((r) => r()).filter(([, v]) => v !== undefined));
     const form = h(
@@ -327,74 +318,74 @@ function findFieldControl(form, field) {
   return form.querySelector(`[data-field$=".${cssEscape(last)}"], [data-field="${cssEscape(last)}"]`);
 }
 
-/** A control (or group) for one JSON value; read() gives the value back with its type. */
-function buildValue(key, value, path) {
-  if (Array.isArray(value) && key === 'lines') return buildLines(value, path);
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const parts = Object.entries(value).map(([k, v]) => [k, buildValue(k, v, `${path}.${k}`)]);
-    const el = h('fieldset', { class: 'group' }, h('legend', {}, fieldLabel(key)), h('div', { class: 'form-grid' }, parts.map(([, p]) => p.el)));
+/**
+ * A control (or group) for one field of the document, by its declared kind (`document_forms`);
+ * read() gives the value back in the type the document JSON has.
+ */
+function buildValue(field, value, path) {
+  if (field.kind === 'lines') return buildLines(field, value || [], path);
+  if (field.kind === 'party') {
+    const declared = Object.fromEntries(field.fields.map((f) => [f.name, f]));
+    const parts = Object.entries(value || {}).map(([k, v]) => [k, buildValue(declared[k], v, `${path}.${k}`)]);
+    const el = h('fieldset', { class: 'group' }, h('legend', {}, field.label), h('div', { class: 'form-grid' }, parts.map(([, p]) => p.el)));
     return { el, read: () => Object.fromEntries(parts.map(([k, p]) => [k, p.read()])) };
   }
-  if (Array.isArray(value)) {
-    // Any other list: edited as JSON text.
-    const input = h('textarea', { id: newId('doc'), 'data-field': path, rows: '2' });
-    input.value = JSON.stringify(value);
-    return { el: labelled(key, input), read: () => JSON.parse(input.value || '[]') };
-  }
-  return buildScalar(key, value, path);
+  return buildScalar(field, value, path);
 }
 
-function labelled(key, control) {
-  return h('div', { class: 'field' }, h('label', { for: control.id }, fieldLabel(key)), control);
+function labelled(text, control) {
+  return h('div', { class: 'field' }, h('label', { for: control.id }, text), control);
 }
 
-function buildScalar(key, value, path) {
+/** One value: a checkbox, a list of the declared choices, or a text box (dates, yen, counts, text). */
+function buildScalar(field, value, path) {
   const id = newId('doc');
-  if (typeof value === 'boolean') {
+  if (field.kind === 'flag') {
     const box = h('input', { id, type: 'checkbox', 'data-field': path, checked: value });
-    return { el: h('div', { class: 'field field-check' }, box, h('label', { for: id }, fieldLabel(key))), read: () => box.checked };
+    return { el: h('div', { class: 'field field-check' }, box, h('label', { for: id }, field.label)), read: () => box.checked };
   }
-  if (SELECTS[key] && (value === null || typeof value === 'string')) {
+  if (field.kind === 'choice') {
     const select = h('select', { id, 'data-field': path });
-    const options = value === null && !('' in SELECTS[key]) ? { '': '（なし）', ...SELECTS[key] } : { ...SELECTS[key] };
-    if (value && !(value in options)) options[value] = value;
-    for (const [v, label] of Object.entries(options)) select.append(h('option', { value: v }, label));
+    const options = field.required && value ? [...field.choices] : [{ value: '', label: '（指定なし）' }, ...field.choices];
+    // A value the draft brought that is not declared (an order's rare payment method) stays as it is.
+    if (value && !options.some((o) => o.value === value)) options.push({ value, label: value });
+    for (const option of options) select.append(h('option', { value: option.value }, option.label));
     select.value = value || '';
-    return { el: labelled(path || key, select), read: () => (select.value === '' && value === null ? null : select.value) };
+    return { el: labelled(field.label, select), read: () => (select.value === '' ? null : select.value) };
   }
+  const numeric = field.kind === 'count' || field.kind === 'yen';
   const input = h('input', {
     id,
     type: 'text',
     'data-field': path,
     autocomplete: 'off',
     spellcheck: 'false',
-    inputmode: typeof value === 'number' || ['unit', 'amount', 'monthly_fee'].includes(key) ? 'numeric' : null,
-    class: typeof value === 'number' ? 't-count' : /(_on|_date|deadline|received)$/.test(key) ? 't-date' : '',
+    inputmode: numeric ? 'numeric' : null,
+    class: field.kind === 'count' ? 't-count' : field.kind === 'date' || field.kind === 'month' ? 't-date' : '',
   });
   input.value = value === null || value === undefined ? '' : String(value);
   const read = () => {
     const text = input.value.trim();
-    if (typeof value === 'number') return /^-?\d+$/.test(text) ? Number(text) : text;
+    if (field.kind === 'count') return /^-?\d+$/.test(text) ? Number(text) : text;
     if (value === null && text === '') return null;
     return text;
   };
-  return { el: labelled(key, input), read };
+  return { el: labelled(field.label, input), read };
 }
 
-/** The lines of a document as an editable table: name, quantity, unit price, tax, and any other column. */
-function buildLines(lines, path) {
-  const columns = [];
-  for (const line of lines) for (const k of Object.keys(line)) if (!columns.includes(k)) columns.push(k);
-  for (const k of ['name', 'quantity', 'unit', 'tax']) if (!columns.includes(k)) columns.push(k);
-  const template = Object.fromEntries(columns.map((k) => [k, k === 'quantity' ? 1 : k === 'tax' ? 'standard' : typeof (lines[0] || {})[k] === 'boolean' ? false : '']));
+/** The lines of a document as an editable table, one column per declared line field. */
+function buildLines(field, lines, path) {
+  const columns = field.fields;
+  const template = Object.fromEntries(columns.map((c) => [c.name, c.kind === 'count' ? 1 : c.kind === 'flag' ? false : c.kind === 'choice' ? c.choices[0].value : '']));
   const tbody = h('tbody', {});
   const rows = [];
   const legendId = newId('lines');
 
   function addRow(line) {
-    const cells = columns.map((k) => {
+    const cells = columns.map((column) => {
+      const k = column.name;
       const v = line[k] === undefined ? template[k] : line[k];
-      const built = buildScalar(k, v, '');
+      const built = buildScalar(column, v, '');
       // Inside the table the header names the column; the label stays for screen readers.
       const control = built.el.querySelector('input, select, textarea');
       const label = built.el.querySelector('label');
@@ -440,11 +431,11 @@ function buildLines(lines, path) {
   const el = h(
     'fieldset',
     { class: 'group lines' },
-    h('legend', { id: legendId }, fieldLabel('lines')),
+    h('legend', { id: legendId }, field.label),
     h(
       'table',
       { class: 'grid edit', 'aria-labelledby': legendId },
-      h('thead', {}, h('tr', {}, columns.map((k) => h('th', { scope: 'col', class: `col-${k}` }, fieldLabel(k))), h('th', {}, ''))),
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: `col-${c.name}` }, c.label)), h('th', {}, ''))),
       tbody,
     ),
     h('div', { class: 'actions' }, addButton, h('span', { class: 'hint' }, '単価は税込の円。税額・合計は発行時に計算されます')),

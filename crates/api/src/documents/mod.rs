@@ -12,7 +12,7 @@ mod numbering;
 
 use std::sync::OnceLock;
 
-use madoguchi_domain::issue::{COMMON_FIELDS, DocumentType};
+use madoguchi_domain::issue::{COMMON_FIELDS, DocumentType, Field, FieldKind, PARTY_FIELDS};
 use madoguchi_domain::time;
 use madoguchi_pdf::{Body, FontData, Rendered};
 use madoguchi_store::Store;
@@ -46,6 +46,34 @@ pub fn types(store: &Store) -> Result<Vec<wire::DocumentType>, ApiError> {
         .into_iter()
         .map(|doc| Ok(wire::DocumentType { doc_type: doc.id(), label: doc.label(), prefix: prefix(store, doc)?, from_order: doc.from_order() }))
         .collect()
+}
+
+/// Every document type's form as the domain declares it (README: Document JSON), for the
+/// app to build its forms from.
+pub fn forms() -> wire::DocumentForms {
+    wire::DocumentForms {
+        common_fields: COMMON_FIELDS.iter().map(form_field).collect(),
+        types: DocumentType::ALL
+            .into_iter()
+            .map(|doc| wire::DocumentForm { doc_type: doc.id(), fields: doc.fields().iter().map(form_field).collect() })
+            .collect(),
+    }
+}
+
+fn form_field(field: &Field) -> wire::DocumentField {
+    let (kind, choices, fields) = match field.kind {
+        FieldKind::Date => ("date", None, None),
+        FieldKind::Month => ("month", None, None),
+        FieldKind::Yen => ("yen", None, None),
+        FieldKind::Count => ("count", None, None),
+        FieldKind::Text => ("text", None, None),
+        FieldKind::Flag => ("flag", None, None),
+        FieldKind::Choice(values) => ("choice", Some(values.iter().map(|&(value, label)| wire::Choice { value, label }).collect()), None),
+        FieldKind::Party => ("party", None, Some(PARTY_FIELDS.iter().map(form_field).collect())),
+        FieldKind::Issuer => ("issuer", None, None),
+        FieldKind::Lines(columns) => ("lines", None, Some(columns.iter().map(form_field).collect())),
+    };
+    wire::DocumentField { name: field.name, kind, required: field.required, label: field.label, choices, fields }
 }
 
 /// The document type `doc_type` names, or an error naming `field` that lists the seven.
@@ -126,7 +154,7 @@ pub fn issue_for_customer(
 fn issue_for(store: &mut Store, doc: DocumentType, request: &Value, owner: Owner, ctx: Context, deliver: Deliver) -> Result<Issued, ApiError> {
     let doc_type = doc.id();
     let object = request.as_object().ok_or_else(|| invalid("document", "must be a JSON object"))?;
-    if let Some(key) = object.keys().find(|k| !COMMON_FIELDS.contains(&k.as_str()) && !doc.fields().contains(&k.as_str())) {
+    if let Some(key) = object.keys().find(|k| !doc.has_field(k)) {
         // An empty or blank key cannot name the field: the document is named, the key quoted.
         if key.trim().is_empty() {
             return Err(invalid("document", format!("has the key {key:?}, which is not a field of a {doc_type} document")));
