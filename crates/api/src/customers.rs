@@ -28,8 +28,15 @@ pub fn stamp(now: Moment) -> String {
     time::in_japan(now).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
-/// The search box: ranked results, each saying which field matched.
+/// The most results one search gives.
+pub const MAX_LOOKUP: usize = 1000;
+
+/// The search box: ranked results (at most `limit`, from 1 to `MAX_LOOKUP`), each saying which
+/// field matched.
 pub fn lookup(store: &Store, query: &str, limit: usize) -> Result<wire::Lookup, ApiError> {
+    if !(1..=MAX_LOOKUP).contains(&limit) {
+        return Err(ApiError::invalid("limit", format!("must be from 1 to {MAX_LOOKUP}")));
+    }
     let hits = store.lookup(query, limit)?;
     Ok(wire::Lookup { query: query.to_string(), results: hits.iter().map(wire::Hit::from).collect() })
 }

@@ -131,6 +131,18 @@ pub fn set(store: &mut Store, key: &str, value: &str, actor: &str, now: Moment) 
     Ok(store.set_setting(key, &value, actor, &stamp(now))?)
 }
 
+/// Who acts when the installation names no agent (`agent.name`): `given` (the command line's
+/// `--agent`, the app's start option), else `$MADOGUCHI_AGENT`, else `$USER`, else "agent";
+/// a blank one is skipped.
+pub fn default_agent(given: Option<String>) -> String {
+    given
+        .into_iter()
+        .chain(std::env::var("MADOGUCHI_AGENT").ok())
+        .chain(std::env::var("USER").ok())
+        .find(|a| !a.trim().is_empty())
+        .unwrap_or_else(|| "agent".into())
+}
+
 pub fn get(store: &Store, setting: Setting) -> Result<Option<String>, ApiError> {
     Ok(store.setting(&setting.key())?)
 }

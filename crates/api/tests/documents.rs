@@ -107,3 +107,28 @@ fn the_page_count_is_the_pages_a_long_invoice_breaks_into() {
     assert!(many.pages > 1, "120 lines break over pages");
     assert_eq!(pdfinfo_pages(&many.pdf, &dir), many.pages);
 }
+
+/// An issuer is stored trimmed, a blank FAX or T-number as none, whoever sets it.
+#[test]
+fn an_issuer_is_stored_trimmed() {
+    let store_dir = std::env::temp_dir().join(format!("madoguchi-api-issuer-trim-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&store_dir);
+    std::fs::create_dir_all(&store_dir).expect("dir");
+    let mut store = customers::open(&store_dir.join("trim.sqlite3"), now()).expect("opens");
+    let issuer = IssuerRecord {
+        name: "  アマノ株式会社 ".into(),
+        postal_code: " 222-8558".into(),
+        address: "神奈川県横浜市港北区大豆戸町275　".into(),
+        phone: "045-401-1441 ".into(),
+        fax: Some("   ".into()),
+        registration_number: Some(" T7000012050002 ".into()),
+        seal_png: None,
+    };
+    documents::set_issuer(&mut store, "amano-shop", issuer, "test", now()).expect("issuer");
+    let stored = documents::issuer(&store, "amano-shop").expect("read").expect("set");
+    assert_eq!(
+        (stored.name.as_str(), stored.postal_code.as_str(), stored.address.as_str(), stored.phone.as_str()),
+        ("アマノ株式会社", "222-8558", "神奈川県横浜市港北区大豆戸町275", "045-401-1441")
+    );
+    assert_eq!((stored.fax, stored.registration_number.as_deref()), (None, Some("T7000012050002")));
+}

@@ -368,3 +368,16 @@ fn an_edit_checks_each_field_as_the_import_does() {
         }
     }
 }
+
+/// The search box gives 1 to 1,000 results, whoever asks (the app, the command line).
+#[test]
+fn a_lookup_limit_outside_1_to_1000_is_refused_naming_it() {
+    let store = fixture_store("limits");
+    for limit in [0, customers::MAX_LOOKUP + 1] {
+        match customers::lookup(&store, "山", limit) {
+            Err(ApiError::Invalid { field, .. }) => assert_eq!(field, "limit", "{limit}"),
+            other => panic!("{limit}: {:?}", other.map(|l| l.results.len())),
+        }
+    }
+    assert!(customers::lookup(&store, "山", customers::MAX_LOOKUP).is_ok());
+}

@@ -20,9 +20,6 @@ use crate::files::{self, FileDialog};
 use crate::jobs::{self, JobKind};
 use crate::{CommandError, Db, Session, config, wire};
 
-/// The most results a lookup may ask for.
-const MAX_LOOKUP: usize = 1000;
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LookupArgs {
@@ -291,11 +288,7 @@ impl Session {
 
     /// As `madoguchi lookup --json` (20 results unless `limit`).
     pub fn lookup(&self, args: LookupArgs) -> Result<api::Lookup, CommandError> {
-        let limit = args.limit.unwrap_or(20);
-        if !(1..=MAX_LOOKUP).contains(&limit) {
-            return Err(CommandError::invalid("limit", format!("must be from 1 to {MAX_LOOKUP}")));
-        }
-        Ok(customers::lookup(&self.db().store, &args.query, limit)?)
+        Ok(customers::lookup(&self.db().store, &args.query, args.limit.unwrap_or(20))?)
     }
 
     /// As `madoguchi customer --json`.
@@ -606,12 +599,12 @@ impl Session {
             _ => documents::issuer(&db.store, &args.service)?.and_then(|old| old.seal_png),
         };
         let record = IssuerRecord {
-            name: i.name.trim().to_string(),
-            postal_code: i.postal_code.trim().to_string(),
-            address: i.address.trim().to_string(),
-            phone: i.phone.trim().to_string(),
-            fax: given(i.fax).map(|f| f.trim().to_string()),
-            registration_number: given(i.registration_number).map(|r| r.trim().to_string()),
+            name: i.name,
+            postal_code: i.postal_code,
+            address: i.address,
+            phone: i.phone,
+            fax: i.fax,
+            registration_number: i.registration_number,
             seal_png,
         };
         let warnings = documents::set_issuer(&mut db.store, &args.service, record, &agent, self.now())?;

@@ -173,12 +173,7 @@ impl Session {
         let now = options.now;
         let path = std::path::absolute(db_path).map_err(|e| CommandError::failed(format!("{}: {e}", db_path.display())))?;
         let store = customers::open(&path, now.unwrap_or_else(clock::now))?;
-        let agent = options
-            .agent
-            .or_else(|| std::env::var("MADOGUCHI_AGENT").ok())
-            .or_else(|| std::env::var("USER").ok())
-            .filter(|a| !a.trim().is_empty())
-            .unwrap_or_else(|| "agent".into());
+        let agent = settings::default_agent(options.agent);
         let keys_dir = match options.keys_dir {
             Some(dir) => dir,
             None => madoguchi_api::keys::default_dir()?,

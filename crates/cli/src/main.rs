@@ -465,7 +465,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
         None => Tariffs::embedded(),
     }
     .map_err(|e| Failure::Setup(e.to_string()))?;
-    let agent = cli.agent.clone().or_else(|| std::env::var("MADOGUCHI_AGENT").ok()).or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "agent".into());
+    let agent = settings::default_agent(cli.agent.clone());
     let keys_dir = match &cli.keys {
         Some(dir) => dir.clone(),
         None => keys::default_dir()?,

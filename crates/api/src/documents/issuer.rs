@@ -89,11 +89,21 @@ pub fn issuer(store: &Store, service: &str) -> Result<Option<IssuerRecord>, ApiE
 }
 
 /// Sets the issuer of a service's documents, checked first (registration number, seal image);
-/// returns `check_issuer`'s warnings.
+/// returns `check_issuer`'s warnings. Every text field trimmed, a blank FAX or T-number absent, before the checks.
 pub fn set_issuer(store: &mut Store, service: &str, issuer: IssuerRecord, actor: &str, now: Moment) -> Result<Vec<String>, ApiError> {
     if Service::from_id(service).is_none() {
         return Err(invalid("service", format!("unknown service '{service}'")));
     }
+    let optional = |text: Option<String>| text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    let issuer = IssuerRecord {
+        name: issuer.name.trim().to_string(),
+        postal_code: issuer.postal_code.trim().to_string(),
+        address: issuer.address.trim().to_string(),
+        phone: issuer.phone.trim().to_string(),
+        fax: optional(issuer.fax),
+        registration_number: optional(issuer.registration_number),
+        seal_png: issuer.seal_png,
+    };
     let warnings = check_issuer(&issuer)?;
     if let Some(png) = &issuer.seal_png
         && !png.starts_with(b"\x89PNG\r\n\x1a\n")
