@@ -58,21 +58,6 @@ const COLUMNS: [(&str, &str, bool); 24] = [
     ("np_terms", "NP支払条件", false),
 ];
 
-/// Columns that only some services use; a value elsewhere is refused (a shifted column).
-const SERVICE_COLUMNS: [(&str, &[&str]); 11] = [
-    ("plan", &["plus-aqua"]),
-    ("server_model", &["alwater", "plus-aqua"]),
-    ("servers", &["alwater", "plus-aqua"]),
-    ("last_shipment", &["alwater", "plus-aqua"]),
-    ("first_delivery", &["alwater", "plus-aqua", "allwatch"]),
-    ("dealer", &["kaunet"]),
-    ("monthly_limit", &["kaunet"]),
-    ("billing_cycle", &["allwatch"]),
-    ("paid_through", &["allwatch"]),
-    ("terminals", &["allwatch"]),
-    ("np_terms", &["amano-shop"]),
-];
-
 /// The longest email address (RFC 5321); every other cell is at most `caps::LINE`.
 const MAX_EMAIL: usize = 254;
 
@@ -567,8 +552,9 @@ fn parse_row(row: &mut Row, tariffs: &Tariffs, today: NaiveDate) -> Option<Custo
     }
     .to_string();
     if let Some(service) = service {
-        for (column, services) in SERVICE_COLUMNS {
-            if row.get(column).is_some() && !services.contains(&service.id()) {
+        // A value of a field the service's accounts do not have: a shifted column.
+        for (column, _) in customer::SERVICE_FIELDS {
+            if row.get(column).is_some() && !customer::account_has(service, column) {
                 row.error(column, format!("is not a field of {} accounts", service.id()));
             }
         }

@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::prefecture::Prefecture;
+use crate::tariff::Service;
 use crate::text::{is_kana, postal_digits};
 
 /// No customer was born before this year (HC: a typo guard, as 19xx/20xx dates are typed).
@@ -36,6 +37,29 @@ pub fn check_birth_date(date: NaiveDate, today: NaiveDate) -> Result<(), String>
     Ok(())
 }
 
+/// The account fields only some services have (every service has the others): plus-aqua's
+/// plan (seed 004), the water servers' model, count and deliveries (000, 004; allwatch's
+/// terminals start with a delivery too, 003), kaunet's dealer and monthly limit (002),
+/// allwatch's billing cycle, prepaid month and terminals (003), the shop's NP terms (001).
+pub const SERVICE_FIELDS: [(&str, &[Service]); 11] = [
+    ("plan", &[Service::PlusAqua]),
+    ("server_model", &[Service::Alwater, Service::PlusAqua]),
+    ("servers", &[Service::Alwater, Service::PlusAqua]),
+    ("last_shipment", &[Service::Alwater, Service::PlusAqua]),
+    ("first_delivery", &[Service::Alwater, Service::PlusAqua, Service::Allwatch]),
+    ("dealer", &[Service::Kaunet]),
+    ("monthly_limit", &[Service::Kaunet]),
+    ("billing_cycle", &[Service::Allwatch]),
+    ("paid_through", &[Service::Allwatch]),
+    ("terminals", &[Service::Allwatch]),
+    ("np_terms", &[Service::AmanoShop]),
+];
+
+/// Whether `service`'s accounts have `field`.
+pub fn account_has(service: Service, field: &str) -> bool {
+    SERVICE_FIELDS.iter().find(|(name, _)| *name == field).is_none_or(|(_, services)| services.contains(&service))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +86,14 @@ mod tests {
         for (date, good) in cases {
             assert_eq!(check_birth_date(day(date), today).is_ok(), good, "{date}");
         }
+    }
+
+    #[test]
+    fn only_some_services_have_some_account_fields() {
+        assert!(account_has(Service::PlusAqua, "plan"));
+        assert!(!account_has(Service::Alwater, "plan"));
+        assert!(account_has(Service::Kaunet, "dealer"));
+        assert!(!account_has(Service::AmanoShop, "terminals"));
+        assert!(account_has(Service::AmanoShop, "customer_number"), "a field every service has");
     }
 }
