@@ -13,18 +13,9 @@ const PLACEHOLDER = {
   country: 'JP',
 };
 
-/** One field declaration in a single shape: {name, type, required, default, values, label}. */
+/** A field as quote_kinds and request_types declare it, in one shape: {name, type, required, default, values, label}. */
 export function normalizeField(raw) {
-  let type = raw.type || raw.kind || 'text';
-  let values = raw.values || raw.choices || null;
-  if (type && typeof type === 'object') {
-    // {"choice": [...]} as a request type may declare it.
-    values = type.choice || type.Choice || values;
-    type = 'choice';
-  }
-  type = String(type).toLowerCase();
-  if (values && type !== 'choice') type = 'choice';
-  return { name: raw.name, type, required: Boolean(raw.required), default: raw.default ?? null, values: values || [], label: raw.label || raw.name };
+  return { name: raw.name, type: raw.type, required: raw.required, default: raw.default ?? null, values: raw.values ?? [], label: raw.label };
 }
 
 /**

@@ -149,7 +149,7 @@ export async function render(main) {
     }
     if (mySeq !== seq) return null; // a newer query was typed meanwhile
     errorBox.hidden = true;
-    results = answer.results || [];
+    results = answer.results;
     memory.results = results;
     memory.query = query;
     list.dataset.query = query; // which query the list answers (tests wait on it)
