@@ -422,7 +422,8 @@ impl Row<'_> {
     fn date_within(&mut self, column: &str, years: std::ops::RangeInclusive<i32>) -> Option<String> {
         let date = self.date(column)?;
         if !years.contains(&date.year()) {
-            self.error(column, format!("'{date}' is outside {}–{}", years.start(), years.end()));
+            let text = self.get(column).unwrap_or_default().to_string();
+            self.error(column, format!("'{text}' is outside {}–{}", years.start(), years.end()));
             return None;
         }
         Some(date.to_string())

@@ -54,13 +54,15 @@ impl de::Error for InputError {
     }
 }
 
-/// An unexpected value as JSON calls it (`null`, not serde's "unit value").
+/// An unexpected value as serde_json calls it: `null`, not serde's "unit value"; a float in
+/// its shortest form (`1e20`).
 struct Shown<'a>(de::Unexpected<'a>);
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             de::Unexpected::Unit => f.write_str("null"),
+            de::Unexpected::Float(value) => write!(f, "floating point `{value:?}`"),
             other => other.fmt(f),
         }
     }

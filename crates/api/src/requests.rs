@@ -9,7 +9,6 @@ use chrono::{NaiveDate, Timelike};
 use madoguchi_domain::calendar::YearMonth;
 use madoguchi_domain::money::Yen;
 use madoguchi_domain::postal;
-use madoguchi_domain::prefecture::Prefecture;
 use madoguchi_domain::quote::{Context as QuoteContext, Quote, QuoteError, allwatch, alwater, kaunet, pause, plus_aqua};
 use madoguchi_domain::request::{FieldKind, RequestType, TYPES, find};
 use madoguchi_domain::tariff::Service;
@@ -219,7 +218,7 @@ fn as_of(now: Moment) -> Moment {
 /// The dates and money the rules give for this request, as of its filing: the domain's quote
 /// functions called with the checked fields, their answers read as `quote` gives them.
 fn compute(rt: &RequestType, service: Service, fields: &Checked, prefecture: &str, tariffs: &Tariffs, now: Moment) -> Result<Map<String, Value>, ApiError> {
-    let ctx = || -> Result<QuoteContext, ApiError> { Ok(quote::context(service, as_of(now), quote::prefecture(prefecture)?, tariffs)?) };
+    let ctx = || -> Result<QuoteContext, ApiError> { Ok(quote::context(service, as_of(now), Some(prefecture), tariffs)?) };
     let mut computed = Map::new();
     let mut take = |kind: &'static str, ctx: &QuoteContext, answer: Result<Quote, QuoteError>, keys: &[&str]| -> Result<(), ApiError> {
         computed.extend(results(&quote::answer_of(service, kind, ctx, &answer.map_err(refused)?), keys));
@@ -370,8 +369,8 @@ pub fn move_to(store: &mut Store, id: &str, to: &str, note: &str, ctx: Context) 
     match (rt.id, to) {
         ("dealer_change", "returned") => {
             let deadline = body["computed"]["fax_deadline"].as_str().unwrap_or("").to_string();
-            let fax_deadline = parse_date(&deadline).map_err(|r| invalid("fax_deadline", r))?;
-            let ctx = quote::context(Service::Kaunet, as_of(now), Prefecture::TOKYO, tariffs)?;
+            let ctx = quote::context(Service::Kaunet, as_of(now), None, tariffs)?;
+            let fax_deadline = parse_date(&deadline).map_err(|r| RequestError::new("fax_deadline", r))?;
             let input = kaunet::DealerChangeInput { fax_deadline, fax_returned: today };
             let answer = quote::answer_of(Service::Kaunet, "dealer_change", &ctx, &kaunet::dealer_change(&ctx, &input).map_err(refused)?);
             if answer.flags.get("accepted") != Some(&true) {

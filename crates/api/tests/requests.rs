@@ -5,7 +5,7 @@
 mod common;
 use common::as_json;
 
-use common::at;
+use common::{at, by};
 
 use madoguchi_api::ApiError;
 use madoguchi_api::Context;
@@ -23,15 +23,8 @@ fn setup(name: &str) -> (Store, Tariffs) {
     let mut store = customers::open(&dir.join("r.sqlite3"), at("2026-11-01T09:00:00+09:00")).expect("opens");
     let tariffs = Tariffs::embedded().expect("tariffs");
     let csv = include_bytes!("fixtures/customers.csv");
-    import_customers(
-        &mut store,
-        &mut std::io::Cursor::new(csv),
-        Encoding::Auto,
-        false,
-        Context { tariffs: &tariffs, actor: "test", now: at("2026-11-01T09:00:00+09:00") },
-        &mut |_| true,
-    )
-    .expect("imports");
+    import_customers(&mut store, &mut std::io::Cursor::new(csv), Encoding::Auto, false, by(&tariffs, "test", "2026-11-01T09:00:00+09:00"), &mut |_| true)
+        .expect("imports");
     (store, tariffs)
 }
 
@@ -56,7 +49,7 @@ fn field_error(result: Result<Value, ApiError>) -> String {
 /// A dealer change for `kaunet` filed by 山本 on 2026-11-20 with its FAX due 2026-12-04.
 fn file_dealer_change(store: &mut Store, tariffs: &Tariffs, kaunet: &str) -> Value {
     let given = fields(&[("fax_deadline", "2026-12-04")]);
-    as_json(requests::create(store, "dealer_change", kaunet, &given, Context { tariffs, actor: "山本", now: at("2026-11-20T10:00:00+09:00") })).expect("filed")
+    as_json(requests::create(store, "dealer_change", kaunet, &given, by(tariffs, "山本", "2026-11-20T10:00:00+09:00"))).expect("filed")
 }
 
 #[test]
@@ -69,62 +62,23 @@ fn a_dealer_change_runs_its_course_with_dates_and_history() {
     assert_eq!(r["due_on"], "2026-12-04");
     let id = r["id"].as_str().expect("id").to_string();
     // Refused: skipping a step, an unknown status.
-    assert_eq!(
-        field_error(as_json(requests::move_to(
-            &mut store,
-            &id,
-            "returned",
-            "",
-            Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-20T11:00:00+09:00") }
-        ))),
-        "to"
-    );
-    assert_eq!(
-        field_error(as_json(requests::move_to(
-            &mut store,
-            &id,
-            "done",
-            "",
-            Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-20T11:00:00+09:00") }
-        ))),
-        "to"
-    );
+    assert_eq!(field_error(as_json(requests::move_to(&mut store, &id, "returned", "", by(&tariffs, "山本", "2026-11-20T11:00:00+09:00")))), "to");
+    assert_eq!(field_error(as_json(requests::move_to(&mut store, &id, "done", "", by(&tariffs, "山本", "2026-11-20T11:00:00+09:00")))), "to");
     let listed = as_json(requests::list(&store, true, false, None, at("2026-11-20T10:30:00+09:00"))).expect("list");
     let row = listed["requests"].as_array().expect("rows").iter().find(|r| r["id"] == id.as_str()).expect("listed").clone();
     assert_eq!(row["customer_name"], as_json(customers::customer(&store, &kaunet)).expect("customer")["name"], "the list names the customer");
-    as_json(requests::move_to(&mut store, &id, "fax_sent", "", Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-20T11:00:00+09:00") }))
-        .expect("sent");
-    let returned = as_json(requests::move_to(
-        &mut store,
-        &id,
-        "returned",
-        "FAX受領",
-        Context { tariffs: &tariffs, actor: "佐々木", now: at("2026-12-04T17:00:00+09:00") },
-    ))
-    .expect("returned on the deadline");
+    as_json(requests::move_to(&mut store, &id, "fax_sent", "", by(&tariffs, "山本", "2026-11-20T11:00:00+09:00"))).expect("sent");
+    let returned = as_json(requests::move_to(&mut store, &id, "returned", "FAX受領", by(&tariffs, "佐々木", "2026-12-04T17:00:00+09:00")))
+        .expect("returned on the deadline");
     // Returned in December: the switch comes in January or February (seed 002).
     assert_eq!(returned["computed"]["effective_earliest"], "2027-01-01");
     assert_eq!(returned["computed"]["effective_latest"], "2027-02-01");
     assert_eq!(returned["due_on"], "2027-01-01");
-    as_json(requests::move_to(&mut store, &id, "switching", "", Context { tariffs: &tariffs, actor: "佐々木", now: at("2026-12-05T10:00:00+09:00") }))
-        .expect("switching");
-    let done = as_json(requests::move_to(
-        &mut store,
-        &id,
-        "completed",
-        "メールで切替通知",
-        Context { tariffs: &tariffs, actor: "佐々木", now: at("2027-01-10T10:00:00+09:00") },
-    ))
-    .expect("done");
+    as_json(requests::move_to(&mut store, &id, "switching", "", by(&tariffs, "佐々木", "2026-12-05T10:00:00+09:00"))).expect("switching");
+    let done = as_json(requests::move_to(&mut store, &id, "completed", "メールで切替通知", by(&tariffs, "佐々木", "2027-01-10T10:00:00+09:00"))).expect("done");
     assert_eq!(done["open"], false);
     assert_eq!(
-        field_error(as_json(requests::move_to(
-            &mut store,
-            &id,
-            "cancelled",
-            "",
-            Context { tariffs: &tariffs, actor: "佐々木", now: at("2027-01-11T10:00:00+09:00") }
-        ))),
+        field_error(as_json(requests::move_to(&mut store, &id, "cancelled", "", by(&tariffs, "佐々木", "2027-01-11T10:00:00+09:00")))),
         "to",
         "a closed request stays closed"
     );
@@ -142,21 +96,9 @@ fn a_fax_returned_after_its_deadline_changes_nothing() {
     let kaunet = customer(&store, "KN00000001");
     let r = file_dealer_change(&mut store, &tariffs, &kaunet);
     let id = r["id"].as_str().expect("id").to_string();
-    as_json(requests::move_to(&mut store, &id, "fax_sent", "", Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-20T11:00:00+09:00") }))
-        .expect("sent");
-    assert_eq!(
-        field_error(as_json(requests::move_to(
-            &mut store,
-            &id,
-            "returned",
-            "",
-            Context { tariffs: &tariffs, actor: "山本", now: at("2026-12-05T09:00:00+09:00") }
-        ))),
-        "to"
-    );
-    let expired =
-        as_json(requests::move_to(&mut store, &id, "expired", "", Context { tariffs: &tariffs, actor: "山本", now: at("2026-12-05T09:00:00+09:00") }))
-            .expect("expired");
+    as_json(requests::move_to(&mut store, &id, "fax_sent", "", by(&tariffs, "山本", "2026-11-20T11:00:00+09:00"))).expect("sent");
+    assert_eq!(field_error(as_json(requests::move_to(&mut store, &id, "returned", "", by(&tariffs, "山本", "2026-12-05T09:00:00+09:00")))), "to");
+    let expired = as_json(requests::move_to(&mut store, &id, "expired", "", by(&tariffs, "山本", "2026-12-05T09:00:00+09:00"))).expect("expired");
     assert_eq!(expired["status_label"], "期限切れ");
 }
 
@@ -167,8 +109,7 @@ fn a_pause_knows_its_deadline_and_becomes_overdue_as_the_clock_moves() {
     // The customer lives in 北海道: 6 business days before the delivery of 2026-11-30 is 11-19
     // (11-23 勤労感謝の日 skipped), by 18:00 — the prefecture comes from the customer's address.
     let given = fields(&[("scheduled_delivery", "2026-11-30"), ("next_delivery", "2027-01-15")]);
-    let r = as_json(requests::create(&mut store, "pause", &plus, &given, Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-18T10:00:00+09:00") }))
-        .expect("filed");
+    let r = as_json(requests::create(&mut store, "pause", &plus, &given, by(&tariffs, "山本", "2026-11-18T10:00:00+09:00"))).expect("filed");
     assert_eq!(r["computed"]["request_deadline"], "2026-11-19T18:00:00+09:00");
     assert_eq!(r["computed"]["on_time"], true);
     assert_eq!(r["computed"]["free_until"], "2026-12-31", "last shipment 2026-10-20: month 2 is December");
@@ -185,54 +126,30 @@ fn a_pause_knows_its_deadline_and_becomes_overdue_as_the_clock_moves() {
     };
     assert!(overdue(&store, "2026-11-19T20:00:00+09:00").is_empty(), "due on the 19th: not overdue that day");
     assert_eq!(overdue(&store, "2026-11-20T09:00:00+09:00"), vec![id.clone()], "overdue the next day");
-    as_json(requests::move_to(&mut store, &id, "accepted", "", Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-20T09:30:00+09:00") }))
-        .expect("filed on time, accepted later");
+    as_json(requests::move_to(&mut store, &id, "accepted", "", by(&tariffs, "山本", "2026-11-20T09:30:00+09:00"))).expect("filed on time, accepted later");
     assert!(overdue(&store, "2026-11-20T10:00:00+09:00").is_empty(), "accepted: no longer waiting on the deadline");
     // A pause asked after the deadline cannot be accepted (seed 004 第8条).
-    let late =
-        as_json(requests::create(&mut store, "pause", &plus, &given, Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-19T18:00:01+09:00") }))
-            .expect("filed");
+    let late = as_json(requests::create(&mut store, "pause", &plus, &given, by(&tariffs, "山本", "2026-11-19T18:00:01+09:00"))).expect("filed");
     assert_eq!(late["computed"]["on_time"], false);
     let late_id = late["id"].as_str().expect("id").to_string();
-    assert_eq!(
-        field_error(as_json(requests::move_to(
-            &mut store,
-            &late_id,
-            "accepted",
-            "",
-            Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-19T18:05:00+09:00") }
-        ))),
-        "to"
-    );
-    as_json(requests::move_to(
-        &mut store,
-        &late_id,
-        "rejected",
-        "期限後のため次回は休止不可",
-        Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-19T18:05:00+09:00") },
-    ))
-    .expect("rejected");
+    assert_eq!(field_error(as_json(requests::move_to(&mut store, &late_id, "accepted", "", by(&tariffs, "山本", "2026-11-19T18:05:00+09:00")))), "to");
+    as_json(requests::move_to(&mut store, &late_id, "rejected", "期限後のため次回は休止不可", by(&tariffs, "山本", "2026-11-19T18:05:00+09:00")))
+        .expect("rejected");
 }
 
 #[test]
 fn cancellations_carry_their_fee_return_deadline_or_service_end() {
     let (mut store, tariffs) = setup("cancel");
     let plus = customer(&store, "PA00000001");
-    let r =
-        as_json(requests::create(&mut store, "cancellation", &plus, &[], Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-20T17:00:00+09:00") }))
-            .expect("filed");
+    let r = as_json(requests::create(&mut store, "cancellation", &plus, &[], by(&tariffs, "山本", "2026-11-20T17:00:00+09:00"))).expect("filed");
     // basic plan from 2025-10: month 14, not a renewal month → 15,000 × 2 servers; server back by 12-20.
     assert_eq!(r["computed"]["total"], "30000");
     assert_eq!(r["computed"]["return_deadline"], "2026-12-20");
     let id = r["id"].as_str().expect("id").to_string();
-    let accepted =
-        as_json(requests::move_to(&mut store, &id, "accepted", "", Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-20T17:10:00+09:00") }))
-            .expect("accepted");
+    let accepted = as_json(requests::move_to(&mut store, &id, "accepted", "", by(&tariffs, "山本", "2026-11-20T17:10:00+09:00"))).expect("accepted");
     assert_eq!(accepted["due_on"], "2026-12-20", "the server must be back by then");
     let watch = customer(&store, "M2M0000001");
-    let w =
-        as_json(requests::create(&mut store, "cancellation", &watch, &[], Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-16T10:00:00+09:00") }))
-            .expect("filed");
+    let w = as_json(requests::create(&mut store, "cancellation", &watch, &[], by(&tariffs, "山本", "2026-11-16T10:00:00+09:00"))).expect("filed");
     // Received on the 16th: the service ends at the end of next month; prepaid through 2026-12.
     assert_eq!(w["computed"]["service_end"], "2026-12-31");
     assert_eq!(w["computed"]["refund_months"], serde_json::json!([]));
@@ -380,14 +297,7 @@ fn a_hokkaido_postal_code_counts_when_the_prefecture_is_missing() {
     let given = fields(&[("scheduled_delivery", "2026-11-30"), ("next_delivery", "2027-01-15")]);
     let cases = [(&hokkaido, "2026-11-19T18:00:00+09:00"), (&tokyo, "2026-11-20T18:00:00+09:00")];
     for (customer, deadline) in cases {
-        let r = as_json(requests::create(
-            &mut store,
-            "pause",
-            customer,
-            &given,
-            Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-18T10:00:00+09:00") },
-        ))
-        .expect("filed");
+        let r = as_json(requests::create(&mut store, "pause", customer, &given, by(&tariffs, "山本", "2026-11-18T10:00:00+09:00"))).expect("filed");
         assert_eq!(r["computed"]["request_deadline"], deadline);
     }
     let prefill = |customer: &str| {

@@ -10,12 +10,11 @@
 mod common;
 use common::as_json;
 
-use common::{at, customer_id};
+use common::{at, by, customer_id};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use madoguchi_api::Context;
 use madoguchi_api::keys::{self, Signer};
 use madoguchi_api::tariffs::Tariffs;
 use madoguchi_api::{ApiError, customers, sync};
@@ -385,7 +384,7 @@ fn search_columns_are_recomputed_and_documents_outlive_their_customer() {
         &request,
         &victim,
         None,
-        Context { tariffs: &tariffs, actor: "山本", now: at("2026-11-21T12:00:00+09:00") },
+        by(&tariffs, "山本", "2026-11-21T12:00:00+09:00"),
         &mut |_| Ok(()),
     )
     .expect("a document issued on B");
@@ -428,7 +427,7 @@ fn search_columns_are_recomputed_and_documents_outlive_their_customer() {
         &request,
         &kaunet,
         None,
-        Context { tariffs: &tariffs, actor: "佐藤", now: at("2026-11-21T12:00:00+09:00") },
+        by(&tariffs, "佐藤", "2026-11-21T12:00:00+09:00"),
         &mut |_| Ok(()),
     )
     .expect("a document issued on A");

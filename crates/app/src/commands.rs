@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 
 use crate::files::{self, FileDialog};
 use crate::jobs::{self, JobKind};
-use crate::{CommandError, Db, Session, config, wire};
+use crate::{CommandArgs, CommandError, Db, Session, config, wire};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -207,33 +207,98 @@ pub struct ServiceArgs {
     pub service: String,
 }
 
-/// A job to start, by its kind; files are chosen in dialogs. An argument of another kind is
-/// refused naming it.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+/// A job to start, by its `kind` (`{kind: "seed", count, seed?}`, `{kind: "import_customers",
+/// skip_bad?, encoding?}`, `{kind: "export_bundle", since? | snapshot?}`, `{kind:
+/// "import_bundle"}`, `{kind: "sync_folder"}`, `{kind: "sync_hub"}`); files are chosen in
+/// dialogs. The kind is read first, then the arguments as that kind's own (an argument of
+/// another kind is refused naming it, as is one of the wrong type).
+#[derive(Debug)]
 pub enum StartJobArgs {
     /// `count` synthetic customers from `seed` (default 1).
     Seed {
         count: u64,
         seed: Option<u64>,
     },
+    /// `encoding`: `auto` (default), `utf-8` or `shift_jis`.
     ImportCustomers {
-        #[serde(default)]
         skip_bad: bool,
-        /// `auto` (default), `utf-8` or `shift_jis`.
         encoding: Option<String>,
     },
+    /// `since`: only what the sender of an earlier bundle (chosen in a dialog) lacked;
+    /// `snapshot`: every row as it stands, for a new installation.
     ExportBundle {
-        /// Only what the sender of an earlier bundle (chosen in a dialog) lacked.
-        #[serde(default)]
         since: bool,
-        /// A snapshot for a new installation (every row as it stands).
-        #[serde(default)]
         snapshot: bool,
     },
-    ImportBundle {},
-    SyncFolder {},
-    SyncHub {},
+    ImportBundle,
+    SyncFolder,
+    SyncHub,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedJob {
+    count: u64,
+    seed: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportJob {
+    #[serde(default)]
+    skip_bad: bool,
+    encoding: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportJob {
+    #[serde(default)]
+    since: bool,
+    #[serde(default)]
+    snapshot: bool,
+}
+
+/// A job that takes no argument but its kind.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KindOnly {}
+
+impl CommandArgs for StartJobArgs {
+    fn read(args: Value) -> Result<Self, CommandError> {
+        let mut args = crate::arguments(args)?;
+        let kind: String = match args.remove("kind") {
+            None => return Err(CommandError::invalid("kind", "missing")),
+            Some(kind) => madoguchi_api::input::from_json(kind).map_err(|misfit| CommandError::invalid("kind", misfit.error))?,
+        };
+        let rest = Value::Object(args);
+        Ok(match JobKind::ALL.into_iter().find(|k| k.to_string() == kind) {
+            Some(JobKind::Seed) => {
+                let SeedJob { count, seed } = crate::parse(rest)?;
+                StartJobArgs::Seed { count, seed }
+            }
+            Some(JobKind::ImportCustomers) => {
+                let ImportJob { skip_bad, encoding } = crate::parse(rest)?;
+                StartJobArgs::ImportCustomers { skip_bad, encoding }
+            }
+            Some(JobKind::ExportBundle) => {
+                let ExportJob { since, snapshot } = crate::parse(rest)?;
+                StartJobArgs::ExportBundle { since, snapshot }
+            }
+            Some(other) => {
+                let KindOnly {} = crate::parse(rest)?;
+                match other {
+                    JobKind::ImportBundle => StartJobArgs::ImportBundle,
+                    JobKind::SyncFolder => StartJobArgs::SyncFolder,
+                    _ => StartJobArgs::SyncHub,
+                }
+            }
+            None => {
+                let known: Vec<String> = JobKind::ALL.iter().map(ToString::to_string).collect();
+                return Err(CommandError::invalid("kind", format!("'{kind}' is not a job ({})", known.join(", "))));
+            }
+        })
+    }
 }
 
 /// The hub password to keep in the keychain for the `sync.hub` URL; empty: forget it.
@@ -782,14 +847,14 @@ impl Session {
                 Some((target, since)) => self.bundle_job(JobKind::ExportBundle, path, target, since, snapshot, now)?,
                 None => return Ok(wire::Chosen::cancelled()),
             },
-            StartJobArgs::ImportBundle {} | StartJobArgs::SyncFolder {} => {
-                let kind = if matches!(args, StartJobArgs::ImportBundle {}) { JobKind::ImportBundle } else { JobKind::SyncFolder };
+            StartJobArgs::ImportBundle | StartJobArgs::SyncFolder => {
+                let kind = if matches!(args, StartJobArgs::ImportBundle) { JobKind::ImportBundle } else { JobKind::SyncFolder };
                 match self.bundle_target(kind, false, false, &path)? {
                     Some((target, since)) => self.bundle_job(kind, path, target, since, false, now)?,
                     None => return Ok(wire::Chosen::cancelled()),
                 }
             }
-            StartJobArgs::SyncHub {} => {
+            StartJobArgs::SyncHub => {
                 let url = self.hub_url()?;
                 if self.jobs.running(Some(JobKind::SyncHub)) {
                     return Err(CommandError::invalid("kind", "a hub sync is running already; wait for it to end"));

@@ -32,6 +32,11 @@ pub enum JobKind {
     SyncHub,
 }
 
+impl JobKind {
+    pub const ALL: [JobKind; 6] =
+        [JobKind::Seed, JobKind::ImportCustomers, JobKind::ExportBundle, JobKind::ImportBundle, JobKind::SyncFolder, JobKind::SyncHub];
+}
+
 impl std::fmt::Display for JobKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {

@@ -25,7 +25,8 @@ use serde_json::{Map, Value};
 
 pub use commands::*;
 pub use config::{default_config_file, default_documents_dir, remember_db_path, remembered_db_path, startup_db_path};
-pub use error::{CommandError, ErrorCode, log_failure};
+use error::log_failure;
+pub use error::{CommandError, ErrorCode};
 pub use files::{Chosen, Dialogs, FileDialog, NoDialogs, Pick};
 
 /// Opens an issued PDF in the system viewer or prints it (the shell's), or does nothing (the
@@ -128,7 +129,7 @@ macro_rules! session_commands {
         impl Session {
             fn run(&self, command: &str, args: Value) -> Result<Value, CommandError> {
                 match command {
-                    $(stringify!($name) => answer(self.$name(parse::<$args>(args)?)),)*
+                    $(stringify!($name) => answer(self.$name(<$args as CommandArgs>::read(args)?)),)*
                     $(stringify!($bare) => none(args).and_then(|()| answer(self.$bare())),)*
                     _ => Err(CommandError::invalid("command", format!("unknown command '{command}'"))),
                 }
@@ -228,13 +229,30 @@ impl Session {
     }
 }
 
-/// Parses a command's arguments; an error names the argument (`query`, `issuer.name`).
+/// A command's arguments, read from the page's JSON object (null: none given); an error names
+/// the argument (`query`, `issuer.name`).
+pub trait CommandArgs: Sized {
+    fn read(args: Value) -> Result<Self, CommandError>;
+}
+
+/// Most commands' arguments are one struct, read by serde.
+impl<T: DeserializeOwned> CommandArgs for T {
+    fn read(args: Value) -> Result<Self, CommandError> {
+        parse(Value::Object(arguments(args)?))
+    }
+}
+
+/// The arguments object of a command (null: none given).
+fn arguments(args: Value) -> Result<Map<String, Value>, CommandError> {
+    match args {
+        Value::Null => Ok(Map::new()),
+        Value::Object(map) => Ok(map),
+        _ => Err(CommandError::invalid("args", "must be a JSON object")),
+    }
+}
+
+/// Reads arguments into `T`; an error names the argument.
 fn parse<T: DeserializeOwned>(args: Value) -> Result<T, CommandError> {
-    let args = match args {
-        Value::Null => Value::Object(Map::new()),
-        Value::Object(_) => args,
-        _ => return Err(CommandError::invalid("args", "must be a JSON object")),
-    };
     input::from_json(args).map_err(|misfit| match &misfit.error {
         InputError::Missing(key) => CommandError::invalid(misfit.within(key), "missing"),
         // The path already ends with the unknown key, but at the top.
@@ -246,7 +264,7 @@ fn parse<T: DeserializeOwned>(args: Value) -> Result<T, CommandError> {
 }
 
 /// A command's typed answer as the JSON the page reads.
-pub fn answer<T: Serialize>(answer: Result<T, CommandError>) -> Result<Value, CommandError> {
+fn answer<T: Serialize>(answer: Result<T, CommandError>) -> Result<Value, CommandError> {
     serde_json::to_value(answer?).map_err(|e| CommandError::failed(format!("the answer: {e}")))
 }
 

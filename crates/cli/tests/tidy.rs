@@ -101,7 +101,6 @@ fn the_api_and_the_session_return_typed_answers() {
         ("crates/app/src/commands.rs", "document_draft"),
         ("crates/app/src/commands.rs", "quote_prefill"),
         ("crates/app/src/lib.rs", "dispatch"),
-        ("crates/app/src/lib.rs", "answer"),
     ];
     let root = workspace_root();
     let mut files = Vec::new();

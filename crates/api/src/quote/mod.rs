@@ -105,12 +105,13 @@ pub fn prefecture(name: &str) -> Result<Prefecture, RequestError> {
 }
 
 /// The context the domain's quote functions take, for code that calls them directly (the
-/// requests): `service`'s tariff as of `as_of` (refused before its first day, as a request
-/// is), for a customer in `prefecture`.
-pub fn context<'t>(service: Service, as_of: Moment, prefecture: Prefecture, tariffs: &'t Tariffs) -> Result<Context<'t>, RequestError> {
+/// requests): `service`'s tariff as of `as_of` (refused before its first day), for a customer
+/// in the prefecture named (none: 東京都), checked in the order a request to `quote` is.
+pub fn context<'t>(service: Service, as_of: Moment, prefecture_name: Option<&str>, tariffs: &'t Tariffs) -> Result<Context<'t>, RequestError> {
     let tariff = tariffs.get(service).ok_or_else(|| RequestError::new("service", "no tariff loaded"))?;
     let as_of = time::in_japan(as_of);
     check_effective(service, tariff, as_of)?;
+    let prefecture = prefecture_name.map_or(Ok(Prefecture::TOKYO), prefecture)?;
     Ok(Context { as_of, prefecture, tariff })
 }
 

@@ -19,6 +19,11 @@ pub fn at(text: &str) -> Moment {
     chrono::DateTime::parse_from_rfc3339(text).expect("moment")
 }
 
+/// Who acts when, under `tariffs`, as a use case takes it.
+pub fn by<'a>(tariffs: &'a madoguchi_api::tariffs::Tariffs, actor: &'a str, when: &str) -> Context<'a> {
+    Context { tariffs, actor, now: at(when) }
+}
+
 /// An empty folder of this test process for one test: `madoguchi-{group}-{pid}-{name}`.
 pub fn folder(group: &str, name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("madoguchi-{group}-{}-{name}", std::process::id()));

@@ -1,4 +1,4 @@
--- 0002: the change log behind sync (store/src/sync.rs). Every insert, update and delete of a
+-- 0002: the change log behind sync (store/src/sync/). Every insert, update and delete of a
 -- synced table writes a row of `changes` in the same transaction, stamped with this
 -- installation's hybrid logical clock; rows that existed before are logged once here, older
 -- than any later change. Also: request history no longer requires (request_id, seq) to be
@@ -58,7 +58,7 @@ DROP TABLE request_history;
 ALTER TABLE request_history_new RENAME TO request_history;
 CREATE INDEX request_history_request ON request_history (request_id, seq);
 
--- Generated from sync::TABLES (store/src/sync.rs tests); do not edit below.
+-- Generated from sync::TABLES (store/src/sync/log.rs tests); do not edit below.
 CREATE TRIGGER customers_log_insert AFTER INSERT ON customers WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
     UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'customers', NEW.id, json_object('kind', NEW.kind, 'name', NEW.name, 'name_kana', NEW.name_kana, 'birth_date', NEW.birth_date, 'prefecture', NEW.prefecture, 'postal_code', NEW.postal_code, 'address', NEW.address, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at) FROM sync_clock;

@@ -2,7 +2,7 @@
 -- the other; this synced table remembers that the other was merged and into whom, so a
 -- change to the other made elsewhere before that installation learnt of the merge (a note, a
 -- phone, a request, a document) follows it to the kept customer instead of being deleted with
--- the other (store/src/sync.rs, settle and remove). No foreign key: the kept customer may be
+-- the other (store/src/sync/apply.rs, settle and remove). No foreign key: the kept customer may be
 -- merged on in turn, and a merge may arrive before the customers it names.
 CREATE TABLE customer_merges (
     id TEXT PRIMARY KEY,                  -- the customer merged away (deleted)
@@ -12,7 +12,7 @@ CREATE TABLE customer_merges (
 );
 CREATE INDEX customer_merges_keep ON customer_merges (keep_id);
 
--- Generated from sync::TABLES (store/src/sync.rs tests); do not edit below.
+-- Generated from sync::TABLES (store/src/sync/log.rs tests); do not edit below.
 CREATE TRIGGER customer_merges_log_insert AFTER INSERT ON customer_merges WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
     UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);
     INSERT INTO changes (hlc, origin, tbl, row_id, data) SELECT hlc, origin, 'customer_merges', NEW.id, json_object('keep_id', NEW.keep_id, 'merged_at', NEW.merged_at, 'updated_at', NEW.updated_at) FROM sync_clock;

@@ -3,7 +3,7 @@
 -- do not fire while the connection's madoguchi_bulk() is 1. Updates and deletes are logged by
 -- their triggers as before.
 
--- Generated from sync::TABLES (store/src/sync.rs tests); do not edit below.
+-- Generated from sync::TABLES (store/src/sync/log.rs tests); do not edit below.
 DROP TRIGGER customer_merges_log_insert;
 CREATE TRIGGER customer_merges_log_insert AFTER INSERT ON customer_merges WHEN (SELECT applying FROM sync_clock) = 0 AND madoguchi_bulk() = 0 BEGIN
     UPDATE sync_clock SET hlc = max(hlc + 1, madoguchi_wall_ms() << 16);

@@ -286,7 +286,7 @@ mod tests {
     fn bulk_migration_replaces_every_insert_trigger() {
         let path = format!("{}/src/migrations/0008_bulk_log.sql", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).unwrap();
-        let marker = "-- Generated from sync::TABLES (store/src/sync.rs tests); do not edit below.\n";
+        let marker = "-- Generated from sync::TABLES (store/src/sync/log.rs tests); do not edit below.\n";
         let head = &text[..text.find(marker).expect("the marker line") + marker.len()];
         let generated: Vec<String> = TABLES
             .iter()
@@ -312,7 +312,7 @@ mod tests {
         for (file, tables) in files {
             let path = format!("{}/src/migrations/{file}", env!("CARGO_MANIFEST_DIR"));
             let text = std::fs::read_to_string(&path).unwrap();
-            let marker = "-- Generated from sync::TABLES (store/src/sync.rs tests); do not edit below.\n";
+            let marker = "-- Generated from sync::TABLES (store/src/sync/log.rs tests); do not edit below.\n";
             let head = &text[..text.find(marker).expect("the marker line") + marker.len()];
             let generated: String = tables.into_iter().map(triggers).collect::<Vec<_>>().join("\n");
             let want = format!("{head}{generated}UPDATE sync_clock SET hlc = (SELECT coalesce(max(hlc), 0) FROM changes);\n");
