@@ -92,6 +92,23 @@ fn the_page_and_the_app_config_carry_the_same_strict_csp() {
 /// `wire`): no public function of theirs returns a `serde_json::Value`, except where JSON is
 /// the point: the drafts a form edits and sends back (a document JSON, a quote request, both
 /// JSON by contract), and the session's one serialization point for the page.
+/// Each source file of the API and the session (workspace-relative path) with its code before
+/// its unit tests, which may read and write JSON freely.
+fn api_and_session_code() -> Vec<(String, String)> {
+    let root = workspace_root();
+    let mut files = Vec::new();
+    rust_files(&root.join("crates/api/src"), &mut files);
+    rust_files(&root.join("crates/app/src"), &mut files);
+    files
+        .iter()
+        .map(|file| {
+            let relative = file.strip_prefix(&root).expect("in the workspace").to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(file).expect("readable");
+            (relative, text.split("#[cfg(test)]").next().unwrap_or_default().to_string())
+        })
+        .collect()
+}
+
 #[test]
 fn the_api_and_the_session_return_typed_answers() {
     let allowed = [
@@ -102,17 +119,9 @@ fn the_api_and_the_session_return_typed_answers() {
         ("crates/app/src/commands.rs", "quote_prefill"),
         ("crates/app/src/lib.rs", "dispatch"),
     ];
-    let root = workspace_root();
-    let mut files = Vec::new();
-    rust_files(&root.join("crates/api/src"), &mut files);
-    rust_files(&root.join("crates/app/src"), &mut files);
     let mut offenders = Vec::new();
     let mut seen = Vec::new();
-    for file in files {
-        let relative = file.strip_prefix(&root).expect("in the workspace").to_string_lossy().replace('\\', "/");
-        let text = std::fs::read_to_string(&file).expect("readable");
-        // Unit tests may read answers as JSON.
-        let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+    for (relative, text) in api_and_session_code() {
         for (at, _) in text.match_indices("pub fn ") {
             let signature = text[at..].split('{').next().unwrap_or_default();
             let name = signature["pub fn ".len()..].split(['(', '<']).next().unwrap_or_default().trim().to_string();
@@ -136,16 +145,9 @@ fn the_api_and_the_session_return_typed_answers() {
 #[test]
 fn the_api_and_the_session_write_no_json_by_hand() {
     let allowed = ["crates/api/src/drafts.rs"];
-    let root = workspace_root();
-    let mut files = Vec::new();
-    rust_files(&root.join("crates/api/src"), &mut files);
-    rust_files(&root.join("crates/app/src"), &mut files);
     let mut offenders = Vec::new();
     let mut seen = Vec::new();
-    for file in files {
-        let relative = file.strip_prefix(&root).expect("in the workspace").to_string_lossy().replace('\\', "/");
-        let text = std::fs::read_to_string(&file).expect("readable");
-        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+    for (relative, code) in api_and_session_code() {
         if code.contains("json!(") {
             if allowed.contains(&relative.as_str()) {
                 seen.push(relative);
