@@ -170,6 +170,9 @@ enum Command {
         #[command(subcommand)]
         command: NoteCommand,
     },
+    /// List every document type's fields (kind, required, label, choices), as the app's
+    /// document form is built from them.
+    DocForms,
     /// Issue a document as PDF: estimate, delivery_note, invoice, receipt, cooling_off,
     /// refund_claim or dealer_change_fax.
     Doc {
@@ -485,6 +488,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
     };
     match cli.command {
         Command::Quote { kinds: true } => pretty(&kinds(&tariffs)),
+        Command::DocForms => pretty(&documents::forms()),
         Command::Quote { kinds: false } => {
             let mut request = String::new();
             std::io::stdin().read_to_string(&mut request).map_err(|e| Failure::Request(format!("request: cannot read standard input ({e})")))?;

@@ -450,3 +450,21 @@ fn an_individuals_t_number_without_the_check_digit_is_set_with_a_warning() {
         );
     }
 }
+
+/// `doc-forms` publishes what each document's JSON may hold, as the app's form reads it: every
+/// type, its own fields with their kinds, a choice's values with labels.
+#[test]
+fn doc_forms_lists_every_type_s_declared_fields() {
+    let dir = temp_dir("forms");
+    let output = madoguchi(&dir, &["doc-forms"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let forms: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let types: Vec<&str> = forms["types"].as_array().expect("types").iter().map(|t| t["type"].as_str().expect("type")).collect();
+    assert_eq!(types, TYPES);
+    let receipt = forms["types"].as_array().expect("types").iter().find(|t| t["type"] == "receipt").expect("receipt");
+    let payment = receipt["fields"].as_array().expect("fields").iter().find(|f| f["name"] == "payment").expect("payment");
+    assert_eq!(payment["kind"], "choice");
+    assert_eq!(payment["choices"][0], serde_json::json!({"value": "credit_card", "label": "クレジットカード"}));
+    let common: Vec<&str> = forms["common_fields"].as_array().expect("common").iter().map(|f| f["name"].as_str().expect("name")).collect();
+    assert_eq!(common, ["service", "issued_on", "issuer", "recipient"]);
+}
