@@ -1,7 +1,6 @@
 // Forms generated from field declarations (quote kinds, request types): one control per field type, values read back as JSON.
 
 import { h, fieldRow, halfWidth, showError, hideError, errorSlotOf, cssEscape } from './dom.js';
-import { choiceLabel } from './labels.js';
 
 const PLACEHOLDER = {
   date: 'YYYY-MM-DD',
@@ -13,9 +12,9 @@ const PLACEHOLDER = {
   country: 'JP',
 };
 
-/** A field as quote_kinds and request_types declare it, in one shape: {name, type, required, default, values, label}. */
+/** A field as quote_kinds and request_types declare it, in one shape: {name, type, required, default, choices: [{value, label}], label}. */
 export function normalizeField(raw) {
-  return { name: raw.name, type: raw.type, required: raw.required, default: raw.default ?? null, values: raw.values ?? [], label: raw.label };
+  return { name: raw.name, type: raw.type, required: raw.required, default: raw.default ?? null, choices: raw.choices ?? [], label: raw.label };
 }
 
 /**
@@ -29,12 +28,13 @@ export function buildField(rawField, { idPrefix = 'f', asString = false } = {}) 
   if (field.type === 'choice') {
     control = h('select', { id, name: field.name, 'data-field': field.name });
     if (!field.required) {
-      const def = field.default ? `（既定: ${choiceLabel(field.name, field.default)}）` : '（指定なし）';
+      const fallback = field.choices.find((c) => c.value === field.default);
+      const def = field.default ? `（既定: ${fallback ? fallback.label : field.default}）` : '（指定なし）';
       control.append(h('option', { value: '' }, def));
     } else {
       control.append(h('option', { value: '' }, '選択してください'));
     }
-    for (const value of field.values) control.append(h('option', { value }, choiceLabel(field.name, value)));
+    for (const c of field.choices) control.append(h('option', { value: c.value }, c.label));
   } else if (field.type === 'bool') {
     control = h('input', { id, name: field.name, type: 'checkbox', 'data-field': field.name, checked: field.default === 'true' || field.default === true });
   } else {

@@ -1,4 +1,4 @@
-// Japanese words for the codes the Rust side answers with (services, statuses, fields, choices), and error wording.
+// Japanese words for the codes the Rust side answers without a label (services, account and order statuses, fields, answer keys), and error wording.
 
 export const SERVICES = {
   alwater: 'アルウォーター',
@@ -17,48 +17,7 @@ export function serviceName(id) {
 export const ACCOUNT_STATUS = { active: '契約中', paused: '休止中', cancelled: '解約' };
 export const CUSTOMER_KIND = { person: '個人', company: '法人' };
 export const ORDER_STATUS = { ordered: '受注', shipped: '出荷済', cancelled: 'キャンセル', delivered: '配達済' };
-export const PAYMENT = {
-  credit_card: 'クレジットカード',
-  cash: '現金',
-  bank_transfer: '銀行振込',
-  account_transfer: '口座振替',
-  credit_contract: '個別クレジット',
-  np_invoice: 'NP掛け払い',
-  kddi_invoice: 'KDDI請求書払い',
-  cod: '代金引換',
-};
 export const TAX = { standard: '10%', reduced: '8%※', non_taxable: '不課税' };
-
-/** Labels of choice values in quote and request forms. */
-export const CHOICES = {
-  plan: { basic: '基本プラン', zutto: 'ずっとプラスアクアプラン' },
-  model: {
-    slim3: 'スリムサーバーIII',
-    'amadana-standard': 'amadana スタンダードサーバー',
-    cado: 'cado ウォーターサーバー',
-    'slim3-long': 'スリムサーバーIII（ロングタイプ）',
-    'slim3-short': 'スリムサーバーIII（ショートタイプ）',
-  },
-  channel: { phone: '電話', store: '店舗', web: 'ウェブサイト', other: 'その他' },
-  terms: {
-    'month_end/next_month_end': '月末締め・翌月末払い',
-    'day20/next_month_end': '20日締め・翌月末払い',
-    'month_end/month_after_next_end': '月末締め・翌々月末払い',
-  },
-  payment: PAYMENT,
-  cycle: { '6m': '6か月ごと', '12m': '12か月ごと' },
-  billing_cycle: { '6m': '6か月ごと', '12m': '12か月ごと' },
-  tax: { standard: '10%（標準税率）', reduced: '8%（軽減税率）※', non_taxable: '不課税' },
-  honorific: { 様: '様', 御中: '御中' },
-};
-CHOICES.item = { water: 'お水', ...CHOICES.model };
-CHOICES.server_model = CHOICES.model;
-CHOICES.np_terms = CHOICES.terms;
-
-export function choiceLabel(field, value) {
-  const table = CHOICES[field];
-  return (table && table[value]) || value;
-}
 
 /** The 47 prefectures in their JIS order, as the API takes them (crates/domain/src/prefecture.rs). */
 export const PREFECTURES = [

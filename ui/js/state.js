@@ -40,8 +40,31 @@ export async function loadSettings() {
   return state.settings;
 }
 
+/** Labels of choice values as Rust declares them (quote kinds, request types, document forms): {field: {value: label}}. */
+const choiceLabels = {};
+
+function learnChoices(fields) {
+  for (const field of fields || []) {
+    for (const c of field.choices || []) (choiceLabels[field.name] ||= {})[c.value] = c.label;
+    learnChoices(field.fields);
+  }
+}
+
+/** Account fields named otherwise than the quote fields that declare their choices. */
+const CHOICE_FIELD = { server_model: 'model', np_terms: 'terms', billing_cycle: 'cycle', payment_method: 'payment' };
+
+/** A choice value's Japanese label, once the declarations that hold it are loaded; else the value. */
+export function choiceLabel(field, value) {
+  const table = choiceLabels[CHOICE_FIELD[field] || field];
+  return (table && table[value]) || value;
+}
+
 export async function kinds() {
-  if (!state.kinds) state.kinds = await api.quoteKinds();
+  if (!state.kinds) {
+    state.kinds = await api.quoteKinds();
+    learnChoices(state.kinds.common_fields);
+    for (const service of state.kinds.services) for (const kind of service.kinds) learnChoices(kind.fields);
+  }
   return state.kinds;
 }
 
@@ -52,12 +75,19 @@ export async function docTypes() {
 
 /** The document forms as the domain declares them: `{common_fields, types: [{type, fields}]}`. */
 export async function docForms() {
-  if (!state.docForms) state.docForms = await api.documentForms();
+  if (!state.docForms) {
+    state.docForms = await api.documentForms();
+    learnChoices(state.docForms.common_fields);
+    for (const type of state.docForms.types) learnChoices(type.fields);
+  }
   return state.docForms;
 }
 
 export async function requestTypes() {
-  if (!state.requestTypes) state.requestTypes = await api.requestTypes();
+  if (!state.requestTypes) {
+    state.requestTypes = await api.requestTypes();
+    for (const type of state.requestTypes) learnChoices(type.fields);
+  }
   return state.requestTypes;
 }
 
@@ -78,43 +108,31 @@ export async function currentCustomer(id) {
   return loadCustomer(wanted);
 }
 
-/** 様 for a person, 御中 for a company. */
-export function honorific(customer) {
-  return customer && customer.kind === 'company' ? '御中' : '様';
-}
-
 /** A service's display name from the quote kinds when loaded, else the built-in table. */
 export function serviceLabel(id) {
   const found = state.kinds && state.kinds.services && state.kinds.services.find((s) => s.id === id);
   return found ? found.name.replace(/（.*）$/, '') : serviceName(id);
 }
 
-// Accessors that tolerate the shapes a request type may come in.
-export function typeId(t) {
-  return t.type || t.id;
+/** A status of a request type as `request_types` declares it: {status, label, final}. */
+function statusOf(type, status) {
+  const t = (state.requestTypes || []).find((x) => x.type === type);
+  return t && t.statuses.find((x) => x.status === status);
 }
 
-export function typeStatuses(t) {
-  return (t.statuses || []).map((s) =>
-    Array.isArray(s) ? { status: s[0], label: s[1], final: Boolean(s[2]) } : { status: s.status || s.id, label: s.label, final: Boolean(s.final) },
-  );
-}
-
-export function statusLabel(typeIdValue, status) {
-  const t = (state.requestTypes || []).find((x) => typeId(x) === typeIdValue);
-  const s = t && typeStatuses(t).find((x) => x.status === status);
+export function statusLabel(type, status) {
+  const s = statusOf(type, status);
   return (s && s.label) || status;
 }
 
-export function isFinalStatus(typeIdValue, status) {
-  const t = (state.requestTypes || []).find((x) => typeId(x) === typeIdValue);
-  const s = t && typeStatuses(t).find((x) => x.status === status);
+export function isFinalStatus(type, status) {
+  const s = statusOf(type, status);
   return Boolean(s && s.final);
 }
 
-export function requestTypeLabel(typeIdValue) {
-  const t = (state.requestTypes || []).find((x) => typeId(x) === typeIdValue);
-  return (t && t.label) || typeIdValue;
+export function requestTypeLabel(type) {
+  const t = (state.requestTypes || []).find((x) => x.type === type);
+  return (t && t.label) || type;
 }
 
 export function docTypeLabel(type) {

@@ -187,8 +187,8 @@ pub fn quote_request(store: &Store, customer_id: &str, service: &str, kind: &str
     request.insert("prefecture".into(), json!(prefecture));
     for field in &fields {
         let Some(value) = known(field.name) else { continue };
-        if let FieldType::Choice(values) = &field.ty
-            && !value.as_str().is_some_and(|v| values.iter().any(|c| c == v))
+        if let FieldType::Choice(choices) = &field.ty
+            && !value.as_str().is_some_and(|v| choices.iter().any(|(c, _)| c == v))
         {
             continue;
         }

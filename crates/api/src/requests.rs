@@ -10,7 +10,7 @@ use madoguchi_domain::calendar::YearMonth;
 use madoguchi_domain::money::Yen;
 use madoguchi_domain::postal;
 use madoguchi_domain::quote::{Context as QuoteContext, Quote, QuoteError, allwatch, alwater, kaunet, pause, plus_aqua};
-use madoguchi_domain::request::{FieldKind, RequestType, TYPES, find};
+use madoguchi_domain::request::{FaxReturn, FieldKind, MoveFacts, RequestKind, Status};
 use madoguchi_domain::tariff::Service;
 use madoguchi_domain::text::caps;
 use madoguchi_domain::time::{self, Moment};
@@ -29,9 +29,9 @@ fn invalid(field: &str, reason: impl Into<String>) -> ApiError {
     ApiError::invalid(field, reason)
 }
 
-fn request_type(id: &str) -> Result<&'static RequestType, ApiError> {
-    find(id).ok_or_else(|| {
-        let known: Vec<&str> = TYPES.iter().map(|t| t.id).collect();
+fn request_kind(id: &str) -> Result<RequestKind, ApiError> {
+    RequestKind::from_id(id).ok_or_else(|| {
+        let known: Vec<&str> = RequestKind::ALL.iter().map(|k| k.id()).collect();
         invalid("type", format!("unknown request type '{id}' (known: {})", known.join(", ")))
     })
 }
@@ -45,26 +45,28 @@ pub fn types() -> Vec<wire::RequestTypeInfo> {
         FieldKind::Count => ("count", None),
         FieldKind::Yen => ("yen", None),
         FieldKind::Text => ("text", None),
-        FieldKind::Choice(values) => ("choice", Some(values)),
+        FieldKind::Choice(choices) => {
+            ("choice", Some(choices.iter().map(|&(value, label)| wire::Choice { value: value.into(), label: label.into() }).collect()))
+        }
     };
-    TYPES
-        .iter()
-        .map(|t| wire::RequestTypeInfo {
-            request_type: t.id,
-            label: t.label,
-            services: t.services.iter().map(|s| s.id()).collect(),
-            fields: t
-                .fields
+    RequestKind::ALL
+        .into_iter()
+        .map(|k| wire::RequestTypeInfo {
+            request_type: k.id(),
+            label: k.label(),
+            services: k.services().iter().map(|s| s.id()).collect(),
+            fields: k
+                .fields()
                 .iter()
                 .map(|f| {
-                    let (name, values) = kind(f.kind);
-                    wire::RequestField { name: f.name, kind: name, required: f.required, label: f.label, values }
+                    let (name, choices) = kind(f.kind);
+                    wire::RequestField { name: f.name, kind: name, required: f.required, label: f.label, choices }
                 })
                 .collect(),
-            initial: t.machine.initial(),
-            statuses: t.machine.statuses.iter().map(|&(status, label, last)| wire::StatusInfo { status, label, last }).collect(),
-            transitions: t.machine.transitions.iter().map(|&(from, to)| wire::Transition { from, to }).collect(),
-            warning: t.warning,
+            initial: k.machine().initial().id(),
+            statuses: k.machine().statuses.iter().map(|s| wire::StatusInfo { status: s.status.id(), label: s.label, last: s.last }).collect(),
+            transitions: k.machine().transitions.iter().map(|&(from, to)| wire::Transition { from: from.id(), to: to.id() }).collect(),
+            warning: k.warning(),
         })
         .collect()
 }
@@ -124,12 +126,12 @@ impl Checked {
 
 /// Checks `key=value` fields against the type. Every value is a `FreeText` first (at most 200
 /// characters, no card number), whatever its kind.
-fn check_fields(rt: &RequestType, given: &[(String, String)]) -> Result<Checked, ApiError> {
+fn check_fields(kind: RequestKind, given: &[(String, String)]) -> Result<Checked, ApiError> {
     let mut checked = Checked { json: Map::new(), values: HashMap::new() };
     for (key, value) in given {
-        let def = rt.fields.iter().find(|f| f.name == key).ok_or_else(|| {
-            let known: Vec<&str> = rt.fields.iter().map(|f| f.name).collect();
-            invalid(key, format!("is not a field of a {} request (fields: {})", rt.id, if known.is_empty() { "none".into() } else { known.join(", ") }))
+        let def = kind.fields().iter().find(|f| f.name == key).ok_or_else(|| {
+            let known: Vec<&str> = kind.fields().iter().map(|f| f.name).collect();
+            invalid(key, format!("is not a field of a {} request (fields: {})", kind.id(), if known.is_empty() { "none".into() } else { known.join(", ") }))
         })?;
         let value = value.trim();
         free_text(key, value, caps::LINE)?;
@@ -150,8 +152,9 @@ fn check_fields(rt: &RequestType, given: &[(String, String)]) -> Result<Checked,
                 let yen = Yen::parse(value).ok().filter(|y| !y.is_negative()).ok_or_else(|| invalid(key, "must be whole yen, e.g. 3300"))?;
                 (Value::from(yen.to_string()), Typed::Yen(yen))
             }
-            FieldKind::Choice(values) => {
-                if !values.contains(&value) {
+            FieldKind::Choice(choices) => {
+                if !choices.iter().any(|(v, _)| *v == value) {
+                    let values: Vec<&str> = choices.iter().map(|(v, _)| *v).collect();
                     return Err(invalid(key, format!("'{value}' is not one of {}", values.join(", "))));
                 }
                 (Value::from(value), Typed::Text(value.to_string()))
@@ -168,7 +171,7 @@ fn check_fields(rt: &RequestType, given: &[(String, String)]) -> Result<Checked,
         }
         checked.values.insert(def.name, typed);
     }
-    if let Some(missing) = rt.fields.iter().find(|f| f.required && !checked.json.contains_key(f.name)) {
+    if let Some(missing) = kind.fields().iter().find(|f| f.required && !checked.json.contains_key(f.name)) {
         return Err(invalid(missing.name, format!("missing ({})", missing.label)));
     }
     Ok(checked)
@@ -217,7 +220,7 @@ fn as_of(now: Moment) -> Moment {
 
 /// The dates and money the rules give for this request, as of its filing: the domain's quote
 /// functions called with the checked fields, their answers read as `quote` gives them.
-fn compute(rt: &RequestType, service: Service, fields: &Checked, prefecture: &str, tariffs: &Tariffs, now: Moment) -> Result<Map<String, Value>, ApiError> {
+fn compute(kind: RequestKind, service: Service, fields: &Checked, prefecture: &str, tariffs: &Tariffs, now: Moment) -> Result<Map<String, Value>, ApiError> {
     let ctx = || -> Result<QuoteContext, ApiError> { Ok(quote::context(service, as_of(now), Some(prefecture), tariffs)?) };
     let mut computed = Map::new();
     let mut take = |kind: &'static str, ctx: &QuoteContext, answer: Result<Quote, QuoteError>, keys: &[&str]| -> Result<(), ApiError> {
@@ -226,8 +229,8 @@ fn compute(rt: &RequestType, service: Service, fields: &Checked, prefecture: &st
     };
     // The fields read without `need` are required by the request type: present once checked.
     let required = |value: Option<NaiveDate>, key: &str| value.ok_or_else(|| invalid(key, "missing"));
-    match (rt.id, service) {
-        ("pause", _) => {
+    match (kind, service) {
+        (RequestKind::Pause, _) => {
             let ctx = ctx()?;
             take(
                 "pause_deadline",
@@ -248,7 +251,7 @@ fn compute(rt: &RequestType, service: Service, fields: &Checked, prefecture: &st
             };
             take("pause", &ctx, answer, &["free_until", "forced_cancellation", "total"])?;
         }
-        ("cancellation", Service::PlusAqua) => {
+        (RequestKind::Cancellation, Service::PlusAqua) => {
             let why = "a plus-aqua cancellation needs plan, first_delivery and servers";
             let plan = need(fields.text("plan"), "plan", why)?;
             let first_delivery = need(fields.date("first_delivery"), "first_delivery", why)?;
@@ -258,13 +261,13 @@ fn compute(rt: &RequestType, service: Service, fields: &Checked, prefecture: &st
             let answer = plus_aqua::cancellation(&ctx, &plus_aqua::CancellationInput { plan, first_delivery, servers });
             take("cancellation", &ctx, answer, &["free", "renewal_window_start", "renewal_window_end", "return_deadline", "total"])?;
         }
-        ("cancellation", _) => {
+        (RequestKind::Cancellation, _) => {
             let paid_through = need(fields.month("paid_through"), "paid_through", "an allwatch cancellation needs the last prepaid month")?;
             let ctx = ctx()?;
             let input = allwatch::CancellationInput { received: time::japan_date(now), paid_through, monthly_fee: fields.yen("monthly_fee"), terminals: 1 };
             take("cancellation", &ctx, allwatch::cancellation(&ctx, &input), &["service_end", "refund_months", "total"])?;
         }
-        ("product_change", Service::PlusAqua) => {
+        (RequestKind::ProductChange, Service::PlusAqua) => {
             let scheduled_delivery =
                 need(fields.date("scheduled_delivery"), "scheduled_delivery", "a plus-aqua product change needs the server's scheduled delivery")?;
             let servers = need(fields.count("servers"), "servers", "a plus-aqua product change needs the number of servers")?;
@@ -274,7 +277,7 @@ fn compute(rt: &RequestType, service: Service, fields: &Checked, prefecture: &st
             let answer = plus_aqua::product_change(&ctx, &plus_aqua::ProductChangeInput { model, scheduled_delivery, servers });
             take("product_change", &ctx, answer, &["free_deadline", "free", "total"])?;
         }
-        ("product_change", _) => {
+        (RequestKind::ProductChange, _) => {
             let first_delivery = need(fields.date("first_delivery"), "first_delivery", "an alwater exchange needs the first delivery date")?;
             let ctx = ctx()?;
             let model = need(fields.text("model"), "model", "a product change needs the model")?;
@@ -282,7 +285,7 @@ fn compute(rt: &RequestType, service: Service, fields: &Checked, prefecture: &st
             let answer = alwater::exchange(&ctx, &alwater::ExchangeInput { model, first_delivery, received: fields.date("received") });
             take("exchange", &ctx, answer, &["free_deadline", "free", "total"])?;
         }
-        ("dealer_change", _) => {
+        (RequestKind::DealerChange, _) => {
             computed.insert("fax_deadline".into(), fields.json.get("fax_deadline").cloned().unwrap_or(Value::Null));
         }
         _ => {}
@@ -292,19 +295,19 @@ fn compute(rt: &RequestType, service: Service, fields: &Checked, prefecture: &st
 
 /// The date the next step is due in a status (the day part of the computed date the type's
 /// rule names), if the rules give one.
-fn due(rt: &RequestType, status: &str, computed: &Map<String, Value>) -> Option<String> {
-    let key = rt.due_date(status, computed.contains_key("return_deadline"))?;
+fn due(kind: RequestKind, status: Status, computed: &Map<String, Value>) -> Option<String> {
+    let key = kind.due_date(status, computed.contains_key("return_deadline"))?;
     computed.get(key).and_then(Value::as_str).and_then(|d| d.get(..10)).map(str::to_string)
 }
 
 /// Files a request for a customer: returns it as `show` does.
 pub fn create(store: &mut Store, type_id: &str, customer_id: &str, given: &[(String, String)], ctx: Context) -> Result<wire::Request, ApiError> {
     let Context { tariffs, actor, now } = ctx;
-    let rt = request_type(type_id)?;
+    let kind = request_kind(type_id)?;
     let customer = store.customer(customer_id)?.ok_or_else(|| ApiError::NotFound(format!("customer {customer_id} not found")))?;
-    let account = customer.accounts.iter().find(|a| rt.services.iter().any(|s| s.id() == a.record.service)).ok_or_else(|| {
-        let services: Vec<&str> = rt.services.iter().map(|s| s.id()).collect();
-        invalid("customer", format!("has no account at {}, which a {} request needs", services.join(" or "), rt.id))
+    let account = customer.accounts.iter().find(|a| kind.services().iter().any(|s| s.id() == a.record.service)).ok_or_else(|| {
+        let services: Vec<&str> = kind.services().iter().map(|s| s.id()).collect();
+        invalid("customer", format!("has no account at {}, which a {} request needs", services.join(" or "), kind.id()))
     })?;
     let service = Service::from_id(&account.record.service).ok_or_else(|| ApiError::Failed("unknown service".into()))?;
     // The account's own data fills the fields the agent did not type.
@@ -320,23 +323,24 @@ pub fn create(store: &mut Store, type_id: &str, customer_id: &str, given: &[(Str
     ];
     for (key, value) in defaults {
         if let Some(value) = value
-            && rt.fields.iter().any(|f| f.name == key)
+            && kind.fields().iter().any(|f| f.name == key)
             && !given.iter().any(|(k, _)| k == key)
         {
             given.push((key.to_string(), value));
         }
     }
-    let fields = check_fields(rt, &given)?;
+    let fields = check_fields(kind, &given)?;
     // The 北海道 lead time: the customer's prefecture, else their postal code's (issue 15).
     let prefecture =
         postal::customer_prefecture(&customer.prefecture, &customer.postal_code).map_or_else(|| customer.prefecture.clone(), |p| p.name().to_string());
-    let computed = compute(rt, service, &fields, &prefecture, tariffs, now)?;
-    let status = rt.machine.initial();
-    let due_on = due(rt, status, &computed);
+    let computed = compute(kind, service, &fields, &prefecture, tariffs, now)?;
+    let status = kind.machine().initial();
+    let due_on = due(kind, status, &computed);
     let body =
         serde_json::to_string(&Body { service: service.id(), fields: &fields.json, computed: &computed }).map_err(|e| ApiError::Failed(e.to_string()))?;
     let at = stamp(now);
-    let request = NewRequest { customer_id, account_id: Some(&account.id), request_type: rt.id, status, fields: &body, due_on: due_on.as_deref() };
+    let request =
+        NewRequest { customer_id, account_id: Some(&account.id), request_type: kind.id(), status: status.id(), fields: &body, due_on: due_on.as_deref() };
     let id = store.write(|tx| insert_request(tx, &request, actor, &at, "受付"))?;
     show(store, &id, now)
 }
@@ -345,69 +349,54 @@ pub fn create(store: &mut Store, type_id: &str, customer_id: &str, given: &[(Str
 pub fn move_to(store: &mut Store, id: &str, to: &str, note: &str, ctx: Context) -> Result<wire::Request, ApiError> {
     let Context { tariffs, actor, now } = ctx;
     let (request, _) = store.request(id)?.ok_or_else(|| ApiError::NotFound(format!("request {id} not found")))?;
-    let rt = request_type(&request.request_type)?;
-    let machine = rt.machine;
-    if machine.label(to).is_none() {
-        let all: Vec<&str> = machine.statuses.iter().map(|s| s.0).collect();
-        return Err(invalid("to", format!("'{to}' is not a status of a {} request ({})", rt.id, all.join(", "))));
-    }
-    if !machine.allows(&request.status, to) {
-        let next = machine.next(&request.status);
-        return Err(invalid(
-            "to",
-            format!(
-                "a {} request cannot go from {} to {} (next: {})",
-                rt.id,
-                request.status,
-                to,
-                if next.is_empty() { "none, it is closed".into() } else { next.join(", ") }
-            ),
-        ));
-    }
+    let kind = request_kind(&request.request_type)?;
+    let target = kind.check_move(&request.status, to).map_err(|e| invalid("to", e.to_string()))?;
     let mut body: Value = serde_json::from_str(&request.fields).map_err(|e| ApiError::Failed(format!("request {id}: {e}")))?;
     let today = time::japan_date(now);
-    match (rt.id, to) {
-        ("dealer_change", "returned") => {
-            let deadline = body["computed"]["fax_deadline"].as_str().unwrap_or("").to_string();
-            let ctx = quote::context(Service::Kaunet, as_of(now), None, tariffs)?;
-            let fax_deadline = parse_date(&deadline).map_err(|r| RequestError::new("fax_deadline", r))?;
-            let input = kaunet::DealerChangeInput { fax_deadline, fax_returned: today };
-            let answer = quote::answer_of(Service::Kaunet, "dealer_change", &ctx, &kaunet::dealer_change(&ctx, &input).map_err(refused)?);
-            if answer.flags.get("accepted") != Some(&true) {
-                return Err(invalid(
-                    "to",
-                    format!("the FAX came back on {today}, after its deadline {deadline}: nothing changes (seed 002); move it to expired"),
-                ));
-            }
-            body["computed"]["fax_returned"] = Value::from(today.to_string());
-            for (key, value) in results(&answer, &["effective_earliest", "effective_latest"]) {
-                body["computed"][key] = value;
-            }
+    let mut facts = MoveFacts { pause_on_time: body["computed"]["on_time"].as_bool(), fax: None };
+    if (kind, target) == (RequestKind::DealerChange, Status::Returned) {
+        let deadline = body["computed"]["fax_deadline"].as_str().unwrap_or("").to_string();
+        let ctx = quote::context(Service::Kaunet, as_of(now), None, tariffs)?;
+        let fax_deadline = parse_date(&deadline).map_err(|r| RequestError::new("fax_deadline", r))?;
+        let input = kaunet::DealerChangeInput { fax_deadline, fax_returned: today };
+        let answer = quote::answer_of(Service::Kaunet, "dealer_change", &ctx, &kaunet::dealer_change(&ctx, &input).map_err(refused)?);
+        facts.fax = Some(FaxReturn { deadline: fax_deadline, returned: today, accepted: answer.flags.get("accepted") == Some(&true) });
+        body["computed"]["fax_returned"] = Value::from(today.to_string());
+        for (key, value) in results(&answer, &["effective_earliest", "effective_latest"]) {
+            body["computed"][key] = value;
         }
-        ("pause", "accepted") if body["computed"]["on_time"] == false => {
-            return Err(invalid("to", "the pause request came after its deadline (seed 004 第8条); move it to rejected"));
-        }
-        _ => {}
     }
+    kind.guard(target, &facts).map_err(|e| invalid("to", e.to_string()))?;
     let computed = body["computed"].as_object().cloned().unwrap_or_default();
-    let due_on = due(rt, to, &computed);
+    let due_on = due(kind, target, &computed);
     let at = stamp(now);
     let from = request.status.clone();
-    let note = if note.trim().is_empty() { machine.label(to).unwrap_or(to).to_string() } else { note.trim().to_string() };
+    let note = if note.trim().is_empty() { kind.machine().label(target).unwrap_or(to).to_string() } else { note.trim().to_string() };
     let note = free_text("note", &note, caps::NOTE)?;
     let change = RequestMove { id, from: &from, to, fields: &body.to_string(), due_on: due_on.as_deref() };
     store.write(|tx| move_request(tx, &change, actor, &at, &note))?;
     show(store, id, now)
 }
 
-fn overdue(rt: &RequestType, request: &RequestRecord, today: &str) -> bool {
-    !rt.machine.is_final(&request.status) && request.due_on.as_deref().is_some_and(|d| d < today)
+/// The kind and status of a stored request, when this installation knows them (another one
+/// may have written either).
+fn known(request: &RequestRecord) -> Option<(RequestKind, Option<Status>)> {
+    let kind = RequestKind::from_id(&request.request_type)?;
+    Some((kind, kind.machine().status(&request.status)))
+}
+
+fn is_open(request: &RequestRecord) -> bool {
+    known(request).is_some_and(|(kind, status)| !status.is_some_and(|s| kind.machine().is_final(s)))
+}
+
+fn overdue(request: &RequestRecord, today: &str) -> bool {
+    is_open(request) && request.due_on.as_deref().is_some_and(|d| d < today)
 }
 
 fn summary(request: &RequestRecord, today: &str) -> wire::RequestSummary {
-    let rt = find(&request.request_type);
-    let label = rt.map_or(request.request_type.as_str(), |t| t.label);
-    let status_label = rt.and_then(|t| t.machine.label(&request.status)).unwrap_or(&request.status);
+    let known = known(request);
+    let label = known.map_or(request.request_type.as_str(), |(kind, _)| kind.label());
+    let status_label = known.and_then(|(kind, status)| kind.machine().label(status?)).unwrap_or(&request.status);
     wire::RequestSummary {
         id: request.id.clone(),
         customer_id: request.customer_id.clone(),
@@ -416,9 +405,9 @@ fn summary(request: &RequestRecord, today: &str) -> wire::RequestSummary {
         type_label: label.to_string(),
         status: request.status.clone(),
         status_label: status_label.to_string(),
-        open: rt.is_some_and(|t| !t.machine.is_final(&request.status)),
+        open: is_open(request),
         due_on: request.due_on.clone(),
-        overdue: rt.is_some_and(|t| overdue(t, request, today)),
+        overdue: overdue(request, today),
         created_at: request.created_at.clone(),
     }
 }
@@ -439,9 +428,14 @@ pub fn show(store: &Store, id: &str, now: Moment) -> Result<wire::Request, ApiEr
         service: part("service"),
         fields: part("fields"),
         computed: part("computed"),
-        machine: find(&request.request_type).map(|rt| wire::NextSteps {
-            next: rt.machine.next(&request.status).into_iter().map(|s| wire::NextStatus { status: s, label: rt.machine.label(s) }).collect(),
-            warning: rt.warning,
+        machine: known(&request).map(|(kind, status)| wire::NextSteps {
+            next: status
+                .map(|s| kind.machine().next(s))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| wire::NextStatus { status: s.id(), label: kind.machine().label(s) })
+                .collect(),
+            warning: kind.warning(),
         }),
         history: history
             .into_iter()
@@ -453,9 +447,10 @@ pub fn show(store: &Store, id: &str, now: Moment) -> Result<wire::Request, ApiEr
 /// Requests by due date: all, open ones, overdue ones (as of `now`), or due before a date.
 pub fn list(store: &Store, open_only: bool, overdue_only: bool, due_before: Option<&str>, now: Moment) -> Result<wire::RequestList, ApiError> {
     let due_before = due_before.map(|d| parse_date(d).map_err(|r| invalid("due_before", r))).transpose()?.map(|d| d.to_string());
-    let finals: Vec<(&str, &str)> = TYPES.iter().flat_map(|t| t.machine.statuses.iter().filter(|s| s.2).map(move |s| (t.id, s.0))).collect();
+    let finals: Vec<(&str, &str)> =
+        RequestKind::ALL.into_iter().flat_map(|k| k.machine().statuses.iter().filter(|s| s.last).map(move |s| (k.id(), s.status.id()))).collect();
     let today = time::japan_date(now).to_string();
     let rows = store.requests(&finals, open_only || overdue_only, due_before.as_deref())?;
-    let requests = rows.iter().filter(|r| !overdue_only || find(&r.request_type).is_some_and(|t| overdue(t, r, &today))).map(|r| summary(r, &today)).collect();
+    let requests = rows.iter().filter(|r| !overdue_only || overdue(r, &today)).map(|r| summary(r, &today)).collect();
     Ok(wire::RequestList { as_of: today, requests })
 }

@@ -3,6 +3,7 @@
 //! sync report is the hub crate's `HubReport`); docs/app-commands.md describes the same shapes.
 
 use indexmap::IndexMap;
+use madoguchi_domain::document::PartyKind;
 use madoguchi_domain::duplicates::Likeness;
 use madoguchi_domain::postal::{Address, TableInfo};
 use madoguchi_domain::text::format_postal;
@@ -60,6 +61,8 @@ impl From<&LookupHit> for Hit {
 pub struct Customer {
     pub id: String,
     pub kind: String,
+    /// 様 or 御中, by `kind` (`PartyKind::honorific`): the screen writes what the documents print.
+    pub honorific: &'static str,
     pub name: String,
     pub name_kana: String,
     pub birth_date: Option<String>,
@@ -219,6 +222,7 @@ impl From<&CustomerView> for Customer {
         Customer {
             id: v.id.clone(),
             kind: v.kind.clone(),
+            honorific: PartyKind::from_code(&v.kind).unwrap_or_default().honorific(),
             name: v.name.clone(),
             name_kana: v.name_kana.clone(),
             birth_date: v.birth_date.clone(),
@@ -390,7 +394,7 @@ pub struct RequestTypeInfo {
     pub warning: Option<&'static str>,
 }
 
-/// A field of a request type; `values` only for a choice.
+/// A field of a request type; `choices` only for a choice.
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestField {
     pub name: &'static str,
@@ -399,7 +403,7 @@ pub struct RequestField {
     pub required: bool,
     pub label: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<&'static [&'static str]>,
+    pub choices: Option<Vec<Choice>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -564,7 +568,7 @@ pub struct KindInfo {
     pub fields: Vec<FieldInfo>,
 }
 
-/// A request field: `default` when it has one, `values` for a choice, `earliest`/`latest`
+/// A request field: `default` when it has one, `choices` for a choice, `earliest`/`latest`
 /// for a date, moment or month.
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldInfo {
@@ -575,7 +579,7 @@ pub struct FieldInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<Vec<String>>,
+    pub choices: Option<Vec<Choice>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub earliest: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -798,8 +802,8 @@ pub struct DocumentField {
 /// A value to pick and what the agent reads for it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Choice {
-    pub value: &'static str,
-    pub label: &'static str,
+    pub value: String,
+    pub label: String,
 }
 
 /// A document type: its Japanese name, the number prefix in force, whether it is issued from

@@ -56,8 +56,8 @@ fn value_for(field: &Value, seed: &[u32; 8], i: usize) -> Value {
         "text" | "secret" => json!((0..(r % 25)).map(|k| char::from(b'!' + ((r >> (k % 16)) % 94) as u8)).collect::<String>()),
         "country" => json!(if r.is_multiple_of(4) { "US" } else { "JP" }),
         "choice" => {
-            let values = field["values"].as_array().expect("values");
-            values[r as usize % values.len()].clone()
+            let choices = field["choices"].as_array().expect("choices");
+            choices[r as usize % choices.len()]["value"].clone()
         }
         other => panic!("a field type the generator does not know: {other}"),
     }

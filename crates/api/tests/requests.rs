@@ -13,7 +13,7 @@ use madoguchi_api::customers;
 use madoguchi_api::import::{Encoding, import_customers};
 use madoguchi_api::requests;
 use madoguchi_api::tariffs::Tariffs;
-use madoguchi_domain::request::find;
+use madoguchi_domain::request::{Machine, RequestKind, Status};
 use madoguchi_store::Store;
 use madoguchi_store::requests::{NewRequest, insert_request};
 use serde_json::Value;
@@ -188,15 +188,15 @@ fn each_type_refuses_what_it_must() {
         ("product_change", &alwater, fields(&[("model", "cado")])),
     ] {
         let r = as_json(requests::create(&mut store, type_id, who, &given, Context { tariffs: &tariffs, actor: "山本", now })).expect("filed");
-        let machine = find(type_id).expect("type").machine;
-        assert_eq!(r["status"], machine.initial());
+        let machine = RequestKind::from_id(type_id).expect("type").machine();
+        assert_eq!(r["status"], machine.initial().id());
         assert_eq!(r["next"].as_array().map(Vec::len), Some(machine.next(machine.initial()).len()));
     }
 }
 
 /// Shortest path of statuses from the initial one to `target`.
-fn path_to(machine: &madoguchi_domain::request::Machine, target: &str) -> Vec<&'static str> {
-    let mut paths: Vec<Vec<&'static str>> = vec![vec![machine.initial()]];
+fn path_to(machine: &Machine, target: Status) -> Vec<Status> {
+    let mut paths: Vec<Vec<Status>> = vec![vec![machine.initial()]];
     let mut i = 0;
     while i < paths.len() {
         let path = paths[i].clone();
@@ -213,7 +213,7 @@ fn path_to(machine: &madoguchi_domain::request::Machine, target: &str) -> Vec<&'
         }
         i += 1;
     }
-    panic!("{target} cannot be reached");
+    panic!("{target:?} cannot be reached");
 }
 
 #[test]
@@ -234,30 +234,30 @@ fn every_type_allows_exactly_its_transitions_through_the_api() {
     ];
     let mut checked = 0;
     for (type_id, who, given) in specs {
-        let machine = find(type_id).expect("type").machine;
-        for (from, _, _) in machine.statuses {
-            for (to, _, _) in machine.statuses {
+        let machine = RequestKind::from_id(type_id).expect("type").machine();
+        for from in machine.statuses.iter().map(|s| s.status) {
+            for to in machine.statuses.iter().map(|s| s.status) {
                 let r = as_json(requests::create(&mut store, type_id, who, &given, Context { tariffs: &tariffs, actor: "山本", now })).expect("filed");
                 let id = r["id"].as_str().expect("id").to_string();
                 let path = path_to(machine, from);
                 for step in path.windows(2) {
-                    as_json(requests::move_to(&mut store, &id, step[1], "", Context { tariffs: &tariffs, actor: "山本", now }))
-                        .unwrap_or_else(|e| panic!("{type_id}: {} → {}: {e}", step[0], step[1]));
+                    as_json(requests::move_to(&mut store, &id, step[1].id(), "", Context { tariffs: &tariffs, actor: "山本", now }))
+                        .unwrap_or_else(|e| panic!("{type_id}: {:?} → {:?}: {e}", step[0], step[1]));
                 }
-                let result = as_json(requests::move_to(&mut store, &id, to, "", Context { tariffs: &tariffs, actor: "山本", now }));
+                let result = as_json(requests::move_to(&mut store, &id, to.id(), "", Context { tariffs: &tariffs, actor: "山本", now }));
                 if machine.allows(from, to) {
-                    let moved = result.unwrap_or_else(|e| panic!("{type_id}: {from} → {to} must be allowed: {e}"));
+                    let moved = result.unwrap_or_else(|e| panic!("{type_id}: {from:?} → {to:?} must be allowed: {e}"));
                     assert_eq!(moved["history"].as_array().map(Vec::len), Some(path.len() + 1), "{type_id}: one history row per move");
                 } else {
-                    assert_eq!(field_error(result), "to", "{type_id}: {from} → {to} must be refused");
+                    assert_eq!(field_error(result), "to", "{type_id}: {from:?} → {to:?} must be refused");
                     let (unchanged, _) = store.request(&id).expect("read").expect("exists");
-                    assert_eq!(unchanged.status, *from, "{type_id}: a refused move changes nothing");
+                    assert_eq!(unchanged.status, from.id(), "{type_id}: a refused move changes nothing");
                 }
                 checked += 1;
             }
         }
     }
-    let pairs: usize = madoguchi_domain::request::TYPES.iter().map(|t| t.machine.statuses.len().pow(2)).sum();
+    let pairs: usize = RequestKind::ALL.iter().map(|k| k.machine().statuses.len().pow(2)).sum();
     assert_eq!(checked, pairs, "every (type, from, to) combination was tried");
 }
 

@@ -119,7 +119,7 @@ const CONTRACT_PAYMENTS: &[(&str, &str)] = &[
 ];
 
 /// How the application under cooling-off was made (seed 000: in a shop or by phone qualifies).
-const CHANNELS: &[(&str, &str)] = &[("phone", "電話"), ("store", "店舗"), ("web", "ウェブサイト"), ("other", "その他")];
+pub const CHANNELS: &[(&str, &str)] = &[("phone", "電話"), ("store", "店舗"), ("web", "ウェブサイト"), ("other", "その他")];
 
 /// The paper a cooling-off postcard is printed on (`document::PostcardStock`).
 const STOCKS: &[(&str, &str)] = &[("blank", "無地のはがき用紙（枠と「郵便はがき」も印刷）"), ("official", "官製はがき（郵便番号枠が印刷済み）")];

@@ -2,11 +2,11 @@
 
 import * as api from '../api.js';
 import { h, clear, table, badge, section, showError, hideError, markInvalid, yenText, shortMoment, jpDate, busy, toast } from '../dom.js';
-import { ACCOUNT_STATUS, CUSTOMER_KIND, ORDER_STATUS, PAYMENT, choiceLabel, TAX } from '../labels.js';
+import { ACCOUNT_STATUS, CUSTOMER_KIND, ORDER_STATUS, TAX } from '../labels.js';
 import { trackDirty } from '../dirty.js';
 import { customerEditForm } from '../customer-edit.js';
 import { duplicatesPanel } from '../customer-merge.js';
-import { state, navigate, loadCustomer, requestTypes, docTypes, serviceLabel, statusLabel, requestTypeLabel, docTypeLabel, isFinalStatus, honorific } from '../state.js';
+import { state, navigate, loadCustomer, requestTypes, docTypes, docForms, serviceLabel, statusLabel, requestTypeLabel, docTypeLabel, isFinalStatus, choiceLabel } from '../state.js';
 
 export const help = [['N'], 'メモ', ['Q'], '見積り', ['D'], '書類', ['R'], '依頼', ['E'], '登録内容の変更', ['Ctrl+Enter'], 'メモを保存'];
 
@@ -20,7 +20,7 @@ export async function render(main, { arg }) {
     );
     return {};
   }
-  await Promise.allSettled([requestTypes(), docTypes()]);
+  await Promise.allSettled([requestTypes(), docTypes(), docForms()]);
   const c = await loadCustomer(id);
   const enc = encodeURIComponent(c.id);
 
@@ -94,7 +94,7 @@ export async function render(main, { arg }) {
     h(
       'div',
       { class: 'who' },
-      h('h1', { id: 'customer-name' }, c.name, h('span', { class: 'honorific' }, ` ${honorific(c)}`)),
+      h('h1', { id: 'customer-name' }, c.name, h('span', { class: 'honorific' }, ` ${c.honorific}`)),
       h('div', { class: 'kana' }, c.name_kana),
       h('div', { class: 'tags' }, badge(kind, 'neutral'), c.birth_date ? h('span', { class: 'muted' }, `生年月日 ${jpDate(c.birth_date)}`) : null),
     ),
@@ -163,7 +163,7 @@ export async function render(main, { arg }) {
       [
         ['注文番号', (o) => h('span', { class: 'mono' }, o.order_number)],
         ['注文日', (o) => shortMoment(o.ordered_at).slice(0, 10), 'nowrap'],
-        ['お支払い', (o) => PAYMENT[o.payment_method] || o.payment_method, 'nowrap'],
+        ['お支払い', (o) => choiceLabel('payment', o.payment_method), 'nowrap'],
         ['出荷日', (o) => o.shipped_on || h('span', { class: 'muted' }, '未出荷'), 'nowrap'],
         ['状態', (o) => ORDER_STATUS[o.status] || o.status, 'nowrap'],
         ['明細', (o) => o.lines.map((l) => `${l.name} ×${l.quantity}（${yenText(l.unit_price)}・${TAX[l.tax] || l.tax}）`).join('／'), 'wide'],

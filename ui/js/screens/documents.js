@@ -2,8 +2,7 @@
 
 import * as api from '../api.js';
 import { h, clear, table, badge, section, showError, hideError, busy, toast, shortMoment, newId, cssEscape } from '../dom.js';
-import { PAYMENT } from '../labels.js';
-import { state, docTypes, docForms, currentCustomer, loadCustomer, serviceLabel, docTypeLabel, honorific } from '../state.js';
+import { state, docTypes, docForms, currentCustomer, loadCustomer, serviceLabel, docTypeLabel, choiceLabel } from '../state.js';
 import { trackDirty } from '../dirty.js';
 
 export const help = [['Enter'], '実行', ['Alt+I'], '発行する'];
@@ -25,7 +24,7 @@ export async function render(main, { arg, params }) {
   orderSelect.append(h('option', { value: '' }, '注文を指定しない'));
   for (const o of orders) {
     orderSelect.append(
-      h('option', { value: o.id }, `${o.order_number}　${shortMoment(o.ordered_at).slice(0, 10)}　${PAYMENT[o.payment_method] || o.payment_method}　${o.shipped_on ? `出荷 ${o.shipped_on}` : '未出荷'}`),
+      h('option', { value: o.id }, `${o.order_number}　${shortMoment(o.ordered_at).slice(0, 10)}　${choiceLabel('payment', o.payment_method)}　${o.shipped_on ? `出荷 ${o.shipped_on}` : '未出荷'}`),
     );
   }
   const orderRow = h('div', { class: 'field' }, h('label', { for: 'doc-order' }, '注文'), orderSelect);
@@ -35,7 +34,7 @@ export async function render(main, { arg, params }) {
     'form',
     { class: 'panel doc-pick', 'aria-label': '書類の種類' },
     h('h1', {}, '書類の発行'),
-    h('p', { class: 'for-customer' }, `${customer.name} ${honorific(customer)}`, h('span', { class: 'muted' }, `（${customer.name_kana}）`)),
+    h('p', { class: 'for-customer' }, `${customer.name} ${customer.honorific}`, h('span', { class: 'muted' }, `（${customer.name_kana}）`)),
     h('div', { class: 'form-grid two' }, h('div', { class: 'field' }, h('label', { for: 'doc-type' }, '書類の種類'), typeSelect), orderRow),
     pickError,
     h('div', { class: 'actions' }, draftButton),

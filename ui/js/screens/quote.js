@@ -2,8 +2,8 @@
 
 import * as api from '../api.js';
 import { h, clear, table, badge, yen, yenText, jpDate, busy, toast, showError, hideError } from '../dom.js';
-import { answerKeyLabel, REASONS, choiceLabel, TAX } from '../labels.js';
-import { state, kinds, currentCustomer, serviceLabel, honorific } from '../state.js';
+import { answerKeyLabel, REASONS, TAX } from '../labels.js';
+import { state, kinds, currentCustomer, serviceLabel, choiceLabel } from '../state.js';
 import { buildField, readAll, showFieldError, clearFieldErrors } from '../forms.js';
 import { trackDirty } from '../dirty.js';
 
@@ -36,7 +36,7 @@ export async function render(main, { arg, params }) {
     'form',
     { class: 'panel quote-form', id: 'quote-form', 'aria-label': '見積りの条件' },
     h('h1', {}, '料金・期限の見積り'),
-    customer ? h('p', { class: 'for-customer' }, `${customer.name} ${honorific(customer)}`, h('span', { class: 'muted' }, `（${customer.name_kana}）`)) : h('p', { class: 'muted' }, 'お客様を選ばずに見積ります（履歴には保存できません）'),
+    customer ? h('p', { class: 'for-customer' }, `${customer.name} ${customer.honorific}`, h('span', { class: 'muted' }, `（${customer.name_kana}）`)) : h('p', { class: 'muted' }, 'お客様を選ばずに見積ります（履歴には保存できません）'),
     h(
       'div',
       { class: 'form-grid two' },

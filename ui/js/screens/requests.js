@@ -2,8 +2,8 @@
 
 import * as api from '../api.js';
 import { h, clear, table, badge, section, showError, hideError, busy, toast, shortMoment, jpDate, yenText } from '../dom.js';
-import { answerKeyLabel, fieldLabel, choiceLabel } from '../labels.js';
-import { state, navigate, requestTypes, currentCustomer, loadCustomer, typeId, typeStatuses, serviceLabel, honorific } from '../state.js';
+import { answerKeyLabel, fieldLabel } from '../labels.js';
+import { state, navigate, requestTypes, currentCustomer, loadCustomer, serviceLabel, choiceLabel } from '../state.js';
 import { buildField, readAll, showFieldError, clearFieldErrors } from '../forms.js';
 import { trackDirty } from '../dirty.js';
 
@@ -65,13 +65,13 @@ export async function render(main, { arg, params }) {
     for (const t of types) {
       const ok = (t.services || []).some((s) => services.includes(s));
       typeSelect.append(
-        h('option', { value: typeId(t), disabled: !ok }, `${t.label}（${(t.services || []).map(serviceLabel).join('・')}）${ok ? '' : ' — ご契約なし'}`),
+        h('option', { value: t.type, disabled: !ok }, `${t.label}（${t.services.map(serviceLabel).join('・')}）${ok ? '' : ' — ご契約なし'}`),
       );
     }
     const usable = types.find((t) => (t.services || []).some((s) => services.includes(s)));
-    if (usable) typeSelect.value = typeId(usable);
+    if (usable) typeSelect.value = usable.type;
     const wanted = params.get('type');
-    if (wanted && types.some((t) => typeId(t) === wanted)) typeSelect.value = wanted;
+    if (wanted && types.some((t) => t.type === wanted)) typeSelect.value = wanted;
 
     const warning = h('div', { class: 'warning-box', hidden: true, role: 'note', id: 'request-warning' });
     const fieldsBox = h('div', { class: 'form-grid', id: 'request-fields' });
@@ -81,7 +81,7 @@ export async function render(main, { arg, params }) {
       'form',
       { class: 'panel request-create', id: 'request-create-form', 'aria-label': '新しい依頼' },
       h('h1', {}, '新しい依頼'),
-      h('p', { class: 'for-customer' }, `${customer.name} ${honorific(customer)}`, h('span', { class: 'muted' }, `（${customer.name_kana}）`)),
+      h('p', { class: 'for-customer' }, `${customer.name} ${customer.honorific}`, h('span', { class: 'muted' }, `（${customer.name_kana}）`)),
       h('div', { class: 'field' }, h('label', { for: 'request-type' }, '依頼の種類'), typeSelect),
       warning,
       fieldsBox,
@@ -94,7 +94,7 @@ export async function render(main, { arg, params }) {
     const dirty = trackDirty(form);
 
     function drawFields() {
-      const t = types.find((x) => typeId(x) === typeSelect.value);
+      const t = types.find((x) => x.type === typeSelect.value);
       clear(fieldsBox);
       clearFieldErrors(form, controls, formError);
       controls = (t.fields || []).map((f) => buildField(f, { idPrefix: 'request', asString: true }));
@@ -150,8 +150,8 @@ export async function render(main, { arg, params }) {
   function drawDetail(v) {
     clear(detail);
     detail.hidden = false;
-    const t = types.find((x) => typeId(x) === v.type);
-    const statuses = t ? typeStatuses(t) : [];
+    const t = types.find((x) => x.type === v.type);
+    const statuses = t ? t.statuses : [];
     detail.append(
       h(
         'h2',

@@ -68,7 +68,9 @@ fn form_field(field: &Field) -> wire::DocumentField {
         FieldKind::Count => ("count", None, None),
         FieldKind::Text => ("text", None, None),
         FieldKind::Flag => ("flag", None, None),
-        FieldKind::Choice(values) => ("choice", Some(values.iter().map(|&(value, label)| wire::Choice { value, label }).collect()), None),
+        FieldKind::Choice(values) => {
+            ("choice", Some(values.iter().map(|&(value, label)| wire::Choice { value: value.into(), label: label.into() }).collect()), None)
+        }
         FieldKind::Party => ("party", None, Some(PARTY_FIELDS.iter().map(form_field).collect())),
         FieldKind::Issuer => ("issuer", None, None),
         FieldKind::Lines(columns) => ("lines", None, Some(columns.iter().map(form_field).collect())),

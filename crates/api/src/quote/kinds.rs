@@ -1,6 +1,7 @@
 //! The quote kinds: for each service and kind, its fields (which `--kinds` prints and the
 //! parser enforces) and the domain function that answers it. One row per pair.
 
+use madoguchi_domain::issue::CHANNELS;
 use madoguchi_domain::quote::{Context, Quote, allwatch, alwater, amano_shop, kaunet, pause, plus_aqua};
 use madoguchi_domain::tariff::{Rules, Service, Tariff};
 
@@ -66,15 +67,15 @@ fn count(name: &'static str, label: &'static str) -> Field {
 
 fn plan_field(t: &Tariff) -> Field {
     let plans = match &t.rules {
-        Rules::PlusAqua(r) => r.plans.iter().map(|p| p.id.clone()).collect(),
+        Rules::PlusAqua(r) => r.plans.iter().map(|p| (p.id.clone(), p.label.clone())).collect(),
         _ => Vec::new(),
     };
     Field::choice("plan", plans, "プラン")
 }
 
-fn plus_aqua_models(t: &Tariff) -> Vec<String> {
+fn plus_aqua_models(t: &Tariff) -> Vec<(String, String)> {
     match &t.rules {
-        Rules::PlusAqua(r) => r.models.iter().map(|m| m.id.clone()).collect(),
+        Rules::PlusAqua(r) => r.models.iter().map(|m| (m.id.clone(), m.label.clone())).collect(),
         _ => Vec::new(),
     }
 }
@@ -98,7 +99,7 @@ fn pause_deadline(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {
 
 fn alwater_exchange_fields(t: &Tariff) -> Vec<Field> {
     let models = match &t.rules {
-        Rules::Alwater(r) => r.exchange_models.iter().map(|m| m.id.clone()).collect(),
+        Rules::Alwater(r) => r.exchange_models.iter().map(|m| (m.id.clone(), m.label.clone())).collect(),
         _ => Vec::new(),
     };
     vec![
@@ -114,7 +115,7 @@ fn alwater_exchange(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {
 }
 
 fn cooling_off_fields(_: &Tariff) -> Vec<Field> {
-    vec![date("application_date", "お申込み日"), Field::choice("channel", ["phone", "store", "web", "other"], "お申込み方法")]
+    vec![date("application_date", "お申込み日"), Field::choice("channel", CHANNELS.iter().copied(), "お申込み方法")]
 }
 
 fn cooling_off(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {
@@ -192,7 +193,7 @@ fn product_exchange(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {
 }
 
 fn returned_delivery_fields(t: &Tariff) -> Vec<Field> {
-    let mut items = vec!["water".to_string()];
+    let mut items = vec![("water".to_string(), "お水".to_string())];
     items.extend(plus_aqua_models(t));
     vec![Field::choice("item", items, "返送された物（お水またはサーバー機種）"), count("deliveries", "返送された配送の回数")]
 }
@@ -226,7 +227,7 @@ fn password_check(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {
 
 fn np_terms_fields(t: &Tariff) -> Vec<Field> {
     let terms = match &t.rules {
-        Rules::AmanoShop(r) => r.np_terms.iter().map(|t| t.id.clone()).collect(),
+        Rules::AmanoShop(r) => r.np_terms.iter().map(|t| (t.id.clone(), t.label.clone())).collect(),
         _ => Vec::new(),
     };
     vec![
@@ -254,15 +255,13 @@ fn purchase_limit_fields(_: &Tariff) -> Vec<Field> {
         Field::required("monthly_limit", FieldType::Yen, "月間購入上限金額"),
         Field::required("month_to_date", FieldType::Yen, "当月の購入済み金額"),
         Field::required("order_amount", FieldType::Yen, "今回のご注文金額"),
-        Field::choice("payment", ["kddi_invoice", "credit_card"], "お支払い方法"),
+        Field::choice("payment", kaunet::Payment::ALL.map(|p| (p.id(), p.label())), "お支払い方法"),
     ]
 }
 
 fn purchase_limit(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {
-    let payment = match a.text("payment", None)?.as_str() {
-        "credit_card" => kaunet::Payment::CreditCard,
-        _ => kaunet::Payment::KddiInvoice,
-    };
+    // A choice: the parser took only the listed ids.
+    let payment = kaunet::Payment::from_id(&a.text("payment", None)?).unwrap_or(kaunet::Payment::KddiInvoice);
     let input = kaunet::PurchaseLimitInput {
         monthly_limit: a.yen("monthly_limit")?,
         month_to_date: a.yen("month_to_date")?,
@@ -297,9 +296,9 @@ fn shipping(ctx: &Context, a: &Args) -> Result<Quote, RequestError> {
     Ok(allwatch::shipping(ctx, a.moment("received_at")?)?)
 }
 
-fn cycles(t: &Tariff) -> Vec<String> {
+fn cycles(t: &Tariff) -> Vec<(String, String)> {
     match &t.rules {
-        Rules::Allwatch(r) => r.cycles.iter().map(|c| c.id.clone()).collect(),
+        Rules::Allwatch(r) => r.cycles.iter().map(|c| (c.id.clone(), c.label.clone())).collect(),
         _ => Vec::new(),
     }
 }

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 pub use request::{Field, FieldType, parse_date, parse_moment, parse_month};
 
 use crate::tariffs::Tariffs;
-use crate::wire::{FieldInfo, KindInfo, Kinds, QuoteAnswer, ServiceKinds};
+use crate::wire::{self, FieldInfo, KindInfo, Kinds, QuoteAnswer, ServiceKinds};
 
 /// Keys every request may carry besides its kind's fields.
 const COMMON_KEYS: [&str; 4] = ["service", "kind", "as_of", "prefecture"];
@@ -125,8 +125,8 @@ pub fn answer_of(service: Service, kind: &'static str, ctx: &Context, quote: &ma
 pub fn check_choice(service: Service, kind: &str, field: &str, value: &str, tariffs: &Tariffs) -> Result<(), RequestError> {
     let (_, def, tariff) = kind_def(service.id(), kind, tariffs)?;
     match (def.fields)(tariff).into_iter().find(|f| f.name == field).map(|f| f.ty) {
-        Some(FieldType::Choice(values)) if !values.iter().any(|v| v == value) => {
-            Err(RequestError::new(field, format!("'{value}' is not one of {}", values.join(", "))))
+        Some(FieldType::Choice(choices)) if !choices.iter().any(|(v, _)| v == value) => {
+            Err(RequestError::new(field, format!("'{value}' is not one of {}", request::choice_values(&choices))))
         }
         _ => Ok(()),
     }
@@ -211,7 +211,7 @@ pub fn kinds(tariffs: &Tariffs) -> Kinds {
         field_info(&Field::optional("as_of", FieldType::Moment, "受付日時", "now")),
         field_info(&Field::optional(
             "prefecture",
-            FieldType::Choice(Prefecture::all().map(|p| p.name().to_string()).collect()),
+            FieldType::Choice(Prefecture::all().map(|p| (p.name().to_string(), p.name().to_string())).collect()),
             "都道府県",
             Prefecture::TOKYO.name(),
         )),
@@ -244,8 +244,8 @@ fn field_info(field: &Field) -> FieldInfo {
         ty: field.ty.name(),
         required: field.required,
         default: field.default.clone(),
-        values: match &field.ty {
-            FieldType::Choice(values) => Some(values.clone()),
+        choices: match &field.ty {
+            FieldType::Choice(choices) => Some(choices.iter().map(|(value, label)| wire::Choice { value: value.clone(), label: label.clone() }).collect()),
             _ => None,
         },
         earliest,

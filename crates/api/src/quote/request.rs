@@ -43,8 +43,8 @@ pub enum FieldType {
     Secret,
     /// ISO 3166-1 alpha-2, e.g. `JP`.
     Country,
-    /// One of the listed values.
-    Choice(Vec<String>),
+    /// One of the listed values, each with its Japanese label.
+    Choice(Vec<(String, String)>),
 }
 
 impl FieldType {
@@ -86,8 +86,9 @@ impl Field {
         Field { name, ty, required: false, default: Some(default.to_string()), label }
     }
 
-    pub fn choice(name: &'static str, values: impl IntoIterator<Item = impl Into<String>>, label: &'static str) -> Field {
-        Field::required(name, FieldType::Choice(values.into_iter().map(Into::into).collect()), label)
+    /// A choice of (value, label) pairs.
+    pub fn choice(name: &'static str, choices: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>, label: &'static str) -> Field {
+        Field::required(name, FieldType::Choice(choices.into_iter().map(|(v, l)| (v.into(), l.into())).collect()), label)
     }
 }
 
@@ -250,14 +251,19 @@ fn parse_value(field: &Field, value: &Value) -> Result<Arg, RequestError> {
             }
             Arg::Text(t.to_string())
         }
-        FieldType::Choice(values) => {
+        FieldType::Choice(choices) => {
             let t = text()?;
-            if !values.iter().any(|v| v == t) {
-                return Err(error(format!("'{t}' is not one of {}", values.join(", "))));
+            if !choices.iter().any(|(v, _)| v == t) {
+                return Err(error(format!("'{t}' is not one of {}", choice_values(choices))));
             }
             Arg::Text(t.to_string())
         }
     })
+}
+
+/// A choice's values, as a refusal lists them.
+pub fn choice_values(choices: &[(String, String)]) -> String {
+    choices.iter().map(|(v, _)| v.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 fn json_kind(value: &Value) -> &'static str {

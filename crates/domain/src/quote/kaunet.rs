@@ -14,10 +14,33 @@ fn rules<'a>(ctx: &Context<'a>) -> Result<&'a KaunetRules, QuoteError> {
     }
 }
 
+/// How a kaunet order is paid (seed 002: the limit applies to KDDI invoice payment only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Payment {
     KddiInvoice,
     CreditCard,
+}
+
+impl Payment {
+    pub const ALL: [Payment; 2] = [Payment::KddiInvoice, Payment::CreditCard];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Payment::KddiInvoice => "kddi_invoice",
+            Payment::CreditCard => "credit_card",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Payment::KddiInvoice => "KDDI請求書払い",
+            Payment::CreditCard => "クレジットカード",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Payment> {
+        Payment::ALL.into_iter().find(|p| p.id() == id)
+    }
 }
 
 pub struct PurchaseLimitInput {
