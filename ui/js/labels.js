@@ -15,8 +15,8 @@ export function serviceName(id) {
 }
 
 export const ACCOUNT_STATUS = { active: '契約中', paused: '休止中', cancelled: '解約' };
-export const CUSTOMER_KIND = { person: '個人', company: '法人' };
 export const ORDER_STATUS = { ordered: '受注', shipped: '出荷済', cancelled: 'キャンセル', delivered: '配達済' };
+/** Tax categories in a table's narrow column (the forms show the declared long labels). */
 export const TAX = { standard: '10%', reduced: '8%※', non_taxable: '不課税' };
 
 /** The 47 prefectures in their JIS order, as the API takes them (crates/domain/src/prefecture.rs). */

@@ -5,7 +5,6 @@ pub mod backup;
 pub mod clock;
 pub mod customers;
 pub mod documents;
-pub mod drafts;
 pub mod error;
 pub mod import;
 pub mod input;

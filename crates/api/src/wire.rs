@@ -568,6 +568,17 @@ pub struct KindInfo {
     pub fields: Vec<FieldInfo>,
 }
 
+/// A partial quote request (docs/quote-api.md) filled from a customer's account: the fields
+/// the account knows, each as `quote` reads it.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteDraft {
+    pub service: String,
+    pub kind: String,
+    pub prefecture: String,
+    #[serde(flatten)]
+    pub fields: IndexMap<&'static str, serde_json::Value>,
+}
+
 /// A request field: `default` when it has one, `choices` for a choice, `earliest`/`latest`
 /// for a date, moment or month.
 #[derive(Debug, Clone, Serialize)]

@@ -300,9 +300,7 @@ fn a_hokkaido_postal_code_counts_when_the_prefecture_is_missing() {
         let r = as_json(requests::create(&mut store, "pause", customer, &given, by(&tariffs, "山本", "2026-11-18T10:00:00+09:00"))).expect("filed");
         assert_eq!(r["computed"]["request_deadline"], deadline);
     }
-    let prefill = |customer: &str| {
-        madoguchi_api::drafts::quote_request(&store, customer, "plus-aqua", "pause_deadline", &tariffs).expect("prefill")["prefecture"].clone()
-    };
+    let prefill = |customer: &str| madoguchi_api::quote::draft(&store, customer, "plus-aqua", "pause_deadline", &tariffs).expect("prefill").prefecture;
     assert_eq!(prefill(&hokkaido), "北海道");
     assert_eq!(prefill(&tokyo), "東京都");
     assert_eq!(prefill(&unknown), "", "neither given nor known: left as it is");

@@ -10,7 +10,7 @@ use madoguchi_api::import::{self, Encoding};
 use madoguchi_api::keys::{self, Signer, Standing};
 use madoguchi_api::settings::Setting;
 use madoguchi_api::wire as api;
-use madoguchi_api::{backup, customers, drafts, paths, quote, requests, settings, sync};
+use madoguchi_api::{backup, customers, paths, quote, requests, settings, sync};
 use madoguchi_domain::tariff::Service;
 use madoguchi_domain::time::Moment;
 use serde::Deserialize;
@@ -406,8 +406,8 @@ impl Session {
     }
 
     /// A partial quote request from the customer's account at the service.
-    pub fn quote_prefill(&self, args: QuotePrefillArgs) -> Result<Value, CommandError> {
-        Ok(drafts::quote_request(&self.db().store, &args.customer_id, &args.service, &args.kind, &self.tariffs)?)
+    pub fn quote_prefill(&self, args: QuotePrefillArgs) -> Result<api::QuoteDraft, CommandError> {
+        Ok(quote::draft(&self.db().store, &args.customer_id, &args.service, &args.kind, &self.tariffs)?)
     }
 
     /// The answer of `madoguchi quote`.
@@ -436,9 +436,9 @@ impl Session {
     }
 
     /// A document JSON filled from the customer, the order and the issuer.
-    pub fn document_draft(&self, args: DocumentDraftArgs) -> Result<Value, CommandError> {
+    pub fn document_draft(&self, args: DocumentDraftArgs) -> Result<documents::DocInput, CommandError> {
         let order = given(args.order_id);
-        Ok(drafts::document(&self.db().store, &args.doc_type, &args.customer_id, order.as_deref(), &self.tariffs, self.now())?)
+        Ok(documents::draft(&self.db().store, &args.doc_type, &args.customer_id, order.as_deref(), &self.tariffs, self.now())?)
     }
 
     /// Writes an issued PDF as `<documents_dir>/<file_name(number)>` and answers `{number, path,

@@ -2,7 +2,7 @@
 
 import * as api from '../api.js';
 import { h, clear, table, badge, section, showError, hideError, markInvalid, yenText, shortMoment, jpDate, busy, toast } from '../dom.js';
-import { ACCOUNT_STATUS, CUSTOMER_KIND, ORDER_STATUS, TAX } from '../labels.js';
+import { ACCOUNT_STATUS, ORDER_STATUS, TAX } from '../labels.js';
 import { trackDirty } from '../dirty.js';
 import { customerEditForm } from '../customer-edit.js';
 import { duplicatesPanel } from '../customer-merge.js';
@@ -87,7 +87,7 @@ export async function render(main, { arg }) {
   drawNotes(c.notes);
 
   // Header: who the caller is.
-  const kind = CUSTOMER_KIND[c.kind] || c.kind;
+  const kind = choiceLabel('kind', c.kind);
   const header = h(
     'section',
     { class: 'panel customer-head', 'aria-labelledby': 'customer-name' },

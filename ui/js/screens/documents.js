@@ -99,29 +99,29 @@ export async function render(main, { arg, params }) {
       const stored = state.settings && state.settings.issuers ? state.settings.issuers[doc.service] : null;
       body.append(issuerSummary(stored));
     }
-    // The form is the type's declared fields (document_forms): each control by its kind.
+    // The form is the type's declared fields (document_forms), in their order: each control by
+    // its kind, filled from the draft. A field the draft leaves out (what the customer tells on
+    // the call) is offered empty and sent only when filled; a party or the lines it leaves out
+    // are not offered.
     const own = forms.types.find((t) => t.type === docType).fields;
-    const declared = Object.fromEntries([...forms.common_fields, ...own].map((f) => [f.name, f]));
-    for (const [key, value] of Object.entries(doc)) {
-      if (key === 'service') {
-        body.append(h('p', { class: 'muted' }, `サービス: ${serviceLabel(value)}`));
-        readers.push(() => [key, value]);
+    for (const field of [...forms.common_fields, ...own]) {
+      const key = field.name;
+      if (!(key in doc)) {
+        if (field.kind === 'party' || field.kind === 'lines' || field.kind === 'issuer') continue;
+        const built = buildScalar(field, null, key);
+        body.append(built.el);
+        readers.push(() => [key, built.read() ?? undefined]);
+      } else if (key === 'service') {
+        body.append(h('p', { class: 'muted' }, `サービス: ${serviceLabel(doc.service)}`));
+        readers.push(() => [key, doc.service]);
       } else if (key === 'issuer') {
-        body.append(issuerSummary(value));
-        readers.push(() => [key, value]);
+        body.append(issuerSummary(doc.issuer));
+        readers.push(() => [key, doc.issuer]);
       } else {
-        const built = buildValue(declared[key], value, key);
+        const built = buildValue(field, doc[key], key);
         body.append(built.el);
         readers.push(() => [key, built.read()]);
       }
-    }
-    // Fields of the type the draft leaves out (what the customer tells on the call): offered,
-    // sent only when filled.
-    for (const field of own) {
-      if (field.name in doc || field.kind === 'party' || field.kind === 'lines') continue;
-      const built = buildScalar(field, null, field.name);
-      body.append(built.el);
-      readers.push(() => [field.name, built.read() ?? undefined]);
     }
     readDraft = () => Object.fromEntries(readers.map((r) => r()).filter(([, v]) => v !== undefined));
     const form = h(

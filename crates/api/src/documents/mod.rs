@@ -5,6 +5,7 @@
 //! `input` reads the JSON, `model` applies the rules, `issuer` and `numbering` keep what the
 //! installation prints and how it numbers.
 
+mod draft;
 mod input;
 mod issuer;
 mod model;
@@ -21,13 +22,16 @@ use madoguchi_store::documents::{NewDocument, insert_document, next_number};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use self::input::{DocInput, IssuerInput, check_strings, date, invalid, required};
+pub use self::draft::draft;
+use self::draft::{find_order, order_document};
+pub use self::input::DocInput;
+use self::input::{IssuerInput, check_strings, date, invalid, required};
 pub use self::issuer::{MAX_SEAL_BYTES, check_issuer, issuer, set_issuer};
 use self::issuer::{issuer_from, issuer_record};
 use self::model::model;
 pub use self::numbering::{installation_code, prefix};
 use crate::customers::stamp;
-use crate::input::{self as json_input, InputError};
+use crate::input::InputError;
 use crate::{ApiError, Context, wire};
 
 /// The bundled font (Noto Sans JP, OFL): TrueType outlines, all JIS level 1 and 2 kanji.
@@ -141,7 +145,7 @@ pub fn issue_for_customer(
     let mut owner = Owner { customer_id: Some(customer.id.clone()), ..Owner::default() };
     match order {
         Some(wanted) => {
-            let (account, order) = crate::drafts::find_order(&customer, wanted)?;
+            let (account, order) = find_order(&customer, wanted)?;
             if account.record.service != service {
                 return Err(invalid("service", format!("order {} is of {}, not {service}", order.order_number, account.record.service)));
             }
@@ -164,21 +168,22 @@ fn issue_for(store: &mut Store, doc: DocumentType, request: &Value, owner: Owner
         return Err(invalid(key, format!("is not a field of a {doc_type} document")));
     }
     check_strings("", request)?;
-    let input: DocInput = json_input::from_json(request.clone()).map_err(|misfit| match misfit.error {
+    let input = DocInput::read(doc, object).map_err(|misfit| match misfit.error {
         InputError::Missing(key) => invalid(&misfit.within(key), "missing"),
         _ => invalid(&misfit.path, misfit.error.to_string()),
     })?;
     let font = font()?;
     let today = time::japan_date(ctx.now);
-    let issued_on = input.issued_on.as_deref().map(|d| date("issued_on", d)).transpose()?.unwrap_or(today);
+    let issued_on = input.common.issued_on.as_deref().map(|d| date("issued_on", d)).transpose()?.unwrap_or(today);
     if issued_on > today {
         return Err(invalid("issued_on", format!("{issued_on} is after today ({today}); a document cannot be dated ahead")));
     }
-    let issuer_record = match &input.issuer {
+    let service = &input.common.service;
+    let issuer_record = match &input.common.issuer {
         Some(i) => issuer_record(i, font)?,
-        None => store.issuer(&input.service)?.ok_or_else(|| {
-            invalid("issuer", format!("no issuer is set for {} (madoguchi issuer set {} …) and the document names none", input.service, input.service))
-        })?,
+        None => store
+            .issuer(service)?
+            .ok_or_else(|| invalid("issuer", format!("no issuer is set for {service} (madoguchi issuer set {service} …) and the document names none")))?,
     };
     let issuer_warnings = check_issuer(&issuer_record)?;
     let issuer = issuer_from(issuer_record);
@@ -188,14 +193,14 @@ fn issue_for(store: &mut Store, doc: DocumentType, request: &Value, owner: Owner
     store.write_as(|tx| -> Result<Issued, ApiError> {
         let sequence = next_number(tx, doc_type)?;
         let number = format!("{prefix}-{code}-{sequence:06}");
-        let (document, model_warnings) = model(doc, &input, issuer, issued_on, today, number.clone(), ctx.tariffs)?;
+        let (document, model_warnings) = model(&input, issuer, issued_on, today, number.clone(), ctx.tariffs)?;
         let Rendered { pdf, pages } = madoguchi_pdf::render(&document, font).map_err(|e| invalid("pdf", e.to_string()))?;
         let sha256 = sha256_hex(&pdf);
         let mut snapshot = object.clone();
         snapshot.insert("type".into(), Value::from(doc_type));
         snapshot.insert("number".into(), Value::from(number.as_str()));
         snapshot.insert("issued_on".into(), Value::from(issued_on.to_string()));
-        if input.issuer.is_none() {
+        if input.common.issuer.is_none() {
             // The stored issuer as printed, so that a re-issue prints it again.
             let printed = IssuerInput {
                 name: document.issuer.name.clone(),
@@ -237,9 +242,9 @@ pub fn reissue(store: &mut Store, doc_type: &str, number: &str, ctx: Context, de
         snapshot.remove(key);
     }
     let issued_on = snapshot.get("issued_on").and_then(Value::as_str).map(|d| date("issued_on", d)).transpose()?.unwrap_or(time::japan_date(ctx.now));
-    let input: DocInput = serde_json::from_value(Value::Object(snapshot)).map_err(|e| ApiError::Failed(format!("snapshot of {number}: {e}")))?;
+    let input = DocInput::read(doc, &snapshot).map_err(|misfit| ApiError::Failed(format!("snapshot of {number}: {}: {}", misfit.path, misfit.error)))?;
     let font = font()?;
-    let record = issuer_record(required("issuer", &input.issuer)?, font)?;
+    let record = issuer_record(required("issuer", &input.common.issuer)?, font)?;
     // The issuer as issued is printed again, so its doubts are told again; what today's checks
     // refuse (a rule made stricter since) is told too, but does not stop the reissue.
     let issuer_warnings = match check_issuer(&record) {
@@ -247,10 +252,10 @@ pub fn reissue(store: &mut Store, doc_type: &str, number: &str, ctx: Context, de
         Err(e) => vec![format!("発行時の発行者情報は今の確認に通りません（{e}）。発行時のまま再発行します。")],
     };
     let mut issuer = issuer_from(record);
-    issuer.seal_png = store.issuer(&input.service)?.and_then(|r| r.seal_png);
+    issuer.seal_png = store.issuer(&input.common.service)?.and_then(|r| r.seal_png);
     // The data as issued, on its original date: the rules held then. Only an estimate is
     // checked again, since the shop prints one only while it is valid (seed 001).
-    let (mut document, model_warnings) = model(doc, &input, issuer, issued_on, issued_on, number.to_string(), ctx.tariffs)?;
+    let (mut document, model_warnings) = model(&input, issuer, issued_on, issued_on, number.to_string(), ctx.tariffs)?;
     let warnings: Vec<String> = issuer_warnings.into_iter().chain(model_warnings).collect();
     if let Body::Estimate { valid_until, .. } = &document.body
         && time::japan_date(ctx.now) > *valid_until
@@ -298,10 +303,11 @@ pub fn issue_for_order(
     let customer = store.customer(&customer_id)?.ok_or_else(|| ApiError::NotFound(format!("customer {customer_id} not found")))?;
     let account = customer.accounts.iter().find(|a| a.id == account_id).ok_or_else(|| ApiError::NotFound("account".into()))?;
     let order = account.orders.iter().find(|o| o.id == order_id).ok_or_else(|| ApiError::NotFound("order".into()))?;
-    let mut request = crate::drafts::order_document(&customer, account, order, doc);
-    if let (Some(name), DocumentType::Receipt) = (item_name, doc) {
-        request["item_name"] = Value::from(name);
+    let mut input = order_document(&customer, account, order, doc, None);
+    if let input::OwnInput::Receipt(receipt) = &mut input.own {
+        receipt.item_name = item_name.map(str::to_string);
     }
+    let request = serde_json::to_value(&input).map_err(|e| ApiError::Failed(e.to_string()))?;
     let owner = Owner { customer_id: Some(customer_id), account_id: Some(account_id), order_id: Some(order_id) };
     issue_for(store, doc, &request, owner, ctx, deliver)
 }

@@ -13,7 +13,7 @@ use madoguchi_domain::tariff::{Rules, Service, Tariff};
 use madoguchi_domain::time;
 use madoguchi_pdf::{Body, Document, Issuer, ItemLine, Party, Totals};
 
-use super::input::{DocInput, PartyInput, date, invalid, lines, party, required, text, yen};
+use super::input::{DocInput, OwnInput, PartyInput, date, invalid, lines, party, required, text, yen};
 use crate::ApiError;
 use crate::quote::parse_month;
 use crate::tariffs::Tariffs;
@@ -24,8 +24,8 @@ fn totals(tariff: &Tariff, lines: &[ItemLine]) -> Totals {
 }
 
 /// The shipment date, checked against the issue date (seed 001: 発送が完了した後).
-fn shipped(doc: DocumentType, input: &DocInput, issued_on: NaiveDate) -> Result<NaiveDate, ApiError> {
-    let shipped = input.shipped_on.as_deref().map(|d| date("shipped_on", d)).transpose()?;
+fn shipped(doc: DocumentType, shipped_on: &Option<String>, issued_on: NaiveDate) -> Result<NaiveDate, ApiError> {
+    let shipped = shipped_on.as_deref().map(|d| date("shipped_on", d)).transpose()?;
     Ok(issue::check_shipped(doc, shipped, issued_on)?)
 }
 
@@ -33,7 +33,6 @@ fn shipped(doc: DocumentType, input: &DocInput, issued_on: NaiveDate) -> Result<
 /// warnings the agent must read (the document is issued all the same). `today` is the day it
 /// is issued; `issued_on` the date it bears.
 pub(super) fn model(
-    doc: DocumentType,
     input: &DocInput,
     issuer: Issuer,
     issued_on: NaiveDate,
@@ -42,13 +41,15 @@ pub(super) fn model(
     tariffs: &Tariffs,
 ) -> Result<(Document, Vec<String>), ApiError> {
     let font = super::font()?;
-    let service = Service::from_id(&input.service).ok_or_else(|| invalid("service", format!("unknown service '{}'", input.service)))?;
+    let doc = input.own.doc_type();
+    let service = &input.common.service;
+    let service = Service::from_id(service).ok_or_else(|| invalid("service", format!("unknown service '{service}'")))?;
     let tariff = tariffs.get(service).ok_or_else(|| ApiError::Failed("no tariff loaded".into()))?;
-    let recipient = party("recipient", &input.recipient, font)?;
+    let recipient = party("recipient", &input.common.recipient, font)?;
     issue::check_service(doc, service)?;
     let mut warnings = Vec::new();
-    let body = match doc {
-        DocumentType::Estimate => {
+    let body = match &input.own {
+        OwnInput::Estimate(input) => {
             issue::check_member(input.member)?;
             let Rules::AmanoShop(rules) = &tariff.rules else { return Err(ApiError::Failed("amano-shop tariff".into())) };
             let estimated_on = input.estimated_on.as_deref().map(|d| date("estimated_on", d)).transpose()?.unwrap_or(issued_on);
@@ -57,18 +58,18 @@ pub(super) fn model(
             let totals = totals(tariff, &lines);
             Body::Estimate { valid_until, lines, totals, notes: issue::ESTIMATE_NOTES.iter().map(|n| n.to_string()).collect() }
         }
-        DocumentType::DeliveryNote => {
-            let ship_date = shipped(doc, input, issued_on)?;
+        OwnInput::DeliveryNote(input) => {
+            let ship_date = shipped(doc, &input.shipped_on, issued_on)?;
             let eligible: Vec<ItemLine> = lines(&input.lines, font)?.into_iter().filter(|(_, ok)| *ok).map(|(l, _)| l).collect();
             if eligible.is_empty() {
                 return Err(invalid("lines", "no product of this order allows a delivery note (特注駐車券・特注サービス券・小ロットサービス券など, seed 001)"));
             }
             Body::DeliveryNote { order_number: text("order_number", required("order_number", &input.order_number)?, font)?, ship_date, lines: eligible }
         }
-        DocumentType::Invoice => {
+        OwnInput::Invoice(input) => {
             issue::check_qualified(issuer.registration_number.as_deref())?;
             // The transaction date of a sale of goods is their delivery (引渡し): the shipment.
-            let transaction_date = shipped(doc, input, issued_on)?;
+            let transaction_date = shipped(doc, &input.shipped_on, issued_on)?;
             let ordered_on = input.ordered_on.as_deref().map(|d| date("ordered_on", d)).transpose()?;
             issue::check_ordered(ordered_on, transaction_date)?;
             let lines: Vec<ItemLine> = lines(&input.lines, font)?.into_iter().map(|(l, _)| l).collect();
@@ -82,8 +83,8 @@ pub(super) fn model(
                 notes: issue::invoice_notes(input.payment.as_deref()),
             }
         }
-        DocumentType::Receipt => {
-            let transaction_date = shipped(doc, input, issued_on)?;
+        OwnInput::Receipt(input) => {
+            let transaction_date = shipped(doc, &input.shipped_on, issued_on)?;
             issue::check_qualified(issuer.registration_number.as_deref())?;
             let payment = required("payment", &input.payment)?;
             issue::check_receipt_payment(service, payment)?;
@@ -105,7 +106,7 @@ pub(super) fn model(
                 stamp_duty: duty,
             }
         }
-        DocumentType::CoolingOff => {
+        OwnInput::CoolingOff(input) => {
             let contract_date = date("contract_date", required("contract_date", &input.contract_date)?)?;
             let sent_on = input.sent_on.as_deref().map(|d| date("sent_on", d)).transpose()?.unwrap_or(issued_on);
             issue::check_contract_date(contract_date, sent_on)?;
@@ -153,7 +154,7 @@ pub(super) fn model(
                 stock,
             }
         }
-        DocumentType::RefundClaim => {
+        OwnInput::RefundClaim(input) => {
             let received = date("received", required("received", &input.received)?)?;
             let paid_through = parse_month(required("paid_through", &input.paid_through)?).map_err(|r| invalid("paid_through", r))?;
             let monthly_fee = yen("monthly_fee", required("monthly_fee", &input.monthly_fee)?)?;
@@ -189,7 +190,7 @@ pub(super) fn model(
                 return_address: format!("〒{} {} {}", issuer.postal_code, issuer.address, issuer.name),
             }
         }
-        DocumentType::DealerChangeFax => {
+        OwnInput::DealerChangeFax(input) => {
             let return_deadline = date("return_deadline", required("return_deadline", &input.return_deadline)?)?;
             issue::check_return_deadline(return_deadline, issued_on)?;
             Body::DealerChangeFax {

@@ -2,6 +2,7 @@
 //! desktop shell both call these functions.
 
 mod answer;
+mod draft;
 mod kinds;
 mod request;
 
@@ -12,6 +13,7 @@ use madoguchi_domain::tariff::{Service, Tariff};
 use madoguchi_domain::time::{self, Moment};
 use serde_json::{Map, Value};
 
+pub use draft::draft;
 pub use request::{Field, FieldType, parse_date, parse_moment, parse_month};
 
 use crate::tariffs::Tariffs;
