@@ -56,8 +56,7 @@ export function buildField(rawField, { idPrefix = 'f', asString = false } = {}) 
   if (!field.required && field.default !== null && field.default !== undefined && field.type !== 'choice' && field.type !== 'bool') {
     hint = `空欄なら ${defaultText(field)}`;
   }
-  const label = field.type === 'bool' ? field.label : field.label;
-  const row = fieldRow(label, control, { hint, required: field.required });
+  const row = fieldRow(field.label, control, { hint, required: field.required });
   if (field.type === 'bool') row.classList.add('field-check');
 
   function read() {

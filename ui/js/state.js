@@ -40,22 +40,26 @@ export async function loadSettings() {
   return state.settings;
 }
 
-/** Labels of choice values as Rust declares them (quote kinds, request types, document forms): {field: {value: label}}. */
+/**
+ * Labels of choice values as Rust declares them (quote kinds, request types, document forms):
+ * {field: {value: label}}, and a service's own under "service/field" (two services may label
+ * one model code differently).
+ */
 const choiceLabels = {};
 
-function learnChoices(fields) {
+function learnChoices(fields, service = null) {
   for (const field of fields || []) {
-    for (const c of field.choices || []) (choiceLabels[field.name] ||= {})[c.value] = c.label;
-    learnChoices(field.fields);
+    for (const c of field.choices || []) {
+      for (const key of service ? [field.name, `${service}/${field.name}`] : [field.name]) (choiceLabels[key] ||= {})[c.value] ??= c.label;
+    }
+    learnChoices(field.fields, service);
   }
 }
 
-/** Account fields named otherwise than the quote fields that declare their choices. */
-const CHOICE_FIELD = { server_model: 'model', np_terms: 'terms', billing_cycle: 'cycle', payment_method: 'payment' };
-
-/** A choice value's Japanese label, once the declarations that hold it are loaded; else the value. */
-export function choiceLabel(field, value) {
-  const table = choiceLabels[CHOICE_FIELD[field] || field];
+/** A choice value's Japanese label (the service's own when given), once the declarations that hold it are loaded; else the value. */
+export function choiceLabel(field, value, service = null) {
+  const own = service && choiceLabels[`${service}/${field}`];
+  const table = (own && value in own ? own : null) || choiceLabels[field];
   return (table && table[value]) || value;
 }
 
@@ -63,7 +67,7 @@ export async function kinds() {
   if (!state.kinds) {
     state.kinds = await api.quoteKinds();
     learnChoices(state.kinds.common_fields);
-    for (const service of state.kinds.services) for (const kind of service.kinds) learnChoices(kind.fields);
+    for (const service of state.kinds.services) for (const kind of service.kinds) learnChoices(kind.fields, service.id);
   }
   return state.kinds;
 }

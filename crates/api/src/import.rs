@@ -681,22 +681,22 @@ pub fn import_customers(
     let at = stamp(now);
     let digest = Rc::default();
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text(source, &scan, shift_jis, &digest)?);
-    let (created, updated, unchanged_rows, duplicates, duplicate_count) = store.bulk_load(|tx| {
+    let (created, updated, unchanged_rows, duplicates, duplicate_count) = store.bulk_load(|tx| -> Result<_, ApiError> {
         let mut counts = (0u64, 0u64, 0u64, Vec::new(), 0u64);
         // Each pair once, as 16 bytes: a file of a million rows may hold a hundred thousand.
         let mut pairs: HashSet<u128> = HashSet::new();
         let mut ids = madoguchi_store::new_id;
         for (index, result) in reader.records().enumerate() {
             if index % 10_000 == 0 && !progress(index as u64) {
-                return Err(madoguchi_store::StoreError::invalid("import", "cancelled; nothing was written"));
+                return Err(ApiError::invalid("import", "cancelled; nothing was written"));
             }
             if !good.get(index).copied().unwrap_or(false) {
                 continue;
             }
-            let record = result.map_err(|e| madoguchi_store::StoreError::invalid("file", e.to_string()))?;
+            let record = result.map_err(|e| ApiError::invalid("file", e.to_string()))?;
             let mut row = Row { record: &record, columns: &columns, line: 0, errors: Vec::new(), warnings: Vec::new() };
             let Some(customer) = parse_row(&mut row, tariffs, today) else {
-                return Err(madoguchi_store::StoreError::invalid("file", "changed while it was being imported; nothing was written"));
+                return Err(ApiError::invalid("file", "changed while it was being imported; nothing was written"));
             };
             let carried = |column: &str| columns.contains_key(column);
             let (outcome, customer_id) = madoguchi_store::customers::import_row(tx, &customer, &carried, &mut ids, actor, &at)?;
@@ -728,7 +728,7 @@ pub fn import_customers(
                 });
             }
         }
-        unchanged(&scan, &digest).map_err(|_| madoguchi_store::StoreError::invalid("file", "changed while it was being imported; nothing was written"))?;
+        unchanged(&scan, &digest).map_err(|_| ApiError::invalid("file", "changed while it was being imported; nothing was written"))?;
         Ok(counts)
     })?;
     report.duplicates = duplicates;

@@ -70,6 +70,10 @@ pub struct Manifest {
     pub clock_from: i64,
     pub clock_to: i64,
     pub known: BTreeMap<String, i64>,
+    /// Per installation, the newest clock the writer had seen, whatever the bundle carries (a
+    /// shared folder's bundle `known`s its own changes only); what a compaction holds back.
+    /// None from a writer before it: what `known` says.
+    pub seen: Option<BTreeMap<String, i64>>,
     pub origins: Vec<String>,
     pub changes: u64,
     pub tombstones: u64,
@@ -95,6 +99,7 @@ impl Manifest {
             created_at: &self.created_at,
             clock: wire::ClockRange { from: self.clock_from, to: self.clock_to },
             known: &self.known,
+            seen: self.seen.as_ref(),
             origins: &self.origins,
             counts: wire::BundleCounts { changes: self.changes, tombstones: self.tombstones, tables: &self.tables },
             content_sha256: &self.sha256,
@@ -202,7 +207,8 @@ fn write_bundle(
     let snapshot = matches!(selection, Selection::Snapshot);
     // The changes and what the manifest says of them, read at one moment while others write.
     let reading = store.reading()?;
-    let mut known = store.known_clocks()?;
+    let seen = store.known_clocks()?;
+    let mut known = seen.clone();
     let changes = match selection {
         Selection::Since { after, only_origin } => {
             if let Some(only) = only_origin {
@@ -222,6 +228,7 @@ fn write_bundle(
         clock_from: if changes == 0 { 0 } else { from },
         clock_to: if changes == 0 { 0 } else { to },
         known,
+        seen: Some(seen),
         origins,
         changes,
         tombstones,
@@ -276,6 +283,18 @@ fn count(value: &Value, name: &str) -> Result<u64, ApiError> {
     value.as_u64().ok_or_else(|| bad(format!("manifest.{name}: must be a count")))
 }
 
+/// A manifest's map of installation ids to clocks (`known`, `seen`).
+fn clocks(value: &Value, name: &str) -> Result<BTreeMap<String, i64>, ApiError> {
+    let mut clocks = BTreeMap::new();
+    for (origin, hlc) in value.as_object().ok_or_else(|| bad(format!("manifest.{name}: must be an object")))? {
+        if !installation_id(origin) || clocks.len() >= MAX_ORIGINS {
+            return Err(bad(format!("manifest.{name}: not a map of installation ids to clocks")));
+        }
+        clocks.insert(origin.clone(), whole(hlc, name)?);
+    }
+    Ok(clocks)
+}
+
 fn installation_id(text: &str) -> bool {
     (1..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
 }
@@ -318,13 +337,11 @@ fn manifest_from(reader: &mut impl BufRead) -> Result<Manifest, ApiError> {
     let source = field(m, "source")?.as_str().filter(|s| installation_id(s)).ok_or_else(|| bad("manifest.source: not an installation id"))?;
     let clock = field(m, "clock")?.as_object().ok_or_else(|| bad("manifest.clock: must be an object"))?;
     let counts = field(m, "counts")?.as_object().ok_or_else(|| bad("manifest.counts: must be an object"))?;
-    let mut known = BTreeMap::new();
-    for (origin, hlc) in field(m, "known")?.as_object().ok_or_else(|| bad("manifest.known: must be an object"))? {
-        if !installation_id(origin) || known.len() >= MAX_ORIGINS {
-            return Err(bad("manifest.known: not a map of installation ids to clocks"));
-        }
-        known.insert(origin.clone(), whole(hlc, "known")?);
-    }
+    let known = clocks(field(m, "known")?, "known")?;
+    let seen = match m.get("seen") {
+        None => None,
+        Some(seen) => Some(clocks(seen, "seen")?),
+    };
     let origins_value = field(m, "origins")?.as_array().ok_or_else(|| bad("manifest.origins: must be a list"))?;
     if origins_value.len() > MAX_ORIGINS {
         return Err(bad(format!("manifest.origins: more than {MAX_ORIGINS} installations")));
@@ -370,6 +387,7 @@ fn manifest_from(reader: &mut impl BufRead) -> Result<Manifest, ApiError> {
         clock_from: whole(clock.get("from").unwrap_or(&Value::Null), "clock.from")?,
         clock_to: whole(clock.get("to").unwrap_or(&Value::Null), "clock.to")?,
         known,
+        seen,
         origins,
         changes: count(counts.get("changes").unwrap_or(&Value::Null), "counts.changes")?,
         tombstones: count(counts.get("tombstones").unwrap_or(&Value::Null), "counts.tombstones")?,
@@ -871,7 +889,48 @@ pub fn sync_dir(
             Err(e) => failed.push(wire::FailedFile { file: name, error: e.to_string() }),
         }
     }
-    Ok(wire::FolderSync { exported, imported, failed })
+    let compacted = compact_daily(store, now, |store| folder_floors(store, dir))?;
+    Ok(wire::FolderSync { exported, imported, failed, compacted })
+}
+
+/// Compacts this installation's change log (`Store::compact_log`) below `floors`, what every
+/// installation syncing through the same folder or hub had seen, at the first sync of a day
+/// (Japan time): reading the whole log is too slow for every sync on a timer. None: compacted
+/// today already.
+pub fn compact_daily<E: From<ApiError>>(
+    store: &mut Store,
+    now: Moment,
+    floors: impl FnOnce(&Store) -> Result<BTreeMap<String, i64>, E>,
+) -> Result<Option<wire::LogCompaction>, E> {
+    let today = time::japan_date(now).to_string();
+    if store.log_compacted_at().map_err(ApiError::from)?.is_some_and(|at| at.starts_with(&today)) {
+        return Ok(None);
+    }
+    let floors = floors(store)?;
+    let done = store.compact_log(&floors, &stamp(now)).map_err(ApiError::from)?;
+    Ok(Some(wire::LogCompaction { changes: done.changes, removed: done.removed }))
+}
+
+/// Per origin, what every installation whose bundles are in `dir` had seen of it when it wrote
+/// its newest one (its manifest's `seen`, else its `known`; only bundles this installation has
+/// read or written count, as those passed every check), this installation's own log included.
+/// An installation without a bundle there holds nothing back: whatever compaction removes, it
+/// gets the newer changes that replaced it.
+fn folder_floors(store: &Store, dir: &Path) -> Result<BTreeMap<String, i64>, ApiError> {
+    let mut newest: BTreeMap<String, Manifest> = BTreeMap::new();
+    for entry in fs::read_dir(dir).map_err(|e| ApiError::io(dir, e))?.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || !name.ends_with(&format!(".{EXTENSION}")) {
+            continue;
+        }
+        let Ok(manifest) = read_manifest(&entry.path()) else { continue };
+        if store.bundle_seen(&manifest.sha256)? && newest.get(&manifest.source).is_none_or(|m| m.clock_to < manifest.clock_to) {
+            newest.insert(manifest.source.clone(), manifest);
+        }
+    }
+    let own = store.known_clocks()?;
+    let knowns: Vec<&BTreeMap<String, i64>> = std::iter::once(&own).chain(newest.values().map(|m| m.seen.as_ref().unwrap_or(&m.known))).collect();
+    Ok(own.keys().map(|origin| (origin.clone(), knowns.iter().map(|k| k.get(origin).copied().unwrap_or(0)).min().unwrap_or(0))).collect())
 }
 
 /// The senders of the bundles in a shared folder other than this installation's, each once

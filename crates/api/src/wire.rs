@@ -609,6 +609,8 @@ pub struct BundleManifest<'a> {
     pub created_at: &'a str,
     pub clock: ClockRange,
     pub known: &'a std::collections::BTreeMap<String, i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen: Option<&'a std::collections::BTreeMap<String, i64>>,
     pub origins: &'a [String],
     pub counts: BundleCounts<'a>,
     pub content_sha256: &'a str,
@@ -685,6 +687,17 @@ pub struct FolderSync {
     pub exported: Option<ExportedFile>,
     pub imported: Vec<ImportedFile>,
     pub failed: Vec<FailedFile>,
+    /// The day's compaction of the change log, when this sync ran it.
+    pub compacted: Option<LogCompaction>,
+}
+
+/// A compaction of this installation's change log: the changes it held, and those removed
+/// (replaced in every field, and seen by every installation syncing through the same folder
+/// or hub).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct LogCompaction {
+    pub changes: u64,
+    pub removed: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]

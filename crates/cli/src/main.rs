@@ -664,6 +664,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
             if report.pending > 0 {
                 lines.push(format!("waiting for their parent: {} rows", report.pending));
             }
+            lines.extend(report.compacted.map(compaction_line));
             Ok(lines.join("\n"))
         }
         Command::Hub { command } => match command {
@@ -731,6 +732,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 for f in &report.failed {
                     lines.push(format!("refused {}: {}", f.file, f.error));
                 }
+                lines.extend(report.compacted.map(compaction_line));
                 lines.join("\n")
             };
             if report.failed.is_empty() { Ok(text) } else { Err(Failure::Request(text)) }
@@ -1048,6 +1050,11 @@ fn counted(what: &'static str) -> impl FnMut(u64, u64) -> bool {
 /// One line about a request: its id, type, status and due date.
 fn request_line(r: &wire::RequestSummary) -> String {
     format!("{}  {}  {}  期限 {}{}", r.id, r.type_label, r.status_label, r.due_on.as_deref().unwrap_or("—"), if r.overdue { "  【期限超過】" } else { "" })
+}
+
+/// The day's compaction of the change log, as `sync` reports it.
+fn compaction_line(c: wire::LogCompaction) -> String {
+    format!("log compacted: {} of {} changes removed (replaced in every field, and seen by every installation)", c.removed, c.changes)
 }
 
 /// One line about an imported bundle.

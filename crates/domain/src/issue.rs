@@ -363,6 +363,15 @@ pub fn invoice_notes(payment: Option<&str>) -> Vec<String> {
     notes
 }
 
+/// A delivery note lists only the order's products that allow one; an order with none gets
+/// none (seed 001: 特注駐車券・特注サービス券・小ロットサービス券など).
+pub fn check_delivery_lines(eligible: usize) -> Result<(), QuoteError> {
+    if eligible == 0 {
+        return Err(refuse("lines", "no product of this order allows a delivery note (特注駐車券・特注サービス券・小ロットサービス券など, seed 001)"));
+    }
+    Ok(())
+}
+
 /// The shop issues receipts only for credit-card payments (seed 001).
 pub fn check_receipt_payment(service: Service, payment: &str) -> Result<(), QuoteError> {
     if service == Service::AmanoShop && payment != "credit_card" {
@@ -391,6 +400,23 @@ pub const SELLER_HONORIFIC: &str = "代表者様";
 pub fn check_contract_date(contract_date: NaiveDate, sent_on: NaiveDate) -> Result<(), QuoteError> {
     if contract_date > sent_on {
         return Err(refuse("contract_date", format!("{contract_date} is after the day the notice is sent ({sent_on})")));
+    }
+    Ok(())
+}
+
+/// A credit company is named only for a payment on credit, whose contract the notice is copied
+/// to (特定商取引法 第9条, 割賦販売法 第35条の3の10).
+pub fn check_credit_company(named: bool, on_credit: bool) -> Result<(), QuoteError> {
+    if named && !on_credit {
+        return Err(refuse("credit_company", "is given, but the payment is not on credit (credit_card or credit_contract)"));
+    }
+    Ok(())
+}
+
+/// A refund claim needs a prepaid month after the service end (seed 003: 前払いサービス料の返金).
+pub fn check_refund_months(months: usize) -> Result<(), QuoteError> {
+    if months == 0 {
+        return Err(refuse("paid_through", "no prepaid month falls after the service end: there is nothing to refund"));
     }
     Ok(())
 }
@@ -505,5 +531,18 @@ mod tests {
         assert_eq!(invoice_notes(None).len(), 1);
         assert_eq!(invoice_notes(Some("credit_card")).len(), 1);
         assert!(invoice_notes(Some("np_invoice"))[1].contains("ネットプロテクションズ"));
+    }
+
+    #[test]
+    fn a_document_needs_what_it_is_about() {
+        let refused = |r: Result<(), QuoteError>| r.err().map(|e| e.field);
+        assert_eq!(refused(check_delivery_lines(0)), Some("lines"));
+        assert_eq!(refused(check_delivery_lines(1)), None);
+        let cases = [(true, false, Some("credit_company")), (true, true, None), (false, false, None), (false, true, None)];
+        for (named, on_credit, expected) in cases {
+            assert_eq!(refused(check_credit_company(named, on_credit)), expected, "{named} {on_credit}");
+        }
+        assert_eq!(refused(check_refund_months(0)), Some("paid_through"));
+        assert_eq!(refused(check_refund_months(2)), None);
     }
 }

@@ -58,24 +58,6 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 15] = [
-        Status::Received,
-        Status::FaxSent,
-        Status::Returned,
-        Status::Switching,
-        Status::Forwarded,
-        Status::Accepted,
-        Status::Paused,
-        Status::AwaitingReturn,
-        Status::Completed,
-        Status::Expired,
-        Status::Cancelled,
-        Status::Resumed,
-        Status::ForcedCancellation,
-        Status::Rejected,
-        Status::Withdrawn,
-    ];
-
     /// The status as stored and answered.
     pub fn id(self) -> &'static str {
         match self {
@@ -95,10 +77,6 @@ impl Status {
             Status::Rejected => "rejected",
             Status::Withdrawn => "withdrawn",
         }
-    }
-
-    pub fn from_id(id: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.id() == id)
     }
 }
 
@@ -524,9 +502,6 @@ mod tests {
     fn ids_read_back() {
         for kind in RequestKind::ALL {
             assert_eq!(RequestKind::from_id(kind.id()), Some(kind));
-        }
-        for status in Status::ALL {
-            assert_eq!(Status::from_id(status.id()), Some(status));
         }
         assert_eq!(RequestKind::from_id("refund"), None);
     }

@@ -28,7 +28,7 @@ pub struct Compacted {
 /// pushed with an older madoguchi, what it knew at its latest push; never above the origin's
 /// newest change at the hub. An installation that never synced holds nothing back: whatever
 /// compaction removes, it gets the newer changes that replaced it.
-fn floors(client: &mut Client) -> Result<BTreeMap<String, i64>, HubError> {
+pub(crate) fn floors(client: &mut Client) -> Result<BTreeMap<String, i64>, HubError> {
     let newest: BTreeMap<String, i64> =
         client.query("SELECT origin, max(hlc) FROM changes GROUP BY origin", &[])?.iter().map(|r| (r.get(0), r.get(1))).collect();
     let mut latest: BTreeMap<String, String> = BTreeMap::new();

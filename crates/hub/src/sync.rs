@@ -11,6 +11,7 @@ use madoguchi_api::ApiError;
 use madoguchi_api::customers::stamp;
 use madoguchi_api::settings::Setting;
 use madoguchi_api::sync::ChangeChecker;
+use madoguchi_api::wire::LogCompaction;
 use madoguchi_api::{documents, keys, settings};
 use madoguchi_domain::time::Moment;
 use madoguchi_store::Store;
@@ -44,6 +45,9 @@ pub struct HubReport {
     /// Installations at the hub whose changes are not taken here (their sender's trust was
     /// revoked, as their bundles would be refused).
     pub revoked: Vec<String>,
+    /// The day's compaction of this installation's change log, when this sync ran it (below
+    /// what every installation syncing through the hub had seen, as `seen` records it).
+    pub compacted: Option<LogCompaction>,
 }
 
 /// What one installation's changes did here.
@@ -112,7 +116,8 @@ pub fn sync(store: &mut Store, client: &mut Client, actor: &str, now: Moment, pr
     }
     let at_hub: Vec<String> = client.query("SELECT id FROM installations", &[])?.iter().map(|r| r.get(0)).collect();
     let revoked = revoked.into_iter().filter(|r| at_hub.contains(r)).collect();
-    Ok(HubReport { installation: own, doc_code, pushed, pulled, pending, revoked })
+    let compacted = madoguchi_api::sync::compact_daily(store, now, |_| crate::compact::floors(client))?;
+    Ok(HubReport { installation: own, doc_code, pushed, pulled, pending, revoked, compacted })
 }
 
 /// One batch of this installation's changes, in clock order.

@@ -297,18 +297,18 @@ impl Store {
     /// `write` for a large transaction (a bundle's changes applied, a bulk load): a larger page
     /// cache while it runs, so that a transaction of a million rows spills fewer pages to the
     /// write-ahead log.
-    pub fn bulk_write<T>(&mut self, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let normal: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        self.conn.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
-        let result = self.write(work);
-        self.conn.pragma_update(None, "cache_size", normal)?;
+    pub fn bulk_write<T, E: From<StoreError>>(&mut self, work: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
+        let normal: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0)).map_err(StoreError::from)?;
+        self.conn.pragma_update(None, "cache_size", BULK_CACHE_KIB).map_err(StoreError::from)?;
+        let result = self.write_as(work);
+        self.conn.pragma_update(None, "cache_size", normal).map_err(StoreError::from)?;
         result
     }
 
     /// `bulk_write` for a bulk load of this installation's own rows (seed, CSV import): the rows
     /// it inserts are logged for sync after the load, a statement per table
     /// (`sync::log_bulk_inserts`), instead of by a trigger run per row.
-    pub fn bulk_load<T>(&mut self, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+    pub fn bulk_load<T, E: From<StoreError>>(&mut self, work: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
         let bulk = self.bulk.clone();
         let wall = self.wall_clock;
         self.bulk_write(|tx| {

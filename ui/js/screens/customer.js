@@ -6,7 +6,7 @@ import { ACCOUNT_STATUS, ORDER_STATUS, TAX } from '../labels.js';
 import { trackDirty } from '../dirty.js';
 import { customerEditForm } from '../customer-edit.js';
 import { duplicatesPanel } from '../customer-merge.js';
-import { state, navigate, loadCustomer, requestTypes, docTypes, docForms, serviceLabel, statusLabel, requestTypeLabel, docTypeLabel, isFinalStatus, choiceLabel } from '../state.js';
+import { state, navigate, loadCustomer, kinds, requestTypes, docTypes, docForms, serviceLabel, statusLabel, requestTypeLabel, docTypeLabel, isFinalStatus, choiceLabel } from '../state.js';
 
 export const help = [['N'], 'メモ', ['Q'], '見積り', ['D'], '書類', ['R'], '依頼', ['E'], '登録内容の変更', ['Ctrl+Enter'], 'メモを保存'];
 
@@ -20,7 +20,7 @@ export async function render(main, { arg }) {
     );
     return {};
   }
-  await Promise.allSettled([requestTypes(), docTypes(), docForms()]);
+  await Promise.allSettled([kinds(), requestTypes(), docTypes(), docForms()]);
   const c = await loadCustomer(id);
   const enc = encodeURIComponent(c.id);
 
@@ -277,17 +277,17 @@ function accountDetails(a) {
   const add = (label, value) => {
     if (value !== null && value !== undefined && value !== '') parts.push(h('span', { class: 'kv' }, h('span', { class: 'k' }, label), ' ', String(value)));
   };
-  add('プラン', a.plan && choiceLabel('plan', a.plan));
-  add('機種', a.server_model && choiceLabel('model', a.server_model));
+  add('プラン', a.plan && choiceLabel('plan', a.plan, a.service));
+  add('機種', a.server_model && choiceLabel('model', a.server_model, a.service));
   add('台数', a.servers);
   add('初回配送', a.first_delivery);
   add('最終出荷', a.last_shipment);
   add('販売店', a.dealer);
   add('月間上限', a.monthly_limit && yenText(a.monthly_limit));
-  add('支払サイクル', a.billing_cycle && choiceLabel('cycle', a.billing_cycle));
+  add('支払サイクル', a.billing_cycle && choiceLabel('cycle', a.billing_cycle, a.service));
   add('前払い済み', a.paid_through);
   add('端末', a.terminals);
-  add('NP支払条件', a.np_terms && choiceLabel('terms', a.np_terms));
+  add('NP支払条件', a.np_terms && choiceLabel('terms', a.np_terms, a.service));
   add('ポイント', a.points);
   if (a.member !== null && a.member !== undefined) add('会員区分', a.member ? '会員' : 'ゲスト');
   return parts.length ? parts : h('span', { class: 'muted' }, '—');

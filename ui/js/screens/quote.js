@@ -63,7 +63,7 @@ export async function render(main, { arg, params }) {
   let formSeq = 0;
 
   // Common fields: as_of and prefecture (prefecture preset from the customer's address).
-  for (const raw of catalog.common_fields || []) {
+  for (const raw of catalog.common_fields) {
     const c = buildField(raw, { idPrefix: 'quote-common' });
     commonControls.push(c);
     commonBox.append(c.row);

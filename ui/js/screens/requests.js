@@ -63,12 +63,12 @@ export async function render(main, { arg, params }) {
     const services = customer.accounts.map((a) => a.service);
     const typeSelect = h('select', { id: 'request-type', name: 'type', 'data-field': 'type' });
     for (const t of types) {
-      const ok = (t.services || []).some((s) => services.includes(s));
+      const ok = t.services.some((s) => services.includes(s));
       typeSelect.append(
         h('option', { value: t.type, disabled: !ok }, `${t.label}（${t.services.map(serviceLabel).join('・')}）${ok ? '' : ' — ご契約なし'}`),
       );
     }
-    const usable = types.find((t) => (t.services || []).some((s) => services.includes(s)));
+    const usable = types.find((t) => t.services.some((s) => services.includes(s)));
     if (usable) typeSelect.value = usable.type;
     const wanted = params.get('type');
     if (wanted && types.some((t) => t.type === wanted)) typeSelect.value = wanted;
@@ -97,8 +97,8 @@ export async function render(main, { arg, params }) {
       const t = types.find((x) => x.type === typeSelect.value);
       clear(fieldsBox);
       clearFieldErrors(form, controls, formError);
-      controls = (t.fields || []).map((f) => buildField(f, { idPrefix: 'request', asString: true }));
-      const account = customer.accounts.find((a) => (t.services || []).includes(a.service));
+      controls = t.fields.map((f) => buildField(f, { idPrefix: 'request', asString: true }));
+      const account = customer.accounts.find((a) => t.services.includes(a.service));
       for (const c of controls) {
         // Show what the account holds; the API fills it in anyway when left empty.
         const fromAccount = account && accountValue(account, c.field.name);
@@ -356,7 +356,7 @@ function accountValue(account, name) {
 }
 
 function fieldLabelOf(t, key) {
-  const f = t && (t.fields || []).find((x) => x.name === key);
+  const f = t && t.fields.find((x) => x.name === key);
   return (f && f.label) || fieldLabel(key);
 }
 

@@ -257,9 +257,10 @@ impl DocInput {
     }
 }
 
-/// Where a single pass over `object` meets `misfit`: its key's position, a missing field last.
+/// Where a single pass over `object` meets `misfit`: its key's position (a field missing inside
+/// a party or a line is met there), a missing top-level field last.
 fn place(object: &Map<String, Value>, misfit: &Misfit) -> usize {
-    if matches!(misfit.error, InputError::Missing(_)) {
+    if matches!(misfit.error, InputError::Missing(_)) && misfit.path == "." {
         return usize::MAX;
     }
     let key = misfit.path.split(['.', '[']).next().unwrap_or_default();
@@ -392,6 +393,8 @@ mod tests {
             (serde_json::json!({"service": 1, "recipient": {"name": "森"}, "member": "yes"}), "service"),
             (serde_json::json!({"member": "yes", "service": 1, "recipient": {"name": "森"}}), "member"),
             (serde_json::json!({"service": "amano-shop", "member": true}), "."),
+            (serde_json::json!({"service": "amano-shop", "recipient": {}, "lines": 5}), "recipient"),
+            (serde_json::json!({"service": "amano-shop", "lines": [{"name": "x"}], "recipient": 5}), "lines[0]"),
         ];
         for (value, path) in cases {
             let misfit = DocInput::read(DocumentType::Estimate, &object(value.clone())).err().unwrap_or_else(|| panic!("{value} is refused"));

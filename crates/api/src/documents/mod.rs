@@ -2,8 +2,8 @@
 //! seeds' issue rules, numbered, rendered with the bundled font, and recorded with the data
 //! snapshot it was issued with and the PDF's SHA-256 — all in one transaction. Every string
 //! of the JSON, and every issuer field, is a `FreeText` first (capped, no card number).
-//! `input` reads the JSON, `model` applies the rules, `issuer` and `numbering` keep what the
-//! installation prints and how it numbers.
+//! `input` reads the JSON, `model` applies the rules, `draft` fills one in from a customer,
+//! `issuer` and `numbering` keep what the installation prints and how it numbers.
 
 mod draft;
 mod input;
@@ -266,7 +266,7 @@ pub fn reissue(store: &mut Store, doc_type: &str, number: &str, ctx: Context, de
     let Rendered { pdf, pages } = madoguchi_pdf::render(&document, font).map_err(|e| ApiError::Failed(e.to_string()))?;
     let sha256 = sha256_hex(&pdf);
     let at = stamp(ctx.now);
-    store.write(|tx| {
+    store.write_as(|tx| -> Result<(), ApiError> {
         insert_document(
             tx,
             &NewDocument {
@@ -282,7 +282,7 @@ pub fn reissue(store: &mut Store, doc_type: &str, number: &str, ctx: Context, de
             },
             ctx.actor,
         )?;
-        deliver(&Delivery { number, pdf: &pdf }).map_err(|e| madoguchi_store::StoreError::invalid("out", e))
+        deliver(&Delivery { number, pdf: &pdf }).map_err(|e| invalid("out", e))
     })?;
     Ok(Issued { number: number.to_string(), pdf, pages, sha256, warnings })
 }

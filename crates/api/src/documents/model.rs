@@ -61,9 +61,7 @@ pub(super) fn model(
         OwnInput::DeliveryNote(input) => {
             let ship_date = shipped(doc, &input.shipped_on, issued_on)?;
             let eligible: Vec<ItemLine> = lines(&input.lines, font)?.into_iter().filter(|(_, ok)| *ok).map(|(l, _)| l).collect();
-            if eligible.is_empty() {
-                return Err(invalid("lines", "no product of this order allows a delivery note (特注駐車券・特注サービス券・小ロットサービス券など, seed 001)"));
-            }
+            issue::check_delivery_lines(eligible.len())?;
             Body::DeliveryNote { order_number: text("order_number", required("order_number", &input.order_number)?, font)?, ship_date, lines: eligible }
         }
         OwnInput::Invoice(input) => {
@@ -130,10 +128,8 @@ pub(super) fn model(
                 })?),
             };
             let credit_company = input.credit_company.as_deref().map(|c| text("credit_company", c, font)).transpose()?.filter(|c| !c.is_empty());
-            if credit_company.is_some() && !payment.is_some_and(ContractPayment::on_credit) {
-                return Err(invalid("credit_company", "is given, but the payment is not on credit (credit_card or credit_contract)"));
-            }
             let on_credit = payment.is_some_and(ContractPayment::on_credit);
+            issue::check_credit_company(credit_company.is_some(), on_credit)?;
             if on_credit {
                 warnings.push(rules::CREDIT_COPY_WARNING.to_string());
             }
@@ -169,9 +165,7 @@ pub(super) fn model(
                     _ => None,
                 })
                 .unwrap_or_default();
-            if months.is_empty() {
-                return Err(invalid("paid_through", "no prepaid month falls after the service end: there is nothing to refund"));
-            }
+            issue::check_refund_months(months.len())?;
             let service_end = quote
                 .dates
                 .iter()

@@ -9,7 +9,42 @@ use rusqlite::{Transaction, params};
 
 use super::fold::{RowChange, winners};
 use super::{LoggedChange, TABLES, Table, table_index};
+use crate::audit::Entry;
 use crate::{Result, Store, StoreError};
+
+/// What compacting the log did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LogCompaction {
+    /// Changes in the log before.
+    pub changes: u64,
+    /// Changes removed.
+    pub removed: u64,
+}
+
+/// Calls `each` with every row's changes (parents' tables first, a table's rows in id order,
+/// a row's changes in clock order) and their places in the log (`seq`).
+fn row_groups(conn: &rusqlite::Connection, mut each: impl FnMut(&Table, &[RowChange], &[i64]) -> Result<()>) -> Result<()> {
+    let mut stmt = conn.prepare("SELECT row_id, origin, hlc, data, seq FROM changes WHERE tbl = ?1 ORDER BY row_id, hlc, origin")?;
+    for table in &TABLES {
+        let mut rows = stmt.query([table.name])?;
+        let mut group: Vec<RowChange> = Vec::new();
+        let mut seqs: Vec<i64> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(0)?;
+            if group.first().is_some_and(|(first, ..)| *first != id) {
+                each(table, &group, &seqs)?;
+                group.clear();
+                seqs.clear();
+            }
+            group.push((id, row.get(1)?, row.get(2)?, row.get(3)?));
+            seqs.push(row.get(4)?);
+        }
+        if !group.is_empty() {
+            each(table, &group, &seqs)?;
+        }
+    }
+    Ok(())
+}
 
 /// Clocks run at most this far ahead of the wall clock before a bundle is refused: 30 days.
 /// Office PCs drift by minutes; a clock months ahead is a broken or hostile bundle, and
@@ -149,34 +184,57 @@ impl Store {
     /// compacted log holds the same rows and folds every later change as one holding the whole
     /// log does.
     pub fn compacted_changes(&self, sink: &mut dyn FnMut(LoggedChange) -> std::result::Result<(), String>) -> Result<u64> {
-        let mut stmt = self.conn.prepare("SELECT row_id, origin, hlc, data FROM changes WHERE tbl = ?1 ORDER BY row_id")?;
         let mut count = 0;
-        for table in &TABLES {
-            let mut rows = stmt.query([table.name])?;
-            let mut group: Vec<RowChange> = Vec::new();
-            let mut emit = |group: &mut Vec<RowChange>| -> Result<()> {
-                group.sort_by(|a, b| (a.2, &a.1).cmp(&(b.2, &b.1)));
-                let keep = winners(table, group)?;
-                for ((id, origin, hlc, data), kept) in group.iter().zip(keep) {
-                    if kept {
-                        sink(LoggedChange { hlc: *hlc, origin, table: table.name, id, data: data.as_deref() })
-                            .map_err(|e| StoreError::invalid("snapshot", e))?;
-                        count += 1;
+        row_groups(&self.conn, |table, group, _| {
+            for ((id, origin, hlc, data), kept) in group.iter().zip(winners(table, group)?) {
+                if kept {
+                    sink(LoggedChange { hlc: *hlc, origin, table: table.name, id, data: data.as_deref() }).map_err(|e| StoreError::invalid("snapshot", e))?;
+                    count += 1;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(count)
+    }
+
+    /// Deletes from the log the changes no installation needs any more, as the hub's owner
+    /// does to the hub's (`madoguchi hub compact`): a change `winners` does not keep whose clock
+    /// is below its origin's floor (what every installation had seen of that origin), never an
+    /// origin's newest (`known_clocks` reads it); one audit row, whatever it removed. Tombstones, merges and a
+    /// contact's customer stay (`winners`). A change no field takes any more can never win a
+    /// fold again, so the rows, every later fold and what this installation exports (a snapshot,
+    /// a difference) are as they were with the whole log.
+    pub fn compact_log(&mut self, floors: &BTreeMap<String, i64>, now: &str) -> Result<LogCompaction> {
+        self.write(|tx| {
+            let changes: i64 = tx.query_row("SELECT count(*) FROM changes", [], |r| r.get(0))?;
+            let newest: BTreeMap<String, i64> = {
+                let mut stmt = tx.prepare("SELECT origin, max(hlc) FROM changes GROUP BY origin")?;
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+            };
+            let mut dropped: Vec<i64> = Vec::new();
+            row_groups(tx, |table, group, seqs| {
+                for (((_, origin, hlc, _), seq), kept) in group.iter().zip(seqs).zip(winners(table, group)?) {
+                    let floor = floors.get(origin).copied().unwrap_or(i64::MIN).min(newest.get(origin).copied().unwrap_or(i64::MIN));
+                    if !kept && *hlc < floor {
+                        dropped.push(*seq);
                     }
                 }
-                group.clear();
                 Ok(())
-            };
-            while let Some(row) = rows.next()? {
-                let id: String = row.get(0)?;
-                if group.first().is_some_and(|(first, ..)| *first != id) {
-                    emit(&mut group)?;
-                }
-                group.push((id, row.get(1)?, row.get(2)?, row.get(3)?));
+            })?;
+            let mut delete = tx.prepare("DELETE FROM changes WHERE seq = ?1")?;
+            for seq in &dropped {
+                delete.execute([seq])?;
             }
-            emit(&mut group)?;
-        }
-        Ok(count)
+            let report = LogCompaction { changes: changes as u64, removed: dropped.len() as u64 };
+            let what = format!("{} of {} changes removed: replaced in every field, and seen by every installation", report.removed, report.changes);
+            crate::audit::append(tx, now, "sync", Entry::update("changes", "compact", None, None, Some(&what)))?;
+            Ok(report)
+        })
+    }
+
+    /// When the change log was last compacted (`compact_log`), as its audit row says.
+    pub fn log_compacted_at(&self) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT max(at) FROM audit_log WHERE entity = 'changes' AND entity_id = 'compact'", [], |r| r.get(0))?)
     }
 
     /// Every synced row of every table, one line each in key order: two databases with the
