@@ -359,12 +359,11 @@ pub fn move_to(store: &mut Store, id: &str, to: &str, note: &str, ctx: Context) 
         let ctx = quote::context(Service::Kaunet, as_of(now), None, tariffs)?;
         let fax_deadline = parse_date(&deadline).map_err(|r| RequestError::new("fax_deadline", r))?;
         let input = kaunet::DealerChangeInput { fax_deadline, fax_returned: today };
-        let answer = quote::answer_of(Service::Kaunet, "dealer_change", &ctx, &kaunet::dealer_change(&ctx, &input).map_err(refused)?);
-        facts.fax = Some(FaxReturn { deadline: fax_deadline, returned: today, accepted: answer.flags.get("accepted") == Some(&true) });
+        let terms = kaunet::dealer_change_terms(&ctx, &input).map_err(refused)?;
+        facts.fax = Some(FaxReturn { deadline: fax_deadline, returned: today, accepted: terms.accepted });
         body["computed"]["fax_returned"] = Value::from(today.to_string());
-        for (key, value) in results(&answer, &["effective_earliest", "effective_latest"]) {
-            body["computed"][key] = value;
-        }
+        body["computed"]["effective_earliest"] = Value::from(terms.effective_earliest.to_string());
+        body["computed"]["effective_latest"] = Value::from(terms.effective_latest.to_string());
     }
     kind.guard(target, &facts).map_err(|e| invalid("to", e.to_string()))?;
     let computed = body["computed"].as_object().cloned().unwrap_or_default();

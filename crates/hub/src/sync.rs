@@ -110,13 +110,16 @@ pub fn sync(store: &mut Store, client: &mut Client, actor: &str, now: Moment, pr
     let (pulled, pending) = pull(store, client, &own, &revoked, now, progress)?;
     // What this installation holds now, for the owner's compaction (a hub before schema 2 has
     // no such record: `hub init` migrates it).
-    if client.query_one("SELECT to_regclass('public.seen') IS NOT NULL", &[])?.get::<_, bool>(0) {
+    let records_seen: bool = client.query_one("SELECT to_regclass('public.seen') IS NOT NULL", &[])?.get(0);
+    if records_seen {
         let known = serde_json::to_string(&store.known_clocks()?).map_err(|e| ApiError::Failed(e.to_string()))?;
         client.execute("INSERT INTO seen (origin, known) VALUES ($1, $2)", &[&own, &known])?;
     }
     let at_hub: Vec<String> = client.query("SELECT id FROM installations", &[])?.iter().map(|r| r.get(0)).collect();
     let revoked = revoked.into_iter().filter(|r| at_hub.contains(r)).collect();
-    let compacted = madoguchi_api::sync::compact_daily(store, now, |_| crate::compact::floors(client))?;
+    // Through a hub that records what each installation has seen (else nothing is known to be
+    // seen by all), the day's compaction of this installation's own log.
+    let compacted = if records_seen { madoguchi_api::sync::compact_daily(store, now, |_| crate::compact::floors(client))? } else { None };
     Ok(HubReport { installation: own, doc_code, pushed, pulled, pending, revoked, compacted })
 }
 

@@ -3,12 +3,11 @@
 //! and a cooling-off notice rest on; with the warnings the agent must read.
 
 use chrono::NaiveDate;
-use madoguchi_domain::calendar::YearMonth;
 use madoguchi_domain::document::{self as rules, ContractPayment, PostcardStock};
 use madoguchi_domain::issue::{self, DocumentType};
 use madoguchi_domain::money::{PriceBasis, TaxCategory, Yen};
 use madoguchi_domain::prefecture::Prefecture;
-use madoguchi_domain::quote::{Context, Extra, When, allwatch, alwater};
+use madoguchi_domain::quote::{Context, allwatch, alwater};
 use madoguchi_domain::tariff::{Rules, Service, Tariff};
 use madoguchi_domain::time;
 use madoguchi_pdf::{Body, Document, Issuer, ItemLine, Party, Totals};
@@ -111,12 +110,11 @@ pub(super) fn model(
             let as_of = time::japan_moment(sent_on, chrono::NaiveTime::MIN).ok_or_else(|| invalid("sent_on", "out of range"))?;
             let ctx = Context { as_of, prefecture: Prefecture::TOKYO, tariff };
             let channel = required("channel", &input.channel)?.clone();
-            let check = alwater::cooling_off(&ctx, &alwater::CoolingOffInput { application_date: contract_date, channel: channel.clone() })?;
-            let flag = |key| check.flags.iter().any(|(k, v)| *k == key && *v);
-            if !flag("eligible") {
+            let period = alwater::cooling_off_period(&ctx, &alwater::CoolingOffInput { application_date: contract_date, channel: channel.clone() })?;
+            if !period.eligible {
                 return Err(invalid("channel", format!("'{channel}': cooling-off is for applications made in a shop or by phone (seed 000)")));
             }
-            if !flag("within_period") {
+            if !period.within_period {
                 let Rules::Alwater(alwater_rules) = &tariff.rules else { return Err(ApiError::Failed("alwater tariff".into())) };
                 warnings.push(rules::cooling_off_late_warning(alwater_rules.cooling_off_days));
             }
@@ -156,29 +154,14 @@ pub(super) fn model(
             let monthly_fee = yen("monthly_fee", required("monthly_fee", &input.monthly_fee)?)?;
             let as_of = time::japan_moment(issued_on, chrono::NaiveTime::MIN).ok_or_else(|| invalid("issued_on", "out of range"))?;
             let ctx = Context { as_of, prefecture: Prefecture::TOKYO, tariff };
-            let quote = allwatch::cancellation(&ctx, &allwatch::CancellationInput { received, paid_through, monthly_fee: Some(monthly_fee), terminals: 1 })?;
-            let months: Vec<YearMonth> = quote
-                .extras
-                .iter()
-                .find_map(|(k, e)| match (k, e) {
-                    (&"refund_months", Extra::Months(m)) => Some(m.clone()),
-                    _ => None,
-                })
-                .unwrap_or_default();
+            let input_terms = allwatch::CancellationInput { received, paid_through, monthly_fee: Some(monthly_fee), terminals: 1 };
+            let allwatch::CancellationTerms { service_end, refund_months: months } = allwatch::cancellation_terms(&ctx, &input_terms)?;
             issue::check_refund_months(months.len())?;
-            let service_end = quote
-                .dates
-                .iter()
-                .find_map(|(k, w)| match (k, w) {
-                    (&"service_end", When::Date(d)) => Some(*d),
-                    _ => None,
-                })
-                .ok_or_else(|| ApiError::Failed("no service end".into()))?;
             Body::RefundClaim {
                 service_name: tariff.name.clone(),
                 customer_number: text("customer_number", required("customer_number", &input.customer_number)?, font)?,
                 service_end,
-                amount: -quote.total(),
+                amount: monthly_fee.times(u32::try_from(months.len()).unwrap_or(u32::MAX)),
                 monthly_fee,
                 months,
                 return_address: format!("〒{} {} {}", issuer.postal_code, issuer.address, issuer.name),

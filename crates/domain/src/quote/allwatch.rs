@@ -143,16 +143,32 @@ pub struct CancellationInput {
     pub terminals: u32,
 }
 
-/// 解約 (seed 003 「５．解約について」): a form received by the 15th ends the service at the end of
-/// that month, from the 16th at the end of the next; prepaid fees for the months after the end
-/// month are refunded through the 返金請求書.
-pub fn cancellation(ctx: &Context, input: &CancellationInput) -> Result<Quote, QuoteError> {
+/// When a cancelled service ends and which prepaid months come back: `cancellation`'s terms,
+/// for the refund claim that uses them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CancellationTerms {
+    pub service_end: NaiveDate,
+    /// The prepaid months after the end month (none: nothing to refund).
+    pub refund_months: Vec<YearMonth>,
+}
+
+/// The end and the refunded months of a cancellation (seed 003), as `cancellation` tells them.
+pub fn cancellation_terms(ctx: &Context, input: &CancellationInput) -> Result<CancellationTerms, QuoteError> {
     let r = rules(ctx)?;
     let range = || out_of_range("received");
     let received_month = YearMonth::of(input.received);
     let end_month = if input.received.day() <= r.cancellation_cutoff_day { received_month } else { received_month.plus(1).ok_or_else(range)? };
     let service_end = end_month.last_day().ok_or_else(range)?;
-    let refund_months: Vec<YearMonth> = end_month.plus(1).map(|first| first.through(input.paid_through).collect()).unwrap_or_default();
+    let refund_months = end_month.plus(1).map(|first| first.through(input.paid_through).collect()).unwrap_or_default();
+    Ok(CancellationTerms { service_end, refund_months })
+}
+
+/// 解約 (seed 003 「５．解約について」): a form received by the 15th ends the service at the end of
+/// that month, from the 16th at the end of the next; prepaid fees for the months after the end
+/// month are refunded through the 返金請求書.
+pub fn cancellation(ctx: &Context, input: &CancellationInput) -> Result<Quote, QuoteError> {
+    let r = rules(ctx)?;
+    let CancellationTerms { service_end, refund_months } = cancellation_terms(ctx, input)?;
     let monthly = input.monthly_fee.unwrap_or(r.monthly_fee.amount.times(input.terminals));
     let mut quote = Quote::default().date("service_end", When::Date(service_end)).flag("refund", !refund_months.is_empty());
     if let (Some(first), Some(last)) = (refund_months.first(), refund_months.last()) {

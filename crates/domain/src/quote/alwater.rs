@@ -81,15 +81,32 @@ pub struct CoolingOffInput {
     pub channel: String,
 }
 
+/// Whether an application may be cooled off, and until when: `cooling_off`'s terms, for the
+/// notice that uses them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CoolingOffPeriod {
+    /// The last day of the period (the application day counts as the first).
+    pub last_day: NaiveDate,
+    /// Made in a shop or by phone.
+    pub eligible: bool,
+    /// As of the context's day, the period has not ended.
+    pub within_period: bool,
+}
+
+/// The cooling-off period of an application (seed 000), as `cooling_off` tells it.
+pub fn cooling_off_period(ctx: &Context, input: &CoolingOffInput) -> Result<CoolingOffPeriod, QuoteError> {
+    let r = rules(ctx)?;
+    not_after_as_of(ctx, "application_date", input.application_date)?;
+    let last_day = add_days(input.application_date, r.cooling_off_days.saturating_sub(1)).ok_or_else(|| out_of_range("application_date"))?;
+    Ok(CoolingOffPeriod { last_day, eligible: r.cooling_off_channels.contains(&input.channel), within_period: ctx.as_of_date() <= last_day })
+}
+
 /// クーリング・オフ (seed 000 「クーリング・オフについて」): for shop or phone applications, 8 days
 /// including the application date; the postcard counts when posted, so `last_day` is the last
 /// day to post it. No extension for weekends or holidays (the period is the law's).
 pub fn cooling_off(ctx: &Context, input: &CoolingOffInput) -> Result<Quote, QuoteError> {
     let r = rules(ctx)?;
-    not_after_as_of(ctx, "application_date", input.application_date)?;
-    let last_day = add_days(input.application_date, r.cooling_off_days.saturating_sub(1)).ok_or_else(|| out_of_range("application_date"))?;
-    let eligible = r.cooling_off_channels.contains(&input.channel);
-    let within = ctx.as_of_date() <= last_day;
+    let CoolingOffPeriod { last_day, eligible, within_period: within } = cooling_off_period(ctx, input)?;
     let mut quote = Quote::default().date("last_day", When::Date(last_day)).flag("eligible", eligible).flag("within_period", within);
     quote = match (eligible, within) {
         (true, true) => {

@@ -93,16 +93,31 @@ pub struct DealerChangeInput {
     pub fax_returned: NaiveDate,
 }
 
+/// Whether a returned FAX changes the dealer, and from which month: `dealer_change`'s terms, for
+/// the request that follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DealerChangeTerms {
+    /// Returned by its deadline.
+    pub accepted: bool,
+    /// The first day of the earliest and of the latest month the change takes effect.
+    pub effective_earliest: NaiveDate,
+    pub effective_latest: NaiveDate,
+}
+
+/// The dealer change a returned FAX makes (seed 002), as `dealer_change` tells it.
+pub fn dealer_change_terms(ctx: &Context, input: &DealerChangeInput) -> Result<DealerChangeTerms, QuoteError> {
+    let r = rules(ctx)?;
+    let (earliest, latest) = r.dealer_change_months;
+    let month = YearMonth::of(input.fax_returned);
+    let first_of = |months: u32| month.plus(i64::from(months)).and_then(YearMonth::first_day).ok_or_else(|| out_of_range("fax_returned"));
+    Ok(DealerChangeTerms { accepted: input.fax_returned <= input.fax_deadline, effective_earliest: first_of(earliest)?, effective_latest: first_of(latest)? })
+}
+
 /// 担当販売店変更 (seed 002 「販売店について」): a FAX returned by its deadline changes the dealer
 /// in the next month or the month after, free of charge and with no catalog; returned late,
 /// nothing changes (the window it would have had is still shown).
 pub fn dealer_change(ctx: &Context, input: &DealerChangeInput) -> Result<Quote, QuoteError> {
-    let r = rules(ctx)?;
-    let accepted = input.fax_returned <= input.fax_deadline;
-    let (earliest, latest) = r.dealer_change_months;
-    let month = YearMonth::of(input.fax_returned);
-    let first_of = |months: u32| month.plus(i64::from(months)).and_then(YearMonth::first_day).ok_or_else(|| out_of_range("fax_returned"));
-    let (earliest, latest) = (first_of(earliest)?, first_of(latest)?);
+    let DealerChangeTerms { accepted, effective_earliest: earliest, effective_latest: latest } = dealer_change_terms(ctx, input)?;
     let quote = Quote::default().flag("accepted", accepted).date("effective_earliest", When::Date(earliest)).date("effective_latest", When::Date(latest));
     Ok(if accepted {
         quote
