@@ -20,7 +20,7 @@ use madoguchi_domain::text::{self, FreeText, caps};
 use madoguchi_domain::time::{self, Moment};
 use madoguchi_store::Store;
 use madoguchi_store::audit::{AuditHead, Witnessed};
-use madoguchi_store::sync::{ApplyReport, Change, LoggedChange, TABLES, Table, check_data, table_index};
+use madoguchi_store::sync::{ApplyReport, BundleRecord, Change, LoggedChange, TABLES, Table, check_data, table_index};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -90,6 +90,18 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// The bundle as `sync_bundles` keeps it: what its writer had seen, its `seen` else its `known`.
+    fn record<'a>(&'a self, direction: &'a str) -> BundleRecord<'a> {
+        BundleRecord {
+            sha256: &self.sha256,
+            source: &self.source,
+            direction,
+            clock_to: self.clock_to,
+            changes: self.changes,
+            seen: self.seen.as_ref().unwrap_or(&self.known),
+        }
+    }
+
     fn wire(&self) -> wire::BundleManifest<'_> {
         wire::BundleManifest {
             format: FORMAT,
@@ -829,7 +841,7 @@ pub fn import(
     let total = manifest.changes;
     let horizon = manifest.snapshot.then_some(&manifest.known);
     let report = store.apply_changes(&mut lines, &manifest.known, &revoked, horizon, &stamp(now), &mut |done| progress(done, total))?;
-    store.record_bundle(&manifest.sha256, &manifest.source, "import", manifest.clock_to, manifest.changes, &stamp(now))?;
+    store.record_bundle(&manifest.record("import"), &stamp(now))?;
     // The sender's audit chain head, kept as a witness of its log (not for one's own bundle).
     let witnessed = match &manifest.audit_head {
         Some(head) if manifest.source != store.installation_id()? => Some(store.witness(&manifest.source, head, &manifest.sha256, &stamp(now))?),
@@ -864,7 +876,7 @@ pub fn sync_dir(
         fs::rename(&staging, dir.join(&name)).map_err(|e| ApiError::io(&staging, e))?;
         // On disk before `last_exported_own` moves past these changes.
         crate::paths::sync_dir(dir);
-        store.record_bundle(&manifest.sha256, &own, "export", manifest.clock_to, manifest.changes, &stamp(now))?;
+        store.record_bundle(&manifest.record("export"), &stamp(now))?;
         Some(wire::ExportedFile { file: name, changes: manifest.changes })
     };
     let mut names: Vec<String> = fs::read_dir(dir)
@@ -889,48 +901,35 @@ pub fn sync_dir(
             Err(e) => failed.push(wire::FailedFile { file: name, error: e.to_string() }),
         }
     }
-    let compacted = compact_daily(store, now, |store| folder_floors(store, dir))?;
+    let compacted = compact_daily(store, now, |store| Ok::<_, ApiError>(store.known_clocks()?))?;
     Ok(wire::FolderSync { exported, imported, failed, compacted })
 }
 
-/// Compacts this installation's change log (`Store::compact_log`) below `floors`, what every
-/// installation syncing through the same folder or hub had seen, at the first sync of a day
-/// (Japan time): reading the whole log is too slow for every sync on a timer. None: compacted
-/// today already.
+/// Compacts this installation's change log (`Store::compact_log`) at the first sync of a day
+/// (Japan time; reading the whole log is too slow for every sync on a timer), below what every
+/// installation it syncs with had seen: `medium` (the hub's record; for a shared folder, this
+/// installation's own clocks) and, whatever the medium, what the writer of each bundle read or
+/// written here had seen (`Store::bundle_writers_seen`: this installation's own changes not yet
+/// in a bundle stay too). None: compacted today already.
 pub fn compact_daily<E: From<ApiError>>(
     store: &mut Store,
     now: Moment,
-    floors: impl FnOnce(&Store) -> Result<BTreeMap<String, i64>, E>,
+    medium: impl FnOnce(&Store) -> Result<BTreeMap<String, i64>, E>,
 ) -> Result<Option<wire::LogCompaction>, E> {
     let today = time::japan_date(now).to_string();
     if store.log_compacted_at().map_err(ApiError::from)?.is_some_and(|at| at.starts_with(&today)) {
         return Ok(None);
     }
-    let floors = floors(store)?;
+    let writers = store.bundle_writers_seen().map_err(ApiError::from)?;
+    let floors: BTreeMap<String, i64> = medium(store)?
+        .into_iter()
+        .map(|(origin, floor)| {
+            let seen = writers.iter().map(|w| w.get(&origin).copied().unwrap_or(0)).min().unwrap_or(floor);
+            (origin, floor.min(seen))
+        })
+        .collect();
     let done = store.compact_log(&floors, &stamp(now)).map_err(ApiError::from)?;
     Ok(Some(wire::LogCompaction { changes: done.changes, removed: done.removed }))
-}
-
-/// Per origin, what every installation whose bundles are in `dir` had seen of it when it wrote
-/// its newest one (its manifest's `seen`, else its `known`; only bundles this installation has
-/// read or written count, as those passed every check), this installation's own log included.
-/// An installation without a bundle there holds nothing back: whatever compaction removes, it
-/// gets the newer changes that replaced it.
-fn folder_floors(store: &Store, dir: &Path) -> Result<BTreeMap<String, i64>, ApiError> {
-    let mut newest: BTreeMap<String, Manifest> = BTreeMap::new();
-    for entry in fs::read_dir(dir).map_err(|e| ApiError::io(dir, e))?.filter_map(Result::ok) {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || !name.ends_with(&format!(".{EXTENSION}")) {
-            continue;
-        }
-        let Ok(manifest) = read_manifest(&entry.path()) else { continue };
-        if store.bundle_seen(&manifest.sha256)? && newest.get(&manifest.source).is_none_or(|m| m.clock_to < manifest.clock_to) {
-            newest.insert(manifest.source.clone(), manifest);
-        }
-    }
-    let own = store.known_clocks()?;
-    let knowns: Vec<&BTreeMap<String, i64>> = std::iter::once(&own).chain(newest.values().map(|m| m.seen.as_ref().unwrap_or(&m.known))).collect();
-    Ok(own.keys().map(|origin| (origin.clone(), knowns.iter().map(|k| k.get(origin).copied().unwrap_or(0)).min().unwrap_or(0))).collect())
 }
 
 /// The senders of the bundles in a shared folder other than this installation's, each once

@@ -64,6 +64,13 @@ fn what_everyone_has_seen_and_no_field_takes_goes_and_nothing_else_changes() {
     let (rows, snapshot, whole) = (a.canonical_dump().expect("dump"), snapshot_lines(&a), a.change_log_dump().expect("log"));
     let known = a.known_clocks().expect("clocks");
 
+    // B takes A's whole history before A compacts: what B sends back later holds the changes A
+    // removes, which A must know rather than take as new (its own origin: a forged change).
+    let before = dir.join("before.mdgb");
+    common::export_all(&a, &before, NOW);
+    let mut b = open(&dir.join("b.sqlite3"));
+    common::import_trusted(&mut b, &before, NOW).expect("imports");
+
     // Floors below the edits hold everything back.
     let none: BTreeMap<String, i64> = known.keys().map(|o| (o.clone(), 0)).collect();
     assert_eq!(a.compact_log(&none, NOW).expect("compacts").removed, 0);
@@ -79,6 +86,11 @@ fn what_everyone_has_seen_and_no_field_takes_goes_and_nothing_else_changes() {
     assert_eq!(a.change_log_dump().expect("log").lines().count(), snapshot.len());
     assert!(a.change_log_dump().expect("log").contains("tombstone"), "the deleted customer's tombstone stays");
     assert_eq!(a.compact_log(&known, NOW).expect("compacts again").removed, 0);
+    let from_b = dir.join("from-b.mdgb");
+    common::export_all(&b, &from_b, NOW);
+    let back = common::import_trusted(&mut a, &from_b, NOW).expect("B's bundle holding the removed changes is taken");
+    assert_eq!((back["applied"].as_u64(), back["already_known"].as_u64()), (Some(0), Some(whole.lines().count() as u64)), "{back}");
+    assert_eq!(a.change_log_dump().expect("log").lines().count(), snapshot.len(), "nothing removed comes back");
     assert!(a.check().expect("check").is_empty());
 
     // A new installation from the compacted log holds the same rows, and a later change folds

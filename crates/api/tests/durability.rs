@@ -111,7 +111,7 @@ fn migration_0003_chains_the_rows_an_older_database_holds() {
     drop(conn);
     assert_eq!(backup::check_file(&path).expect("check"), Vec::<String>::new(), "an older database checks as it stands");
     let mut store = open(&path);
-    assert_eq!(store.schema_version().expect("schema"), 9);
+    assert_eq!(store.schema_version().expect("schema"), 10);
     assert_eq!(customers::check(&store).expect("check"), Vec::<String>::new(), "the old rows are chained");
     settings::set(&mut store, "agent.name", "鈴木", "a", at(NOW)).expect("a new row");
     let head = store.audit_head().expect("head").expect("rows");

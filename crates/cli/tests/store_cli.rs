@@ -32,7 +32,7 @@ fn import_lookup_customer_and_notes_through_the_binary() {
     let db = temp_db("flow");
     let init = run(&db, &["db", "init"]);
     assert!(init.status.success());
-    assert!(String::from_utf8_lossy(&init.stdout).contains("schema 9"));
+    assert!(String::from_utf8_lossy(&init.stdout).contains("schema 10"));
     let report = json(&run(&db, &["import", "customers", fixture().to_str().expect("path"), "--json"]));
     assert_eq!((report["created"].as_u64(), report["written"].as_bool()), (Some(7), Some(true)));
 

@@ -35,7 +35,7 @@ const STATEMENT_CACHE: usize = 256;
 type Step = fn(&Transaction) -> Result<()>;
 
 /// Forward-only migrations, applied in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: [(&str, &str, Option<Step>); 9] = [
+const MIGRATIONS: [(&str, &str, Option<Step>); 10] = [
     ("0001_initial", include_str!("migrations/0001_initial.sql"), None),
     ("0002_sync", include_str!("migrations/0002_sync.sql"), None),
     ("0003_audit_chain", include_str!("migrations/0003_audit_chain.sql"), Some(audit::chain_existing)),
@@ -46,6 +46,7 @@ const MIGRATIONS: [(&str, &str, Option<Step>); 9] = [
     ("0007_customer_merges", include_str!("migrations/0007_customer_merges.sql"), None),
     ("0008_bulk_log", include_str!("migrations/0008_bulk_log.sql"), None),
     ("0009_sync_horizon", include_str!("migrations/0009_sync_horizon.sql"), None),
+    ("0010_log_compaction", include_str!("migrations/0010_log_compaction.sql"), None),
 ];
 
 /// How long a backup waits for a moment when the database is not being written, in steps of

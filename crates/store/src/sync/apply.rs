@@ -66,9 +66,16 @@ impl Store {
                 }
                 let table = &TABLES[change.table];
                 let data = change.data.as_ref().map(serde_json::to_string).transpose().map_err(|e| StoreError::invalid("bundle", e.to_string()))?;
-                let inserted = tx
-                    .prepare_cached("INSERT OR IGNORE INTO changes (hlc, origin, tbl, row_id, data) VALUES (?1, ?2, ?3, ?4, ?5)")?
-                    .execute(params![change.hlc, change.origin, table.name, change.id, data])?;
+                // A change compacted away here is known as if it were still in the log.
+                let compacted = tx
+                    .prepare_cached("SELECT EXISTS (SELECT 1 FROM changes_compacted WHERE origin = ?1 AND hlc = ?2)")?
+                    .query_row(params![change.origin, change.hlc], |r| r.get::<_, bool>(0))?;
+                let inserted = if compacted {
+                    0
+                } else {
+                    tx.prepare_cached("INSERT OR IGNORE INTO changes (hlc, origin, tbl, row_id, data) VALUES (?1, ?2, ?3, ?4, ?5)")?
+                        .execute(params![change.hlc, change.origin, table.name, change.id, data])?
+                };
                 if inserted == 0 {
                     report.known += 1;
                 } else {

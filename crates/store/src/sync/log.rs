@@ -5,12 +5,23 @@
 use std::collections::BTreeMap;
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::fold::{RowChange, winners};
 use super::{LoggedChange, TABLES, Table, table_index};
 use crate::audit::Entry;
 use crate::{Result, Store, StoreError};
+
+/// A bundle this installation wrote or read, as `record_bundle` keeps it.
+pub struct BundleRecord<'a> {
+    pub sha256: &'a str,
+    pub source: &'a str,
+    /// `export` or `import`.
+    pub direction: &'a str,
+    pub clock_to: i64,
+    pub changes: u64,
+    pub seen: &'a BTreeMap<String, i64>,
+}
 
 /// What compacting the log did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -221,20 +232,39 @@ impl Store {
                 }
                 Ok(())
             })?;
+            // Each removed change's identity stays, so one arriving again is known, not new.
+            let mut keep = tx.prepare("INSERT OR IGNORE INTO changes_compacted (origin, hlc) SELECT origin, hlc FROM changes WHERE seq = ?1")?;
             let mut delete = tx.prepare("DELETE FROM changes WHERE seq = ?1")?;
             for seq in &dropped {
+                keep.execute([seq])?;
                 delete.execute([seq])?;
             }
             let report = LogCompaction { changes: changes as u64, removed: dropped.len() as u64 };
+            tx.execute("INSERT INTO log_compactions (at, changes, removed) VALUES (?1, ?2, ?3)", params![now, changes, report.removed as i64])?;
             let what = format!("{} of {} changes removed: replaced in every field, and seen by every installation", report.removed, report.changes);
             crate::audit::append(tx, now, "sync", Entry::update("changes", "compact", None, None, Some(&what)))?;
             Ok(report)
         })
     }
 
-    /// When the change log was last compacted (`compact_log`), as its audit row says.
+    /// When the change log was last compacted (`compact_log`).
     pub fn log_compacted_at(&self) -> Result<Option<String>> {
-        Ok(self.conn.query_row("SELECT max(at) FROM audit_log WHERE entity = 'changes' AND entity_id = 'compact'", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("SELECT at FROM log_compactions ORDER BY rowid DESC LIMIT 1", [], |r| r.get(0)).optional()?)
+    }
+
+    /// Per installation that wrote a bundle read here, and this installation for those it
+    /// wrote, what the newest one's writer had seen (its manifest's `seen`, as recorded).
+    pub fn bundle_writers_seen(&self) -> Result<Vec<BTreeMap<String, i64>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seen FROM sync_bundles b WHERE seen IS NOT NULL
+               AND clock_to = (SELECT max(clock_to) FROM sync_bundles WHERE source = b.source AND seen IS NOT NULL) GROUP BY source",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.map(|seen| {
+            let seen = seen?;
+            serde_json::from_str(&seen).map_err(|e| StoreError::invalid("sync_bundles.seen", e.to_string()))
+        })
+        .collect()
     }
 
     /// Every synced row of every table, one line each in key order: two databases with the
@@ -273,10 +303,12 @@ impl Store {
     }
 
     /// Records a bundle this installation wrote or read; false when it was recorded already.
-    pub fn record_bundle(&mut self, sha256: &str, source: &str, direction: &str, clock_to: i64, changes: u64, now: &str) -> Result<bool> {
+    /// `seen`: what its writer had seen (the manifest's `seen`, else its `known`).
+    pub fn record_bundle(&mut self, bundle: &BundleRecord, now: &str) -> Result<bool> {
+        let seen = serde_json::to_string(bundle.seen).map_err(|e| StoreError::invalid("seen", e.to_string()))?;
         let n = self.conn.execute(
-            "INSERT OR IGNORE INTO sync_bundles (sha256, source, direction, clock_to, changes, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![sha256, source, direction, clock_to, changes as i64, now],
+            "INSERT OR IGNORE INTO sync_bundles (sha256, source, direction, clock_to, changes, at, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![bundle.sha256, bundle.source, bundle.direction, bundle.clock_to, bundle.changes as i64, now, seen],
         )?;
         Ok(n == 1)
     }

@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 
 pub(crate) use self::apply::remove;
 pub use self::fold::{RowChange, winners};
-pub use self::log::{LogCompaction, MAX_CLOCK_AHEAD_MS, clock_of_millis};
+pub use self::log::{BundleRecord, LogCompaction, MAX_CLOCK_AHEAD_MS, clock_of_millis};
 pub(crate) use self::log::{create_bulk_notes, log_bulk_inserts, register_bulk_flag, register_wall_clock};
 pub use self::tables::{TABLES, Table, check_data, customers_table, table_index};
 
