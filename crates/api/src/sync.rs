@@ -909,8 +909,9 @@ pub fn sync_dir(
 /// (Japan time; reading the whole log is too slow for every sync on a timer), below what every
 /// installation it syncs with had seen: `medium` (the hub's record; for a shared folder, this
 /// installation's own clocks) and, whatever the medium, what the writer of each bundle read or
-/// written here had seen (`Store::bundle_writers_seen`: this installation's own changes not yet
-/// in a bundle stay too). None: compacted today already.
+/// written here had seen (`Store::bundle_writers_seen`, a revoked sender's left out). Its own
+/// changes stay until they are in a bundle it wrote and, once it has pushed to a hub, at the
+/// hub. None: compacted today already.
 pub fn compact_daily<E: From<ApiError>>(
     store: &mut Store,
     now: Moment,
@@ -920,12 +921,25 @@ pub fn compact_daily<E: From<ApiError>>(
     if store.log_compacted_at().map_err(ApiError::from)?.is_some_and(|at| at.starts_with(&today)) {
         return Ok(None);
     }
+    let own = store.installation_id().map_err(ApiError::from)?;
+    let revoked = keys::revoked_installations(store)?;
     let writers = store.bundle_writers_seen().map_err(ApiError::from)?;
+    let pushed = store.last_pushed().map_err(ApiError::from)?;
     let floors: BTreeMap<String, i64> = medium(store)?
         .into_iter()
-        .map(|(origin, floor)| {
-            let seen = writers.iter().map(|w| w.get(&origin).copied().unwrap_or(0)).min().unwrap_or(floor);
-            (origin, floor.min(seen))
+        .map(|(origin, mut floor)| {
+            for (source, seen) in writers.iter().filter(|(source, _)| !revoked.contains(source)) {
+                // This installation's own bundles say how far its own changes went out.
+                if *source != own || origin == own {
+                    floor = floor.min(seen.get(&origin).copied().unwrap_or(0));
+                }
+            }
+            if origin == own
+                && let Some(pushed) = pushed
+            {
+                floor = floor.min(pushed);
+            }
+            (origin, floor)
         })
         .collect();
     let done = store.compact_log(&floors, &stamp(now)).map_err(ApiError::from)?;

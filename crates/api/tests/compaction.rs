@@ -152,3 +152,20 @@ fn a_folder_sync_compacts_once_a_day_below_what_the_other_installations_bundles_
     assert!(!a.change_log_dump().expect("log").contains("芝公園7-7-7"));
     assert!(a.canonical_dump().expect("dump") == b.canonical_dump().expect("dump"), "A and B hold the same rows");
 }
+
+/// Once an installation has pushed to a hub, its own changes the hub lacks stay, whatever the
+/// medium that compacts.
+#[test]
+fn own_changes_the_hub_lacks_stay() {
+    let dir = folder("pushed");
+    let mut a = history(&dir.join("a.sqlite3"));
+    let known = a.known_clocks().expect("clocks");
+    let everything = |store: &Store| Ok::<_, madoguchi_api::ApiError>(store.known_clocks()?);
+    a.record_pushed(0, NOW).expect("records");
+    let first = sync::compact_daily(&mut a, at(NOW), everything).expect("compacts");
+    assert_eq!(first.map(|c| c.removed), Some(0), "nothing of A is at the hub yet");
+    let own = a.installation_id().expect("id");
+    a.record_pushed(known[&own], NOW).expect("records");
+    let next = sync::compact_daily(&mut a, at(TOMORROW), everything).expect("compacts");
+    assert_eq!(next.map(|c| c.removed), Some(4));
+}

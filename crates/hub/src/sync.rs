@@ -106,6 +106,8 @@ pub fn sync(store: &mut Store, client: &mut Client, actor: &str, now: Moment, pr
         settings::set(store, &Setting::Installation.key(), &doc_code, actor, now)?;
     }
     let pushed = push(store, client, &own, progress)?;
+    let at_hub: i64 = client.query_one("SELECT coalesce(max(hlc), 0) FROM changes WHERE origin = $1", &[&own])?.get(0);
+    store.record_pushed(at_hub, &stamp(now))?;
     let revoked = keys::revoked_installations(store)?;
     let (pulled, pending) = pull(store, client, &own, &revoked, now, progress)?;
     // What this installation holds now, for the owner's compaction (a hub before schema 2 has

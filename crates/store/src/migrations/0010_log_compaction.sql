@@ -14,6 +14,13 @@ CREATE TABLE log_compactions (
     removed INTEGER NOT NULL
 );
 
+-- How far this installation's own changes are at the hub after each push (the hub's newest
+-- clock of this origin): a compaction never removes an own change the hub lacks.
+CREATE TABLE sync_pushes (
+    at TEXT NOT NULL,
+    hlc INTEGER NOT NULL
+);
+
 -- What the writer of each bundle read or written here had seen (its manifest's `seen`, else its
 -- `known`, as JSON), checked with the bundle: the floors a compaction holds back to.
 ALTER TABLE sync_bundles ADD COLUMN seen TEXT;

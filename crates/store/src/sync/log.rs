@@ -252,19 +252,36 @@ impl Store {
         Ok(self.conn.query_row("SELECT at FROM log_compactions ORDER BY rowid DESC LIMIT 1", [], |r| r.get(0)).optional()?)
     }
 
-    /// Per installation that wrote a bundle read here, and this installation for those it
-    /// wrote, what the newest one's writer had seen (its manifest's `seen`, as recorded).
-    pub fn bundle_writers_seen(&self) -> Result<Vec<BTreeMap<String, i64>>> {
+    /// Per installation that wrote a bundle read here (and this one, for those it wrote), what
+    /// the writer of its newest had seen (the manifest's `seen`, as recorded; nothing for a
+    /// bundle recorded before migration 0010, until that writer's next one).
+    pub fn bundle_writers_seen(&self) -> Result<Vec<(String, BTreeMap<String, i64>)>> {
         let mut stmt = self.conn.prepare(
-            "SELECT seen FROM sync_bundles b WHERE seen IS NOT NULL
-               AND clock_to = (SELECT max(clock_to) FROM sync_bundles WHERE source = b.source AND seen IS NOT NULL) GROUP BY source",
+            "SELECT source, seen FROM (
+                 SELECT source, seen, row_number() OVER (PARTITION BY source ORDER BY clock_to DESC, rowid DESC) AS n FROM sync_bundles
+             ) WHERE n = 1",
         )?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        rows.map(|seen| {
-            let seen = seen?;
-            serde_json::from_str(&seen).map_err(|e| StoreError::invalid("sync_bundles.seen", e.to_string()))
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+        rows.map(|row| {
+            let (source, seen) = row?;
+            let seen = match seen {
+                None => BTreeMap::new(),
+                Some(seen) => serde_json::from_str(&seen).map_err(|e| StoreError::invalid("sync_bundles.seen", e.to_string()))?,
+            };
+            Ok((source, seen))
         })
         .collect()
+    }
+
+    /// Records how far this installation's own changes are at the hub after a push.
+    pub fn record_pushed(&mut self, hlc: i64, now: &str) -> Result<()> {
+        self.conn.execute("INSERT INTO sync_pushes (at, hlc) VALUES (?1, ?2)", params![now, hlc])?;
+        Ok(())
+    }
+
+    /// How far this installation's own changes are at the hub (none: never pushed).
+    pub fn last_pushed(&self) -> Result<Option<i64>> {
+        Ok(self.conn.query_row("SELECT max(hlc) FROM sync_pushes", [], |r| r.get(0))?)
     }
 
     /// Every synced row of every table, one line each in key order: two databases with the
