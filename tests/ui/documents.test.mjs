@@ -28,6 +28,18 @@ async function isPdf(file) {
   return bytes.subarray(0, 5).toString('latin1') === '%PDF-';
 }
 
+/** Opens the customer's 書類 screen by keyboard and drafts a document of `docType` (none from an order). */
+async function draftFor(page, found, docType) {
+  await openUi(page, bridge.url);
+  await openCustomerByKeyboard(page, found.number, found.view.name);
+  await page.keyboard.press('d');
+  await page.waitForSelector('#doc-type');
+  await chooseOption(page, docType);
+  await tabTo(page, '#doc-draft');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#doc-form');
+}
+
 test('a receipt from a shipped credit-card order: issued, a PDF on disk, a copy saved, re-issued', async () => {
   const { page } = ui;
   let order = null;
@@ -168,14 +180,7 @@ test('a cooling-off notice past the 8 days, paid on credit: filled in the form, 
   const { page } = ui;
   await bridge.call('set_issuer', { service: 'alwater', issuer: { name: 'アルウォーター株式会社', postal_code: '150-0002', address: '東京都渋谷区渋谷2-1-1', phone: '03-1234-5678' } });
   const found = await findCustomer(bridge, 'AW', 8, (view) => view.accounts.some((a) => a.service === 'alwater'));
-  await openUi(page, bridge.url);
-  await openCustomerByKeyboard(page, found.number, found.view.name);
-  await page.keyboard.press('d');
-  await page.waitForSelector('#doc-type');
-  await chooseOption(page, 'cooling_off');
-  await tabTo(page, '#doc-draft');
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('#doc-form');
+  await draftFor(page, found, 'cooling_off');
   for (const [field, text] of [
     ['contract_date', '2026-11-01'],
     ['product', 'ウォーターサーバーのレンタル'],
@@ -205,14 +210,7 @@ test('a dealer-change FAX: the form offers the fields its draft leaves out (the 
   const { page } = ui;
   await bridge.call('set_issuer', { service: 'kaunet', issuer: { name: 'カウネット株式会社', postal_code: '100-0001', address: '東京都千代田区千代田1-1', phone: '03-1111-2222' } });
   const found = await findCustomer(bridge, 'KN', 8, (view) => view.accounts.some((a) => a.service === 'kaunet' && a.dealer));
-  await openUi(page, bridge.url);
-  await openCustomerByKeyboard(page, found.number, found.view.name);
-  await page.keyboard.press('d');
-  await page.waitForSelector('#doc-type');
-  await chooseOption(page, 'dealer_change_fax');
-  await tabTo(page, '#doc-draft');
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('#doc-form');
+  await draftFor(page, found, 'dealer_change_fax');
   // The issuer has no FAX, so the draft names no reply FAX either: both are offered, labelled in Japanese.
   const label = (field) => page.evaluate((f) => document.querySelector(`label[for="${document.querySelector(`[data-field="${f}"]`).id}"]`).textContent, field);
   assert.equal(await label('return_deadline'), '返信期限');

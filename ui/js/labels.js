@@ -1,4 +1,4 @@
-// Japanese words for the codes the Rust side answers without a label (services, account and order statuses, fields, answer keys), and error wording.
+// Japanese words for what the Rust side answers without a label (services, account and order statuses, the field paths errors name, answer keys), and error wording.
 
 export const SERVICES = {
   alwater: 'アルウォーター',
