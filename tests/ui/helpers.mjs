@@ -294,12 +294,28 @@ export async function openCustomerByKeyboard(page, query, name) {
   if (name) await page.waitForFunction((n) => document.getElementById('customer-name').textContent.includes(n), name);
 }
 
-/** Waits until the result list answers `query` (the last one typed). */
+/** Waits until the result list answers `query` (the last one typed); fails saying what the search screen shows. */
 export async function searchSettled(page, query) {
-  await page.waitForFunction((q) => {
-    const list = document.getElementById('search-results');
-    return list && list.dataset.query === q && document.getElementById('search-box').value === q;
-  }, query);
+  try {
+    await page.waitForFunction((q) => {
+      const list = document.getElementById('search-results');
+      return list && list.dataset.query === q && document.getElementById('search-box').value === q;
+    }, query);
+  } catch (error) {
+    const seen = await page.evaluate(() => {
+      const text = (selector) => (document.querySelector(selector) || {}).textContent;
+      const el = document.activeElement;
+      return {
+        screen: document.getElementById('main').dataset.screen,
+        box: (document.getElementById('search-box') || {}).value,
+        answered: (document.getElementById('search-results') || { dataset: {} }).dataset.query,
+        meta: text('#search-meta'),
+        error: text('.search-panel .field-error:not([hidden])'),
+        focus: el ? el.id || el.tagName : null,
+      };
+    });
+    throw new Error(`the search for ${JSON.stringify(query)} did not settle: ${JSON.stringify(seen)} (${error.message})`);
+  }
 }
 
 /** Waits until the element with this id has the focus (screens move it after drawing); fails naming where it is. */

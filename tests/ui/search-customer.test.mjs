@@ -128,3 +128,26 @@ test('a name typed in the common form finds the variant kanji stored, and says s
   assert.equal(await rows.nth(literal).locator('.r-variant').count(), 0, 'what was typed is not marked');
   await screenshot(page, '03b-search-variant');
 });
+
+test('back on the search screen, the last search is selected as the box takes the focus: a key typed at once replaces it', async () => {
+  const { page } = ui;
+  // Leave the search (山崎 stays its last query) for 設定, then come back with Ctrl+K; note how
+  // the box is the moment it gets the focus, before any later task could run.
+  await page.keyboard.press('Alt+6');
+  await page.waitForSelector('main[data-screen="settings"]');
+  await page.evaluate(() => {
+    window.__atFocus = null;
+    document.addEventListener('focusin', (event) => {
+      if (event.target.id !== 'search-box' || window.__atFocus) return;
+      queueMicrotask(() => {
+        const box = event.target;
+        window.__atFocus = { value: box.value, start: box.selectionStart, end: box.selectionEnd };
+      });
+    });
+  });
+  await page.keyboard.press('Control+K');
+  await expectFocus(page, 'search-box');
+  assert.deepEqual(await page.evaluate(() => window.__atFocus), { value: '山崎', start: 0, end: 2 });
+  await type(page, '佐藤');
+  await searchSettled(page, '佐藤');
+});

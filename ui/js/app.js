@@ -91,7 +91,7 @@ async function route() {
     if (seq !== renderSeq) return;
     current.handle = handle;
     if (handle.help) setHelp(handle.help);
-    focusScreen(main);
+    focusScreen(main, handle);
   } catch (error) {
     if (seq !== renderSeq) return;
     const box = h('div', { class: 'error-box', role: 'alert' });
@@ -101,7 +101,12 @@ async function route() {
   }
 }
 
-function focusScreen(main) {
+/** Focuses a drawn screen: its own `focus` when it has one (in the same task as the drawing, so no key typed meanwhile is lost), else its [data-autofocus] element, else the main area. */
+function focusScreen(main, handle) {
+  if (typeof handle.focus === 'function') {
+    handle.focus();
+    return;
+  }
   const target = main.querySelector('[data-autofocus]');
   if (target) target.focus();
   else main.focus();
@@ -189,8 +194,8 @@ function onKeyDown(event) {
 }
 
 function goSearch() {
-  if (current && current.name === 'search' && current.handle && current.handle.focusBox) {
-    current.handle.focusBox();
+  if (current && current.name === 'search' && current.handle && current.handle.focus) {
+    current.handle.focus();
   } else {
     navigate('#/search');
   }

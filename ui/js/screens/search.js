@@ -24,7 +24,6 @@ export async function render(main) {
     autocomplete: 'off',
     spellcheck: 'false',
     placeholder: '例: 03-1234-5678、５６７８、やまだ、AL0000123、〒100-0001',
-    'data-autofocus': true,
   });
   const meta = h('div', { class: 'search-meta', id: 'search-meta', 'aria-live': 'polite' });
   const banner = h('div', { class: 'pop-banner', id: 'pop-banner', hidden: true, role: 'status' });
@@ -218,7 +217,6 @@ export async function render(main) {
   } else {
     meta.textContent = '';
   }
-  setTimeout(() => box.select(), 0);
 
   if (state.pendingPop) {
     const phone = state.pendingPop;
@@ -227,7 +225,8 @@ export async function render(main) {
   }
 
   return {
-    focusBox: () => {
+    // The box, its text selected: typing replaces the last search.
+    focus: () => {
       box.focus();
       box.select();
     },
